@@ -1,0 +1,64 @@
+# Run `make help` to see the targets. Only python3 (>= 3.11) and make are needed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.DEFAULT_GOAL := help
+.PHONY: help install run setup migrate seed test test-fast lint format check bench bench-full worker frontend clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+migrate: install ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+seed: migrate ## Build the demo world (idempotent) and print the demo logins
+	$(PY) manage.py seed_demo
+
+setup: seed ## Install, migrate and seed
+
+run: setup ## Set everything up and serve the site with demo data on http://127.0.0.1:8000
+	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install ## Run a background task worker (database queue)
+	$(PY) manage.py db_worker
+
+test: install ## Run the whole test suite (browser tests included when /usr/bin/chromium exists)
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format and fix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install ## Django system checks and missing migrations
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install ## Run every benchmark at a small size (a few minutes)
+	$(PY) -m benchmarks --size small
+
+bench-full: install ## Run the benchmarks at the sizes the issues name (long)
+	$(PY) -m benchmarks --size full
+
+frontend: ## Rebuild static/nhsuk from the pinned nhsuk-frontend npm package (needs Node)
+	bash scripts/build-frontend.sh
+
+clean: ## Remove the virtual environment, local database and collected files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .test-media

@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class User(AbstractUser):
+    """A person who signs in: member of staff, HR, handler, moderator, editor. Signs in with e-mail."""
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+    job_title = models.CharField(max_length=150, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        permissions = [("view_audit_log", "Can read the audit log")]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def role_keys(self) -> set[str]:
+        """Keys of the roles this user holds through any membership (cached per request object)."""
+        if not hasattr(self, "_role_keys"):
+            from .roles import roles_for_user
+
+            self._role_keys = roles_for_user(self)
+        return self._role_keys
+
+
+class AuditEvent(models.Model):
+    """One append-only line of the audit trail: who did what to which record, when and from where."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True, help_text="E-mail or description of the actor")
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        # The trail is append-only: an existing line is never rewritten.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events cannot be deleted.")

@@ -1,0 +1,45 @@
+"""The audit trail: one call records who did what to which record. Used by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from cms.accounts.models import AuditEvent
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    # Behind the reverse proxy REMOTE_ADDR is the proxy; gunicorn is configured to trust its X-Forwarded-For.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit(
+    *,
+    action: str,
+    actor=None,
+    request=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    summary: str = "",
+    detail: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor_label or (actor.email if actor is not None else "anonymous"),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        summary=summary[:255],
+        ip_address=client_ip(request),
+        detail=detail or {},
+    )

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+# (label, url name, permission that shows it; None for everyone). Items whose URL is not installed are skipped.
+NAV_ITEMS = (
+    ("Consultations", "consultation:hub", None),
+    ("Report abuse", "incidents:report_start", None),
+    ("Workforce", "workforce:home", "workforce.view_workforce"),
+    ("Cases", "incidents:case_list", "incidents.view_cases"),
+    ("Moderation", "consultation:moderation_queue", "consultation.moderate_response"),
+    ("Audit", "audit_log", "accounts.view_audit_log"),
+    ("CMS", "wagtailadmin_home", "wagtailadmin.access_admin"),
+)
+
+
+def _nav_items(request):
+    user = getattr(request, "user", None)
+    items = []
+    for label, url_name, permission in NAV_ITEMS:
+        if permission is not None and (user is None or not user.has_perm(permission)):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    return items
+
+
+def service(request):
+    from cms.models import SiteFooter
+
+    footer = SiteFooter.for_request(request)
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "service_phase": settings.SERVICE_PHASE,
+        "nav_items": _nav_items(request),
+        "footer_links": footer.link_list(),
+        "footer_copyright": footer.copyright,
+    }

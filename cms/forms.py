@@ -1,0 +1,74 @@
+"""Django forms rendered with NHS.UK design system markup.
+
+`{{ form }}` renders every field through templates/components/forms/field.html, which picks the NHS.UK
+pattern for the widget (text input, textarea, select, radios, checkboxes, date input) with its label, hint,
+error message and, for grouped inputs, a fieldset and legend. `{% error_summary form %}` renders the
+error summary that links to each field.
+"""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class NHSUKFormRenderer(TemplatesSetting):
+    form_template_name = "components/forms/form.html"
+    field_template_name = "components/forms/field.html"
+
+
+class NHSUKDateInput(forms.MultiWidget):
+    """The NHS.UK date input: day, month and year boxes, cleaned to a date by `NHSUKDateField`."""
+
+    template_name = "components/forms/widgets/date_input.html"
+
+    def __init__(self, attrs=None):
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2", "autocomplete": "off"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "2", "autocomplete": "off"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4", "autocomplete": "off"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if value:
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class NHSUKDateField(forms.MultiValueField):
+    widget = NHSUKDateInput
+    default_error_messages = {
+        "invalid": "Enter a real date",
+        "incomplete": "The date must include a day, month and year",
+    }
+
+    def __init__(self, **kwargs):
+        fields = (
+            forms.IntegerField(min_value=1, max_value=31),
+            forms.IntegerField(min_value=1, max_value=12),
+            forms.IntegerField(min_value=1900, max_value=2200),
+        )
+        kwargs.setdefault("require_all_fields", True)
+        super().__init__(fields=fields, **kwargs)
+
+    def clean(self, value):
+        # Report a single message for the whole date rather than one per box.
+        try:
+            return super().clean(value)
+        except forms.ValidationError as exc:
+            codes = {getattr(e, "code", None) for e in exc.error_list}
+            if "required" in codes and not any(value or []):
+                raise forms.ValidationError(self.error_messages["required"], code="required") from exc
+            if "required" in codes or "incomplete" in codes:
+                raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete") from exc
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+    def compress(self, data_list):
+        import datetime
+
+        if not data_list:
+            return None
+        day, month, year = data_list
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc

@@ -1,0 +1,47 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cms import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the synthetic demo world: an integrated care system's organisations, staff, joint roles and moves, "
+        "incident reports in every state, a consultation with responses, and site pages. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--people", type=int, default=400, help="People in the workforce records")
+        parser.add_argument("--incidents", type=int, default=120, help="Incident reports")
+        parser.add_argument("--responses", type=int, default=300, help="Consultation responses")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed, so worlds are repeatable")
+        parser.add_argument("--force", action="store_true", help="Allow seeding when DEBUG is off")
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Refusing to create demo accounts with DEBUG off. Pass --force if you mean it.")
+        import factory.random
+
+        factory.random.reseed_random(options["seed"])
+        sizes = {key: options[key] for key in ("people", "incidents", "responses", "seed")}
+        world = demo.DemoWorld()
+        demo.seed(world=world, sizes=sizes, stdout=self.stdout)
+        for app_config in apps.get_app_configs():
+            if app_config.name == "cms" or not app_config.path.startswith(str(settings.BASE_DIR)):
+                continue
+            try:
+                module = import_module(f"{app_config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app_config.name}.demo":
+                    raise
+                continue
+            module.seed(world=world, sizes=sizes, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo world ready."))
+        if not options["quiet_logins"]:
+            self.stdout.write("\nDemo logins (password for all: %s)" % demo.DEMO_PASSWORD)
+            for email, roles in demo.demo_logins():
+                self.stdout.write(f"  {email:<42} {roles}")

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import views
+from cms.accounts.views import AuditLogView
+
+handler500 = "cms.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("account/", include("cms.accounts.urls")),
+    path("audit/", AuditLogView.as_view(), name="audit_log"),
+    path("workforce/", include("workforce.urls")),
+    path("incidents/", include("covenant.incidents.urls")),
+    path("consultation/", include("covenant.consultation.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page serving catches everything else, so it comes last.
+urlpatterns += [path("", include(wagtail_urls))]

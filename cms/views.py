@@ -1,0 +1,53 @@
+import logging
+
+from django.db import DatabaseError, connections
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@csrf_exempt
+@require_GET
+def healthz(request):
+    """Liveness and readiness for the load balancer: 200 when the database answers, 503 with a reason if not."""
+    checks = {}
+    status = 200
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError as exc:
+        logger.warning("Health check: database unavailable: %s", exc.__class__.__name__)
+        checks["database"] = "unavailable"
+        status = 503
+    body = {"status": "ok" if status == 200 else "unavailable", "checks": checks}
+    if status != 200:
+        body["reason"] = "The database is not answering."
+    return JsonResponse(body, status=status)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", {"breadcrumbs": []}, status=403)
+
+
+def server_error(request):
+    # No context processors: the error may come from the database or from them.
+    return _standalone(request, "500.html", 500)
+
+
+def service_unavailable(request):
+    return _standalone(request, "503.html", 503)
+
+
+def _standalone(request, template_name, status):
+    from django.http import HttpResponse
+
+    template = loader.get_template(template_name)
+    return HttpResponse(template.render({"request": request}), status=status)

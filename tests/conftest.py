@@ -1,0 +1,64 @@
+import pytest
+from django.core.cache import cache
+
+from tests.cms.factories import DEMO_PASSWORD, UserFactory
+from tests.workforce.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate limits and sign-in throttling live in the cache; each test starts clean.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password():
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Riverside University Hospitals NHS Foundation Trust", ods_code="RV9")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(name="Wolds County Council", organisation_type="local_authority")
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("hr_admin", organisation) -> a user holding those roles at that organisation."""
+
+    def _make(*roles, organisation=None, **fields):
+        user = UserFactory(**fields)
+        for role in roles:
+            MembershipFactory(user=user, organisation=organisation or OrganisationFactory(), role=role)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in, marking two-factor as verified for roles that require it."""
+
+    def _login(user, *, verified=True):
+        client.force_login(user)
+        if verified:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return _login
