@@ -10,6 +10,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ def bootstrap(benchmark: str, db: str) -> None:
     sys.path.insert(0, str(ROOT))
     _current.update(benchmark=benchmark, db=db)
     if db == "sqlite":
-        path = Path(os.environ.get("BENCH_DIR", "/tmp")) / f"bench-{benchmark}.sqlite3"
+        path = Path(os.environ.get("BENCH_DIR", tempfile.gettempdir())) / f"bench-{benchmark}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"

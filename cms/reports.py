@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-
 REPORT_BASE_URL = "http://report.invalid/"
 
 

@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
-            raise CommandError("Refusing to create demo accounts with DEBUG off. Pass --force if you mean it.")
+            raise CommandError(
+                "Refusing to create demo accounts with DEBUG off. Pass --force if you mean it."
+            )
         import factory.random
 
         factory.random.reseed_random(options["seed"])
@@ -42,6 +44,6 @@ class Command(BaseCommand):
             module.seed(world=world, sizes=sizes, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo world ready."))
         if not options["quiet_logins"]:
-            self.stdout.write("\nDemo logins (password for all: %s)" % demo.DEMO_PASSWORD)
+            self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
             for email, roles in demo.demo_logins():
                 self.stdout.write(f"  {email:<42} {roles}")
