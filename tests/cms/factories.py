@@ -16,8 +16,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
     email = factory.LazyAttributeSequence(
-        lambda o, n: f"{re.sub(r'[^a-z]', '', o.first_name.lower())}.{re.sub(r'[^a-z]', '', o.last_name.lower())}"
-        f".{n}@example.org"
+        lambda o, n: (
+            f"{re.sub(r'[^a-z]', '', o.first_name.lower())}.{re.sub(r'[^a-z]', '', o.last_name.lower())}"
+            f".{n}@example.org"
+        )
     )
     job_title = factory.Faker("job", locale="en_GB")
     password = factory.PostGenerationMethodCall("set_password", DEMO_PASSWORD)

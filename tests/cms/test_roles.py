@@ -24,7 +24,10 @@ def test_roles_sync_is_idempotent():
 def test_every_declared_permission_is_granted_to_its_group():
     for role in ROLES:
         group = Group.objects.get(name=role.name)
-        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        granted = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        }
         assert declared_permissions()[role.key] <= granted
 
 

@@ -1,0 +1,109 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from cms.audit import audit
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("audit_log")
+
+
+def test_auditor_reads_the_audit_log(client, make_user, login):
+    auditor = make_user("auditor")
+    audit(action="incident.viewed", actor_label="someone@example.org", summary="Read case 42")
+    login(auditor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Read case 42" in html
+    assert "nhsuk-table" in html
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "hr_admin",
+        "incident_reporter",
+        "incident_handler",
+        "identity_custodian",
+        "analyst",
+        "consultation_moderator",
+        "editor",
+    ],
+)
+def test_other_roles_are_refused(client, make_user, login, role):
+    login(make_user(role))
+    assert client.get(URL).status_code == 403
+    assert client.get(URL + "?_export=csv").status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith("/account/sign-in/")
+
+
+def test_filters_apply(client, make_user, login):
+    login(make_user("auditor"))
+    audit(action="incident.viewed", actor_label="a@example.org", summary="alpha-event")
+    audit(action="workforce.move_recorded", actor_label="b@example.org", summary="beta-event")
+    html = client.get(URL, {"action": "workforce"}).content.decode()
+    assert "beta-event" in html
+    assert "alpha-event" not in html
+
+
+def test_csv_export_keeps_filters_and_neutralises_formulas(client, make_user, login):
+    login(make_user("auditor"))
+    audit(action="planted.formula", actor_label="x@example.org", summary="=1+1")
+    audit(action="other.thing", actor_label="y@example.org", summary="not exported")
+    response = client.get(URL, {"action": "planted", "_export": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'attachment; filename="audit-log-' in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][0] == "When"
+    summaries = [row[5] for row in rows[1:]]
+    assert "'=1+1" in summaries
+    assert "not exported" not in body
+
+
+def test_xlsx_export(client, make_user, login):
+    from openpyxl import load_workbook
+
+    login(make_user("auditor"))
+    audit(action="planted.formula", actor_label="x@example.org", summary="@SUM(A1)")
+    response = client.get(URL, {"_export": "xlsx"})
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
+    assert "'@SUM(A1)" in values
+
+
+def test_unknown_export_format_is_a_clear_400(client, make_user, login):
+    login(make_user("auditor"))
+    response = client.get(URL, {"_export": "pdf"})
+    assert response.status_code == 400
+    assert b"Choose an export format" in response.content
+
+
+def test_list_uses_a_constant_number_of_queries(client, make_user, login, django_assert_max_num_queries):
+    login(make_user("auditor"))
+    for index in range(60):
+        audit(action="bulk.event", actor_label=f"user{index}@example.org", summary=f"event {index}")
+    with django_assert_max_num_queries(20):
+        client.get(URL)
+    with django_assert_max_num_queries(20):
+        client.get(URL, {"per_page": 100})
+
+
+def test_audit_events_cannot_be_changed_or_deleted():
+    event = audit(action="x.y", summary="original")
+    event.summary = "changed"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
