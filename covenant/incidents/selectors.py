@@ -1,0 +1,439 @@
+"""Reads for incidents. Access control lives here so that a view cannot forget it.
+
+- A reporter sees only the reports they made under their own name or in confidence (never anonymous ones:
+  those keep no link to an account and are reached with the follow-up code).
+- A handler sees the cases of the organisations where they hold the incident_handler role, minus any case
+  they are excluded from (named as the source, or line management of the person named).
+- Analysts see aggregates only, with counts below five suppressed (see `incident_statistics`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from workforce.models import Organisation
+from workforce.selectors import organisations_for_user
+
+from .models import (
+    OPEN_STATUSES,
+    SURVEY_SOURCE_GROUP,
+    CaseExclusion,
+    Category,
+    IdentityDisclosureRequest,
+    IncidentReport,
+    MedicalFactor,
+    Message,
+    PoliceOutcome,
+    ReportingMode,
+    RiddorAssessment,
+    Sanction,
+    Setting,
+    Source,
+    Status,
+    SupportCheckIn,
+    SupportOffer,
+)
+
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED_LABEL = "fewer than 5"
+
+
+# --- follow-up codes -------------------------------------------------------------------------------------------
+def receipt_normalise(code: str) -> str:
+    return "".join(ch for ch in (code or "") if ch.isdigit())
+
+
+def receipt_index(code: str) -> str:
+    """A keyed HMAC of the code: finds the row in one indexed lookup; useless without the key."""
+    key = settings.HASHING_KEY.encode()
+    return hmac.new(key, b"incident-receipt:" + receipt_normalise(code).encode(), hashlib.sha256).hexdigest()
+
+
+def report_for_receipt(*, code: str) -> IncidentReport | None:
+    """The anonymous report this follow-up code belongs to, or None. The slow hash is the real check."""
+    digits = receipt_normalise(code)
+    if len(digits) < 16:
+        return None
+    report = (
+        IncidentReport.objects.filter(receipt_index=receipt_index(digits))
+        .select_related("organisation")
+        .first()
+    )
+    if report is None or not check_password(digits, report.receipt_hash):
+        return None
+    return report
+
+
+# --- reporters -------------------------------------------------------------------------------------------------
+def reports_for_reporter(*, user) -> QuerySet[IncidentReport]:
+    if not getattr(user, "is_authenticated", False):
+        return IncidentReport.objects.none()
+    return (
+        IncidentReport.objects.filter(reporter=user)
+        .exclude(mode=ReportingMode.ANONYMOUS)
+        .select_related("organisation")
+        .order_by("-reported_at")
+    )
+
+
+def report_get_for_reporter(*, user, pk: int) -> IncidentReport:
+    report = reports_for_reporter(user=user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such report")
+    return report
+
+
+def messages_for_reporter(*, report: IncidentReport) -> QuerySet[Message]:
+    return report.messages.filter(audience=Message.Audience.REPORTER)
+
+
+def reporter_organisations(*, user) -> QuerySet[Organisation]:
+    """Where a signed-in person may report: the organisations they belong to."""
+    return organisations_for_user(user=user).filter(is_active=True)
+
+
+# --- handlers --------------------------------------------------------------------------------------------------
+def handler_organisations(*, user) -> QuerySet[Organisation]:
+    return organisations_for_user(user=user, role="incident_handler")
+
+
+def cases_for_handler(*, user) -> QuerySet[IncidentReport]:
+    """Every case a handler may see: their organisations' cases minus the ones they are excluded from."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("incidents.view_cases"):
+        return IncidentReport.objects.none()
+    excluded = CaseExclusion.objects.filter(report=OuterRef("pk"), user=user)
+    return (
+        IncidentReport.objects.filter(organisation__in=handler_organisations(user=user))
+        .exclude(Exists(excluded))
+        .select_related("organisation", "investigator")
+    )
+
+
+def case_get_for_handler(*, user, pk: int) -> IncidentReport:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("incidents.view_cases"):
+        raise PermissionDenied
+    report = (
+        cases_for_handler(user=user).select_related("reporter", "lead_handler", "merged_into").filter(pk=pk)
+    )
+    report = report.first()
+    if report is None:
+        raise Http404("No such case")
+    return report
+
+
+def handlers_for_case(*, report: IncidentReport):
+    """Handlers at the case's organisation who are not excluded from it: the people who may be assigned."""
+    from django.contrib.auth import get_user_model
+
+    excluded = report.exclusions.values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organisation=report.organisation,
+            memberships__role="incident_handler",
+            is_active=True,
+        )
+        .exclude(pk__in=excluded)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def reporter_identity_visible(*, user, report: IncidentReport) -> bool:
+    """Named reports show the reporter to the case's handlers; confidential ones only to the assigned handlers
+    (lead and investigator) or to someone an identity custodian has authorised. Anonymous reports hold none."""
+    if report.reporter_id is None:
+        return False
+    if report.mode == ReportingMode.NAMED:
+        return True
+    if user.pk in (report.lead_handler_id, report.investigator_id):
+        return True
+    return report.disclosure_requests.filter(
+        requested_by=user, state=IdentityDisclosureRequest.State.AUTHORISED
+    ).exists()
+
+
+# --- identity custodians ---------------------------------------------------------------------------------------
+def disclosure_requests_for_custodian(*, user) -> QuerySet[IdentityDisclosureRequest]:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(
+        "incidents.decide_identity_disclosure"
+    ):
+        return IdentityDisclosureRequest.objects.none()
+    organisations = organisations_for_user(user=user, role="identity_custodian")
+    excluded = CaseExclusion.objects.filter(report=OuterRef("report_id"), user=user)
+    return (
+        IdentityDisclosureRequest.objects.filter(report__organisation__in=organisations)
+        .exclude(Exists(excluded))
+        .select_related("report", "report__organisation", "requested_by", "decided_by")
+    )
+
+
+def disclosure_request_get_for_custodian(*, user, pk: int) -> IdentityDisclosureRequest:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(
+        "incidents.decide_identity_disclosure"
+    ):
+        raise PermissionDenied
+    request = disclosure_requests_for_custodian(user=user).filter(pk=pk).first()
+    if request is None:
+        raise Http404("No such request")
+    return request
+
+
+# --- handler dashboard -----------------------------------------------------------------------------------------
+@dataclass
+class HandlerDashboard:
+    open_by_state: list[tuple[str, int]]
+    overdue_acknowledgements: list[IncidentReport]
+    check_ins_due: list[SupportCheckIn]
+    riddor_deadlines: list[RiddorAssessment]
+    sanctions_for_review: list[Sanction]
+
+
+def handler_dashboard(*, user, limit: int = 20) -> HandlerDashboard:
+    cases = cases_for_handler(user=user)
+    labels = dict(Status.choices)
+    by_state = dict(cases.filter(status__in=OPEN_STATUSES).values_list("status").annotate(n=Count("pk")))
+    today = timezone.localdate()
+    case_ids = cases.values("pk")
+    return HandlerDashboard(
+        open_by_state=[(labels[s], by_state.get(s, 0)) for s in OPEN_STATUSES],
+        overdue_acknowledgements=list(
+            cases.filter(status=Status.SUBMITTED, acknowledge_by__lt=timezone.now()).order_by(
+                "acknowledge_by"
+            )[:limit]
+        ),
+        check_ins_due=list(
+            SupportCheckIn.objects.filter(
+                offer__report__in=case_ids,
+                done_at__isnull=True,
+                due_on__lte=today + datetime.timedelta(days=7),
+            )
+            .exclude(offer__state__in=[SupportOffer.State.DECLINED, SupportOffer.State.COMPLETED])
+            .select_related("offer__report")
+            .order_by("due_on")[:limit]
+        ),
+        riddor_deadlines=list(
+            RiddorAssessment.objects.filter(report__in=case_ids, state=RiddorAssessment.State.CANDIDATE)
+            .select_related("report")
+            .order_by("report__occurred_at")[:limit]
+        ),
+        sanctions_for_review=list(
+            Sanction.objects.filter(
+                report__in=case_ids,
+                state__in=[Sanction.State.ISSUED, Sanction.State.ACKNOWLEDGED, Sanction.State.REVIEW_DUE],
+                review_on__lte=today + datetime.timedelta(days=14),
+            )
+            .select_related("report")
+            .order_by("review_on")[:limit]
+        ),
+    )
+
+
+# --- statistics ------------------------------------------------------------------------------------------------
+def statistics_organisations(*, user) -> QuerySet[Organisation]:
+    """Analysts see figures for every organisation in the system; handlers for their own organisations."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    if user.has_perm("incidents.view_incident_statistics") and "analyst" in user.role_keys:
+        return Organisation.objects.all()
+    if user.has_perm("incidents.view_cases"):
+        return handler_organisations(user=user)
+    return Organisation.objects.none()
+
+
+def statistics_must_suppress(*, user) -> bool:
+    """Small numbers are hidden from anyone who does not manage the cases themselves."""
+    return not user.has_perm("incidents.view_cases")
+
+
+def suppress(value: int | None, *, enabled: bool) -> int | str | None:
+    if enabled and value is not None and 0 < value < SUPPRESSION_THRESHOLD:
+        return SUPPRESSED_LABEL
+    return value
+
+
+@dataclass
+class Breakdown:
+    title: str
+    rows: list[tuple[str, int | str]]
+    chart_rows: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class IncidentStatistics:
+    start: datetime.date
+    end: datetime.date
+    suppressed: bool
+    total: int | str
+    by_month: Breakdown
+    by_category: Breakdown
+    by_source: Breakdown
+    by_survey_source: Breakdown
+    by_setting: Breakdown
+    medical_factors_share: str
+    acknowledged: int | str
+    acknowledged_on_time: int | str
+    acknowledged_on_time_share: str
+    median_hours_to_acknowledge: float | None
+    support_offered: int | str
+    support_accepted: int | str
+    sanctions: Breakdown
+    police: Breakdown
+
+
+def _share(part: int, whole: int, *, suppressed: bool) -> str:
+    if whole == 0:
+        return "–"
+    if suppressed and (0 < part < SUPPRESSION_THRESHOLD or whole < SUPPRESSION_THRESHOLD):
+        return "suppressed"
+    return f"{100 * part / whole:.0f}%"
+
+
+def _breakdown(title, counts: dict, choices, *, suppressed: bool) -> Breakdown:
+    rows, chart = [], []
+    for value, label in choices:
+        n = counts.get(value, 0)
+        rows.append((label, suppress(n, enabled=suppressed)))
+        # Suppressed rows are left out of the chart, so a bar never shows what the table hides.
+        if not (suppressed and 0 < n < SUPPRESSION_THRESHOLD):
+            chart.append((label, n))
+    return Breakdown(title=title, rows=rows, chart_rows=chart)
+
+
+def incident_statistics(
+    *, organisations: QuerySet[Organisation], start: datetime.date, end: datetime.date, suppressed: bool
+) -> IncidentStatistics:
+    """Aggregate figures for reports made from `start` to `end` (inclusive). No narratives, no identities."""
+    tz = timezone.get_current_timezone()
+    start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    reports = IncidentReport.objects.filter(
+        organisation__in=organisations, reported_at__gte=start_at, reported_at__lt=end_at
+    ).exclude(status__in=[Status.MERGED, Status.NOT_AN_INCIDENT])
+
+    def counts(column):
+        return dict(reports.order_by().values_list(column).annotate(n=Count("pk")))
+
+    total = reports.count()
+    month_counts = {
+        timezone.localdate(m) if isinstance(m, datetime.datetime) else m: n
+        for m, n in reports.order_by()
+        .annotate(month=TruncMonth("reported_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    }
+    months = []
+    cursor = start.replace(day=1)
+    while cursor <= end:
+        months.append((cursor, cursor.strftime("%b %Y")))
+        cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
+    month_totals: Counter = Counter()
+    for month, n in month_counts.items():
+        month_totals[month.replace(day=1)] += n
+
+    source_counts = counts("source")
+    survey_groups: Counter = Counter()
+    for source, n in source_counts.items():
+        survey_groups[SURVEY_SOURCE_GROUP.get(source, "Not known")] += n
+    group_labels = [(g, g) for g in dict.fromkeys(SURVEY_SOURCE_GROUP.values())]
+
+    medical = reports.exclude(medical_factors__in=[MedicalFactor.NONE, MedicalFactor.UNKNOWN]).count()
+    acknowledged_qs = reports.filter(acknowledged_at__isnull=False)
+    acknowledged = acknowledged_qs.count()
+    on_time = acknowledged_qs.filter(acknowledged_at__lte=F("acknowledge_by")).count()
+    hours = sorted(
+        (ack - rep).total_seconds() / 3600
+        for rep, ack in acknowledged_qs.order_by().values_list("reported_at", "acknowledged_at")[:50000]
+    )
+    median = round(hours[len(hours) // 2], 1) if hours else None
+
+    support = SupportOffer.objects.filter(report__in=reports)
+    support_accepted = support.filter(
+        state__in=[SupportOffer.State.ACCEPTED, SupportOffer.State.COMPLETED, SupportOffer.State.ESCALATED]
+    ).count()
+    sanction_counts = dict(
+        Sanction.objects.filter(report__in=reports)
+        .exclude(state__in=[Sanction.State.PROPOSED, Sanction.State.CLINICAL_REVIEW, Sanction.State.APPROVED])
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+    )
+    police_counts = dict(
+        PoliceOutcome.objects.filter(report__in=reports)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    return IncidentStatistics(
+        start=start,
+        end=end,
+        suppressed=suppressed,
+        total=suppress(total, enabled=suppressed),
+        by_month=_breakdown("Reports by month", month_totals, months, suppressed=suppressed),
+        by_category=_breakdown(
+            "Reports by category", counts("category"), Category.choices, suppressed=suppressed
+        ),
+        by_source=_breakdown("Reports by source", source_counts, Source.choices, suppressed=suppressed),
+        by_survey_source=_breakdown(
+            "Reports by NHS Staff Survey source group", survey_groups, group_labels, suppressed=suppressed
+        ),
+        by_setting=_breakdown(
+            "Reports by setting", counts("setting"), Setting.choices, suppressed=suppressed
+        ),
+        medical_factors_share=_share(medical, total, suppressed=suppressed),
+        acknowledged=suppress(acknowledged, enabled=suppressed),
+        acknowledged_on_time=suppress(on_time, enabled=suppressed),
+        acknowledged_on_time_share=_share(on_time, acknowledged, suppressed=suppressed),
+        median_hours_to_acknowledge=median
+        if not (suppressed and 0 < acknowledged < SUPPRESSION_THRESHOLD)
+        else None,
+        support_offered=suppress(support.count(), enabled=suppressed),
+        support_accepted=suppress(support_accepted, enabled=suppressed),
+        sanctions=_breakdown(
+            "Sanctions issued", sanction_counts, Sanction.Kind.choices, suppressed=suppressed
+        ),
+        police=_breakdown(
+            "Police outcomes", police_counts, PoliceOutcome.State.choices, suppressed=suppressed
+        ),
+    )
+
+
+def half_year_bounds(label: str) -> tuple[datetime.date, datetime.date]:
+    """'2026-H1' -> (1 April 2026, 30 September 2026): NHS financial half-years; H2 runs October to March."""
+    try:
+        year_text, half = label.split("-")
+        year = int(year_text)
+    except ValueError as exc:
+        raise ValueError("Choose a half-year like 2026-H1") from exc
+    if half == "H1":
+        return datetime.date(year, 4, 1), datetime.date(year, 9, 30)
+    if half == "H2":
+        return datetime.date(year, 10, 1), datetime.date(year + 1, 3, 31)
+    raise ValueError("Choose a half-year like 2026-H1")
+
+
+def recent_half_years(*, today: datetime.date | None = None, count: int = 4) -> list[tuple[str, str]]:
+    today = today or timezone.localdate()
+    year = today.year if today.month >= 4 else today.year - 1
+    half = "H1" if 4 <= today.month <= 9 else "H2"
+    choices = []
+    for _ in range(count):
+        start, end = half_year_bounds(f"{year}-{half}")
+        choices.append((f"{year}-{half}", f"{start:%B %Y} to {end:%B %Y}"))
+        if half == "H2":
+            half = "H1"
+        else:
+            half, year = "H2", year - 1
+    return choices

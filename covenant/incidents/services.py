@@ -1,0 +1,837 @@
+"""Writes for incidents. Every service is atomic, checks its invariants and writes its own audit record.
+
+Audit records never carry narratives or identities: the reference, the action and who did it are enough.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cms.audit import audit
+
+from . import selectors
+from .models import (
+    ACKNOWLEDGE_WITHIN,
+    COLLEAGUE_SOURCES,
+    SUPPORT_CHECK_IN_DAYS,
+    CaseAction,
+    CaseExclusion,
+    CaseTransition,
+    IdentityDisclosureRequest,
+    IncidentReport,
+    Injury,
+    Message,
+    PoliceOutcome,
+    ReportingMode,
+    RiddorAssessment,
+    Sanction,
+    Status,
+    SupportCheckIn,
+    SupportOffer,
+)
+
+RECEIPT_DIGITS = 16
+
+REPORT_FIELDS = (
+    "relationship",
+    "occurred_at",
+    "occurred_approximate",
+    "organisation",
+    "site",
+    "setting",
+    "lone_working",
+    "category",
+    "sub_types",
+    "protected_characteristic",
+    "source",
+    "medical_factors",
+    "narrative",
+    "injury",
+    "treatment",
+    "days_off",
+    "police_contacted",
+    "crime_reference",
+    "cctv_available",
+    "wants_police_action",
+    "wants_support",
+    "wants_feedback",
+    "may_tell_line_manager",
+)
+
+
+def receipt_format(code: str) -> str:
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _on_commit(task, *args) -> None:
+    # E-mail goes out as a background task after the report is safely stored; it never blocks the request.
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+# --- reporting -------------------------------------------------------------------------------------------------
+@transaction.atomic
+def report_submit(
+    *, reporter, mode: str, data: dict, subject_emails: tuple[str, ...] = (), request=None
+) -> tuple[IncidentReport, str | None]:
+    """Store a report. Returns the report and, for anonymous reports, the follow-up code (shown once, never
+    stored). Named and confidential reports need a signed-in reporter who belongs to the organisation."""
+    from .tasks import notify_handlers_of_new_report
+
+    if mode not in ReportingMode.values:
+        raise ValidationError("Choose how you want to report")
+    signed_in = getattr(reporter, "is_authenticated", False)
+    organisation = data["organisation"]
+    if mode != ReportingMode.ANONYMOUS:
+        if not signed_in:
+            raise PermissionDenied("Sign in to report under your name or in confidence")
+        if not selectors.reporter_organisations(user=reporter).filter(pk=organisation.pk).exists():
+            raise ValidationError({"organisation": "Choose an organisation you work for"})
+    now = timezone.now()
+    if data["occurred_at"] > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": "The date and time must be in the past"})
+    fields = {name: data[name] for name in REPORT_FIELDS if name in data}
+    report = IncidentReport(
+        mode=mode,
+        reporter=reporter if mode != ReportingMode.ANONYMOUS else None,
+        reported_at=now,
+        acknowledge_by=now + ACKNOWLEDGE_WITHIN,
+        **fields,
+    )
+    code = None
+    if mode == ReportingMode.ANONYMOUS:
+        code = "".join(secrets.choice("0123456789") for _ in range(RECEIPT_DIGITS))
+        report.receipt_hash = make_password(code)
+        report.receipt_index = selectors.receipt_index(code)
+        # An anonymous reporter's wish to tell the line manager cannot be acted on; feedback comes via the code.
+        report.may_tell_line_manager = False
+    report.full_clean(exclude=["reporter"])
+    report.save()
+    CaseTransition.objects.create(
+        report=report,
+        action="submit",
+        from_status="",
+        to_status=Status.SUBMITTED,
+        actor=None,
+        actor_label="reporter",
+    )
+    if report.source in COLLEAGUE_SOURCES and subject_emails:
+        _exclude_by_email(report=report, emails=subject_emails, reason=CaseExclusion.Reason.NAMED_SUBJECT)
+    if report.injury != Injury.NONE and (report.days_off or 0) > 3:
+        RiddorAssessment.objects.create(report=report, state=RiddorAssessment.State.CANDIDATE)
+    audit(
+        action="incident.submitted",
+        actor=reporter if mode != ReportingMode.ANONYMOUS else None,
+        request=None if mode == ReportingMode.ANONYMOUS else request,
+        actor_label="anonymous reporter" if mode == ReportingMode.ANONYMOUS else "",
+        obj=report,
+        summary=f"{report.reference} reported ({report.get_mode_display().lower()})",
+        detail={"organisation": report.organisation_id, "mode": mode},
+    )
+    _on_commit(notify_handlers_of_new_report, report.pk)
+    return report, code
+
+
+def _exclude_by_email(*, report: IncidentReport, emails, reason: str) -> int:
+    users = get_user_model().objects.filter(email__in=[e.strip().lower() for e in emails if e and e.strip()])
+    created = 0
+    for user in users:
+        _, was_created = CaseExclusion.objects.get_or_create(
+            report=report, user=user, defaults={"reason": reason}
+        )
+        created += was_created
+    return created
+
+
+@transaction.atomic
+def message_post_by_reporter(*, report: IncidentReport, body: str, author=None, request=None) -> Message:
+    """A reporter's reply (signed in, or through the follow-up code). It moves a case waiting on them on."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Enter your message"})
+    if report.status in (Status.ARCHIVED, Status.MERGED):
+        raise ValidationError("This report is closed to new messages")
+    message = Message.objects.create(
+        report=report, audience=Message.Audience.REPORTER, from_reporter=True, author=author, body=body
+    )
+    if report.status == Status.AWAITING_INFO:
+        _move(report=report, action="reporter_replied", to_status=Status.UNDER_REVIEW, actor=None, note="")
+    audit(
+        action="incident.reporter_message",
+        actor=author,
+        actor_label="" if author else "anonymous reporter",
+        obj=report,
+        summary=f"Reporter wrote on {report.reference}",
+    )
+    return message
+
+
+@transaction.atomic
+def message_post_by_handler(
+    *, report: IncidentReport, author, audience: str, body: str, request=None
+) -> Message:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Enter your message"})
+    if audience not in Message.Audience.values:
+        raise ValidationError({"audience": "Choose who can read the message"})
+    message = Message.objects.create(report=report, audience=audience, author=author, body=body)
+    audit(
+        action="incident.message",
+        request=request,
+        actor=author,
+        obj=report,
+        summary=f"Message ({audience}) on {report.reference}",
+        detail={"audience": audience, "message": message.pk},
+    )
+    return message
+
+
+# --- workflow --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    needs_note: bool = False
+    needs_reporter_reason: bool = False
+    needs_investigator: bool = False
+    needs_merge_target: bool = False
+    needs_outcome: bool = False
+    needs_reporter_message: bool = False
+    sign_off: bool = False
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in (
+        Transition("acknowledge", "Acknowledge and start triage", (Status.SUBMITTED,), Status.TRIAGE),
+        Transition(
+            "not_an_incident",
+            "Not an incident",
+            (Status.TRIAGE,),
+            Status.NOT_AN_INCIDENT,
+            needs_reporter_reason=True,
+        ),
+        Transition(
+            "redirect",
+            "Redirect to another route",
+            (Status.TRIAGE,),
+            Status.REDIRECTED,
+            needs_reporter_reason=True,
+        ),
+        Transition(
+            "merge", "Merge into another case", (Status.TRIAGE,), Status.MERGED, needs_merge_target=True
+        ),
+        Transition(
+            "assign",
+            "Assign an investigator",
+            (Status.TRIAGE, Status.REOPENED, Status.ASSIGNED),
+            Status.ASSIGNED,
+            needs_investigator=True,
+        ),
+        Transition(
+            "start_review",
+            "Start the review",
+            (Status.ASSIGNED, Status.AWAITING_INFO, Status.ACTION_PENDING),
+            Status.UNDER_REVIEW,
+        ),
+        Transition(
+            "request_info",
+            "Ask the reporter for information",
+            (Status.ASSIGNED, Status.UNDER_REVIEW),
+            Status.AWAITING_INFO,
+            needs_reporter_message=True,
+        ),
+        Transition("actions_pending", "Actions pending", (Status.UNDER_REVIEW,), Status.ACTION_PENDING),
+        Transition(
+            "request_sign_off",
+            "Send for sign-off",
+            (Status.UNDER_REVIEW, Status.ACTION_PENDING),
+            Status.AWAITING_SIGN_OFF,
+            needs_outcome=True,
+        ),
+        Transition(
+            "reject_sign_off",
+            "Return to the investigator",
+            (Status.AWAITING_SIGN_OFF,),
+            Status.UNDER_REVIEW,
+            needs_note=True,
+            sign_off=True,
+        ),
+        Transition("close", "Sign off and close", (Status.AWAITING_SIGN_OFF,), Status.CLOSED, sign_off=True),
+        Transition("reopen", "Reopen", (Status.CLOSED,), Status.REOPENED, needs_note=True),
+        Transition(
+            "archive",
+            "Archive",
+            (Status.CLOSED, Status.NOT_AN_INCIDENT, Status.REDIRECTED, Status.MERGED),
+            Status.ARCHIVED,
+        ),
+    )
+}
+
+
+def transitions_available(*, report: IncidentReport, user) -> list[Transition]:
+    available = []
+    for transition in TRANSITIONS.values():
+        if report.status not in transition.sources:
+            continue
+        if transition.sign_off and (
+            not user.has_perm("incidents.sign_off_case") or user.pk == report.investigator_id
+        ):
+            continue
+        available.append(transition)
+    return available
+
+
+def _move(*, report: IncidentReport, action: str, to_status: str, actor, note: str) -> CaseTransition:
+    transition = CaseTransition.objects.create(
+        report=report,
+        action=action,
+        from_status=report.status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=actor.email if actor else "reporter",
+        note=note,
+    )
+    report.status = to_status
+    report.save(update_fields=["status"])
+    return transition
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    report: IncidentReport,
+    action: str,
+    actor,
+    note: str = "",
+    reason_for_reporter: str = "",
+    investigator=None,
+    merge_into: IncidentReport | None = None,
+    outcome_for_reporter: str = "",
+    closure_rationale: str = "",
+    message_for_reporter: str = "",
+    request=None,
+) -> IncidentReport:
+    """Move a case along its workflow. The caller has already fetched `report` through the handler selector."""
+    from .tasks import notify_reporter_of_outcome
+
+    report = IncidentReport.objects.select_for_update().get(pk=report.pk)
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError("Unknown action")
+    if not actor.has_perm("incidents.view_cases"):
+        raise PermissionDenied
+    if report.status not in transition.sources:
+        raise ValidationError(f"A case that is {report.get_status_display().lower()} cannot do that")
+    errors = {}
+    if transition.sign_off:
+        if not actor.has_perm("incidents.sign_off_case"):
+            raise PermissionDenied
+        if actor.pk == report.investigator_id:
+            raise PermissionDenied("Someone other than the investigator must sign the case off")
+    if transition.needs_note and not note.strip():
+        errors["note"] = "Enter the reason"
+    if transition.needs_reporter_reason and not reason_for_reporter.strip():
+        errors["reason_for_reporter"] = "Enter the reason the reporter will see"
+    if transition.needs_reporter_message and not message_for_reporter.strip():
+        errors["message_for_reporter"] = "Enter your question for the reporter"
+    if transition.needs_investigator:
+        if investigator is None:
+            errors["investigator"] = "Choose an investigator"
+        elif not selectors.handlers_for_case(report=report).filter(pk=investigator.pk).exists():
+            errors["investigator"] = "Choose a handler at this organisation who is not excluded from the case"
+    if transition.needs_merge_target:
+        if (
+            merge_into is None
+            or merge_into.pk == report.pk
+            or merge_into.organisation_id != report.organisation_id
+        ):
+            errors["merge_into"] = "Enter the reference of another case at the same organisation"
+        elif merge_into.status == Status.MERGED:
+            errors["merge_into"] = "That case was itself merged; merge into the case it joined"
+    if transition.needs_outcome:
+        if not outcome_for_reporter.strip():
+            errors["outcome_for_reporter"] = "Enter the outcome the reporter will see"
+        if not closure_rationale.strip():
+            errors["closure_rationale"] = "Enter the internal rationale"
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    update = []
+    if action == "acknowledge":
+        report.acknowledged_at = now
+        report.lead_handler = actor
+        update += ["acknowledged_at", "lead_handler"]
+    if transition.needs_reporter_reason:
+        report.status_reason_for_reporter = reason_for_reporter.strip()
+        update.append("status_reason_for_reporter")
+    if transition.needs_investigator:
+        report.investigator = investigator
+        update.append("investigator")
+        if report.lead_handler_id is None:
+            report.lead_handler = actor
+            update.append("lead_handler")
+    if transition.needs_merge_target:
+        report.merged_into = merge_into
+        update.append("merged_into")
+    if transition.needs_outcome:
+        report.outcome_for_reporter = outcome_for_reporter.strip()
+        report.closure_rationale = closure_rationale.strip()
+        update += ["outcome_for_reporter", "closure_rationale"]
+    if action == "close":
+        report.closed_at = now
+        report.signed_off_by = actor
+        update += ["closed_at", "signed_off_by"]
+    if action == "reopen":
+        report.closed_at = None
+        report.signed_off_by = None
+        update += ["closed_at", "signed_off_by"]
+    if update:
+        report.save(update_fields=update)
+    _move(report=report, action=action, to_status=transition.target, actor=actor, note=note.strip())
+    if transition.needs_reporter_message:
+        Message.objects.create(
+            report=report, audience=Message.Audience.REPORTER, author=actor, body=message_for_reporter.strip()
+        )
+    audit(
+        action=f"incident.{action}",
+        request=request,
+        actor=actor,
+        obj=report,
+        summary=f"{report.reference}: {transition.label}",
+        detail={"from": transition.sources, "to": transition.target},
+    )
+    if action == "close" and report.mode == ReportingMode.NAMED and report.wants_feedback:
+        _on_commit(notify_reporter_of_outcome, report.pk)
+    return report
+
+
+# --- exclusions and identity -----------------------------------------------------------------------------------
+@transaction.atomic
+def exclusion_add(*, report: IncidentReport, actor, email: str, reason: str, request=None) -> CaseExclusion:
+    if reason not in CaseExclusion.Reason.values:
+        raise ValidationError({"reason": "Choose why the person is excluded"})
+    user = get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        raise ValidationError({"email": "No account has that e-mail address"})
+    if user.pk == actor.pk:
+        raise ValidationError(
+            {"email": "To step back from a case yourself, ask another handler to exclude you"}
+        )
+    exclusion, _ = CaseExclusion.objects.get_or_create(report=report, user=user, defaults={"reason": reason})
+    if report.investigator_id == user.pk:
+        report.investigator = None
+        report.save(update_fields=["investigator"])
+    if report.lead_handler_id == user.pk:
+        report.lead_handler = actor
+        report.save(update_fields=["lead_handler"])
+    audit(
+        action="incident.exclusion_added",
+        request=request,
+        actor=actor,
+        obj=report,
+        summary=f"Access to {report.reference} excluded for a named person",
+        detail={"excluded_user": user.pk, "reason": reason},
+    )
+    return exclusion
+
+
+@transaction.atomic
+def disclosure_request_create(
+    *, report: IncidentReport, actor, reason: str, request=None
+) -> IdentityDisclosureRequest:
+    if report.mode != ReportingMode.CONFIDENTIAL or report.reporter_id is None:
+        raise ValidationError("Only a confidential report has an identity that can be revealed")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter the lawful reason you need to know who made the report"})
+    if report.disclosure_requests.filter(
+        requested_by=actor, state=IdentityDisclosureRequest.State.REQUESTED
+    ).exists():
+        raise ValidationError("You already have a request waiting for a decision")
+    disclosure = IdentityDisclosureRequest.objects.create(
+        report=report, requested_by=actor, reason=reason.strip()
+    )
+    audit(
+        action="incident.identity_requested",
+        request=request,
+        actor=actor,
+        obj=report,
+        summary=f"Identity disclosure requested on {report.reference}",
+        detail={"request": disclosure.pk},
+    )
+    return disclosure
+
+
+@transaction.atomic
+def disclosure_decide(
+    *, disclosure: IdentityDisclosureRequest, actor, authorise: bool, note: str, request=None
+) -> IdentityDisclosureRequest:
+    if not actor.has_perm("incidents.decide_identity_disclosure"):
+        raise PermissionDenied
+    if disclosure.state != IdentityDisclosureRequest.State.REQUESTED:
+        raise ValidationError("This request has already been decided")
+    if actor.pk == disclosure.requested_by_id:
+        raise PermissionDenied("You cannot decide your own request")
+    if not (note or "").strip():
+        raise ValidationError({"note": "Enter the reason for your decision"})
+    disclosure.state = (
+        IdentityDisclosureRequest.State.AUTHORISED if authorise else IdentityDisclosureRequest.State.DENIED
+    )
+    disclosure.decided_by = actor
+    disclosure.decided_at = timezone.now()
+    disclosure.decision_note = note.strip()
+    disclosure.save()
+    audit(
+        action="incident.identity_authorised" if authorise else "incident.identity_denied",
+        request=request,
+        actor=actor,
+        obj=disclosure.report,
+        summary=f"Identity disclosure {disclosure.state} on {disclosure.report.reference}",
+        detail={"request": disclosure.pk, "requested_by": disclosure.requested_by_id},
+    )
+    return disclosure
+
+
+# --- child records ---------------------------------------------------------------------------------------------
+def _child_audit(action: str, *, report, actor, request, summary: str, detail: dict | None = None) -> None:
+    audit(action=action, request=request, actor=actor, obj=report, summary=summary, detail=detail or {})
+
+
+@transaction.atomic
+def support_offer_create(
+    *, report: IncidentReport, actor, staff_member: str, route: str, notes: str = "", request=None
+) -> SupportOffer:
+    if not staff_member.strip():
+        raise ValidationError({"staff_member": "Enter who is offered support"})
+    offer = SupportOffer(
+        report=report, staff_member=staff_member.strip(), route=route, notes=notes, offered_by=actor
+    )
+    offer.full_clean()
+    offer.save()
+    _child_audit(
+        "incident.support_offered", report=report, actor=actor, request=request, summary=report.reference
+    )
+    return offer
+
+
+SUPPORT_MOVES = {
+    "accept": ((SupportOffer.State.OFFERED,), SupportOffer.State.ACCEPTED),
+    "decline": ((SupportOffer.State.OFFERED,), SupportOffer.State.DECLINED),
+    "complete": ((SupportOffer.State.ACCEPTED,), SupportOffer.State.COMPLETED),
+    "escalate": ((SupportOffer.State.OFFERED, SupportOffer.State.ACCEPTED), SupportOffer.State.ESCALATED),
+}
+
+
+@transaction.atomic
+def support_offer_update(
+    *, offer: SupportOffer, actor, move: str, escalated_to: str = "", note: str = "", request=None
+) -> SupportOffer:
+    if move not in SUPPORT_MOVES:
+        raise ValidationError("Unknown action")
+    sources, target = SUPPORT_MOVES[move]
+    if offer.state not in sources:
+        raise ValidationError(
+            f"Support that is {offer.get_state_display().lower()} cannot be changed that way"
+        )
+    if move == "escalate" and not escalated_to.strip():
+        raise ValidationError({"escalated_to": "Enter who the support was escalated to"})
+    offer.state = target
+    offer.decided_at = offer.decided_at or timezone.now()
+    offer.escalated_to = escalated_to.strip()
+    if note.strip():
+        offer.notes = (offer.notes + "\n" + note.strip()).strip()
+    offer.save()
+    if move == "accept":
+        today = timezone.localdate()
+        SupportCheckIn.objects.bulk_create(
+            SupportCheckIn(offer=offer, due_on=today + datetime.timedelta(days=days))
+            for days in SUPPORT_CHECK_IN_DAYS
+        )
+    _child_audit(
+        f"incident.support_{move}",
+        report=offer.report,
+        actor=actor,
+        request=request,
+        summary=offer.report.reference,
+    )
+    return offer
+
+
+@transaction.atomic
+def support_check_in_complete(
+    *, check_in: SupportCheckIn, actor, note: str = "", request=None
+) -> SupportCheckIn:
+    if check_in.done_at is not None:
+        raise ValidationError("This check-in is already recorded")
+    check_in.done_at = timezone.now()
+    check_in.note = note.strip()
+    check_in.save()
+    report = check_in.offer.report
+    _child_audit(
+        "incident.support_check_in", report=report, actor=actor, request=request, summary=report.reference
+    )
+    return check_in
+
+
+@transaction.atomic
+def riddor_record(
+    *,
+    report: IncidentReport,
+    actor,
+    state: str,
+    hse_reference: str = "",
+    reported_on=None,
+    reason: str = "",
+    request=None,
+) -> RiddorAssessment:
+    errors = {}
+    if state == RiddorAssessment.State.REPORTED:
+        if not hse_reference.strip():
+            errors["hse_reference"] = "Enter the HSE reference"
+        if reported_on is None:
+            errors["reported_on"] = "Enter the date it was reported to HSE"
+        elif reported_on > timezone.localdate():
+            errors["reported_on"] = "The date reported must be today or in the past"
+    if state == RiddorAssessment.State.NOT_REPORTABLE and not reason.strip():
+        errors["reason"] = "Enter why it is not reportable"
+    if state not in RiddorAssessment.State.values:
+        errors["state"] = "Choose a RIDDOR status"
+    if errors:
+        raise ValidationError(errors)
+    assessment, _ = RiddorAssessment.objects.update_or_create(
+        report=report,
+        defaults={
+            "state": state,
+            "hse_reference": hse_reference.strip() if state == RiddorAssessment.State.REPORTED else "",
+            "reported_on": reported_on if state == RiddorAssessment.State.REPORTED else None,
+            "reason": reason.strip() if state == RiddorAssessment.State.NOT_REPORTABLE else "",
+        },
+    )
+    _child_audit(
+        "incident.riddor_recorded",
+        report=report,
+        actor=actor,
+        request=request,
+        summary=report.reference,
+        detail={"state": state},
+    )
+    return assessment
+
+
+@transaction.atomic
+def police_outcome_record(
+    *,
+    report: IncidentReport,
+    actor,
+    state: str,
+    crime_reference: str = "",
+    aewa_eligible: bool = False,
+    victim_impact_statement_offered: bool = False,
+    request=None,
+) -> PoliceOutcome:
+    if state not in PoliceOutcome.State.values:
+        raise ValidationError({"state": "Choose the police outcome"})
+    if state not in (PoliceOutcome.State.NOT_REPORTED, PoliceOutcome.State.VICTIM_DECLINED) and not (
+        crime_reference.strip() or report.crime_reference
+    ):
+        raise ValidationError({"crime_reference": "Enter the crime reference number"})
+    outcome, _ = PoliceOutcome.objects.update_or_create(
+        report=report,
+        defaults={
+            "state": state,
+            "crime_reference": crime_reference.strip() or report.crime_reference,
+            "aewa_eligible": aewa_eligible,
+            "victim_impact_statement_offered": victim_impact_statement_offered,
+        },
+    )
+    _child_audit(
+        "incident.police_recorded",
+        report=report,
+        actor=actor,
+        request=request,
+        summary=report.reference,
+        detail={"state": state},
+    )
+    return outcome
+
+
+@transaction.atomic
+def sanction_propose(
+    *, report: IncidentReport, actor, subject_description: str, kind: str, notes: str = "", request=None
+) -> Sanction:
+    if report.source in COLLEAGUE_SOURCES:
+        raise ValidationError("Sanctions are for patients and visitors; colleague cases go to HR processes")
+    sanction = Sanction(
+        report=report,
+        subject_description=subject_description.strip(),
+        kind=kind,
+        notes=notes,
+        proposed_by=actor,
+    )
+    sanction.full_clean()
+    sanction.save()
+    _child_audit(
+        "incident.sanction_proposed", report=report, actor=actor, request=request, summary=report.reference
+    )
+    return sanction
+
+
+SANCTION_MOVES = {
+    "clinical_review": ((Sanction.State.PROPOSED,), Sanction.State.CLINICAL_REVIEW),
+    "approve": ((Sanction.State.CLINICAL_REVIEW,), Sanction.State.APPROVED),
+    "issue": ((Sanction.State.APPROVED,), Sanction.State.ISSUED),
+    "acknowledge": ((Sanction.State.ISSUED,), Sanction.State.ACKNOWLEDGED),
+    "appeal": ((Sanction.State.ISSUED, Sanction.State.ACKNOWLEDGED), Sanction.State.APPEALED),
+    "review_due": (
+        (Sanction.State.ISSUED, Sanction.State.ACKNOWLEDGED, Sanction.State.APPEALED),
+        Sanction.State.REVIEW_DUE,
+    ),
+    "expire": (
+        (Sanction.State.REVIEW_DUE, Sanction.State.ACKNOWLEDGED, Sanction.State.ISSUED),
+        Sanction.State.EXPIRED,
+    ),
+    "revoke": (
+        (
+            Sanction.State.PROPOSED,
+            Sanction.State.CLINICAL_REVIEW,
+            Sanction.State.APPROVED,
+            Sanction.State.ISSUED,
+            Sanction.State.ACKNOWLEDGED,
+            Sanction.State.APPEALED,
+            Sanction.State.REVIEW_DUE,
+        ),
+        Sanction.State.REVOKED,
+    ),
+}
+SANCTION_MOVE_LABELS = {
+    "clinical_review": "Record the clinical and capacity review",
+    "approve": "Approve",
+    "issue": "Record it as issued",
+    "acknowledge": "Acknowledged by the person",
+    "appeal": "Appealed by the person",
+    "review_due": "Mark the review as due",
+    "expire": "Expire",
+    "revoke": "Revoke",
+}
+
+
+def sanction_moves_available(sanction: Sanction) -> list[tuple[str, str]]:
+    return [
+        (m, SANCTION_MOVE_LABELS[m])
+        for m, (sources, _) in SANCTION_MOVES.items()
+        if sanction.state in sources
+    ]
+
+
+@transaction.atomic
+def sanction_advance(
+    *,
+    sanction: Sanction,
+    actor,
+    move: str,
+    note: str = "",
+    capacity_considered: bool = False,
+    person_input_sought: bool = False,
+    issued_on=None,
+    review_on=None,
+    request=None,
+) -> Sanction:
+    if move not in SANCTION_MOVES:
+        raise ValidationError("Unknown action")
+    sources, target = SANCTION_MOVES[move]
+    if sanction.state not in sources:
+        raise ValidationError(f"A sanction that is {sanction.get_state_display().lower()} cannot do that")
+    errors = {}
+    if move == "clinical_review":
+        if not note.strip():
+            errors["note"] = "Enter the clinician's view, including any medical factors"
+        if not capacity_considered:
+            errors["capacity_considered"] = "Confirm that the person's capacity was considered"
+    if move == "approve" and actor.pk == sanction.proposed_by_id:
+        raise PermissionDenied("Someone other than the person who proposed the sanction must approve it")
+    if move == "issue":
+        today = timezone.localdate()
+        if issued_on is None:
+            errors["issued_on"] = "Enter the date it was issued"
+        elif issued_on > today:
+            errors["issued_on"] = "The date issued must be today or in the past"
+        if review_on is None:
+            errors["review_on"] = "Enter the review date"
+        elif issued_on is not None and review_on <= issued_on:
+            errors["review_on"] = "The review date must be after the date issued"
+    if move in ("appeal", "revoke") and not note.strip():
+        errors["note"] = "Enter the reason"
+    if errors:
+        raise ValidationError(errors)
+    sanction.state = target
+    if move == "clinical_review":
+        sanction.clinical_review_note = note.strip()
+        sanction.capacity_considered = True
+        sanction.person_input_sought = person_input_sought
+    elif move == "approve":
+        sanction.approved_by = actor
+    elif move == "issue":
+        sanction.issued_on, sanction.review_on = issued_on, review_on
+    if note.strip() and move != "clinical_review":
+        sanction.notes = (sanction.notes + "\n" + note.strip()).strip()
+    sanction.save()
+    _child_audit(
+        f"incident.sanction_{move}",
+        report=sanction.report,
+        actor=actor,
+        request=request,
+        summary=sanction.report.reference,
+        detail={"sanction": sanction.pk},
+    )
+    return sanction
+
+
+@transaction.atomic
+def action_create(
+    *, report: IncidentReport, actor, description: str, owner, due_on, request=None
+) -> CaseAction:
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = "Enter the action"
+    if owner is None:
+        errors["owner"] = "Choose who owns the action"
+    elif not selectors.handlers_for_case(report=report).filter(pk=owner.pk).exists():
+        errors["owner"] = "Choose a handler at this organisation who is not excluded from the case"
+    if due_on is None:
+        errors["due_on"] = "Enter the due date"
+    if errors:
+        raise ValidationError(errors)
+    action = CaseAction.objects.create(
+        report=report, description=description.strip(), owner=owner, due_on=due_on
+    )
+    _child_audit(
+        "incident.action_added", report=report, actor=actor, request=request, summary=report.reference
+    )
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action: CaseAction, actor, request=None) -> CaseAction:
+    if action.completed_at is not None:
+        raise ValidationError("This action is already done")
+    action.completed_at = timezone.now()
+    action.save(update_fields=["completed_at"])
+    _child_audit(
+        "incident.action_completed",
+        report=action.report,
+        actor=actor,
+        request=request,
+        summary=action.report.reference,
+    )
+    return action

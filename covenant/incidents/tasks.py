@@ -1,0 +1,71 @@
+"""Background work for incidents: e-mail notifications. Messages carry a reference and a link, never content."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.urls import reverse
+from django_tasks import task
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+@task()
+def notify_handlers_of_new_report(report_id: int) -> int:
+    """Tell the organisation's handlers (minus anyone excluded from the case) that a report has arrived."""
+    from .models import IncidentReport
+
+    report = IncidentReport.objects.filter(pk=report_id).first()
+    if report is None:
+        return 0
+    excluded = report.exclusions.values("user_id")
+    recipients = list(
+        get_user_model()
+        .objects.filter(
+            memberships__organisation_id=report.organisation_id,
+            memberships__role="incident_handler",
+            is_active=True,
+        )
+        .exclude(pk__in=excluded)
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return 0
+    link = _absolute(reverse("incidents:case_detail", args=[report.pk]))
+    send_mail(
+        subject=f"New violence and abuse report {report.reference}",
+        message=(
+            f"A new report, {report.reference}, has been made at {report.organisation.name}.\n\n"
+            f"Acknowledge it within one working day: {link}\n"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return len(recipients)
+
+
+@task()
+def notify_reporter_of_outcome(report_id: int) -> bool:
+    """Tell a named reporter who asked for feedback that their report is closed; the outcome is on the site."""
+    from .models import IncidentReport, ReportingMode
+
+    report = IncidentReport.objects.filter(pk=report_id).select_related("reporter").first()
+    if (
+        report is None
+        or report.mode != ReportingMode.NAMED
+        or report.reporter is None
+        or not report.wants_feedback
+    ):
+        return False
+    link = _absolute(reverse("incidents:my_report", args=[report.pk]))
+    send_mail(
+        subject=f"Your report {report.reference} is closed",
+        message=f"Your report {report.reference} has been closed. You can read the outcome here: {link}\n",
+        from_email=None,
+        recipient_list=[report.reporter.email],
+    )
+    return True
