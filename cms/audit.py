@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from cms.accounts.models import AuditEvent
 
 
 def client_ip(request) -> str | None:
+    """The client's address. Behind TRUSTED_PROXY_COUNT reverse proxies, the address the nearest of them saw
+    (each proxy appends to X-Forwarded-For, so entries further left could be forged by the client)."""
     if request is None:
         return None
-    # Behind the reverse proxy REMOTE_ADDR is the proxy; gunicorn is configured to trust its X-Forwarded-For.
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -37,6 +37,10 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", {"breadcrumbs": []}, status=403)
 
 
+def rate_limited(request, exception=None):
+    return render(request, "429.html", {"breadcrumbs": []}, status=429)
+
+
 def server_error(request):
     # No context processors: the error may come from the database or from them.
     return _standalone(request, "500.html", 500)

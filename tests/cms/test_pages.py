@@ -118,3 +118,27 @@ def test_the_only_inline_script_carries_the_nonce(client):
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag or f'nonce="{nonce}"' in tag, tag
     assert "style=" not in html
+
+
+def test_rate_limited_page_is_styled_429(rf):
+    from django_ratelimit.exceptions import Ratelimited
+
+    from cms.views import rate_limited
+
+    request = rf.get("/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = rate_limited(request, Ratelimited())
+    assert response.status_code == 429
+    assert "Too many requests" in response.content.decode()
+
+
+def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
+    from cms.audit import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"

@@ -1,0 +1,16 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py cms.wsgi`. Overridable from the environment."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+# Only the reverse proxy on this host may set X-Forwarded-Proto (set TRUSTED_PROXY_COUNT for client addresses).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
