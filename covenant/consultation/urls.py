@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "consultation"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.hub, name="hub"),
+    path("moderation/", views.ModerationQueueView.as_view(), name="moderation_queue"),
+    path("moderation/<int:pk>/", views.moderate, name="moderate"),
+    path("analysis/", views.analysis_index, name="analysis"),
+    path("analysis/<int:pk>/answers/", views.AnswerTableView.as_view(), name="answers"),
+    path("analysis/<int:pk>/themes/", views.themes, name="themes"),
+    path("analysis/answers/<int:pk>/", views.answer_detail, name="answer"),
+]

@@ -1,0 +1,239 @@
+"""Forms for responding, moderating and theming. Rendered with the NHS.UK form renderer."""
+
+from __future__ import annotations
+
+from django import forms
+
+from workforce.models import Region
+
+from .models import (
+    ModerationState,
+    PublishConsent,
+    Question,
+    QuestionKind,
+    RedactionReason,
+    RespondentType,
+)
+
+
+class AboutYouForm(forms.Form):
+    respondent_type = forms.ChoiceField(
+        label="Who are you responding as?",
+        choices=RespondentType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who you are responding as"},
+    )
+    organisation_name = forms.CharField(
+        label="Organisation name",
+        required=False,
+        max_length=200,
+        help_text="If you are responding for an organisation",
+        error_messages={"max_length": "Organisation name must be 200 characters or fewer"},
+    )
+    region = forms.ChoiceField(
+        label="Where do you live or work? (optional)",
+        choices=[("", "Prefer not to say"), *Region.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a region from the list"},
+    )
+    publish_consent = forms.ChoiceField(
+        label="Can we publish your response?",
+        choices=PublishConsent.choices,
+        widget=forms.RadioSelect,
+        help_text="We remove personal details such as phone numbers before publishing anything.",
+        error_messages={"required": "Select whether we may publish your response"},
+    )
+    respondent_name = forms.CharField(
+        label="Your name (optional)",
+        required=False,
+        max_length=120,
+        help_text="Only if you want your response published with your name",
+        error_messages={"max_length": "Your name must be 120 characters or fewer"},
+    )
+    email = forms.EmailField(
+        label="E-mail address (optional)",
+        required=False,
+        help_text="If you want a receipt. We use it only to send the receipt and do not keep it.",
+        error_messages={"invalid": "Enter an e-mail address in the correct format, like name@example.com"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        respondent_type = cleaned.get("respondent_type")
+        if (
+            respondent_type == RespondentType.ORGANISATION
+            and not cleaned.get("organisation_name", "").strip()
+        ):
+            self.add_error("organisation_name", "Enter the name of your organisation")
+        if (
+            cleaned.get("publish_consent") == PublishConsent.NAMED
+            and respondent_type
+            and respondent_type != RespondentType.ORGANISATION
+            and not cleaned.get("respondent_name", "").strip()
+        ):
+            self.add_error(
+                "respondent_name", "Enter your name, or choose to publish your response anonymously"
+            )
+        return cleaned
+
+
+class QuestionsForm(forms.Form):
+    """The questions of one section. Field names carry each question's stable UUID."""
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            label = f"{question.number}. {question.text}"
+            required_message = f"Answer question {question.number}"
+            if question.kind == QuestionKind.FREE_TEXT:
+                field = forms.CharField(
+                    label=label,
+                    required=question.required,
+                    max_length=question.max_length,
+                    widget=forms.Textarea(attrs={"rows": 6}),
+                )
+            elif question.kind == QuestionKind.MULTIPLE_CHOICE:
+                field = forms.MultipleChoiceField(
+                    label=label,
+                    required=question.required,
+                    choices=[(option, option) for option in question.options],
+                    widget=forms.CheckboxSelectMultiple,
+                )
+            else:
+                field = forms.ChoiceField(
+                    label=label,
+                    required=question.required,
+                    choices=[(option, option) for option in question.options],
+                    widget=forms.RadioSelect,
+                )
+            field.help_text = question.help_text + ("" if question.required else " (optional)")
+            field.help_text = field.help_text.strip()
+            field.error_messages.update(
+                {
+                    "required": required_message,
+                    "invalid_choice": f"Choose one of the options for question {question.number}",
+                    "max_length": (
+                        f"Your answer to question {question.number} must be {question.max_length:,} "
+                        "characters or fewer"
+                    ),
+                }
+            )
+            self.fields[question.field_name] = field
+            if question.kind != QuestionKind.FREE_TEXT and question.why_prompt:
+                self.fields[f"{question.field_name}-why"] = forms.CharField(
+                    label=question.why_prompt,
+                    required=False,
+                    max_length=question.max_length,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    help_text="Optional",
+                    error_messages={
+                        "max_length": f"Your explanation must be {question.max_length:,} characters or fewer"
+                    },
+                )
+
+    @classmethod
+    def initial_from(cls, questions: list[Question], stored: dict) -> dict:
+        initial = {}
+        for question in questions:
+            answer = stored.get(str(question.uuid)) or {}
+            if question.kind == QuestionKind.FREE_TEXT:
+                initial[question.field_name] = answer.get("text", "")
+            elif question.kind == QuestionKind.MULTIPLE_CHOICE:
+                initial[question.field_name] = answer.get("selected", [])
+            else:
+                initial[question.field_name] = (answer.get("selected") or [""])[0]
+                initial[f"{question.field_name}-why"] = answer.get("text", "")
+        return initial
+
+    def answers(self) -> dict[str, dict]:
+        result = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(question.field_name)
+            if question.kind == QuestionKind.FREE_TEXT:
+                result[str(question.uuid)] = {"selected": [], "text": (value or "").strip()}
+            else:
+                selected = value if isinstance(value, list) else ([value] if value else [])
+                why = (self.cleaned_data.get(f"{question.field_name}-why") or "").strip()
+                result[str(question.uuid)] = {"selected": selected, "text": why}
+        return result
+
+
+class SubmitForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+# --- staff ---------------------------------------------------------------------------------------------------
+
+
+class ModerationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (ModerationState.APPROVED, "Approve for publication"),
+            (ModerationState.REJECTED, "Do not publish (still counted)"),
+            (ModerationState.INVALID, "Invalid: spam or a test, not counted"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision"},
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+
+class RedactForm(forms.Form):
+    """Redact either suggested spans (checkboxes) or every occurrence of a phrase the moderator types."""
+
+    answer = forms.IntegerField(widget=forms.HiddenInput)
+    suggestions = forms.MultipleChoiceField(
+        label="Suggested redactions", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    phrase = forms.CharField(
+        label="Text to redact",
+        required=False,
+        max_length=500,
+        help_text="Every occurrence in this answer is redacted",
+    )
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason"), *RedactionReason.choices],
+        error_messages={"required": "Choose a reason for the redaction"},
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+    def __init__(self, *args, suggestion_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggestions"].choices = list(suggestion_choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("suggestions") and not (cleaned.get("phrase") or "").strip():
+            self.add_error("phrase", "Enter the text to redact, or choose a suggested redaction")
+        return cleaned
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(label="Theme name", max_length=120, error_messages={"required": "Enter a name"})
+    description = forms.CharField(label="Description (optional)", required=False, max_length=400)
+    question = forms.TypedChoiceField(label="Question", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = [("", "All questions")] + [
+            (question.pk, f"{question.number}. {question.text[:80]}") for question in questions
+        ]
+
+
+class TagForm(forms.Form):
+    theme = forms.TypedChoiceField(label="Theme", coerce=int, error_messages={"required": "Choose a theme"})
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "Choose a theme")] + [(theme.pk, theme.name) for theme in themes]
+
+
+class SuggestionAcceptForm(forms.Form):
+    cluster = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label="Name for this theme", max_length=120, error_messages={"required": "Enter a name"}
+    )

@@ -1,0 +1,456 @@
+"""The public routes of a consultation page: responding, published responses, summary, outcome, open data.
+
+Each function takes the request and the `ConsultationPage`; the page's routes (models.py) call them.
+Progress through the form is kept in the session, keyed by page, until the response is submitted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django_ratelimit.core import is_ratelimited
+
+from cms.tables import neutralise
+
+from . import selectors, services
+from .forms import AboutYouForm, QuestionsForm, SubmitForm
+from .models import ConsultationPage, ConsultationResponse, Lifecycle, PublishConsent, RespondentType
+from .reports import OutcomeReport
+from .tasks import send_response_receipt
+
+HONEYPOT_FIELD = "website"
+
+
+def _min_seconds() -> int:
+    return int(getattr(settings, "CONSULTATION_MIN_SECONDS", 20))
+
+
+def _submit_rate() -> str:
+    return getattr(settings, "CONSULTATION_SUBMIT_RATE", "10/h")
+
+
+def _client_key(group, request) -> str:
+    from cms.audit import client_ip
+
+    return client_ip(request) or "unknown"
+
+
+def _key(page) -> str:
+    return f"consultation-response-{page.pk}"
+
+
+def _done_key(page) -> str:
+    return f"consultation-done-{page.pk}"
+
+
+def _progress(request, page) -> dict | None:
+    return request.session.get(_key(page))
+
+
+def _save_progress(request, page, progress: dict) -> None:
+    request.session[_key(page)] = progress
+    request.session.modified = True
+
+
+def _url(page, name: str, **kwargs) -> str:
+    return page.url + page.reverse_subpage(name, kwargs=kwargs or None)
+
+
+def _render(request, page, template: str, context: dict, status: int = 200):
+    base = {"page": page, "self": page}
+    base.update(context)
+    return TemplateResponse(request, f"consultation/{template}", base, status=status)
+
+
+def _rejected(request, page, message: str, status: int = 400):
+    return _render(request, page, "respond_rejected.html", {"message": message}, status=status)
+
+
+def _not_open(request, page):
+    if page.status == Lifecycle.FORTHCOMING:
+        return _render(request, page, "respond_not_open.html", {}, status=403)
+    return _render(request, page, "respond_not_open.html", {}, status=410)
+
+
+def _honeypot_filled(request) -> bool:
+    return bool(request.POST.get(HONEYPOT_FIELD, "").strip())
+
+
+def _steps(page):
+    questions = selectors.questions_for(consultation=page)
+    return questions, selectors.question_sections(questions)
+
+
+def _step_context(page, step: int, total: int) -> dict:
+    return {"step": step, "total_steps": total + 2}
+
+
+# --- responding ----------------------------------------------------------------------------------------------
+
+
+def respond_start(request, page: ConsultationPage):
+    if not page.is_open:
+        return _not_open(request, page)
+    if _progress(request, page) is None:
+        _save_progress(
+            request,
+            page,
+            {"token": str(uuid.uuid4()), "started": time.time(), "about": None, "answers": {}},
+        )
+    return HttpResponseRedirect(_url(page, "about_you"))
+
+
+def about_you(request, page: ConsultationPage):
+    if not page.is_open:
+        return _not_open(request, page)
+    progress = _progress(request, page)
+    if progress is None:
+        return HttpResponseRedirect(_url(page, "respond_start"))
+    _, sections = _steps(page)
+    if request.method == "POST":
+        if _honeypot_filled(request):
+            return _rejected(request, page, "We could not accept this form. Please try again.")
+        form = AboutYouForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            progress["about"] = {
+                key: data.get(key, "")
+                for key in (
+                    "respondent_type",
+                    "organisation_name",
+                    "region",
+                    "publish_consent",
+                    "respondent_name",
+                )
+            }
+            progress["email"] = data.get("email") or ""
+            _save_progress(request, page, progress)
+            if request.GET.get("change") or not sections:
+                return HttpResponseRedirect(_url(page, "check"))
+            return HttpResponseRedirect(_url(page, "questions", step=1))
+        status = 400
+    else:
+        initial = dict(progress.get("about") or {})
+        initial["email"] = progress.get("email", "")
+        form = AboutYouForm(initial=initial)
+        status = 200
+    context = {"form": form, "honeypot": HONEYPOT_FIELD, **_step_context(page, 1, len(sections))}
+    return _render(request, page, "respond_about_you.html", context, status=status)
+
+
+def questions(request, page: ConsultationPage, step: int):
+    if not page.is_open:
+        return _not_open(request, page)
+    progress = _progress(request, page)
+    if progress is None:
+        return HttpResponseRedirect(_url(page, "respond_start"))
+    if not progress.get("about"):
+        return HttpResponseRedirect(_url(page, "about_you"))
+    _, sections = _steps(page)
+    if not 1 <= step <= len(sections):
+        raise Http404("No such step")
+    section = sections[step - 1]
+    if request.method == "POST":
+        if _honeypot_filled(request):
+            return _rejected(request, page, "We could not accept this form. Please try again.")
+        form = QuestionsForm(request.POST, questions=section)
+        forged = [key for key in request.POST if key.startswith("q-") and key not in form.fields]
+        if forged:
+            return _rejected(
+                request,
+                page,
+                "The form included a question that is not part of this consultation. "
+                "Go back to the question page and try again.",
+            )
+        if form.is_valid():
+            progress["answers"].update(form.answers())
+            _save_progress(request, page, progress)
+            if request.GET.get("change") or step == len(sections):
+                return HttpResponseRedirect(_url(page, "check"))
+            return HttpResponseRedirect(_url(page, "questions", step=step + 1))
+        status = 400
+    else:
+        form = QuestionsForm(
+            initial=QuestionsForm.initial_from(section, progress["answers"]), questions=section
+        )
+        status = 200
+    previous = _url(page, "about_you") if step == 1 else _url(page, "questions", step=step - 1)
+    context = {
+        "form": form,
+        "section": section,
+        "section_heading": section[0].section,
+        "back_url": previous,
+        "honeypot": HONEYPOT_FIELD,
+        **_step_context(page, step + 1, len(sections)),
+    }
+    return _render(request, page, "respond_questions.html", context, status=status)
+
+
+def _check_rows(page, progress, questions, sections):
+    step_of = {}
+    for number, section in enumerate(sections, start=1):
+        for question in section:
+            step_of[question.pk] = number
+    rows = []
+    for question in questions:
+        answer = progress["answers"].get(str(question.uuid)) or {}
+        rows.append(
+            {
+                "question": question,
+                "selected": answer.get("selected") or [],
+                "text": answer.get("text", ""),
+                "change_url": _url(page, "questions", step=step_of[question.pk]) + "?change=1",
+            }
+        )
+    return rows
+
+
+def check(request, page: ConsultationPage):
+    if not page.is_open and request.method != "POST":
+        return _not_open(request, page)
+    progress = _progress(request, page)
+    if request.method == "POST":
+        return _submit(request, page, progress)
+    if progress is None:
+        return HttpResponseRedirect(_url(page, "respond_start"))
+    if not progress.get("about"):
+        return HttpResponseRedirect(_url(page, "about_you"))
+    return _check_page(request, page, progress)
+
+
+def _check_page(request, page, progress, *, error: str = "", status: int = 200):
+    questions_list, sections = _steps(page)
+    about = progress["about"]
+    context = {
+        "about": about,
+        "respondent_type_label": RespondentType(about["respondent_type"]).label,
+        "consent_label": PublishConsent(about["publish_consent"]).label,
+        "email": progress.get("email", ""),
+        "rows": _check_rows(page, progress, questions_list, sections),
+        "form": SubmitForm(initial={"token": progress["token"]}),
+        "error": error,
+        "honeypot": HONEYPOT_FIELD,
+        "about_url": _url(page, "about_you") + "?change=1",
+        "back_url": _url(page, "questions", step=len(sections)) if sections else _url(page, "about_you"),
+        **_step_context(page, len(sections) + 2, len(sections)),
+    }
+    return _render(request, page, "respond_check.html", context, status=status)
+
+
+def _submit(request, page, progress):
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        return _rejected(request, page, "This form has expired. Start your response again.")
+    token = str(form.cleaned_data["token"])
+    # A repeated submission (double click, refresh, back button) finds the response the first one made.
+    existing = ConsultationResponse.objects.filter(idempotency_key=token, consultation=page).first()
+    if existing is not None:
+        request.session[_done_key(page)] = existing.reference
+        request.session.pop(_key(page), None)
+        return HttpResponseRedirect(_url(page, "confirmation"))
+    if not page.is_open:
+        return _not_open(request, page)
+    if progress is None or progress.get("token") != token or not progress.get("about"):
+        return _rejected(request, page, "This form has expired. Start your response again.")
+    if _honeypot_filled(request):
+        return _rejected(request, page, "We could not accept this form. Please try again.")
+    if time.time() - float(progress.get("started", 0)) < _min_seconds():
+        return _check_page(
+            request,
+            page,
+            progress,
+            error="You completed the form very quickly. Check your answers, then send your response.",
+            status=400,
+        )
+    if is_ratelimited(
+        request, group="consultation-submit", key=_client_key, rate=_submit_rate(), increment=True
+    ):
+        return _render(request, page, "respond_rate_limited.html", {}, status=429)
+    try:
+        response, created = services.response_submit(
+            consultation=page,
+            about=progress["about"],
+            answers=progress["answers"],
+            idempotency_key=token,
+        )
+    except ValidationError as exc:
+        return _check_page(request, page, progress, error=" ".join(exc.messages), status=400)
+    email = progress.get("email")
+    if created and email:
+        transaction.on_commit(lambda: send_response_receipt.enqueue(response_id=response.pk, email=email))
+    request.session[_done_key(page)] = response.reference
+    request.session.pop(_key(page), None)
+    return HttpResponseRedirect(_url(page, "confirmation"))
+
+
+def confirmation(request, page: ConsultationPage):
+    reference = request.session.get(_done_key(page))
+    if not reference:
+        return HttpResponseRedirect(page.url)
+    return _render(request, page, "respond_confirmation.html", {"reference": reference})
+
+
+# --- publication ---------------------------------------------------------------------------------------------
+
+
+def _require_feedback(page):
+    if not page.feedback_published:
+        raise Http404("Responses are published after the consultation closes")
+
+
+def published(request, page: ConsultationPage):
+    _require_feedback(page)
+    questions_list = selectors.questions_for(consultation=page)
+    search = request.GET.get("q", "").strip()[:200]
+    respondent_type = request.GET.get("respondent_type", "")
+    if respondent_type not in RespondentType.values:
+        respondent_type = ""
+    question = selectors.question_for(consultation=page, pk=request.GET.get("question"))
+    theme = selectors.theme_for(consultation=page, pk=request.GET.get("theme"))
+    responses = selectors.published_responses(
+        consultation=page, search=search, respondent_type=respondent_type, question=question, theme=theme
+    )
+    page_obj = Paginator(responses, 20).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page_obj,
+        "responses": page_obj.object_list,
+        "questions": questions_list,
+        "numbers": {q.pk: q.number for q in questions_list},
+        "themes": page.themes.order_by("name"),
+        "respondent_types": RespondentType.choices,
+        "search": search,
+        "selected_type": respondent_type,
+        "selected_question": question,
+        "selected_theme": theme,
+    }
+    return _render(request, page, "published_responses.html", context)
+
+
+def summary(request, page: ConsultationPage):
+    _require_feedback(page)
+    context = {
+        "counts": selectors.response_counts(consultation=page),
+        "summaries": selectors.question_summaries(consultation=page),
+        "cross_cutting": selectors.cross_cutting_themes(consultation=page),
+    }
+    return _render(request, page, "summary.html", context)
+
+
+def _require_outcome(page):
+    if page.status != Lifecycle.CONCLUDED:
+        raise Http404("The outcome has not been published")
+
+
+def outcome(request, page: ConsultationPage):
+    _require_outcome(page)
+    report = OutcomeReport(page)
+    return HttpResponse(report.render_html(request))
+
+
+def outcome_pdf(request, page: ConsultationPage):
+    from cms.reports import pdf_response
+
+    _require_outcome(page)
+    return pdf_response(OutcomeReport(page), filename=f"{page.slug}-consultation-outcome.pdf")
+
+
+OPEN_DATA_FIELDS = (
+    "public_id",
+    "submitted_date",
+    "respondent_type",
+    "respondent_name",
+    "organisation_name",
+    "region",
+)
+
+
+def _open_data_records(page):
+    questions_list = selectors.questions_for(consultation=page)
+    responses = selectors.published_responses(consultation=page)
+    for chunk_start in range(0, 10**9, 1000):
+        chunk = list(responses[chunk_start : chunk_start + 1000])
+        if not chunk:
+            break
+        for response in chunk:
+            answers = {answer.question_id: answer for answer in response.answers.all()}
+            record = {
+                "public_id": response.public_id,
+                "submitted_date": response.submitted_at.date().isoformat(),
+                "respondent_type": response.respondent_type,
+                "respondent_name": response.public_name
+                if response.respondent_type != RespondentType.ORGANISATION
+                else "",
+                "organisation_name": response.public_name
+                if response.respondent_type == RespondentType.ORGANISATION
+                else "",
+                "region": response.region,
+                "answers": [],
+            }
+            for question in questions_list:
+                answer = answers.get(question.pk)
+                record["answers"].append(
+                    {
+                        "question": question.number,
+                        "question_id": str(question.uuid),
+                        "selected": answer.choices if answer else [],
+                        "text": answer.redacted_text if answer else "",
+                        "themes": sorted(tag.theme.name for tag in answer.tags.all()) if answer else [],
+                    }
+                )
+            yield record
+
+
+def open_data(request, page: ConsultationPage, fmt: str):
+    _require_feedback(page)
+    if fmt == "json":
+
+        def stream_json():
+            yield (
+                '{"consultation": '
+                + json.dumps(page.title)
+                + ', "schema": "docs/consultation.md#open-data", "responses": ['
+            )
+            first = True
+            for record in _open_data_records(page):
+                yield ("" if first else ",") + json.dumps(record)
+                first = False
+            yield "]}"
+
+        response = StreamingHttpResponse(stream_json(), content_type="application/json")
+    else:
+        questions_list = selectors.questions_for(consultation=page)
+
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo())
+
+        def stream_csv():
+            yield "\ufeff"
+            header = list(OPEN_DATA_FIELDS)
+            for question in questions_list:
+                header += [
+                    f"q{question.number}_selected",
+                    f"q{question.number}_text",
+                    f"q{question.number}_themes",
+                ]
+            yield writer.writerow(header)
+            for record in _open_data_records(page):
+                row = [record[field] for field in OPEN_DATA_FIELDS]
+                for answer in record["answers"]:
+                    row += ["; ".join(answer["selected"]), answer["text"], "; ".join(answer["themes"])]
+                yield writer.writerow([neutralise(cell) for cell in row])
+
+        response = StreamingHttpResponse(stream_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{page.slug}-published-responses.{fmt}"'
+    return response

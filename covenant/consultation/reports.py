@@ -1,0 +1,44 @@
+"""The consultation outcome: one template for the accessible web page and the PDF, shaped like a UK
+government consultation response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cms.reports import Report
+
+from . import selectors
+from .models import ConsultationPage
+
+
+class OutcomeReport(Report):
+    template_name = "consultation/outcome_report.html"
+
+    def __init__(self, consultation: ConsultationPage):
+        self.consultation = consultation
+
+    def get_title(self) -> str:
+        return f"{self.consultation.title}: consultation outcome"
+
+    def get_context(self) -> dict[str, Any]:
+        consultation = self.consultation
+        summaries = selectors.question_summaries(consultation=consultation)
+        for summary in summaries:
+            summary["theme_quotes"] = [
+                (theme, selectors.theme_quotations(theme=theme)) for theme in summary["themes"]
+            ]
+        cross_cutting = [
+            (theme, selectors.theme_quotations(theme=theme))
+            for theme in selectors.cross_cutting_themes(consultation=consultation)
+        ]
+        return {
+            "consultation": consultation,
+            "counts": selectors.response_counts(consultation=consultation),
+            "summaries": summaries,
+            "cross_cutting": cross_cutting,
+            "campaigns": list(selectors.campaign_groups(consultation=consultation)),
+            "duplicates": selectors.duplicate_groups(consultation=consultation)[:20],
+            "organisations": selectors.responding_organisations(consultation=consultation),
+            "published_url": consultation.subpage_url("published"),
+            "pdf_url": consultation.subpage_url("outcome_pdf"),
+        }

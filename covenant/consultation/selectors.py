@@ -1,0 +1,388 @@
+"""Reads for the consultation. Staff selectors check the permission, so a view cannot forget it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .models import (
+    Answer,
+    CampaignGroup,
+    ConsultationHubPage,
+    ConsultationPage,
+    ConsultationResponse,
+    ModerationState,
+    PublishConsent,
+    Question,
+    RespondentType,
+    Theme,
+    ThemeTag,
+)
+from .services import ANALYSE_PERMISSION, MODERATE_PERMISSION
+
+QUESTIONS_PER_PAGE = 3
+
+
+def _require(user, permission: str) -> None:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def hub_page() -> ConsultationHubPage | None:
+    return ConsultationHubPage.objects.live().first()
+
+
+def numbered(questions) -> list[Question]:
+    questions = list(questions)
+    for number, question in enumerate(questions, start=1):
+        question._number = number
+    return questions
+
+
+def questions_for(*, consultation: ConsultationPage) -> list[Question]:
+    return numbered(consultation.active_questions())
+
+
+def question_sections(questions: list[Question]) -> list[list[Question]]:
+    """Consecutive questions with the same section heading share a page; unheaded ones go three to a page."""
+    sections: list[list[Question]] = []
+    for question in questions:
+        current = sections[-1] if sections else None
+        if (
+            current
+            and current[-1].section == question.section
+            and (question.section or len(current) < QUESTIONS_PER_PAGE)
+        ):
+            current.append(question)
+        else:
+            sections.append([question])
+    return sections
+
+
+# --- public --------------------------------------------------------------------------------------------------
+
+COUNTED = ~Q(moderation_state=ModerationState.INVALID)
+PUBLISHED = Q(moderation_state=ModerationState.APPROVED) & ~Q(publish_consent=PublishConsent.NONE)
+
+
+def counted_responses(*, consultation: ConsultationPage) -> QuerySet[ConsultationResponse]:
+    return ConsultationResponse.objects.filter(COUNTED, consultation=consultation)
+
+
+def published_responses(
+    *,
+    consultation: ConsultationPage,
+    search: str = "",
+    respondent_type: str = "",
+    question: Question | None = None,
+    theme: Theme | None = None,
+) -> QuerySet[ConsultationResponse]:
+    """Approved, consented responses. Callers show only `redacted_text`; confirmed tags only."""
+    queryset = ConsultationResponse.objects.filter(PUBLISHED, consultation=consultation)
+    if respondent_type:
+        queryset = queryset.filter(respondent_type=respondent_type)
+    if question is not None:
+        queryset = queryset.filter(answers__question=question)
+    if theme is not None:
+        queryset = queryset.filter(answers__tags__theme=theme, answers__tags__confirmed_at__isnull=False)
+    if search:
+        queryset = queryset.filter(answers__redacted_text__icontains=search)
+    if question is not None or theme is not None or search:
+        queryset = queryset.filter(pk__in=queryset.values("pk"))
+        queryset = ConsultationResponse.objects.filter(pk__in=queryset.values("pk"))
+    answers = Answer.objects.select_related("question").prefetch_related(
+        Prefetch("tags", queryset=ThemeTag.objects.filter(confirmed_at__isnull=False).select_related("theme"))
+    )
+    return queryset.order_by("submitted_at", "pk").prefetch_related(Prefetch("answers", queryset=answers))
+
+
+def response_counts(*, consultation: ConsultationPage) -> dict:
+    rows = (
+        counted_responses(consultation=consultation)
+        .values("respondent_type", "channel")
+        .annotate(n=Count("pk"))
+    )
+    by_type: dict[str, int] = defaultdict(int)
+    by_channel: dict[str, int] = defaultdict(int)
+    for row in rows:
+        by_type[row["respondent_type"]] += row["n"]
+        by_channel[row["channel"]] += row["n"]
+    total = sum(by_type.values())
+    from .models import Channel
+
+    def pct(n: int) -> float:
+        return round(100 * n / total, 1) if total else 0.0
+
+    return {
+        "total": total,
+        "by_type": [
+            (label, by_type.get(value, 0), pct(by_type.get(value, 0)))
+            for value, label in RespondentType.choices
+        ],
+        "by_channel": [
+            (label, by_channel.get(value, 0), pct(by_channel.get(value, 0)))
+            for value, label in Channel.choices
+        ],
+    }
+
+
+def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
+    """For each question: counts and percentages per option split by respondent type, and confirmed themes."""
+    from cms.charts import bar_chart, stacked_bar_chart
+
+    questions = questions_for(consultation=consultation)
+    types = list(RespondentType.choices)
+    theme_counts = defaultdict(list)
+    for theme in (
+        Theme.objects.filter(consultation=consultation)
+        .annotate(
+            n=Count(
+                "tags__answer__response",
+                filter=Q(tags__confirmed_at__isnull=False)
+                & Q(
+                    tags__answer__response__moderation_state__in=[
+                        ModerationState.APPROVED,
+                        ModerationState.REJECTED,
+                        ModerationState.PENDING,
+                    ]
+                ),
+                distinct=True,
+            ),
+            published=Count(
+                "tags__answer__response",
+                filter=Q(tags__confirmed_at__isnull=False)
+                & Q(tags__answer__response__moderation_state=ModerationState.APPROVED)
+                & ~Q(tags__answer__response__publish_consent=PublishConsent.NONE),
+                distinct=True,
+            ),
+        )
+        .order_by("-n", "name")
+    ):
+        if theme.n:
+            theme_counts[theme.question_id].append(theme)
+    summaries = []
+    counted = Q(response__consultation=consultation) & ~Q(response__moderation_state=ModerationState.INVALID)
+    for question in questions:
+        summary = {"question": question, "themes": theme_counts.get(question.pk, []), "rows": [], "chart": ""}
+        if question.is_closed_question:
+            options = question.options
+            aggregates = {
+                f"o{i}": Count("pk", filter=Q(selected__contains=f"\n{option}\n"))
+                for i, option in enumerate(options)
+            }
+            per_type = {
+                row["response__respondent_type"]: row
+                for row in Answer.objects.filter(counted, question=question)
+                .values("response__respondent_type")
+                .annotate(answered=Count("pk"), **aggregates)
+                .order_by()
+            }
+            answered = sum(row["answered"] for row in per_type.values())
+            for i, option in enumerate(options):
+                total = sum(row[f"o{i}"] for row in per_type.values())
+                summary["rows"].append(
+                    {
+                        "option": option,
+                        "count": total,
+                        "percent": round(100 * total / answered, 1) if answered else 0.0,
+                        "by_type": [per_type.get(value, {}).get(f"o{i}", 0) for value, _ in types],
+                    }
+                )
+            summary["answered"] = answered
+            summary["type_labels"] = [label for _, label in types]
+            summary["chart"] = stacked_bar_chart(
+                options,
+                {label: [row["by_type"][t] for row in summary["rows"]] for t, (_, label) in enumerate(types)},
+                title=f"Question {question.number}: answers by respondent type",
+            )
+        else:
+            summary["answered"] = Answer.objects.filter(counted, question=question).exclude(text="").count()
+        if summary["themes"]:
+            summary["theme_chart"] = bar_chart(
+                [(theme.name, theme.n) for theme in summary["themes"]],
+                title=f"Question {question.number}: themes raised",
+            )
+        summaries.append(summary)
+    return summaries
+
+
+def cross_cutting_themes(*, consultation: ConsultationPage) -> QuerySet[Theme]:
+    return (
+        Theme.objects.filter(consultation=consultation, question__isnull=True)
+        .annotate(
+            n=Count("tags__answer__response", filter=Q(tags__confirmed_at__isnull=False), distinct=True)
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+    )
+
+
+def theme_quotations(*, theme: Theme, limit: int = 3) -> list[Answer]:
+    return list(
+        Answer.objects.filter(
+            tags__theme=theme,
+            tags__confirmed_at__isnull=False,
+            response__moderation_state=ModerationState.APPROVED,
+        )
+        .exclude(response__publish_consent=PublishConsent.NONE)
+        .select_related("response")
+        .order_by("response__submitted_at", "pk")[:limit]
+    )
+
+
+def responding_organisations(*, consultation: ConsultationPage) -> list[str]:
+    names = (
+        ConsultationResponse.objects.filter(
+            PUBLISHED,
+            consultation=consultation,
+            respondent_type=RespondentType.ORGANISATION,
+            publish_consent=PublishConsent.NAMED,
+        )
+        .exclude(organisation_name="")
+        .values_list("organisation_name", flat=True)
+    )
+    return sorted(set(names), key=str.lower)
+
+
+def campaign_groups(*, consultation: ConsultationPage) -> QuerySet[CampaignGroup]:
+    return CampaignGroup.objects.filter(consultation=consultation).order_by("-size", "pk")
+
+
+# --- staff ---------------------------------------------------------------------------------------------------
+
+
+def moderation_queue(*, user) -> QuerySet[ConsultationResponse]:
+    _require(user, MODERATE_PERMISSION)
+    return ConsultationResponse.objects.select_related("consultation", "moderated_by").order_by(
+        "submitted_at", "pk"
+    )
+
+
+def response_for_moderation(*, user, pk: int) -> ConsultationResponse:
+    _require(user, MODERATE_PERMISSION)
+    try:
+        return ConsultationResponse.objects.select_related("consultation").get(pk=pk)
+    except ConsultationResponse.DoesNotExist as exc:
+        raise Http404("No such response") from exc
+
+
+def consultation_for_analysis(*, user, pk: int) -> ConsultationPage:
+    _require(user, ANALYSE_PERMISSION)
+    try:
+        return ConsultationPage.objects.get(pk=pk)
+    except ConsultationPage.DoesNotExist as exc:
+        raise Http404("No such consultation") from exc
+
+
+def consultations_for_staff(*, user) -> QuerySet[ConsultationPage]:
+    if not (user.has_perm(ANALYSE_PERMISSION) or user.has_perm(MODERATE_PERMISSION)):
+        raise PermissionDenied
+    return ConsultationPage.objects.order_by("-opens_at").annotate(
+        pending=Count("responses", filter=Q(responses__moderation_state=ModerationState.PENDING)),
+        total=Count("responses"),
+    )
+
+
+def answers_for_analysis(*, user, consultation: ConsultationPage) -> QuerySet[Answer]:
+    """Answers analysts may read: moderated responses only, and only the redacted text (the original stays
+    with the moderators)."""
+    _require(user, ANALYSE_PERMISSION)
+    return (
+        Answer.objects.filter(response__consultation=consultation)
+        .filter(response__moderation_state__in=[ModerationState.APPROVED, ModerationState.REJECTED])
+        .select_related("response", "question")
+        .prefetch_related(Prefetch("tags", queryset=ThemeTag.objects.select_related("theme")))
+        .order_by("response__submitted_at", "response_id", "question__sort_order")
+    )
+
+
+def answer_for_analysis(*, user, pk: int) -> Answer:
+    _require(user, ANALYSE_PERMISSION)
+    answer = (
+        Answer.objects.select_related("response", "question", "response__consultation")
+        .filter(response__moderation_state__in=[ModerationState.APPROVED, ModerationState.REJECTED])
+        .filter(pk=pk)
+        .first()
+    )
+    if answer is None:
+        raise Http404("No such answer")
+    return answer
+
+
+def theme_suggestions(
+    *, user, consultation: ConsultationPage, question: Question, k: int = 5, limit: int = 3000
+):
+    """Clusters of this question's free-text answers, with their top terms, for an analyst to name."""
+    from . import textanalysis
+
+    _require(user, ANALYSE_PERMISSION)
+    rows = list(
+        answers_for_analysis(user=user, consultation=consultation)
+        .filter(question=question)
+        .exclude(redacted_text="")
+        .order_by("pk")
+        .values_list("pk", "redacted_text")[:limit]
+    )
+    if not rows:
+        return []
+    vectors, _ = textanalysis.tfidf_vectors([text for _, text in rows])
+    assignment = textanalysis.kmeans(vectors, k, seed=question.pk)
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for (pk, _), cluster in zip(rows, assignment, strict=True):
+        if cluster >= 0:
+            clusters[cluster].append(pk)
+    texts = dict(rows)
+    positions = {pk: i for i, (pk, _) in enumerate(rows)}
+    result = []
+    for index, members in sorted(clusters.items(), key=lambda item: -len(item[1])):
+        result.append(
+            {
+                "index": index,
+                "size": len(members),
+                "terms": textanalysis.top_terms([vectors[positions[pk]] for pk in members]),
+                "examples": [texts[pk] for pk in members[:3]],
+                "answer_ids": members,
+            }
+        )
+    return result
+
+
+def themes_with_counts(*, consultation: ConsultationPage) -> QuerySet[Theme]:
+    return (
+        Theme.objects.filter(consultation=consultation)
+        .select_related("question", "created_by")
+        .annotate(
+            tagged=Count("tags", distinct=True),
+            unconfirmed=Count("tags", filter=Q(tags__confirmed_at__isnull=True), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def duplicate_groups(*, consultation: ConsultationPage) -> list[dict]:
+    """Responses with exactly the same free text once normalised, as groups with counts."""
+    return list(
+        counted_responses(consultation=consultation)
+        .exclude(fingerprint="")
+        .values("fingerprint")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .order_by("-count")
+    )
+
+
+def question_for(*, consultation: ConsultationPage, pk) -> Question | None:
+    try:
+        return Question.objects.get(consultation=consultation, pk=int(pk))
+    except (Question.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def theme_for(*, consultation: ConsultationPage, pk) -> Theme | None:
+    try:
+        return Theme.objects.get(consultation=consultation, pk=int(pk))
+    except (Theme.DoesNotExist, TypeError, ValueError):
+        return None

@@ -1,0 +1,554 @@
+"""Writes for the consultation: questions, submission, moderation, redaction, themes and campaigns."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cms.audit import audit
+
+from . import detection, textanalysis
+from .models import (
+    Answer,
+    CampaignGroup,
+    Channel,
+    ConsultationPage,
+    ConsultationResponse,
+    ModerationState,
+    Origin,
+    PublishConsent,
+    Question,
+    QuestionDefinition,
+    QuestionKind,
+    Redaction,
+    RedactionReason,
+    RespondentType,
+    Theme,
+    ThemeTag,
+    encode_selected,
+)
+
+MODERATE_PERMISSION = "consultation.moderate_response"
+ANALYSE_PERMISSION = "consultation.analyse_response"
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def _code(length: int) -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
+
+
+def _require(user, permission: str) -> None:
+    if user is None or not user.has_perm(permission):
+        raise PermissionDenied
+
+
+# --- questions -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def questions_sync(*, page: ConsultationPage, actor=None) -> list[Question]:
+    """Publish the page's question definitions into stable `Question` records, matched by UUID.
+
+    A question that has gone from the page is retired if anyone answered it, deleted otherwise."""
+    definitions = list(QuestionDefinition.objects.filter(page=page).order_by("sort_order", "pk"))
+    existing = {
+        question.uuid: question for question in Question.objects.select_for_update().filter(consultation=page)
+    }
+    now = timezone.now()
+    kept = []
+    for position, definition in enumerate(definitions):
+        question = existing.pop(definition.uuid, None) or Question(consultation=page, uuid=definition.uuid)
+        question.sort_order = position
+        question.section = definition.section
+        question.text = definition.text
+        question.help_text = definition.help_text
+        if not question.pk or not question.answers.exists():
+            question.kind = definition.kind
+        question.options_text = definition.options
+        question.max_length = definition.max_length
+        question.why_prompt = definition.why_prompt
+        question.required = definition.required
+        question.retired_at = None
+        question.save()
+        kept.append(question)
+    retired, deleted = [], []
+    for question in existing.values():
+        if question.answers.exists() or question.themes.exists():
+            if question.retired_at is None:
+                question.retired_at = now
+                question.save(update_fields=["retired_at"])
+                retired.append(str(question.uuid))
+        else:
+            deleted.append(str(question.uuid))
+            question.delete()
+    audit(
+        action="consultation.questions_published",
+        actor=actor,
+        obj=page,
+        summary=f"Questions published for {page.title}",
+        detail={"questions": len(kept), "retired": retired, "deleted": deleted},
+        actor_label="" if actor else "system",
+    )
+    return kept
+
+
+# --- submission ----------------------------------------------------------------------------------------------
+
+
+def clean_answer(question: Question, raw: dict[str, Any] | None) -> tuple[list[str], str]:
+    """Validate one answer against its question. Returns (selected options, text); raises ValidationError."""
+    raw = raw or {}
+    selected = raw.get("selected") or []
+    if isinstance(selected, str):
+        selected = [selected]
+    selected = [str(value) for value in selected if str(value)]
+    text = str(raw.get("text") or "").strip()
+    options = question.options
+    if question.kind == QuestionKind.FREE_TEXT:
+        selected = []
+        if question.required and not text:
+            raise ValidationError(f"Answer question {question.number}: {question.text}")
+    else:
+        invalid = [value for value in selected if value not in options]
+        if invalid:
+            raise ValidationError(f"Question {question.number} has an option that is not on the form")
+        if question.kind != QuestionKind.MULTIPLE_CHOICE and len(selected) > 1:
+            raise ValidationError(f"Choose only one option for question {question.number}")
+        if question.required and not selected:
+            raise ValidationError(f"Answer question {question.number}: {question.text}")
+        if text and not question.why_prompt:
+            text = ""
+    if len(text) > question.max_length:
+        raise ValidationError(
+            f"Your answer to question {question.number} must be {question.max_length:,} characters or fewer"
+        )
+    return selected, text
+
+
+def clean_about(about: dict[str, Any]) -> dict[str, str]:
+    respondent_type = about.get("respondent_type")
+    if respondent_type not in RespondentType.values:
+        raise ValidationError("Select who you are responding as")
+    consent = about.get("publish_consent")
+    if consent not in PublishConsent.values:
+        raise ValidationError("Select whether we may publish your response")
+    organisation_name = str(about.get("organisation_name") or "").strip()[:200]
+    if respondent_type == RespondentType.ORGANISATION and not organisation_name:
+        raise ValidationError("Enter the name of your organisation")
+    from workforce.models import Region
+
+    region = about.get("region") or ""
+    if region and region not in Region.values:
+        raise ValidationError("Select a region from the list")
+    name = str(about.get("respondent_name") or "").strip()[:120]
+    if consent == PublishConsent.NAMED and respondent_type != RespondentType.ORGANISATION and not name:
+        raise ValidationError("Enter your name, or choose to publish your response anonymously")
+    return {
+        "respondent_type": respondent_type,
+        "organisation_name": organisation_name,
+        "region": region,
+        "publish_consent": consent,
+        "respondent_name": name if consent == PublishConsent.NAMED else "",
+    }
+
+
+def _response_text(texts: list[str]) -> str:
+    return "\n".join(text for text in texts if text)
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    consultation: ConsultationPage,
+    about: dict[str, Any],
+    answers: dict[str, dict[str, Any]],
+    idempotency_key: uuid.UUID | str,
+    channel: str = Channel.ONLINE,
+    entered_by=None,
+    request=None,
+) -> tuple[ConsultationResponse, bool]:
+    """Record one response. Returns (response, created); the same idempotency key never makes a second one.
+
+    Raises ValidationError (closed consultation, unknown question, invalid answer) before writing anything."""
+    try:
+        key = uuid.UUID(str(idempotency_key))
+    except ValueError as exc:
+        raise ValidationError("This form has expired. Start your response again") from exc
+    existing = ConsultationResponse.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.consultation_id != consultation.pk:
+            raise ValidationError("This form has expired. Start your response again")
+        return existing, False
+    if channel == Channel.ONLINE and not consultation.is_open:
+        raise ValidationError("This consultation is not open for responses")
+    if channel != Channel.ONLINE:
+        _require(entered_by, MODERATE_PERMISSION)
+    cleaned_about = clean_about(about)
+    questions = {str(question.uuid): question for question in consultation.active_questions()}
+    for number, question in enumerate(questions.values(), start=1):
+        question._number = number
+    unknown = set(answers) - set(questions)
+    if unknown:
+        raise ValidationError("The response refers to a question that is not part of this consultation")
+    cleaned = {key_: clean_answer(question, answers.get(key_)) for key_, question in questions.items()}
+    texts = [text for _, text in cleaned.values()]
+    flags_pd = any(detection.find_personal_data(text) for text in texts)
+    flags_sg = any(detection.find_safeguarding(text) for text in texts)
+    response = ConsultationResponse(
+        consultation=consultation,
+        reference=f"CNS-{_code(4)}-{_code(4)}",
+        public_id=f"R{_code(7)}",
+        idempotency_key=key,
+        channel=channel,
+        personal_data_flagged=flags_pd,
+        safeguarding_flagged=flags_sg,
+        fingerprint=textanalysis.fingerprint(_response_text(texts)),
+        **cleaned_about,
+    )
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        # A concurrent request with the same key won the race: return its response.
+        existing = ConsultationResponse.objects.filter(idempotency_key=key, consultation=consultation).first()
+        if existing is None:
+            raise
+        return existing, False
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                response=response,
+                question=questions[key_],
+                selected=encode_selected(selected),
+                text=text,
+                redacted_text=text,
+            )
+            for key_, (selected, text) in cleaned.items()
+            if selected or text
+        ]
+    )
+    if channel != Channel.ONLINE:
+        audit(
+            action="consultation.response_entered",
+            actor=entered_by,
+            request=request,
+            obj=response,
+            summary=f"Response {response.reference} entered from {response.get_channel_display()}",
+        )
+    return response, True
+
+
+# --- moderation ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def response_moderate(
+    *, response: ConsultationResponse, moderator, decision: str, note: str = "", request=None
+) -> ConsultationResponse:
+    _require(moderator, MODERATE_PERMISSION)
+    if decision not in (ModerationState.APPROVED, ModerationState.REJECTED, ModerationState.INVALID):
+        raise ValidationError("Choose approve, do not publish, or invalid")
+    if decision == ModerationState.APPROVED and response.publish_consent == PublishConsent.NONE:
+        raise ValidationError(
+            "This respondent asked us not to publish their response, so it cannot be approved"
+        )
+    previous = response.moderation_state
+    response.moderation_state = decision
+    response.moderation_note = note[:300]
+    response.moderated_by = moderator
+    response.moderated_at = timezone.now()
+    response.save(update_fields=["moderation_state", "moderation_note", "moderated_by", "moderated_at"])
+    audit(
+        action=f"consultation.response_{decision}",
+        actor=moderator,
+        request=request,
+        obj=response,
+        summary=f"Response {response.reference}: {response.get_moderation_state_display()}",
+        detail={"from": previous, "to": decision, "note": note[:300]},
+    )
+    return response
+
+
+def apply_redactions(text: str, redactions: list[Redaction]) -> str:
+    pieces, cursor = [], 0
+    for redaction in sorted(redactions, key=lambda r: r.start):
+        pieces.append(text[cursor : redaction.start])
+        pieces.append(redaction.placeholder)
+        cursor = redaction.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+@transaction.atomic
+def answer_redact(
+    *,
+    answer: Answer,
+    moderator,
+    spans: list[tuple[int, int]],
+    reason: str,
+    note: str = "",
+    request=None,
+) -> list[Redaction]:
+    """Redact spans of an answer's text. The original is kept in the redaction log for moderators only."""
+    _require(moderator, MODERATE_PERMISSION)
+    if reason not in RedactionReason.values:
+        raise ValidationError("Choose a reason for the redaction")
+    if not spans:
+        raise ValidationError("Choose the text to redact")
+    answer = Answer.objects.select_for_update().get(pk=answer.pk)
+    existing = list(answer.redactions.all())
+    taken = [(r.start, r.end) for r in existing]
+    created = []
+    for start, end in sorted(set(spans)):
+        if not 0 <= start < end <= len(answer.text):
+            raise ValidationError("That text is not in the answer")
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        taken.append((start, end))
+        created.append(
+            Redaction(
+                answer=answer,
+                start=start,
+                end=end,
+                original=answer.text[start:end],
+                reason=reason,
+                note=note[:300],
+                redacted_by=moderator,
+            )
+        )
+    if not created:
+        raise ValidationError("That text has already been redacted")
+    Redaction.objects.bulk_create(created)
+    answer.redacted_text = apply_redactions(answer.text, existing + created)
+    answer.save(update_fields=["redacted_text"])
+    audit(
+        action="consultation.answer_redacted",
+        actor=moderator,
+        request=request,
+        obj=answer.response,
+        summary=f"{len(created)} redaction(s) in response {answer.response.reference}",
+        # The redacted words are never copied into the audit trail.
+        detail={"answer": answer.pk, "reason": reason, "spans": [[r.start, r.end] for r in created]},
+    )
+    return created
+
+
+@transaction.atomic
+def redaction_remove(*, redaction: Redaction, moderator, request=None) -> None:
+    _require(moderator, MODERATE_PERMISSION)
+    answer = Answer.objects.select_for_update().get(pk=redaction.answer_id)
+    span = [redaction.start, redaction.end]
+    redaction.delete()
+    answer.redacted_text = apply_redactions(answer.text, list(answer.redactions.all()))
+    answer.save(update_fields=["redacted_text"])
+    audit(
+        action="consultation.redaction_removed",
+        actor=moderator,
+        request=request,
+        obj=answer.response,
+        summary=f"Redaction removed in response {answer.response.reference}",
+        detail={"answer": answer.pk, "span": span},
+    )
+
+
+def spans_for_phrase(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Every occurrence of `phrase` in `text` (case-insensitive): redacting without selecting with a mouse."""
+    phrase = phrase.strip()
+    if not phrase:
+        return []
+    lower, needle = text.lower(), phrase.lower()
+    spans, start = [], lower.find(needle)
+    while start != -1:
+        spans.append((start, start + len(needle)))
+        start = lower.find(needle, start + len(needle))
+    return spans
+
+
+# --- themes --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_create(
+    *,
+    consultation: ConsultationPage,
+    name: str,
+    user,
+    description: str = "",
+    question: Question | None = None,
+    origin: str = Origin.PERSON,
+    request=None,
+) -> Theme:
+    _require(user, ANALYSE_PERMISSION)
+    name = name.strip()
+    if not name:
+        raise ValidationError("Enter a name for the theme")
+    if question is not None and question.consultation_id != consultation.pk:
+        raise ValidationError("That question is not part of this consultation")
+    if Theme.objects.filter(consultation=consultation, name__iexact=name).exists():
+        raise ValidationError("There is already a theme with that name")
+    theme = Theme.objects.create(
+        consultation=consultation,
+        name=name[:120],
+        description=description[:400],
+        question=question,
+        origin=origin,
+        created_by=user,
+    )
+    audit(
+        action="consultation.theme_created", actor=user, request=request, obj=theme, summary=f"Theme {name}"
+    )
+    return theme
+
+
+def _check_taggable(answer: Answer, theme: Theme) -> None:
+    if answer.response.consultation_id != theme.consultation_id:
+        raise ValidationError("That theme belongs to another consultation")
+    if not answer.text:
+        raise ValidationError("Only free text answers can be tagged")
+    if answer.response.moderation_state == ModerationState.PENDING:
+        raise ValidationError("Responses are tagged after moderation")
+
+
+@transaction.atomic
+def answer_tag(*, answer: Answer, theme: Theme, user, request=None) -> ThemeTag:
+    """A person tags an answer: they made it and, by doing so, confirmed it."""
+    _require(user, ANALYSE_PERMISSION)
+    _check_taggable(answer, theme)
+    now = timezone.now()
+    tag, created = ThemeTag.objects.get_or_create(
+        answer=answer,
+        theme=theme,
+        defaults={"origin": Origin.PERSON, "created_by": user, "confirmed_by": user, "confirmed_at": now},
+    )
+    if not created and not tag.is_confirmed:
+        tag.confirmed_by, tag.confirmed_at = user, now
+        tag.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit(
+        action="consultation.answer_tagged",
+        actor=user,
+        request=request,
+        obj=tag,
+        summary=f"Answer tagged {theme.name}",
+        detail={"answer": answer.pk, "theme": theme.pk, "created": created},
+    )
+    return tag
+
+
+@transaction.atomic
+def tag_confirm(*, tag: ThemeTag, user, request=None) -> ThemeTag:
+    _require(user, ANALYSE_PERMISSION)
+    if not tag.is_confirmed:
+        tag.confirmed_by, tag.confirmed_at = user, timezone.now()
+        tag.save(update_fields=["confirmed_by", "confirmed_at"])
+        audit(
+            action="consultation.tag_confirmed", actor=user, request=request, obj=tag, summary="Tag confirmed"
+        )
+    return tag
+
+
+@transaction.atomic
+def tag_remove(*, tag: ThemeTag, user, request=None) -> None:
+    _require(user, ANALYSE_PERMISSION)
+    detail = {"answer": tag.answer_id, "theme": tag.theme_id, "origin": tag.origin}
+    tag.delete()
+    audit(
+        action="consultation.tag_removed",
+        actor=user,
+        request=request,
+        object_type="consultation.themetag",
+        summary="Tag removed",
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def theme_from_suggestion(
+    *,
+    consultation: ConsultationPage,
+    question: Question,
+    answer_ids: list[int],
+    name: str,
+    user,
+    request=None,
+) -> Theme:
+    """Accept a suggested cluster: a theme made by the system, its tags waiting for a person to confirm them."""
+    theme = theme_create(
+        consultation=consultation,
+        name=name,
+        user=user,
+        question=question,
+        origin=Origin.SYSTEM,
+        request=request,
+    )
+    answers = (
+        Answer.objects.filter(pk__in=answer_ids, question=question, response__consultation=consultation)
+        .exclude(text="")
+        .exclude(response__moderation_state=ModerationState.PENDING)
+    )
+    ThemeTag.objects.bulk_create(
+        [ThemeTag(answer=answer, theme=theme, origin=Origin.SYSTEM) for answer in answers],
+        ignore_conflicts=True,
+    )
+    return theme
+
+
+# --- campaigns -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaigns_detect(
+    *, consultation: ConsultationPage, user=None, threshold: float = 0.7
+) -> list[CampaignGroup]:
+    """Group near-identical responses (template text) and record them as campaign groups, replacing the
+    previous detection. Short answers are ignored; only responses that are counted take part."""
+    if user is not None:
+        _require(user, ANALYSE_PERMISSION)
+    responses = ConsultationResponse.objects.filter(consultation=consultation).exclude(
+        moderation_state=ModerationState.INVALID
+    )
+    texts: dict[int, list[str]] = {}
+    for response_id, text in (
+        Answer.objects.filter(response__in=responses)
+        .exclude(text="")
+        .values_list("response_id", "text")
+        .iterator()
+    ):
+        texts.setdefault(response_id, []).append(text)
+    joined = {key: _response_text(value) for key, value in texts.items()}
+    groups = textanalysis.near_duplicate_groups(joined, threshold=threshold)
+    ConsultationResponse.objects.filter(consultation=consultation, campaign__isnull=False).update(
+        campaign=None
+    )
+    CampaignGroup.objects.filter(consultation=consultation).delete()
+    fingerprints = dict(
+        responses.filter(pk__in=[pk for g in groups for pk in g]).values_list("pk", "fingerprint")
+    )
+    created = []
+    for number, members in enumerate(groups, start=1):
+        sample = joined[members[0]]
+        counts = {}
+        for pk in members:
+            counts[fingerprints.get(pk)] = counts.get(fingerprints.get(pk), 0) + 1
+        group = CampaignGroup.objects.create(
+            consultation=consultation,
+            label=f"Campaign {number}",
+            sample_text=sample[:2000],
+            size=len(members),
+            exact_duplicates=max(counts.values()) if counts else 0,
+        )
+        ConsultationResponse.objects.filter(pk__in=members).update(campaign=group)
+        created.append(group)
+    audit(
+        action="consultation.campaigns_detected",
+        actor=user,
+        obj=consultation,
+        summary=f"{len(created)} campaign groups found",
+        detail={"groups": [g.size for g in created]},
+        actor_label="" if user else "system",
+    )
+    return created

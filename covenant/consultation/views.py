@@ -1,0 +1,396 @@
+"""Staff screens: the moderation queue and a response's moderation, and the analysts' themes and tables.
+
+The public pages (responding, published responses, summary, outcome) are routes of the Wagtail
+`ConsultationPage`; see pages.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cms.audit import audit
+from cms.tables import FilteredTableView
+
+from . import detection, selectors, services
+from .filters import AnswerFilter, ModerationFilter
+from .forms import ModerationDecisionForm, RedactForm, SuggestionAcceptForm, TagForm, ThemeForm
+from .models import Answer, Redaction, ThemeTag
+from .tables import AnswerTable, ModerationTable
+from .tasks import detect_campaigns
+
+
+def hub(request):
+    page = selectors.hub_page()
+    if page is None:
+        raise Http404("There is no consultations page")
+    return HttpResponseRedirect(page.url)
+
+
+# --- moderation ----------------------------------------------------------------------------------------------
+
+
+class ModerationQueueView(LoginRequiredMixin, FilteredTableView):
+    table_class = ModerationTable
+    filterset_class = ModerationFilter
+    export_name = "consultation-moderation"
+    page_title = "Moderation"
+    page_intro = (
+        "Responses waiting for a decision come first. Check each for personal data and safeguarding concerns, "
+        "redact what must not be published, then approve it or mark it not for publication."
+    )
+
+    def get_base_queryset(self):
+        return selectors.moderation_queue(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        selectors.moderation_queue(user=request.user)  # 403 before any work for people without the role
+        if not request.GET:
+            # Open on the work to do.
+            return redirect(reverse("consultation:moderation_queue") + "?moderation_state=pending")
+        return super().get(request, *args, **kwargs)
+
+    def on_export(self, *, export_format, row_count):
+        audit(
+            action="consultation.moderation_exported",
+            request=self.request,
+            summary=f"Exported the moderation queue as {export_format}",
+            detail={"filters": self.request.GET.dict()},
+        )
+
+
+def _highlight(text: str, flags: list[detection.Flag]) -> list[tuple[str, str]]:
+    """Split text into (kind, piece) so the template can mark flagged spans without marking up HTML itself."""
+    pieces, cursor = [], 0
+    for flag in flags:
+        if flag.start < cursor:
+            continue
+        pieces.append(("", text[cursor : flag.start]))
+        pieces.append((flag.label, text[flag.start : flag.end]))
+        cursor = flag.end
+    pieces.append(("", text[cursor:]))
+    return [piece for piece in pieces if piece[1]]
+
+
+def _answer_panels(response, *, bound_form=None, bound_answer_id=None):
+    panels = []
+    for answer in response.answers.select_related("question").prefetch_related("redactions__redacted_by"):
+        redacted = [(r.start, r.end) for r in answer.redactions.all()]
+        flags = [
+            flag
+            for flag in detection.find_personal_data(answer.text)
+            if not any(flag.start < end and start < flag.end for start, end in redacted)
+        ]
+        safeguarding = detection.find_safeguarding(answer.text)
+        choices = [(f"{flag.start}:{flag.end}:{flag.kind}", f"{flag.label}: {flag.text}") for flag in flags]
+        if bound_form is not None and bound_answer_id == answer.pk:
+            form = bound_form
+        else:
+            form = RedactForm(
+                initial={"answer": answer.pk, "suggestions": [value for value, _ in choices]},
+                suggestion_choices=choices,
+                prefix=f"a{answer.pk}",
+            )
+        panels.append(
+            {
+                "answer": answer,
+                "pieces": _highlight(answer.text, sorted(flags + safeguarding, key=lambda f: f.start)),
+                "flags": flags,
+                "safeguarding": safeguarding,
+                "form": form if answer.text else None,
+            }
+        )
+    return panels
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderate(request, pk: int):
+    response = selectors.response_for_moderation(user=request.user, pk=pk)
+    decision_form = ModerationDecisionForm(
+        initial={"decision": response.moderation_state if response.moderation_state != "pending" else None}
+    )
+    bound_form, bound_answer_id, status = None, None, 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "decide":
+                decision_form = ModerationDecisionForm(request.POST)
+                if decision_form.is_valid():
+                    services.response_moderate(
+                        response=response,
+                        moderator=request.user,
+                        decision=decision_form.cleaned_data["decision"],
+                        note=decision_form.cleaned_data["note"],
+                        request=request,
+                    )
+                    messages.success(
+                        request, f"Response {response.reference}: {response.get_moderation_state_display()}"
+                    )
+                    return redirect(reverse("consultation:moderation_queue") + "?moderation_state=pending")
+                status = 400
+            elif action == "redact":
+                answer = get_object_or_404(Answer, pk=request.POST.get("answer_id"), response=response)
+                prefix = f"a{answer.pk}"
+                flags = detection.find_personal_data(answer.text)
+                choices = [(f"{f.start}:{f.end}:{f.kind}", f"{f.label}: {f.text}") for f in flags]
+                form = RedactForm(request.POST, suggestion_choices=choices, prefix=prefix)
+                if form.is_valid():
+                    spans = []
+                    for value in form.cleaned_data["suggestions"]:
+                        start, end, _ = value.split(":", 2)
+                        spans.append((int(start), int(end)))
+                    phrase = form.cleaned_data.get("phrase") or ""
+                    phrase_spans = services.spans_for_phrase(answer.text, phrase)
+                    if phrase and not phrase_spans:
+                        form.add_error("phrase", "That text is not in this answer")
+                    else:
+                        spans += phrase_spans
+                        services.answer_redact(
+                            answer=answer,
+                            moderator=request.user,
+                            spans=spans,
+                            reason=form.cleaned_data["reason"],
+                            note=form.cleaned_data["note"],
+                            request=request,
+                        )
+                        messages.success(request, "Redacted.")
+                        return redirect("consultation:moderate", pk=response.pk)
+                bound_form, bound_answer_id, status = form, answer.pk, 400
+            elif action == "unredact":
+                redaction = get_object_or_404(
+                    Redaction, pk=request.POST.get("redaction_id"), answer__response=response
+                )
+                services.redaction_remove(redaction=redaction, moderator=request.user, request=request)
+                messages.success(request, "Redaction removed.")
+                return redirect("consultation:moderate", pk=response.pk)
+            else:
+                return _bad_request(request, "Unknown action")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            status = 400
+    audit(
+        action="consultation.response_viewed",
+        request=request,
+        obj=response,
+        summary=f"Viewed {response.reference}",
+    )
+    context = {
+        "response": response,
+        "panels": _answer_panels(response, bound_form=bound_form, bound_answer_id=bound_answer_id),
+        "decision_form": decision_form,
+        "breadcrumbs": [("Moderation", reverse("consultation:moderation_queue")), (response.reference, "")],
+    }
+    return render(request, "consultation/staff/moderate.html", context, status=status)
+
+
+def _bad_request(request, message: str):
+    return render(request, "consultation/staff/bad_request.html", {"message": message}, status=400)
+
+
+# --- analysis ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def analysis_index(request):
+    consultations = selectors.consultations_for_staff(user=request.user)
+    return render(
+        request,
+        "consultation/staff/analysis_index.html",
+        {"consultations": consultations, "can_analyse": request.user.has_perm(services.ANALYSE_PERMISSION)},
+    )
+
+
+class AnswerTableView(LoginRequiredMixin, FilteredTableView):
+    table_class = AnswerTable
+    filterset_class = AnswerFilter
+    export_name = "consultation-answers"
+    page_title = "Answers"
+    template_name = "consultation/staff/answers.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.consultation = selectors.consultation_for_analysis(user=request.user, pk=kwargs["pk"])
+        self.page_title = f"Answers: {self.consultation.title}"
+        self.page_intro = (
+            "Answers from moderated responses, with personal data redacted. Filter by question, answer, "
+            "respondent type, theme and text; downloads keep the filters."
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["consultation"] = self.consultation
+        return kwargs
+
+    def get_base_queryset(self):
+        return selectors.answers_for_analysis(user=self.request.user, consultation=self.consultation)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["consultation"] = self.consultation
+        context["breadcrumbs"] = [
+            ("Analysis", reverse("consultation:analysis")),
+            (self.consultation.title, ""),
+        ]
+        return context
+
+    def on_export(self, *, export_format, row_count):
+        audit(
+            action="consultation.answers_exported",
+            request=self.request,
+            obj=self.consultation,
+            summary=f"Exported answers as {export_format}",
+            detail={"filters": self.request.GET.dict()},
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def themes(request, pk: int):
+    consultation = selectors.consultation_for_analysis(user=request.user, pk=pk)
+    questions = selectors.questions_for(consultation=consultation)
+    free_text_questions = [q for q in questions if q.has_free_text]
+    theme_form = ThemeForm(questions=questions)
+    accept_form = None
+    status = 200
+    question = selectors.question_for(consultation=consultation, pk=request.GET.get("question"))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "create":
+                theme_form = ThemeForm(request.POST, questions=questions)
+                if theme_form.is_valid():
+                    chosen = theme_form.cleaned_data["question"]
+                    chosen_question = (
+                        selectors.question_for(consultation=consultation, pk=chosen) if chosen else None
+                    )
+                    if chosen and chosen_question is None:
+                        theme_form.add_error("question", "Choose a question from the list")
+                    else:
+                        services.theme_create(
+                            consultation=consultation,
+                            name=theme_form.cleaned_data["name"],
+                            description=theme_form.cleaned_data["description"],
+                            question=chosen_question,
+                            user=request.user,
+                            request=request,
+                        )
+                        messages.success(request, "Theme created.")
+                        return redirect("consultation:themes", pk=consultation.pk)
+                status = 400
+            elif action == "accept":
+                if question is None:
+                    return _bad_request(request, "Choose a question first")
+                accept_form = SuggestionAcceptForm(request.POST)
+                if accept_form.is_valid():
+                    clusters = selectors.theme_suggestions(
+                        user=request.user, consultation=consultation, question=question
+                    )
+                    cluster = next(
+                        (c for c in clusters if c["index"] == accept_form.cleaned_data["cluster"]), None
+                    )
+                    if cluster is None:
+                        return _bad_request(
+                            request, "That suggestion no longer exists. Look at the suggestions again."
+                        )
+                    theme = services.theme_from_suggestion(
+                        consultation=consultation,
+                        question=question,
+                        answer_ids=cluster["answer_ids"],
+                        name=accept_form.cleaned_data["name"],
+                        user=request.user,
+                        request=request,
+                    )
+                    messages.success(
+                        request,
+                        f"Theme “{theme.name}” created with {cluster['size']} suggested tags to confirm.",
+                    )
+                    return redirect("consultation:themes", pk=consultation.pk)
+                status = 400
+            elif action == "campaigns":
+                detect_campaigns.enqueue(consultation_id=consultation.pk)
+                audit(
+                    action="consultation.campaign_detection_requested",
+                    request=request,
+                    obj=consultation,
+                    summary="Campaign detection requested",
+                )
+                messages.success(
+                    request, "Looking for campaigns and duplicates. Refresh this page in a minute."
+                )
+                return redirect("consultation:themes", pk=consultation.pk)
+            else:
+                return _bad_request(request, "Unknown action")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            status = 400
+    suggestions = (
+        selectors.theme_suggestions(user=request.user, consultation=consultation, question=question)
+        if question is not None
+        else []
+    )
+    context = {
+        "consultation": consultation,
+        "theme_list": selectors.themes_with_counts(consultation=consultation),
+        "theme_form": theme_form,
+        "accept_form": accept_form,
+        "free_text_questions": free_text_questions,
+        "question": question,
+        "suggestions": suggestions,
+        "campaigns": selectors.campaign_groups(consultation=consultation),
+        "duplicates": selectors.duplicate_groups(consultation=consultation)[:20],
+        "breadcrumbs": [("Analysis", reverse("consultation:analysis")), (consultation.title, "")],
+    }
+    return render(request, "consultation/staff/themes.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer_detail(request, pk: int):
+    answer = selectors.answer_for_analysis(user=request.user, pk=pk)
+    consultation = answer.response.consultation
+    theme_choices = consultation.themes.order_by("name")
+    form = TagForm(themes=theme_choices)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "tag":
+                form = TagForm(request.POST, themes=theme_choices)
+                if form.is_valid():
+                    theme = selectors.theme_for(consultation=consultation, pk=form.cleaned_data["theme"])
+                    services.answer_tag(answer=answer, theme=theme, user=request.user, request=request)
+                    messages.success(request, f"Tagged “{theme.name}”.")
+                    return redirect("consultation:answer", pk=answer.pk)
+                status = 400
+            elif action in ("confirm", "remove"):
+                tag = get_object_or_404(ThemeTag, pk=request.POST.get("tag_id"), answer=answer)
+                if action == "confirm":
+                    services.tag_confirm(tag=tag, user=request.user, request=request)
+                else:
+                    services.tag_remove(tag=tag, user=request.user, request=request)
+                return redirect("consultation:answer", pk=answer.pk)
+            else:
+                return _bad_request(request, "Unknown action")
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+            status = 400
+    context = {
+        "answer": answer,
+        "consultation": consultation,
+        "tags": answer.tags.select_related("theme", "created_by", "confirmed_by").order_by("theme__name"),
+        "form": form,
+        "breadcrumbs": [
+            ("Analysis", reverse("consultation:analysis")),
+            (consultation.title, reverse("consultation:answers", args=[consultation.pk])),
+            (f"Response {answer.response.public_id}", ""),
+        ],
+    }
+    return render(request, "consultation/staff/answer.html", context, status=status)
