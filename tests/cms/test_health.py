@@ -30,3 +30,25 @@ def test_healthz_reports_database_down_with_503():
 
 def test_healthz_refuses_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_database_outage_gives_the_styled_503_page():
+    from django.test import RequestFactory
+
+    from cms.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    response = middleware.process_exception(RequestFactory().get("/"), OperationalError("down"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Sorry, the service is unavailable" in response.content.decode()
+
+
+def test_other_errors_are_not_hidden():
+    from django.db import IntegrityError
+    from django.test import RequestFactory
+
+    from cms.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    assert middleware.process_exception(RequestFactory().get("/"), IntegrityError("dup")) is None
