@@ -184,6 +184,7 @@ def post_create(*, organisation: Organisation, actor=None, **fields) -> Post:
     post_validate(pay_framework=fields.get("pay_framework", ""), pay_band=fields.get("pay_band", ""))
     fields.setdefault("staff_group", JOB_ROLE_STAFF_GROUP.get(fields.get("job_role"), ""))
     post = Post(organisation=organisation, **fields)
+    post._history_user = actor
     post.full_clean()
     post.save()
     audit(
@@ -365,7 +366,7 @@ ARRANGEMENT_FIELDS = (
 )
 
 
-def _save_partners(arrangement: JointArrangement, partners: list[dict]) -> None:
+def _save_partners(arrangement: JointArrangement, partners: list[dict], *, actor) -> None:
     existing = {p.organisation_id: p for p in arrangement.partners.all()}
     keep = set()
     for item in partners:
@@ -377,9 +378,11 @@ def _save_partners(arrangement: JointArrangement, partners: list[dict]) -> None:
         partner.roles = sorted(item.get("roles") or [])
         partner.funding_share = Decimal(item["funding_share"])
         partner.time_share = Decimal(item["time_share"])
+        partner._history_user = actor
         partner.save()
     for organisation_id, partner in existing.items():
         if organisation_id not in keep:
+            partner._history_user = actor
             partner.delete()
 
 
@@ -392,9 +395,9 @@ def joint_arrangement_create(*, actor, data: dict, partners: list[dict]) -> Join
     for field in ("line_manager", "professional_supervisor", "purpose", "s75_reference"):
         if getattr(arrangement, field) is None:
             setattr(arrangement, field, "")
-    arrangement._change_reason = "Created"
+    arrangement._history_user = actor
     arrangement.save()
-    _save_partners(arrangement, partners)
+    _save_partners(arrangement, partners, actor=actor)
     post = arrangement.post
     if post.kind != PostKind.JOINT:
         post.kind = PostKind.JOINT
@@ -430,8 +433,9 @@ def joint_arrangement_update(
             if getattr(arrangement, field) != value:
                 changed.append(field)
                 setattr(arrangement, field, value)
+    arrangement._history_user = actor
     arrangement.save()
-    _save_partners(arrangement, partners)
+    _save_partners(arrangement, partners, actor=actor)
     audit(
         action="workforce.joint_arrangement.updated",
         actor=actor,
@@ -587,6 +591,7 @@ def passport_credential_set_status(
         )
     credential.status = status
     credential.status_reason = reason.strip()
+    credential._history_user = actor
     credential.save(update_fields=["status", "status_reason"])
     audit(
         action="workforce.credential.status_changed",
@@ -715,7 +720,7 @@ def sector_move_record(
     if errors:
         raise ValidationError(errors)
 
-    move = SectorMove.objects.create(
+    move = SectorMove(
         person=person,
         move_type=move_type,
         from_organisation=from_organisation,
@@ -734,6 +739,8 @@ def sector_move_record(
         reason=reason.strip(),
         recorded_by=actor,
     )
+    move._history_user = actor
+    move.save()
     audit(
         action="workforce.move.recorded",
         actor=actor,
@@ -852,6 +859,7 @@ def sector_move_confirm(*, move: SectorMove, actor) -> SectorMove:
     move.status = MoveStatus.CONFIRMED
     move.confirmed_by = actor
     move.confirmed_at = timezone.now()
+    move._history_user = actor
     move.save()
     audit(
         action="workforce.move.confirmed",

@@ -1,0 +1,247 @@
+"""Forms parse input; the services hold the rules. Service errors are shown beside the field they concern."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cms.forms import NHSUKDateField
+
+from .models import JointArrangement, Organisation, Post
+from .vocabulary import ArrangementStatus, DestinationSector, DocumentKind, LegalModel, MoveType, PartnerRole
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError, *, formset=None) -> None:
+    """Attach a service's ValidationError to the form's fields; the rest go to the formset or the whole form."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, messages in error.message_dict.items():
+        for message in messages:
+            if field in form.fields:
+                form.add_error(field, message)
+            elif formset is not None:
+                formset._non_form_errors.append(message)
+            else:
+                form.add_error(None, message)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+def _organisations():
+    return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+class JointArrangementForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Title of the joint role")
+    post = forms.ModelChoiceField(
+        queryset=Post.objects.none(), label="Post", help_text="The post that spans the organisations"
+    )
+    legal_model = forms.ChoiceField(choices=LegalModel.choices, widget=forms.RadioSelect, label="Legal model")
+    status = forms.ChoiceField(choices=ArrangementStatus.choices, initial=ArrangementStatus.ACTIVE)
+    employer = OrganisationChoiceField(queryset=_organisations(), label="Legal employer")
+    place_of_work = OrganisationChoiceField(queryset=_organisations(), label="Place of work (host)")
+    funder = OrganisationChoiceField(queryset=_organisations(), label="Lead funder")
+    line_manager = forms.CharField(max_length=200, required=False, label="Line manager (name and job title)")
+    line_manager_organisation = OrganisationChoiceField(
+        queryset=_organisations(), required=False, label="Line manager's organisation"
+    )
+    professional_supervisor = forms.CharField(
+        max_length=200, required=False, label="Professional supervisor (name and job title)"
+    )
+    professional_supervisor_organisation = OrganisationChoiceField(
+        queryset=_organisations(), required=False, label="Professional supervisor's organisation"
+    )
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Purpose and objectives"
+    )
+    s75_reference = forms.CharField(max_length=100, required=False, label="Section 75 agreement and schedule")
+    start_date = NHSUKDateField(label="Start date", help_text="For example, 1 4 2026")
+    end_date = NHSUKDateField(label="End date (if fixed)", required=False)
+    review_date = NHSUKDateField(label="Review date")
+
+    def __init__(self, *args, posts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = posts if posts is not None else Post.objects.none()
+        for name in (
+            "employer",
+            "place_of_work",
+            "funder",
+            "line_manager_organisation",
+            "professional_supervisor_organisation",
+        ):
+            self.fields[name].queryset = _organisations()
+
+    @classmethod
+    def initial_for(cls, arrangement: JointArrangement) -> dict:
+        return {name: getattr(arrangement, name) for name in cls.base_fields}
+
+
+class PartnerForm(forms.Form):
+    organisation = OrganisationChoiceField(queryset=_organisations(), required=False, label="Organisation")
+    roles = forms.MultipleChoiceField(
+        choices=PartnerRole.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Roles"
+    )
+    funding_share = forms.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        required=False,
+        label="Funding share (%)",
+    )
+    time_share = forms.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        required=False,
+        label="Time share (%)",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _organisations()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation") is None:
+            if (
+                data.get("roles")
+                or data.get("funding_share") is not None
+                or data.get("time_share") is not None
+            ):
+                self.add_error("organisation", "Select the partner organisation")
+            return data
+        if not data.get("roles"):
+            self.add_error("roles", "Select at least one role for this partner")
+        for name, label in (("funding_share", "funding"), ("time_share", "time")):
+            if data.get(name) is None and name not in self.errors:
+                self.add_error(name, f"Enter the {label} share as a percentage, like 60")
+        return data
+
+
+class BasePartnerFormSet(forms.BaseFormSet):
+    def partners(self) -> list[dict]:
+        return [
+            {
+                "organisation": form.cleaned_data["organisation"],
+                "roles": form.cleaned_data["roles"],
+                "funding_share": form.cleaned_data["funding_share"],
+                "time_share": form.cleaned_data["time_share"],
+            }
+            for form in self.forms
+            if form.cleaned_data.get("organisation") is not None
+        ]
+
+
+PartnerFormSet = forms.formset_factory(
+    PartnerForm, formset=BasePartnerFormSet, extra=0, max_num=8, absolute_max=8
+)
+
+
+def partner_initial(arrangement: JointArrangement | None, *, rows: int = 4) -> list[dict]:
+    initial = []
+    if arrangement is not None:
+        initial = [
+            {
+                "organisation": p.organisation,
+                "roles": p.roles,
+                "funding_share": p.funding_share,
+                "time_share": p.time_share,
+            }
+            for p in arrangement.partners.select_related("organisation")
+        ]
+    return initial + [{}] * max(0, rows - len(initial))
+
+
+class AgreementDocumentForm(forms.Form):
+    kind = forms.ChoiceField(choices=DocumentKind.choices, label="Type of document")
+    title = forms.CharField(max_length=200)
+    file = forms.FileField(
+        label="File", help_text="A PDF, Word (.docx) or OpenDocument (.odt) file up to 10MB"
+    )
+
+
+class MoveRecordForm(forms.Form):
+    move_type = forms.ChoiceField(choices=MoveType.choices, widget=forms.RadioSelect, label="Type of move")
+    from_post = forms.ModelChoiceField(queryset=Post.objects.none(), label="Moving from post")
+    to_organisation = OrganisationChoiceField(
+        queryset=_organisations(),
+        required=False,
+        label="Moving to organisation",
+        help_text="Leave blank for a leaver, a secondment return or a joint role start",
+    )
+    to_post_reference = forms.CharField(
+        max_length=30, required=False, label="Post number at the receiving organisation"
+    )
+    joint_arrangement = forms.ModelChoiceField(
+        queryset=JointArrangement.objects.none(), required=False, label="Joint arrangement (joint role start)"
+    )
+    destination_sector = forms.ChoiceField(
+        choices=[("", "Not a leaver")] + list(DestinationSector.choices),
+        required=False,
+        label="Leaver's destination sector",
+    )
+    offer_date = NHSUKDateField(label="Date the offer was made", required=False)
+    effective_date = NHSUKDateField(label="Start date of the move")
+    end_date = NHSUKDateField(
+        label="Planned end date", required=False, help_text="For secondments and rotations"
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason for the move")
+
+    def __init__(self, *args, from_posts=None, arrangements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_post"].queryset = from_posts if from_posts is not None else Post.objects.none()
+        self.fields["joint_arrangement"].queryset = (
+            arrangements if arrangements is not None else JointArrangement.objects.none()
+        )
+        self.fields["to_organisation"].queryset = _organisations()
+
+    def clean(self):
+        data = super().clean()
+        data["to_post"] = None
+        reference = (data.get("to_post_reference") or "").strip()
+        organisation = data.get("to_organisation")
+        if reference:
+            if organisation is None:
+                self.add_error("to_organisation", "Select the organisation the post belongs to")
+            else:
+                post = Post.objects.filter(organisation=organisation, reference__iexact=reference).first()
+                if post is None:
+                    self.add_error(
+                        "to_post_reference",
+                        f"There is no post number {reference} at {organisation.display_name}",
+                    )
+                data["to_post"] = post
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file", help_text="Up to 20,000 rows, with the column headings in the template"
+    )
+    mode = forms.ChoiceField(
+        choices=[("dry_run", "Check the file only (dry run)"), ("import", "Import the file")],
+        widget=forms.RadioSelect,
+        initial="dry_run",
+        label="What do you want to do?",
+    )
+
+
+class QuarterForm(forms.Form):
+    quarter = forms.ChoiceField(label="Quarter")
+
+    def __init__(self, *args, quarters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [(q.key, q.label) for q in quarters]
+
+
+class AsAtForm(forms.Form):
+    on_date = NHSUKDateField(label="Count staff in post on")
