@@ -69,6 +69,11 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _posted(request):
+    """The POST data, or None for a GET: an empty POST still binds the form (all-optional forms validate)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _require_handler(request) -> None:
     if not request.user.has_perm("incidents.view_cases"):
         raise PermissionDenied
@@ -165,7 +170,7 @@ def report_done(request):
 
 # --- anonymous follow-up ---------------------------------------------------------------------------------------
 def follow_up(request):
-    form = FollowUpCodeForm(request.POST or None)
+    form = FollowUpCodeForm(_posted(request))
     limited = False
     if request.method == "POST":
         limited = is_ratelimited(
@@ -200,7 +205,7 @@ def follow_up_case(request):
         report = _follow_up_report(request)
     except PermissionDenied:
         return redirect("incidents:follow_up")
-    form = ReporterMessageForm(request.POST or None)
+    form = ReporterMessageForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.message_post_by_reporter(report=report, body=form.cleaned_data["body"])
@@ -249,7 +254,7 @@ def my_reports(request):
 @login_required
 def my_report(request, pk: int):
     report = selectors.report_get_for_reporter(user=request.user, pk=pk)
-    form = ReporterMessageForm(request.POST or None)
+    form = ReporterMessageForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.message_post_by_reporter(
@@ -387,7 +392,7 @@ def case_transition(request, pk: int, action: str):
     if transition not in services.transitions_available(report=report, user=request.user):
         raise PermissionDenied("That action is not available on this case to you")
     handlers = selectors.handlers_for_case(report=report)
-    form = TransitionForm(request.POST or None, transition=transition, report=report, handlers=handlers)
+    form = TransitionForm(_posted(request), transition=transition, report=report, handlers=handlers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         merge_into = None
@@ -463,7 +468,7 @@ def _case_form_view(request, report, form, *, heading, submit_label, on_valid, i
 @login_required
 def case_exclusion_add(request, pk: int):
     report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    form = ExclusionForm(request.POST or None)
+    form = ExclusionForm(_posted(request))
     return _case_form_view(
         request,
         report,
@@ -480,7 +485,7 @@ def case_exclusion_add(request, pk: int):
 @login_required
 def case_identity_request(request, pk: int):
     report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    form = DisclosureRequestForm(request.POST or None)
+    form = DisclosureRequestForm(_posted(request))
     return _case_form_view(
         request,
         report,
@@ -498,7 +503,7 @@ def case_identity_request(request, pk: int):
 @login_required
 def support_add(request, pk: int):
     report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    form = SupportOfferForm(request.POST or None)
+    form = SupportOfferForm(_posted(request))
     return _case_form_view(
         request,
         report,
@@ -520,7 +525,7 @@ def support_add(request, pk: int):
 def support_update(request, pk: int, offer_pk: int):
     report = selectors.case_get_for_handler(user=request.user, pk=pk)
     offer = get_object_or_404(SupportOffer, pk=offer_pk, report=report)
-    form = SupportUpdateForm(request.POST or None)
+    form = SupportUpdateForm(_posted(request))
     return _case_form_view(
         request,
         report,
@@ -543,7 +548,7 @@ def support_update(request, pk: int, offer_pk: int):
 def check_in_done(request, pk: int, check_in_pk: int):
     report = selectors.case_get_for_handler(user=request.user, pk=pk)
     check_in = get_object_or_404(SupportCheckIn, pk=check_in_pk, offer__report=report)
-    form = CheckInForm(request.POST or None)
+    form = CheckInForm(_posted(request))
     return _case_form_view(
         request,
         report,
@@ -565,7 +570,7 @@ def riddor_edit(request, pk: int):
         if current
         else {}
     )
-    form = RiddorForm(request.POST or None, initial=initial)
+    form = RiddorForm(_posted(request), initial=initial)
     deadline = current.deadline if current else None
     return _case_form_view(
         request,
@@ -601,7 +606,7 @@ def police_edit(request, pk: int):
         if current
         else {"crime_reference": report.crime_reference}
     )
-    form = PoliceOutcomeForm(request.POST or None, initial=initial)
+    form = PoliceOutcomeForm(_posted(request), initial=initial)
     return _case_form_view(
         request,
         report,
@@ -623,7 +628,7 @@ SANCTION_WARNING = (
 @login_required
 def sanction_add(request, pk: int):
     report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    form = SanctionProposeForm(request.POST or None)
+    form = SanctionProposeForm(_posted(request))
     return _case_form_view(
         request,
         report,
@@ -643,7 +648,7 @@ def sanction_move(request, pk: int, sanction_pk: int, move: str):
     labels = dict(services.sanction_moves_available(sanction))
     if move not in labels:
         raise Http404
-    form = SanctionMoveForm(request.POST or None, move=move)
+    form = SanctionMoveForm(_posted(request), move=move)
     return _case_form_view(
         request,
         report,
@@ -660,7 +665,7 @@ def sanction_move(request, pk: int, sanction_pk: int, move: str):
 @login_required
 def action_add(request, pk: int):
     report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    form = CaseActionForm(request.POST or None, handlers=selectors.handlers_for_case(report=report))
+    form = CaseActionForm(_posted(request), handlers=selectors.handlers_for_case(report=report))
     return _case_form_view(
         request,
         report,
@@ -708,7 +713,7 @@ def disclosure_list(request):
 @login_required
 def disclosure_decide(request, pk: int):
     disclosure = selectors.disclosure_request_get_for_custodian(user=request.user, pk=pk)
-    form = DisclosureDecisionForm(request.POST or None)
+    form = DisclosureDecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.disclosure_decide(
