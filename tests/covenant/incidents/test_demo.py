@@ -1,0 +1,41 @@
+import io
+
+import pytest
+
+from cms import demo as cms_demo
+from covenant.incidents import demo, selectors
+from covenant.incidents.models import IncidentReport, Sanction, Status, SupportOffer
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(sizes):
+    world = cms_demo.DemoWorld()
+    cms_demo.seed(world=world, sizes=sizes, stdout=io.StringIO())
+    out = io.StringIO()
+    demo.seed(world=world, sizes=sizes, stdout=out)
+    return world, out.getvalue()
+
+
+def test_demo_seed_covers_every_state_and_is_idempotent():
+    sizes = {"people": 10, "incidents": 40, "responses": 0, "seed": 7}
+    world, out = _seed(sizes)
+    assert IncidentReport.objects.count() == 41
+    assert set(IncidentReport.objects.values_list("status", flat=True)) == set(Status.values)
+    riverside = world.organisations["Riverside Hospitals"]
+    handler = world.users["handler@riverside-hospitals.example"]
+    nurse = world.users["nurse@riverside-hospitals.example"]
+    assert selectors.cases_for_handler(user=handler).filter(organisation=riverside).count() >= 14
+    assert IncidentReport.objects.filter(reporter=nurse).exists()
+    assert SupportOffer.objects.exists() and Sanction.objects.exists()
+    # Closed cases were signed off by someone other than the investigator.
+    for report in IncidentReport.objects.filter(status=Status.CLOSED):
+        assert report.signed_off_by_id != report.investigator_id
+    # The story's anonymous report can be followed up with the printed code.
+    story = selectors.report_for_receipt(code=demo.DEMO_FOLLOW_UP_CODE)
+    assert story.status == Status.AWAITING_INFO and story.protected_characteristic == "race"
+    assert "4026 1139 5820 7714" in out
+
+    counts = (IncidentReport.objects.count(), SupportOffer.objects.count(), Sanction.objects.count())
+    _seed(sizes)
+    assert (IncidentReport.objects.count(), SupportOffer.objects.count(), Sanction.objects.count()) == counts
