@@ -290,7 +290,7 @@ class ConsultationPage(RoutablePageMixin, Page):
 
         return pages.outcome_pdf(request, self)
 
-    @re_path(r"^open-data\.(?P<fmt>csv|json)$", name="open_data")
+    @re_path(r"^open-data/(?P<fmt>csv|json)/$", name="open_data")
     def open_data_route(self, request, fmt):
         from . import pages
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
@@ -329,6 +330,8 @@ def theme_suggestions(
     if not rows:
         return []
     vectors, _ = textanalysis.tfidf_vectors([text for _, text in rows])
+    # Few answers make few themes: about sqrt(n/2) clusters, at most k.
+    k = min(k, max(2, int(math.sqrt(len(rows) / 2))))
     assignment = textanalysis.kmeans(vectors, k, seed=question.pk)
     clusters: dict[int, list[int]] = defaultdict(list)
     for (pk, _), cluster in zip(rows, assignment, strict=True):

@@ -531,9 +531,10 @@ def campaigns_detect(
     created = []
     for number, members in enumerate(groups, start=1):
         sample = joined[members[0]]
-        counts = {}
+        counts: dict[str, int] = {}
         for pk in members:
-            counts[fingerprints.get(pk)] = counts.get(fingerprints.get(pk), 0) + 1
+            print_ = textanalysis.fingerprint(joined[pk])
+            counts[print_] = counts.get(print_, 0) + 1
         group = CampaignGroup.objects.create(
             consultation=consultation,
             label=f"Campaign {number}",

@@ -1,0 +1,89 @@
+"""Automatic flags that pre-suggest redactions, and the text analysis behind themes and campaigns."""
+
+import pytest
+
+from covenant.consultation import textanalysis
+from covenant.consultation.detection import find_personal_data, find_safeguarding, nhs_number_is_valid
+
+
+def kinds(text):
+    return [(flag.kind, flag.text) for flag in find_personal_data(text)]
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("9434765919", True),  # the NHS Digital published example
+        ("9434765918", False),  # wrong check digit
+        ("4010232137", True),
+        ("1234567890", False),  # check digit would be 10: never valid
+        ("943476591", False),
+        ("943476591a", False),
+    ],
+)
+def test_nhs_number_checksum(number, valid):
+    assert nhs_number_is_valid(number) is valid
+
+
+def test_nhs_numbers_are_flagged_only_when_the_checksum_passes():
+    assert kinds("My NHS number is 943 476 5919.") == [("nhs_number", "943 476 5919")]
+    assert ("nhs_number", "943 476 5918") not in kinds("Invoice 943 476 5918.")
+
+
+def test_emails_phones_postcodes_addresses_and_names():
+    text = (
+        "Write to a.person@example.org or call 020 7946 0018 or +44 7700 900123. "
+        "I live at 12 Acacia Avenue, LS1 4AP. Dr Patel and Nurse Anne Smith were there."
+    )
+    found = kinds(text)
+    assert ("email", "a.person@example.org") in found
+    assert ("phone", "020 7946 0018") in found
+    assert ("phone", "+44 7700 900123") in found
+    assert ("address", "12 Acacia Avenue") in found
+    assert ("postcode", "LS1 4AP") in found
+    assert ("name", "Patel") in found
+    assert ("name", "Anne Smith") in found
+
+
+def test_ordinary_text_is_not_flagged():
+    assert find_personal_data("Staffing on the ward was poor in 2024 and 12 people left.") == []
+
+
+def test_safeguarding_disclosures_are_flagged():
+    assert find_safeguarding("Sometimes I want to end my life after a shift.")
+    assert find_safeguarding("My partner hits me when I get home.")
+    assert not find_safeguarding("We need more training on de-escalation.")
+
+
+def test_fingerprint_ignores_case_punctuation_and_spacing():
+    assert textanalysis.fingerprint("I support the Covenant!") == textanalysis.fingerprint(
+        "i  support THE covenant"
+    )
+    assert textanalysis.fingerprint("") == ""
+
+
+def test_near_duplicates_are_grouped_and_short_answers_ignored():
+    template = "every worker in health and social care deserves to be safe at work and treated fairly"
+    groups = textanalysis.near_duplicate_groups(
+        {
+            1: template,
+            2: template + " thank you",
+            3: "I agree",
+            4: "I agree",
+            5: "completely different words about parking charges for night staff at the hospital site",
+        }
+    )
+    assert groups == [[1, 2]]
+
+
+def test_kmeans_is_deterministic_and_separates_topics():
+    texts = [
+        "parking charges staff",
+        "staff parking charges high",
+        "alarms for lone workers",
+        "lone workers need alarms",
+    ]
+    vectors, _ = textanalysis.tfidf_vectors(texts)
+    first = textanalysis.kmeans(vectors, 2, seed=1)
+    assert first == textanalysis.kmeans(vectors, 2, seed=1)
+    assert first[0] == first[1] and first[2] == first[3] and first[0] != first[2]
