@@ -525,9 +525,6 @@ def campaigns_detect(
         campaign=None
     )
     CampaignGroup.objects.filter(consultation=consultation).delete()
-    fingerprints = dict(
-        responses.filter(pk__in=[pk for g in groups for pk in g]).values_list("pk", "fingerprint")
-    )
     created = []
     for number, members in enumerate(groups, start=1):
         sample = joined[members[0]]
