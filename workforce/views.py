@@ -596,7 +596,7 @@ def headcount_report(request):
     )
     if request.GET.get("format") == "pdf" and status == 200:
         return pdf_response(report)
-    query = {"on_date_0": on_date.day, "on_date_1": on_date.month, "on_date_2": on_date.year, "format": "pdf"}
+    query = {"on_date_day": on_date.day, "on_date_month": on_date.month, "on_date_year": on_date.year, "format": "pdf"}
     response = _report_page(request, report, pdf_url="?" + urlencode(query), extra={"form": form})
     response.status_code = status
     return response
