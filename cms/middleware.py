@@ -35,7 +35,9 @@ class DatabaseUnavailableMiddleware:
 
         from cms.views import service_unavailable
 
-        logging.getLogger(__name__).error("Database unavailable: %s", exception.__class__.__name__)
+        logging.getLogger(__name__).error(
+            "Database unavailable: %s: %s", exception.__class__.__name__, exception
+        )
         response = service_unavailable(request)
         response["Retry-After"] = "30"
         return response
