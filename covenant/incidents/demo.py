@@ -194,7 +194,8 @@ def _handler_for(organisation, cache: dict):
 
 @transaction.atomic
 def seed(*, world, sizes: dict, stdout=None) -> None:
-    if IncidentReport.objects.filter(narrative__startswith=DEMO_MARK).exists():
+    # Narratives are encrypted, so the story report's code index marks a seeded database.
+    if IncidentReport.objects.filter(receipt_index=selectors.receipt_index(DEMO_FOLLOW_UP_CODE)).exists():
         if stdout:
             stdout.write("Incidents: demo reports already present.")
         return

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from workforce.models import Organisation
 
+from .encryption import EncryptedTextField
+
 ACKNOWLEDGE_WITHIN = datetime.timedelta(days=1)
 RIDDOR_REPORT_WITHIN_DAYS = 15
 RIDDOR_WARNING_DAYS = 5
@@ -270,7 +272,7 @@ class IncidentReport(models.Model):
     medical_factors = models.CharField(
         max_length=32, choices=MedicalFactor.choices, default=MedicalFactor.UNKNOWN
     )
-    narrative = models.TextField()
+    narrative = EncryptedTextField()
 
     # Impact.
     injury = models.CharField(max_length=16, choices=Injury.choices)
@@ -302,14 +304,14 @@ class IncidentReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    status_reason_for_reporter = models.TextField(
+    status_reason_for_reporter = EncryptedTextField(
         blank=True,
         help_text="Why the report was not handled as an incident or was redirected (reporter sees it)",
     )
-    outcome_for_reporter = models.TextField(
+    outcome_for_reporter = EncryptedTextField(
         blank=True, help_text="Reporter-visible outcome written on closing"
     )
-    closure_rationale = models.TextField(blank=True, help_text="Internal rationale for the outcome")
+    closure_rationale = EncryptedTextField(blank=True, help_text="Internal rationale for the outcome")
     closed_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -373,7 +375,7 @@ class CaseTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=254)
-    note = models.TextField(blank=True, help_text="Internal")
+    note = EncryptedTextField(blank=True, help_text="Internal")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -396,7 +398,7 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    body = models.TextField()
+    body = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -453,8 +455,8 @@ class SupportOffer(models.Model):
         PSYCHOLOGY = "psychology", "Staff psychology service"
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="support_offers")
-    staff_member = models.CharField(
-        max_length=200, help_text="Who is being supported, e.g. 'Reporter' or a role (internal)"
+    staff_member = EncryptedTextField(
+        help_text="Who is being supported, e.g. 'Reporter' or a role (internal)"
     )
     route = models.CharField(max_length=32, choices=Route.choices)
     state = models.CharField(max_length=16, choices=State.choices, default=State.OFFERED)
@@ -464,7 +466,7 @@ class SupportOffer(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     escalated_to = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True, help_text="Internal")
+    notes = EncryptedTextField(blank=True, help_text="Internal")
 
     class Meta:
         ordering = ["offered_at", "pk"]
@@ -477,7 +479,7 @@ class SupportCheckIn(models.Model):
     offer = models.ForeignKey(SupportOffer, on_delete=models.CASCADE, related_name="check_ins")
     due_on = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -503,7 +505,7 @@ class RiddorAssessment(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.CANDIDATE)
     hse_reference = models.CharField("HSE reference", max_length=40, blank=True)
     reported_on = models.DateField(null=True, blank=True)
-    reason = models.TextField(blank=True, help_text="Why it is not reportable")
+    reason = EncryptedTextField(blank=True, help_text="Why it is not reportable")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -574,8 +576,8 @@ class Sanction(models.Model):
         )
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="sanctions")
-    subject_description = models.CharField(
-        max_length=200, help_text="Who the sanction is against, e.g. a patient reference (internal)"
+    subject_description = EncryptedTextField(
+        help_text="Who the sanction is against, e.g. a patient reference (internal)"
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
@@ -583,7 +585,7 @@ class Sanction(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField(default=timezone.now)
-    clinical_review_note = models.TextField(blank=True)
+    clinical_review_note = EncryptedTextField(blank=True)
     capacity_considered = models.BooleanField(default=False)
     person_input_sought = models.BooleanField(default=False)
     approved_by = models.ForeignKey(
@@ -591,7 +593,7 @@ class Sanction(models.Model):
     )
     issued_on = models.DateField(null=True, blank=True)
     review_on = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True, help_text="Internal")
+    notes = EncryptedTextField(blank=True, help_text="Internal")
 
     class Meta:
         ordering = ["proposed_at", "pk"]
@@ -641,14 +643,14 @@ class IdentityDisclosureRequest(models.Model):
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="disclosure_requests")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField()
+    reason = EncryptedTextField()
     state = models.CharField(max_length=16, choices=State.choices, default=State.REQUESTED)
     requested_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -297,7 +297,14 @@ class CaseListView(LoginRequiredMixin, FilteredTableView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        return selectors.cases_for_handler(user=self.request.user)
+        # The list never shows free text, so encrypted columns are not loaded (or decrypted) for it.
+        return selectors.cases_for_handler(user=self.request.user).defer(
+            "narrative",
+            "status_reason_for_reporter",
+            "outcome_for_reporter",
+            "closure_rationale",
+            "receipt_hash",
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

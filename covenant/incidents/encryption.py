@@ -1,0 +1,102 @@
+"""Encryption at rest for narratives, names and free text about people (the pyca `cryptography` library's Fernet:
+AES-128-CBC with an HMAC-SHA256 tag, a fresh IV per value).
+
+Keys come from the environment: INCIDENTS_ENCRYPTION_KEYS is a comma-separated list of Fernet keys, newest first.
+New values are encrypted with the first key; any listed key decrypts. To rotate: generate a key
+(`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`), put it first in the
+list, run `manage.py incidents_rotate_keys` to re-encrypt every value with it, then drop the old key. See
+docs/incidents.md. Without the variable (development, tests) a key is derived from SECRET_KEY and
+`manage.py check --deploy` warns.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core import checks
+from django.db import models
+
+PREFIX = "enc1:"
+ENV_KEYS = "INCIDENTS_ENCRYPTION_KEYS"
+
+
+def configured_keys() -> list[str]:
+    raw = os.environ.get(ENV_KEYS, "")
+    return [key.strip() for key in raw.split(",") if key.strip()]
+
+
+@lru_cache(maxsize=1)
+def _fernet() -> MultiFernet:
+    keys = configured_keys()
+    if not keys:
+        derived = hashlib.sha256(b"incidents-field-encryption:" + settings.SECRET_KEY.encode()).digest()
+        keys = [base64.urlsafe_b64encode(derived).decode()]
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def reset_keys() -> None:
+    """Forget the cached keys (after the environment changes: tests, key rotation)."""
+    _fernet.cache_clear()
+
+
+def encrypt(value: str) -> str:
+    return PREFIX + _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(value: str) -> str:
+    if not value.startswith(PREFIX):
+        return value  # written before encryption was switched on
+    try:
+        return _fernet().decrypt(value[len(PREFIX) :].encode()).decode()
+    except InvalidToken as exc:
+        raise RuntimeError(
+            f"An incident field could not be decrypted: is its key missing from {ENV_KEYS}?"
+        ) from exc
+
+
+def rotate(value: str) -> str:
+    """Re-encrypt a stored value with the newest key."""
+    if not value.startswith(PREFIX):
+        return encrypt(value) if value else value
+    return PREFIX + _fernet().rotate(value[len(PREFIX) :].encode()).decode()
+
+
+class EncryptedTextField(models.TextField):
+    """A TextField stored encrypted. It cannot be filtered or sorted on; empty stays empty so `blank` still works."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        if isinstance(value, str) and value.startswith(PREFIX):
+            return value
+        return encrypt(str(value))
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_encryption_keys(app_configs, **kwargs):
+    if configured_keys():
+        try:
+            _fernet()
+        except ValueError:
+            return [
+                checks.Error(f"{ENV_KEYS} holds a key that is not a valid Fernet key.", id="incidents.E001")
+            ]
+        return []
+    return [
+        checks.Warning(
+            f"{ENV_KEYS} is not set: incident narratives are encrypted with a key derived from SECRET_KEY.",
+            hint="Set INCIDENTS_ENCRYPTION_KEYS to one or more Fernet keys, newest first.",
+            id="incidents.W001",
+        )
+    ]

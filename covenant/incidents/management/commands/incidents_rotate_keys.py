@@ -1,0 +1,70 @@
+"""Re-encrypt every encrypted incident field with the newest key in INCIDENTS_ENCRYPTION_KEYS."""
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from cms.audit import audit
+from covenant.incidents import encryption
+from covenant.incidents.models import (
+    CaseTransition,
+    IdentityDisclosureRequest,
+    IncidentReport,
+    Message,
+    RiddorAssessment,
+    Sanction,
+    SupportCheckIn,
+    SupportOffer,
+)
+
+MODELS = (
+    IncidentReport,
+    CaseTransition,
+    Message,
+    SupportOffer,
+    SupportCheckIn,
+    RiddorAssessment,
+    Sanction,
+    IdentityDisclosureRequest,
+)
+CHUNK = 1000
+
+
+def encrypted_fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if isinstance(f, encryption.EncryptedTextField)]
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def handle(self, *args, **options):
+        encryption.reset_keys()
+        total = 0
+        for model in MODELS:
+            fields = encrypted_fields(model)
+            table = model._meta.db_table
+            columns = ", ".join(f'"{name}"' for name in fields)
+            # Raw SQL reads the stored ciphertext itself, a chunk at a time in primary-key order.
+            sql = f'SELECT "id", {columns} FROM "{table}" WHERE "id" > %s ORDER BY "id" LIMIT %s'  # noqa: S608
+            count, last = 0, 0
+            while True:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [last, CHUNK])
+                    rows = cursor.fetchall()
+                if not rows:
+                    break
+                with transaction.atomic():
+                    for row in rows:
+                        values = {
+                            name: encryption.rotate(value) if value else value
+                            for name, value in zip(fields, row[1:], strict=True)
+                        }
+                        model.objects.filter(pk=row[0]).update(**values)
+                last = rows[-1][0]
+                count += len(rows)
+            total += count
+            self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
+        audit(
+            action="incident.keys_rotated",
+            actor_label="system",
+            summary=f"{total} incident rows re-encrypted",
+        )
