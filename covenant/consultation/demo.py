@@ -1,0 +1,261 @@
+"""Demo consultations: the open NHS Covenant consultation with responses in every moderation state (some with
+planted personal data that moderators redacted, a campaign group, analysts' themes), and a concluded one with
+its published outcome.
+
+Every person, number and address is invented: phone numbers are from Ofcom's drama range, NHS numbers from
+the 999 test range. Idempotent: pages are found by slug, responses by an idempotency key derived from the seed,
+and moderation, themes and campaign detection run only for records that do not have them yet.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tests.covenant.consultation.factories import COVENANT_QUESTIONS, consultation_page, hub_page
+
+from . import detection, services
+from .models import Answer, Channel, ConsultationPage, ConsultationResponse, ModerationState, Theme
+
+COVENANT_SLUG = "nhs-covenant"
+CONCLUDED_SLUG = "lone-working-safety"
+NAMESPACE = uuid.UUID("6d1f3c8e-8d6b-4c1f-9d8e-2a6f4b7c9e10")
+
+THEMES = {
+    "Security and alarms": [
+        "We need more security staff at night and personal alarms for community staff.",
+        "Lone workers should all have personal alarms that actually connect to someone.",
+        "Security staff on the ward at night would make a real difference.",
+        "Body cameras and alarms help staff feel safer when visiting patients at home.",
+    ],
+    "Easier reporting": [
+        "The reporting form is too long. Make it short and online so we can do it on a phone.",
+        "Reporting takes too long after a shift, so most incidents never get reported.",
+        "A simple online reporting form would help, with feedback on what happened next.",
+        "Nobody tells us what happens after we report, so people stop reporting.",
+    ],
+    "Parity for social care": [
+        "Care workers face the same abuse as NHS staff but get none of the same support.",
+        "Social care staff should have the same protections and the same pay as NHS colleagues.",
+        "Home care workers are alone in people's houses and need the same protection as nurses.",
+    ],
+    "Support after an incident": [
+        "After I was assaulted nobody checked on me. There should be proper support and time off.",
+        "Staff need counselling and a manager who follows up after violence at work.",
+        "Debriefs after incidents should be routine, not something you have to ask for.",
+    ],
+    "Careers across sectors": [
+        "Training records should move with you between the NHS and social care.",
+        "Make it easier to move from a care home job to the NHS without repeating all the checks.",
+        "A shared passport of skills would stop us doing the same mandatory training twice.",
+    ],
+}
+# Personal data a respondent might include, for moderators to redact (all invented, from test ranges).
+PLANTED = [
+    "Ring me on 07700 900{n:03d} if you want to know more.",
+    "My e-mail is respondent{n}@example.org.",
+    "Sister Margaret Holloway on ward 12 saw it happen.",
+    "It happened outside 14 Chapel Lane, LS6 2QT.",
+    "My NHS number is 999 000 0018 if you need my records.",
+]
+SAFEGUARDING = (
+    "I still feel unsafe: my partner hits me when I get home, and work is the only place I can talk."
+)
+CAMPAIGN = (
+    "I support the NHS Covenant because every worker in health and social care deserves to be safe at work, "
+    "to be treated fairly by their employer, and to be supported when things go wrong."
+)
+ORGANISATIONS = (
+    "Riverside Carers Network",
+    "Harbourside Care Homes Ltd",
+    "St Aidan's Hospice",
+    "Unison Riverside branch (demo)",
+    "Royal College of Nursing, Wolds (demo)",
+)
+NAMES = ("Alex Rowe", "Sam Patel", "Jordan Hughes", "Chris Morgan", "Robin Clarke")
+
+
+def _respondent(rng: random.Random) -> dict:
+    respondent_type = rng.choices(
+        ["public", "nhs_staff", "social_care_staff", "organisation"], weights=[30, 35, 25, 10]
+    )[0]
+    consent = rng.choices(["named", "anonymous", "none"], weights=[20, 60, 20])[0]
+    about = {
+        "respondent_type": respondent_type,
+        "organisation_name": rng.choice(ORGANISATIONS) if respondent_type == "organisation" else "",
+        "region": rng.choice(["north_east_yorkshire", "north_east_yorkshire", "north_west", ""]),
+        "publish_consent": consent,
+        "respondent_name": rng.choice(NAMES)
+        if consent == "named" and respondent_type != "organisation"
+        else "",
+    }
+    return about
+
+
+def _answers(questions, rng: random.Random, index: int, *, campaign: bool) -> tuple[dict, str]:
+    themes = list(THEMES)
+    theme = themes[index % len(themes)]
+    answers = {}
+    for question in questions:
+        key = str(question.uuid)
+        options = question.options
+        if question.kind == "agree_scale":
+            weights = [40, 30, 10, 12, 8] if "sign" in question.text else [25, 35, 20, 12, 8]
+            answers[key] = {"selected": rng.choices(options, weights=weights), "text": ""}
+            if question.why_prompt and rng.random() < 0.5:
+                answers[key]["text"] = CAMPAIGN if campaign else rng.choice(THEMES[theme])
+        elif question.kind == "multiple_choice":
+            answers[key] = {"selected": sorted(rng.sample(options, rng.randint(1, 3)), key=options.index)}
+        elif question.kind == "single_choice":
+            if rng.random() < 0.9:
+                answers[key] = {"selected": [rng.choice(options)], "text": ""}
+        elif rng.random() < 0.7 or question.required:
+            text = rng.choice(THEMES[theme])
+            if campaign:
+                text = CAMPAIGN
+            elif rng.random() < 0.15:
+                text += " " + rng.choice(PLANTED).format(n=index % 1000)
+            elif index % 97 == 13:
+                text += " " + SAFEGUARDING
+            answers[key] = {"selected": [], "text": text}
+    return answers, theme
+
+
+def _submit_all(page, *, count: int, seed: int, moderator, channel_mix: bool, stdout=None) -> list:
+    created = []
+    questions = list(page.active_questions())
+    start, end = page.opens_at, min(page.closes_at, timezone.now())
+    for index in range(count):
+        rng = random.Random(f"{seed}-{page.slug}-{index}")
+        key = uuid.uuid5(NAMESPACE, f"{seed}-{page.slug}-{index}")
+        if ConsultationResponse.objects.filter(idempotency_key=key).exists():
+            continue
+        campaign = index % 12 == 5
+        answers, _ = _answers(questions, rng, index, campaign=campaign)
+        channel = Channel.ONLINE
+        if channel_mix and rng.random() < 0.08:
+            channel = rng.choice([Channel.EMAIL, Channel.POST])
+        response, _ = services.response_submit(
+            consultation=page,
+            about=_respondent(rng),
+            answers=answers,
+            idempotency_key=key,
+            channel=channel,
+            entered_by=moderator if channel != Channel.ONLINE else None,
+        )
+        # Spread submission times over the consultation period so lists look real.
+        response.submitted_at = start + (end - start) * (index + 1) / (count + 1)
+        created.append(response)
+    ConsultationResponse.objects.bulk_update(created, ["submitted_at"], batch_size=500)
+    return created
+
+
+def _moderate(page, *, moderator, share: float, seed: int) -> None:
+    for response in page.responses.filter(moderation_state=ModerationState.PENDING).order_by("pk"):
+        rng = random.Random(f"{seed}-moderate-{response.idempotency_key}")
+        if rng.random() > share:
+            continue
+        for answer in response.answers.exclude(text=""):
+            for flag in detection.find_personal_data(answer.text):
+                try:
+                    services.answer_redact(
+                        answer=answer, moderator=moderator, spans=[(flag.start, flag.end)], reason=flag.kind
+                    )
+                except ValidationError:  # an overlapping suggestion is simply skipped
+                    continue
+        if response.publish_consent == "none" or rng.random() < 0.05:
+            decision = ModerationState.REJECTED
+        else:
+            decision = ModerationState.APPROVED
+        services.response_moderate(response=response, moderator=moderator, decision=decision)
+
+
+def _theme(page, *, analyst, share: float, seed: int) -> None:
+    free_text = [q for q in page.active_questions() if q.kind == "free_text"]
+    for name, sentences in THEMES.items():
+        theme = Theme.objects.filter(consultation=page, name=name).first() or services.theme_create(
+            consultation=page, name=name, user=analyst, question=free_text[0] if free_text else None
+        )
+        candidates = Answer.objects.filter(
+            response__consultation=page,
+            response__moderation_state__in=[ModerationState.APPROVED, ModerationState.REJECTED],
+            question__in=free_text,
+        ).exclude(tags__theme=theme)
+        for answer in candidates.order_by("pk"):
+            if any(sentence[:40] in answer.text for sentence in sentences):
+                if random.Random(f"{seed}-tag-{answer.pk}").random() < share:
+                    services.answer_tag(answer=answer, theme=theme, user=analyst)
+
+
+@transaction.atomic
+def seed(*, world, sizes: dict, stdout=None) -> None:
+    from cms.models import HomePage
+
+    if HomePage.objects.first() is None:
+        return
+    moderator = world.users.get("moderator@rw-icb.example")
+    analyst = world.users.get("analyst@rw-icb.example")
+    hub = hub_page(slug="consultations")
+    covenant = ConsultationPage.objects.filter(slug=COVENANT_SLUG).first() or consultation_page(
+        title="The NHS Covenant: have your say",
+        slug=COVENANT_SLUG,
+        hub=hub,
+        summary="Tell us what you think of the NHS Covenant: the promise between NHS and social care "
+        "organisations and the people who work in them.",
+        body=(
+            "<p>The NHS Covenant sets out what everyone working in health and social care can expect: a safe "
+            "workplace, zero tolerance of violence and abuse, support when things go wrong, fair treatment, and "
+            "careers that move freely between the NHS and social care.</p>"
+            "<p>We want to hear from staff, the public and organisations before the Covenant is finalised.</p>"
+        ),
+        audience="NHS and social care staff, people who use services, and organisations in Riverside and Wolds",
+    )
+    concluded = ConsultationPage.objects.filter(slug=CONCLUDED_SLUG).first()
+    if concluded is None:
+        concluded = consultation_page(
+            title="Keeping lone workers safe",
+            slug=CONCLUDED_SLUG,
+            hub=hub,
+            status="open",
+            questions=COVENANT_QUESTIONS[:2] + COVENANT_QUESTIONS[4:5],
+            summary="How should employers protect staff who work alone in the community?",
+            body="<p>Community nurses, home care workers and paramedics often work alone.</p>",
+        )
+        _submit_all(
+            concluded,
+            count=max(10, sizes["responses"] // 5),
+            seed=sizes["seed"],
+            moderator=moderator,
+            channel_mix=True,
+        )
+        _moderate(concluded, moderator=moderator, share=1.0, seed=sizes["seed"])
+        _theme(concluded, analyst=analyst, share=1.0, seed=sizes["seed"])
+        services.campaigns_detect(consultation=concluded)
+        now = timezone.now()
+        concluded.opens_at = now - timezone.timedelta(days=200)
+        concluded.closes_at = now - timezone.timedelta(days=110)
+        concluded.outcome_published_at = timezone.localdate() - timezone.timedelta(days=30)
+        concluded.outcome_summary = (
+            "<p>Most respondents supported a duty on employers to provide personal alarms and a check-in system "
+            "for everyone who works alone, and asked for the same protection in social care as in the NHS.</p>"
+        )
+        concluded.next_steps = (
+            "<p>Partner organisations will adopt a shared lone working standard by April, and report progress "
+            "to the integrated care board every six months.</p>"
+        )
+        concluded.save_revision().publish()
+    _submit_all(covenant, count=sizes["responses"], seed=sizes["seed"], moderator=moderator, channel_mix=True)
+    _moderate(covenant, moderator=moderator, share=0.6, seed=sizes["seed"])
+    _theme(covenant, analyst=analyst, share=0.7, seed=sizes["seed"])
+    if not covenant.campaigns.exists():
+        services.campaigns_detect(consultation=covenant)
+    if stdout is not None:
+        stdout.write(
+            f"Consultations: {ConsultationResponse.objects.filter(consultation=covenant).count()} responses to "
+            f"{covenant.title}, {ConsultationResponse.objects.filter(consultation=concluded).count()} to "
+            f"{concluded.title} (concluded)."
+        )

@@ -1,0 +1,45 @@
+import pytest
+
+from cms import demo as cms_demo
+from covenant.consultation import demo
+from covenant.consultation.models import (
+    CampaignGroup,
+    ConsultationPage,
+    ConsultationResponse,
+    ModerationState,
+    Redaction,
+    ThemeTag,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        ConsultationResponse.objects.count(),
+        Redaction.objects.count(),
+        ThemeTag.objects.count(),
+        sorted(CampaignGroup.objects.values_list("size", flat=True)),
+        sorted(ConsultationResponse.objects.values_list("moderation_state", flat=True)),
+    )
+
+
+def test_seed_builds_the_story_and_is_idempotent(client):
+    world = cms_demo.DemoWorld()
+    sizes = {"people": 10, "incidents": 5, "responses": 60, "seed": 7}
+    cms_demo.seed(world=world, sizes=sizes)
+    demo.seed(world=world, sizes=sizes)
+    covenant = ConsultationPage.objects.get(slug="nhs-covenant")
+    assert covenant.is_open and covenant.get_parent().slug == "consultations"
+    assert covenant.active_questions().count() == 8
+    assert covenant.responses.count() == 60
+    states = set(covenant.responses.values_list("moderation_state", flat=True))
+    assert {ModerationState.PENDING, ModerationState.APPROVED} <= states
+    assert Redaction.objects.filter(answer__response__consultation=covenant).exists()
+    assert covenant.campaigns.exists()
+    concluded = ConsultationPage.objects.get(slug="lone-working-safety")
+    assert concluded.status == "concluded"
+    assert client.get(concluded.subpage_url("outcome")).status_code == 200
+    before = snapshot()
+    demo.seed(world=world, sizes=sizes)
+    assert snapshot() == before
