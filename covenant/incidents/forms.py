@@ -598,3 +598,23 @@ class StatisticsForm(forms.Form):
 
 def user_label(user) -> str:
     return user.get_full_name() or user.email if user else ""
+
+
+class LegalHoldForm(forms.Form):
+    on = forms.TypedChoiceField(
+        label="Legal hold",
+        choices=(
+            ("yes", "Place a legal hold: keep this case beyond its retention period"),
+            ("no", "Lift the hold"),
+        ),
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to place or lift the hold"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, a claim, an inquest or a police investigation",
+        error_messages={"required": "Enter the reason"},
+    )

@@ -24,6 +24,14 @@ RIDDOR_WARNING_DAYS = 5
 SUPPORT_CHECK_IN_DAYS = (3, 7, 28)
 
 
+# Retention per record class, in years from the date the class counts from. Local policy set against the Records
+# Management Code of Practice (incident records: 10 years); check Appendix II before go-live (docs/incidents.md).
+RETENTION_YEARS = {
+    "case": 10,  # closed or archived cases, from closure
+    "not_pursued": 3,  # not an incident, redirected or merged duplicates, from the report
+}
+
+
 class ReportingMode(models.TextChoices):
     NAMED = "named", "Named"
     CONFIDENTIAL = "confidential", "Confidential"
@@ -358,6 +366,20 @@ class IncidentReport(models.Model):
             and self.status == Status.SUBMITTED
             and timezone.now() > self.acknowledge_by
         )
+
+    @property
+    def retention_class(self) -> str:
+        return "case" if self.closed_at is not None else "not_pursued"
+
+    @property
+    def destroy_after(self) -> datetime.date:
+        start = self.closed_at if self.closed_at is not None else self.reported_at
+        start_day = timezone.localdate(start)
+        years = RETENTION_YEARS[self.retention_class]
+        try:
+            return start_day.replace(year=start_day.year + years)
+        except ValueError:  # 29 February
+            return start_day.replace(year=start_day.year + years, day=28)
 
     def sub_type_labels(self) -> list[str]:
         labels = dict(SubType.choices)

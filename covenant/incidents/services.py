@@ -835,3 +835,56 @@ def action_complete(*, action: CaseAction, actor, request=None) -> CaseAction:
         summary=action.report.reference,
     )
     return action
+
+
+# --- retention -------------------------------------------------------------------------------------------------
+@transaction.atomic
+def case_legal_hold_set(
+    *, report: IncidentReport, actor, on: bool, reason: str, request=None
+) -> IncidentReport:
+    """A legal hold stops a case being destroyed at the end of its retention period, whatever its state."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter the reason"})
+    report.legal_hold = on
+    report.save(update_fields=["legal_hold"])
+    audit(
+        action="incident.legal_hold_set" if on else "incident.legal_hold_lifted",
+        request=request,
+        actor=actor,
+        obj=report,
+        summary=f"Legal hold {'placed on' if on else 'lifted from'} {report.reference}",
+        detail={"reason": reason.strip()},
+    )
+    return report
+
+
+def incidents_purge_expired(*, today: datetime.date | None = None) -> int:
+    """Destroy archived cases whose retention period has ended, unless under legal hold. One audit entry each.
+
+    Each case is destroyed in its own transaction, so one failure does not keep the others."""
+    from django.db.models import ProtectedError
+
+    today = today or timezone.localdate()
+    destroyed = 0
+    candidates = IncidentReport.objects.filter(status=Status.ARCHIVED, legal_hold=False).only(
+        "pk", "closed_at", "reported_at", "organisation_id", "status"
+    )
+    for report in candidates.iterator(chunk_size=500):
+        if report.destroy_after > today:
+            continue
+        pk, reference, retention_class = report.pk, report.reference, report.retention_class
+        try:
+            with transaction.atomic():
+                report.delete()
+                audit(
+                    action="incident.destroyed",
+                    actor_label="system: retention schedule",
+                    object_type="incidents.incidentreport",
+                    object_id=pk,
+                    summary=f"{reference} destroyed at the end of its retention period",
+                    detail={"retention_class": retention_class, "organisation": report.organisation_id},
+                )
+        except ProtectedError:
+            continue  # another case was merged into this one; it goes when that one does
+        destroyed += 1
+    return destroyed

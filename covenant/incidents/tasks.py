@@ -69,3 +69,11 @@ def notify_reporter_of_outcome(report_id: int) -> bool:
         recipient_list=[report.reporter.email],
     )
     return True
+
+
+@task()
+def purge_expired_incidents() -> int:
+    """Run daily (manage.py incidents_purge from cron, or enqueue this task): destroy expired archived cases."""
+    from .services import incidents_purge_expired
+
+    return incidents_purge_expired()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/<int:pk>/message/", views.case_message, name="case_message"),
     path("cases/<int:pk>/do/<slug:action>/", views.case_transition, name="case_transition"),
     path("cases/<int:pk>/exclude/", views.case_exclusion_add, name="case_exclusion_add"),
+    path("cases/<int:pk>/legal-hold/", views.case_legal_hold, name="case_legal_hold"),
     path("cases/<int:pk>/identity-request/", views.case_identity_request, name="case_identity_request"),
     path("cases/<int:pk>/support/", views.support_add, name="support_add"),
     path("cases/<int:pk>/support/<int:offer_pk>/", views.support_update, name="support_update"),

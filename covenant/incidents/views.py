@@ -32,6 +32,7 @@ from .forms import (
     ExclusionForm,
     FollowUpCodeForm,
     HandlerMessageForm,
+    LegalHoldForm,
     PoliceOutcomeForm,
     ReporterMessageForm,
     ReportForm,
@@ -485,6 +486,24 @@ def case_exclusion_add(request, pk: int):
         intro="The person will no longer see this case, be notified of it or be assignable to it.",
         on_valid=lambda d: services.exclusion_add(
             report=report, actor=request.user, email=d["email"], reason=d["reason"], request=request
+        ),
+    )
+
+
+@login_required
+def case_legal_hold(request, pk: int):
+    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    form = LegalHoldForm(_posted(request), initial={"on": "no" if report.legal_hold else "yes"})
+    return _case_form_view(
+        request,
+        report,
+        form,
+        heading="Legal hold",
+        submit_label="Save",
+        intro=f"Retention: this case may be destroyed after {report.destroy_after:%-d %B %Y} once archived, "
+        f"unless a legal hold is in place. It is {'on hold' if report.legal_hold else 'not on hold'} now.",
+        on_valid=lambda d: services.case_legal_hold_set(
+            report=report, actor=request.user, on=d["on"], reason=d["reason"], request=request
         ),
     )
 

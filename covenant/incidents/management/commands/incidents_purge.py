@@ -1,0 +1,13 @@
+"""Destroy archived incident cases whose retention period has ended (legal holds are kept). Run daily."""
+
+from django.core.management.base import BaseCommand
+
+from covenant.incidents.services import incidents_purge_expired
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def handle(self, *args, **options):
+        destroyed = incidents_purge_expired()
+        self.stdout.write(f"{destroyed} incident case(s) destroyed.")
