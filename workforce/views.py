@@ -551,7 +551,7 @@ def _report_page(request, report, *, pdf_url, crumbs=(), extra=None):
 
 
 def _recent_quarters(today: datetime.date, count: int = 8):
-    quarter = selectors.Quarter.containing(today)
+    quarter = selectors.Quarter.containing(today).next()  # moves are often recorded ahead of their start
     quarters = []
     for _ in range(count):
         quarters.append(quarter)
@@ -562,8 +562,7 @@ def _recent_quarters(today: datetime.date, count: int = 8):
 @reports_required
 def sector_flow_report(request):
     quarters = _recent_quarters(timezone.localdate())
-    form = QuarterForm(request.GET or None, quarters=quarters)
-    quarter = quarters[0]
+    quarter = quarters[1]
     if request.GET.get("quarter"):
         parsed = selectors.Quarter.parse(request.GET["quarter"])
         if parsed is None:
