@@ -6,12 +6,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, env):
-    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "INCIDENTS_ENCRYPTION_KEYS",
+    }
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     base.update(env, DJANGO_SETTINGS_MODULE="cms.settings.production")
     return subprocess.run(  # noqa: S603
@@ -37,6 +44,7 @@ def test_check_deploy_has_no_warnings():
         "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ",
         "ALLOWED_HOSTS": "covenant.example.nhs.uk",
         "DATABASE_URL": "sqlite:///:memory:",
+        "INCIDENTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
