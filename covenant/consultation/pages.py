@@ -339,7 +339,7 @@ def summary(request, page: ConsultationPage):
     _require_feedback(page)
     context = {
         "counts": selectors.response_counts(consultation=page),
-        "summaries": selectors.question_summaries(consultation=page),
+        "summaries": selectors.question_summaries_cached(consultation=page),
         "cross_cutting": selectors.cross_cutting_themes(consultation=page),
     }
     return _render(request, page, "summary.html", context)

@@ -22,7 +22,9 @@ class OutcomeReport(Report):
 
     def get_context(self) -> dict[str, Any]:
         consultation = self.consultation
-        summaries = selectors.question_summaries(consultation=consultation)
+        summaries = [
+            dict(summary) for summary in selectors.question_summaries_cached(consultation=consultation)
+        ]
         for summary in summaries:
             summary["theme_quotes"] = [
                 (theme, selectors.theme_quotations(theme=theme)) for theme in summary["themes"]

@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .models import (
@@ -128,6 +128,33 @@ def response_counts(*, consultation: ConsultationPage) -> dict:
             for value, label in Channel.choices
         ],
     }
+
+
+def summary_stamp(*, consultation: ConsultationPage) -> str:
+    """Changes whenever anything a summary counts changes: responses, moderation decisions, themes and tags."""
+    responses = ConsultationResponse.objects.filter(consultation=consultation).aggregate(
+        n=Count("pk"), moderated=Max("moderated_at"), last=Max("pk")
+    )
+    tags = ThemeTag.objects.filter(theme__consultation=consultation).aggregate(
+        n=Count("pk"),
+        created=Max("created_at"),
+        confirmed=Max("confirmed_at"),
+        themes=Count("theme", distinct=True),
+    )
+    questions = consultation.questions.aggregate(n=Count("pk"), retired=Max("retired_at"))
+    return "|".join(str(value) for value in (*responses.values(), *tags.values(), *questions.values()))
+
+
+def question_summaries_cached(*, consultation: ConsultationPage, timeout: int = 600) -> list[dict]:
+    """`question_summaries`, cached until something it counts changes (it scans every answer)."""
+    from django.core.cache import cache
+
+    key = f"consultation-summary:{consultation.pk}:{summary_stamp(consultation=consultation)}"
+    summaries = cache.get(key)
+    if summaries is None:
+        summaries = question_summaries(consultation=consultation)
+        cache.set(key, summaries, timeout)
+    return summaries
 
 
 def question_summaries(*, consultation: ConsultationPage) -> list[dict]:

@@ -158,3 +158,11 @@ def test_feedback_and_outcome_are_not_public_while_open(client, consultation):
 def test_closed_consultation_shows_feedback_but_no_outcome(client, closed_consultation):
     assert client.get(closed_consultation.subpage_url("published")).status_code == 200
     assert client.get(closed_consultation.subpage_url("outcome")).status_code == 404
+
+
+def test_summary_cache_follows_changes(client, published_world, moderator):
+    page = published_world["page"]
+    first = client.get(page.subpage_url("summary")).context["summaries"][0]["answered"]
+    services.response_moderate(response=published_world["named"], moderator=moderator, decision="invalid")
+    again = client.get(page.subpage_url("summary")).context["summaries"][0]["answered"]
+    assert again == first - 1
