@@ -48,6 +48,7 @@ def _build_world(*, incidents: int, organisations: int, rng: random.Random):
         Sanction,
         Setting,
         Source,
+        StaffGroup,
         Status,
         SupportOffer,
     )
@@ -73,6 +74,7 @@ def _build_world(*, incidents: int, organisations: int, rng: random.Random):
     categories = list(Category.values)
     sources = list(Source.values)
     settings_ = list(Setting.values)
+    staff_groups = list(StaffGroup.values)
     unusable = make_password(None)
     # The first organisation is the busiest (a large acute trust): 5% of all reports, the rest spread evenly.
     weights = [max(1, organisations // 20 * 2)] + [1] * (organisations - 1)
@@ -91,6 +93,7 @@ def _build_world(*, incidents: int, organisations: int, rng: random.Random):
                     occurred_at=reported_at - datetime.timedelta(hours=rng.randint(1, 24)),
                     organisation_id=rng.choices(org_ids, weights=weights)[0],
                     setting=rng.choice(settings_),
+                    staff_group=rng.choice(staff_groups),
                     category=rng.choice(categories),
                     source=rng.choice(sources),
                     medical_factors=rng.choice(list(MedicalFactor.values)),
@@ -141,6 +144,7 @@ def _signed_in_client(user):
 def _report_post(organisation, when: datetime.date) -> dict:
     return {
         "relationship": "targeted",
+        "staff_group": "nursing",
         "occurred_on_day": str(when.day),
         "occurred_on_month": str(when.month),
         "occurred_on_year": str(when.year),

@@ -43,6 +43,7 @@ from .models import (
     Sanction,
     Setting,
     Source,
+    StaffGroup,
     Status,
     SupportCheckIn,
     SupportOffer,
@@ -268,6 +269,18 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             organisation=organisation,
             site=rng.choice(["Ward 12", "Emergency department", "Main reception", "Ward 3", ""]),
             setting=rng.choice(SETTINGS_BY_TYPE.get(organisation.organisation_type, [Setting.OTHER])),
+            staff_group=StaffGroup.SOCIAL_CARE
+            if organisation.sector == "social_care"
+            else rng.choice(
+                [
+                    StaffGroup.NURSING,
+                    StaffGroup.NURSING,
+                    StaffGroup.HEALTHCARE_ASSISTANT,
+                    StaffGroup.MEDICAL,
+                    StaffGroup.ADMIN,
+                    StaffGroup.ALLIED_HEALTH,
+                ]
+            ),
             category=category,
             sub_types=SUB_TYPES[category],
             protected_characteristic=ProtectedCharacteristic.RACE
@@ -525,6 +538,7 @@ def _story_case(*, home, handler, second, now) -> None:
         organisation=home,
         site="Emergency department",
         setting=Setting.EMERGENCY_DEPARTMENT,
+        staff_group=StaffGroup.NURSING,
         category=Category.DISCRIMINATORY,
         sub_types=["discriminatory_remark", "shouting_swearing"],
         protected_characteristic=ProtectedCharacteristic.RACE,

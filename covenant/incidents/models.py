@@ -44,6 +44,20 @@ class ReporterRelationship(models.TextChoices):
     ON_BEHALF = "on_behalf", "I am reporting on behalf of a colleague"
 
 
+class StaffGroup(models.TextChoices):
+    """The affected person's staff group, after the NHS Staff Survey's occupational groups plus social care."""
+
+    NURSING = "nursing", "Registered nurse or midwife"
+    HEALTHCARE_ASSISTANT = "healthcare_assistant", "Nursing or healthcare assistant"
+    MEDICAL = "medical", "Medical or dental"
+    ALLIED_HEALTH = "allied_health", "Allied health professional"
+    AMBULANCE = "ambulance", "Ambulance (operational)"
+    ADMIN = "admin", "Admin, clerical or reception"
+    ESTATES = "estates", "Estates, security or ancillary"
+    SOCIAL_CARE = "social_care", "Social care worker"
+    OTHER = "other", "Other"
+
+
 class Setting(models.TextChoices):
     WARD = "ward", "Ward"
     EMERGENCY_DEPARTMENT = "emergency_department", "Emergency department"
@@ -221,6 +235,7 @@ REPORTER_VISIBLE_FIELDS = (
     "organisation",
     "site",
     "setting",
+    "staff_group",
     "category",
     "sub_types",
     "protected_characteristic",
@@ -269,6 +284,7 @@ class IncidentReport(models.Model):
     site = models.CharField("site, ward or team", max_length=200, blank=True)
     setting = models.CharField(max_length=32, choices=Setting.choices)
     lone_working = models.BooleanField(default=False)
+    staff_group = models.CharField(max_length=32, choices=StaffGroup.choices, blank=True)
 
     # What happened and who did it.
     category = models.CharField(max_length=32, choices=Category.choices)
@@ -679,3 +695,34 @@ class IdentityDisclosureRequest(models.Model):
 
     def __str__(self):
         return f"Disclosure request on {self.report_id} ({self.state})"
+
+
+class SurveyPrevalence(models.Model):
+    """Staff Survey prevalence an organisation enters for a survey year, to set beside its reports."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="survey_prevalence")
+    survey_year = models.PositiveSmallIntegerField(help_text="The calendar year of the survey, e.g. 2025")
+    headcount = models.PositiveIntegerField(help_text="Staff in post")
+    physical_violence_percent = models.DecimalField(
+        max_digits=4, decimal_places=1, help_text="% experiencing physical violence from any source (Q14a-c)"
+    )
+    harassment_percent = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        help_text="% experiencing harassment, bullying or abuse from any source (Q15a-c)",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "-survey_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "survey_year"], name="survey_prevalence_unique_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.survey_year}"

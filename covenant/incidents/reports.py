@@ -40,7 +40,7 @@ class BoardReport(Report):
         }
 
 
-CHARTED = ("by_month", "by_category", "by_survey_source", "by_setting")
+CHARTED = ("by_month", "by_category", "by_survey_source", "by_setting", "by_staff_group")
 
 
 def statistics_breakdowns(

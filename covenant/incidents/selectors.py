@@ -41,9 +41,11 @@ from .models import (
     Sanction,
     Setting,
     Source,
+    StaffGroup,
     Status,
     SupportCheckIn,
     SupportOffer,
+    SurveyPrevalence,
 )
 
 SUPPRESSION_THRESHOLD = 5
@@ -272,6 +274,58 @@ class Breakdown:
 
 
 @dataclass
+class UnderReportingRow:
+    label: str
+    reports: int | str
+    reports_per_1000: float | str
+    survey_per_1000: float
+    reporting_ratio: str
+
+
+# Which report categories correspond to each Staff Survey prevalence question.
+PHYSICAL_CATEGORIES = (Category.PHYSICAL_ASSAULT, Category.SPITTING)
+HARASSMENT_CATEGORIES = (
+    Category.VERBAL_ABUSE,
+    Category.SEXUAL,
+    Category.DISCRIMINATORY,
+    Category.HARASSMENT,
+    Category.ONLINE_ABUSE,
+    Category.BULLYING,
+)
+
+
+def _under_reporting(*, survey, category_counts, start, end, suppressed) -> list[UnderReportingRow]:
+    """Reports per 1,000 staff (annualised) beside the share of staff who said they experienced it, per 1,000.
+
+    The ratio is a rough index of how much goes unreported: people can experience several incidents, and one
+    report can cover several people, so it is a trend to watch rather than a measurement."""
+    days = (end - start).days + 1
+    rows = []
+    for label, categories, percent in (
+        ("Physical violence", PHYSICAL_CATEGORIES, survey.physical_violence_percent),
+        ("Harassment, bullying or abuse", HARASSMENT_CATEGORIES, survey.harassment_percent),
+    ):
+        reports = sum(category_counts.get(c, 0) for c in categories)
+        per_1000 = reports * 1000 / survey.headcount * 365 / days
+        survey_per_1000 = float(percent) * 10
+        small = suppressed and 0 < reports < SUPPRESSION_THRESHOLD
+        if small:
+            ratio = "suppressed"
+        else:
+            ratio = f"{100 * per_1000 / survey_per_1000:.0f}%" if survey_per_1000 else "–"
+        rows.append(
+            UnderReportingRow(
+                label=label,
+                reports=suppress(reports, enabled=suppressed),
+                reports_per_1000="suppressed" if small else round(per_1000, 1),
+                survey_per_1000=round(survey_per_1000, 1),
+                reporting_ratio=ratio,
+            )
+        )
+    return rows
+
+
+@dataclass
 class IncidentStatistics:
     start: datetime.date
     end: datetime.date
@@ -282,6 +336,7 @@ class IncidentStatistics:
     by_source: Breakdown
     by_survey_source: Breakdown
     by_setting: Breakdown
+    by_staff_group: Breakdown
     medical_factors_share: str
     acknowledged: int | str
     acknowledged_on_time: int | str
@@ -291,6 +346,8 @@ class IncidentStatistics:
     support_accepted: int | str
     sanctions: Breakdown
     police: Breakdown
+    under_reporting: list[UnderReportingRow] = field(default_factory=list)
+    survey: SurveyPrevalence | None = None
 
 
 def _share(part: int, whole: int, *, suppressed: bool) -> str:
@@ -376,14 +433,29 @@ def incident_statistics(
         .values_list("state")
         .annotate(n=Count("pk"))
     )
+    category_counts = counts("category")
+    survey = None
+    under_reporting = []
+    if organisations.count() == 1:
+        survey = (
+            SurveyPrevalence.objects.filter(organisation__in=organisations, survey_year__lte=start.year)
+            .order_by("-survey_year")
+            .first()
+        )
+        if survey is not None:
+            under_reporting = _under_reporting(
+                survey=survey, category_counts=category_counts, start=start, end=end, suppressed=suppressed
+            )
     return IncidentStatistics(
+        under_reporting=under_reporting,
+        survey=survey,
         start=start,
         end=end,
         suppressed=suppressed,
         total=suppress(total, enabled=suppressed),
         by_month=_breakdown("Reports by month", month_totals, months, suppressed=suppressed),
         by_category=_breakdown(
-            "Reports by category", counts("category"), Category.choices, suppressed=suppressed
+            "Reports by category", category_counts, Category.choices, suppressed=suppressed
         ),
         by_source=_breakdown("Reports by source", source_counts, Source.choices, suppressed=suppressed),
         by_survey_source=_breakdown(
@@ -391,6 +463,12 @@ def incident_statistics(
         ),
         by_setting=_breakdown(
             "Reports by setting", counts("setting"), Setting.choices, suppressed=suppressed
+        ),
+        by_staff_group=_breakdown(
+            "Reports by staff group",
+            counts("staff_group"),
+            [*StaffGroup.choices, ("", "Not recorded")],
+            suppressed=suppressed,
         ),
         medical_factors_share=_share(medical, total, suppressed=suppressed),
         acknowledged=suppress(acknowledged, enabled=suppressed),

@@ -48,6 +48,7 @@ REPORT_FIELDS = (
     "site",
     "setting",
     "lone_working",
+    "staff_group",
     "category",
     "sub_types",
     "protected_characteristic",
@@ -888,3 +889,40 @@ def incidents_purge_expired(*, today: datetime.date | None = None) -> int:
             continue  # another case was merged into this one; it goes when that one does
         destroyed += 1
     return destroyed
+
+
+@transaction.atomic
+def survey_prevalence_record(
+    *,
+    organisation,
+    actor,
+    survey_year: int,
+    headcount: int,
+    physical_violence_percent,
+    harassment_percent,
+    request=None,
+):
+    from .models import SurveyPrevalence
+
+    if not selectors.handler_organisations(user=actor).filter(pk=organisation.pk).exists():
+        raise PermissionDenied
+    record, _ = SurveyPrevalence.objects.update_or_create(
+        organisation=organisation,
+        survey_year=survey_year,
+        defaults={
+            "headcount": headcount,
+            "physical_violence_percent": physical_violence_percent,
+            "harassment_percent": harassment_percent,
+            "entered_by": actor,
+            "entered_at": timezone.now(),
+        },
+    )
+    record.full_clean()
+    audit(
+        action="incident.survey_prevalence_recorded",
+        request=request,
+        actor=actor,
+        obj=record,
+        summary=f"Staff Survey {survey_year} figures for {organisation.name}",
+    )
+    return record

@@ -41,4 +41,5 @@ urlpatterns = [
     # Aggregates.
     path("statistics/", views.statistics, name="statistics"),
     path("board-report/", views.board_report, name="board_report"),
+    path("survey-figures/", views.survey_figures, name="survey_figures"),
 ]

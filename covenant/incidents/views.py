@@ -42,6 +42,7 @@ from .forms import (
     StatisticsForm,
     SupportOfferForm,
     SupportUpdateForm,
+    SurveyPrevalenceForm,
     TransitionForm,
 )
 from .models import (
@@ -51,6 +52,7 @@ from .models import (
     Sanction,
     SupportCheckIn,
     SupportOffer,
+    SurveyPrevalence,
 )
 from .reports import BoardReport, statistics_breakdowns
 from .tables import CaseTable
@@ -835,3 +837,31 @@ def board_report(request):
     if request.GET.get("format") == "pdf":
         return pdf_response(report)
     return HttpResponse(report.render_html(request))
+
+
+@login_required
+def survey_figures(request):
+    """Handlers enter their organisation's Staff Survey prevalence, for the under-reporting index."""
+    _require_handler(request)
+    organisations = selectors.handler_organisations(user=request.user)
+    form = SurveyPrevalenceForm(_posted(request), organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_prevalence_record(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Staff Survey figures saved.")
+            return redirect("incidents:survey_figures")
+    return render(
+        request,
+        "incidents/survey_figures.html",
+        {
+            "form": form,
+            "figures": SurveyPrevalence.objects.filter(organisation__in=organisations).select_related(
+                "organisation"
+            ),
+            "breadcrumbs": [("Home", "/"), ("Figures", reverse("incidents:statistics"))],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -14,6 +14,7 @@ def report_post_data(organisation, /, **overrides):
     when = timezone.localdate() - datetime.timedelta(days=1)
     data = {
         "relationship": "targeted",
+        "staff_group": "nursing",
         "occurred_on_day": str(when.day),
         "occurred_on_month": str(when.month),
         "occurred_on_year": str(when.year),

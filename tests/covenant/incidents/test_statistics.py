@@ -101,3 +101,65 @@ def test_board_report_html_and_pdf(client, login, analyst, organisation):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Discriminatory or hate abuse" in text
     assert "emergency treatment" in text
+
+
+def test_staff_group_is_required_on_the_report_form(client, organisation):
+    from .conftest import report_post_data
+
+    response = client.post(
+        reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation, staff_group="")
+    )
+    assert "Select the staff group" in response.content.decode()
+
+
+def test_survey_figures_and_under_reporting_index(client, login, handler, organisation, other_organisation):
+    login(handler)
+    url = reverse("incidents:survey_figures")
+    response = client.post(url, {"organisation": organisation.pk, "survey_year": "2025", "headcount": "abc"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter the headcount as a whole number" in body and "Enter the percentage" in body
+    response = client.post(
+        url,
+        {
+            "organisation": other_organisation.pk,
+            "survey_year": "2025",
+            "headcount": "1000",
+            "physical_violence_percent": "10",
+            "harassment_percent": "20",
+        },
+    )
+    assert response.status_code == 400  # not their organisation
+    period = selectors.recent_half_years()[0][0]
+    start, _ = selectors.half_year_bounds(period)
+    client.post(
+        url,
+        {
+            "organisation": organisation.pk,
+            "survey_year": str(start.year - 1),
+            "headcount": "1000",
+            "physical_violence_percent": "14.4",
+            "harassment_percent": "25.1",
+        },
+    )
+    for _ in range(6):
+        _in_current_half(organisation=organisation, category="physical_assault", staff_group="nursing")
+    response = client.get(
+        reverse("incidents:statistics"), {"organisation": organisation.pk, "period": period}
+    )
+    stats = response.context["stats"]
+    physical = stats.under_reporting[0]
+    assert physical.reports == 6 and physical.survey_per_1000 == 144.0
+    assert physical.reports_per_1000 == round(6 * 365 / ((stats.end - stats.start).days + 1), 1)
+    assert "Under-reporting index" in response.content.decode()
+    assert dict(stats.by_staff_group.rows)["Registered nurse or midwife"] == 6
+
+
+@pytest.mark.parametrize("role", ["reporter", "analyst", "auditor", "custodian", "hr_admin"])
+def test_survey_figures_are_for_handlers_only(client, login, request, role):
+    login(request.getfixturevalue(role))
+    assert client.get(reverse("incidents:survey_figures")).status_code == 403
+
+
+def test_survey_figures_need_sign_in(client):
+    assert client.get(reverse("incidents:survey_figures")).status_code == 302
