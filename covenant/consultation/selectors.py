@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 
@@ -142,7 +143,8 @@ def summary_stamp(*, consultation: ConsultationPage) -> str:
         themes=Count("theme", distinct=True),
     )
     questions = consultation.questions.aggregate(n=Count("pk"), retired=Max("retired_at"))
-    return "|".join(str(value) for value in (*responses.values(), *tags.values(), *questions.values()))
+    raw = "|".join(str(value) for value in (*responses.values(), *tags.values(), *questions.values()))
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
 
 def question_summaries_cached(*, consultation: ConsultationPage, timeout: int = 600) -> list[dict]:
