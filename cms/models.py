@@ -1,17 +1,35 @@
+import datetime
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 from wagtail.search import index
 
-from .blocks import LinkBlock
+from .blocks import CommitmentBlock, ContentStreamBlock, LinkBlock
+
+NEWS_PER_PAGE = 10
 
 
 def page_breadcrumbs(page: Page) -> list[tuple[str, str]]:
     """(title, url) for each live ancestor below the tree root, for the NHS.UK breadcrumb."""
     ancestors = page.get_ancestors().filter(depth__gte=2).live().specific()
     return [(ancestor.title, ancestor.url) for ancestor in ancestors]
+
+
+def paginate(items, request, *, per_page: int):
+    """A Django Page of `items` for ?page=N; out-of-range and non-numeric pages fall back to the first or last."""
+    paginator = Paginator(items, per_page)
+    number = request.GET.get("page", 1)
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
 
 
 class BreadcrumbsMixin:
@@ -23,8 +41,11 @@ class BreadcrumbsMixin:
         return context
 
 
-class HomePage(Page):
-    """The site's front page: an introduction and links to the three services."""
+class HomePage(RoutablePageMixin, Page):
+    """The site's front page: an introduction, links to the three services and the latest news.
+
+    Site search is a route of the home page (/search/), so it needs no URL configuration of its own.
+    """
 
     intro = models.CharField(max_length=300, blank=True)
     body = RichTextField(blank=True)
@@ -37,18 +58,143 @@ class HomePage(Page):
     class Meta:
         verbose_name = "home page"
 
+    def latest_news(self, limit: int = 3):
+        return NewsItemPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:limit]
+
+    @path("search/", name="search")
+    def search(self, request):
+        from cms.search import search_view
+
+        return search_view(request)
+
 
 class StandardPage(BreadcrumbsMixin, Page):
-    """A plain content page: the Covenant, About, accessibility statement, privacy notice."""
+    """A content page built from NHS.UK components: About, accessibility statement, privacy notice, support."""
 
     intro = models.CharField(max_length=300, blank=True)
-    body = RichTextField(blank=True)
+    body = StreamField(ContentStreamBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage", "cms.CovenantPage"]
+    subpage_types = ["cms.StandardPage"]
 
     class Meta:
         verbose_name = "standard page"
+
+
+class NewsIndexPage(RoutablePageMixin, BreadcrumbsMixin, Page):
+    """News and updates: a paginated listing of news items, newest first, with RSS and Atom feeds."""
+
+    intro = models.CharField(max_length=300, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsItemPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "news index page"
+
+    def news_items(self):
+        return NewsItemPage.objects.child_of(self).live().public().order_by("-date", "-pk")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page_obj"] = paginate(self.news_items(), request, per_page=NEWS_PER_PAGE)
+        return context
+
+    @path("feed/", name="rss_feed")
+    def rss_feed(self, request):
+        from cms.feeds import NewsRssFeed
+
+        return NewsRssFeed()(request, index=self)
+
+    @path("feed/atom/", name="atom_feed")
+    def atom_feed(self, request):
+        from cms.feeds import NewsAtomFeed
+
+        return NewsAtomFeed()(request, index=self)
+
+
+class NewsItemPage(BreadcrumbsMixin, Page):
+    date = models.DateField("news date", default=datetime.date.today)
+    summary = models.CharField(
+        max_length=300, help_text="Shown in the news listing, search results and the feed"
+    )
+    body = StreamField(ContentStreamBlock())
+
+    content_panels = [*Page.content_panels, FieldPanel("date"), FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "news item"
+
+
+class CovenantPage(BreadcrumbsMixin, Page):
+    """The NHS Covenant itself: its commitments, then how to sign and who has signed."""
+
+    intro = models.CharField(max_length=300, blank=True)
+    commitments = StreamField([("commitment", CommitmentBlock())], min_num=1)
+    body = StreamField(ContentStreamBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("commitments"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("commitments"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "Covenant page"
+
+
+class PeerApprovalTask(AbstractGroupApprovalTask):
+    """Group approval in which the person who submitted the page cannot approve it: four eyes on every page."""
+
+    def _is_requester(self, obj, user) -> bool:
+        workflow_state = getattr(obj, "current_workflow_state", None)
+        return workflow_state is not None and workflow_state.requested_by_id == user.pk
+
+    def get_actions(self, obj, user):
+        if self._is_requester(obj, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        return states.exclude(workflow_state__requested_by=user)
+
+    def on_action(self, task_state: TaskState, user, action_name, **kwargs):
+        # The admin only offers actions get_actions() allows; this guards direct calls to the workflow API too.
+        if action_name == "approve" and task_state.workflow_state.requested_by_id == user.pk:
+            raise PermissionError("The person who submitted a page cannot approve it")
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return "Members of the chosen groups, other than the person who submitted the page, can approve it"
+
+    class Meta:
+        verbose_name = "peer approval task"
+        verbose_name_plural = "peer approval tasks"
 
 
 @register_setting(icon="list-ul")
@@ -62,11 +208,30 @@ class SiteFooter(BaseSiteSetting):
         verbose_name = "site footer"
 
     def link_list(self) -> list[dict]:
-        links = []
-        for block in self.links:
-            value = block.value
-            page = value.get("page")
-            url = page.url if page is not None else value.get("url")
-            if url:
-                links.append({"label": value["label"], "url": url})
-        return links
+        return _link_list(self.links)
+
+
+@register_setting(icon="bars")
+class SiteNavigation(BaseSiteSetting):
+    """Header links editors manage, shown to everyone after the service's own navigation."""
+
+    links = StreamField([("link", LinkBlock())], blank=True)
+
+    panels = [FieldPanel("links")]
+
+    class Meta:
+        verbose_name = "site navigation"
+
+    def link_list(self) -> list[dict]:
+        return _link_list(self.links)
+
+
+def _link_list(stream) -> list[dict]:
+    links = []
+    for block in stream:
+        value = block.value
+        page = value.get("page")
+        url = page.url if page is not None else value.get("url")
+        if url:
+            links.append({"label": value["label"], "url": url})
+    return links

@@ -13,7 +13,11 @@ ROLE_PERMISSIONS = {
     ],
 }
 
+# publish_page lets an approving editor's approval publish the page; cms/wagtail_hooks.py stops editors
+# publishing directly, so every page goes through the content approval workflow.
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+CONTENT_WORKFLOW_NAME = "Content approval"
+CONTENT_APPROVAL_TASK_NAME = "Approval by another editor"
 EDITOR_COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
@@ -25,7 +29,8 @@ EDITOR_COLLECTION_PERMISSIONS = (
 
 
 def setup_roles(groups):
-    """Editors may edit and publish every page, image and document: object permissions on the tree roots."""
+    """Editors may edit every page, image and document (object permissions on the tree roots); pages are
+    published through the content approval workflow, which covers the whole tree."""
     from django.contrib.auth.models import Permission
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
@@ -35,6 +40,7 @@ def setup_roles(groups):
         for codename in EDITOR_PAGE_PERMISSIONS:
             permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.get_or_create(group=editor, page=root_page, permission=permission)
+        setup_content_workflow(editor_group=editor, root_page=root_page)
     root_collection = Collection.get_first_root_node()
     if root_collection is not None:
         for app_label, codename in EDITOR_COLLECTION_PERMISSIONS:
@@ -42,3 +48,22 @@ def setup_roles(groups):
             GroupCollectionPermission.objects.get_or_create(
                 group=editor, collection=root_collection, permission=permission
             )
+
+
+def setup_content_workflow(*, editor_group, root_page):
+    """One workflow for every page: a peer approval task for the editor group, so nobody approves their own work.
+
+    Replaces Wagtail's default "Moderators approval" on the root page. Idempotent.
+    """
+    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+    from cms.models import PeerApprovalTask
+
+    task = PeerApprovalTask.objects.filter(name=CONTENT_APPROVAL_TASK_NAME).first()
+    if task is None:
+        task = PeerApprovalTask.objects.create(name=CONTENT_APPROVAL_TASK_NAME)
+    task.groups.add(editor_group)
+    workflow, _ = Workflow.objects.get_or_create(name=CONTENT_WORKFLOW_NAME)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
+    return workflow

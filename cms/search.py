@@ -1,0 +1,35 @@
+"""Site search across published public pages (Wagtail search: the database backend, PostgreSQL full-text there)."""
+
+from __future__ import annotations
+
+from django.template.response import TemplateResponse
+from wagtail.models import Page
+
+from cms.models import paginate
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+
+
+def search_pages(*, query: str):
+    """Live, public pages matching `query`, best match first; nothing for an empty query."""
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if not query:
+        return Page.objects.none()
+    return Page.objects.live().public().filter(depth__gt=1).specific().search(query)
+
+
+def search_view(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = search_pages(query=query)
+    page_obj = paginate(results, request, per_page=RESULTS_PER_PAGE) if query else None
+    return TemplateResponse(
+        request,
+        "cms/search_results.html",
+        {
+            "search_query": query,
+            "page_obj": page_obj,
+            "result_count": page_obj.paginator.count if page_obj else 0,
+            "breadcrumbs": [("Home", "/")],
+        },
+    )
