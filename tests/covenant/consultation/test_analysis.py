@@ -223,3 +223,12 @@ def test_only_free_text_can_be_tagged(consultation, analyst):
     theme = services.theme_create(consultation=consultation, name="Anything", user=analyst)
     with pytest.raises(ValidationError):
         services.answer_tag(answer=ans, theme=theme, user=analyst)
+
+
+def test_answers_export_keeps_the_filters(consultation, free_text_question, analyst, login, client):
+    make_answers(consultation, free_text_question, SAFETY + REPORTING)
+    login(analyst)
+    url = reverse("consultation:answers", args=[consultation.pk]) + "?q=security&_export=csv"
+    lines = b"".join(client.get(url).streaming_content).decode().strip().splitlines()
+    assert len(lines) == 1 + 3
+    assert all("ecurity" in line for line in lines[1:])
