@@ -71,9 +71,10 @@ def people_visible_to(*, user) -> QuerySet[Person]:
     org_ids = hr_organisation_ids(user=user)
     if not org_ids:
         return Person.objects.none()
+    # IN (subquery) rather than correlated EXISTS: both databases evaluate it once, not once per person.
     return Person.objects.filter(
-        Exists(Employment.objects.filter(person=OuterRef("pk"), employer_id__in=org_ids))
-        | Exists(Assignment.objects.filter(person=OuterRef("pk"), work_organisation_id__in=org_ids))
+        Q(pk__in=Employment.objects.filter(employer_id__in=org_ids).values("person_id"))
+        | Q(pk__in=Assignment.objects.filter(work_organisation_id__in=org_ids).values("person_id"))
     )
 
 

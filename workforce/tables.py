@@ -4,10 +4,29 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import JointArrangement, Person, Post, SectorMove
-from .vocabulary import StaffGroup
+from .models import JointArrangement, Person, Post, Sector, SectorMove
+from .vocabulary import (
+    ArrangementStatus,
+    DestinationSector,
+    JobRole,
+    LegalModel,
+    MoveStatus,
+    MoveType,
+    PayFramework,
+    PostKind,
+    PostStatus,
+    StaffGroup,
+)
 
 STAFF_GROUPS = dict(StaffGroup.choices)
+
+
+def _labels(choices) -> dict:
+    return {key: str(label) for key, label in choices}
+
+
+# Exports read plain values (values_list) rather than rendering each cell through django-tables2, which is
+# far too slow for a few hundred thousand rows. Each entry: (heading, field path or tuple of paths, labels).
 
 
 class PersonTable(tables.Table):
@@ -21,6 +40,14 @@ class PersonTable(tables.Table):
         model = Person
         fields = ("name", "date_of_birth", "current_post", "current_organisation", "current_staff_group")
         empty_text = "No people match these filters."
+
+    export_columns = (
+        ("Name", ("first_name", "last_name"), None),
+        ("Date of birth", "date_of_birth", None),
+        ("Current post", "current_post", None),
+        ("Works at", "current_organisation", None),
+        ("Staff group", "current_staff_group", STAFF_GROUPS),
+    )
 
     def render_name(self, record):
         return format_html(
@@ -59,6 +86,19 @@ class PostTable(tables.Table):
         )
         empty_text = "No posts match these filters."
 
+    export_columns = (
+        ("Post number", "reference", None),
+        ("Title", "title", None),
+        ("Organisation", "organisation__name", None),
+        ("Staff group", "staff_group", STAFF_GROUPS),
+        ("Job role", "job_role", _labels(JobRole.choices)),
+        ("Pay framework", "pay_framework", _labels(PayFramework.choices)),
+        ("Pay band", "pay_band", None),
+        ("FTE", "fte", None),
+        ("Status", "status", _labels(PostStatus.choices)),
+        ("Kind", "kind", _labels(PostKind.choices)),
+    )
+
     def render_title(self, record, value):
         return format_html(
             '<a class="nhsuk-link" href="{}">{}</a>',
@@ -89,6 +129,17 @@ class JointArrangementTable(tables.Table):
             "review_date",
         )
         empty_text = "No joint arrangements match these filters."
+
+    export_columns = (
+        ("Title", "title", None),
+        ("Legal model", "legal_model", _labels(LegalModel.choices)),
+        ("Employer", "employer__name", None),
+        ("Place of work", "place_of_work__name", None),
+        ("Lead funder", "funder__name", None),
+        ("Status", "status", _labels(ArrangementStatus.choices)),
+        ("Start date", "start_date", None),
+        ("Review date", "review_date", None),
+    )
 
     def render_title(self, record, value):
         return format_html(
@@ -124,6 +175,20 @@ class SectorMoveTable(tables.Table):
             "reason",
         )
         empty_text = "No moves match these filters."
+
+    export_columns = (
+        ("Date", "effective_date", None),
+        ("Person", ("person__first_name", "person__last_name"), None),
+        ("Move type", "move_type", _labels(MoveType.choices)),
+        ("From", "from_organisation__name", None),
+        ("From sector", "from_sector", _labels(Sector.choices)),
+        ("To", "to_organisation__name", None),
+        ("To sector", "to_sector", _labels(DestinationSector.choices)),
+        ("Staff group", "staff_group", STAFF_GROUPS),
+        ("Status", "status", _labels(MoveStatus.choices)),
+        ("Days offer to start", "days_offer_to_start", None),
+        ("Reason", "reason", None),
+    )
 
     def render_person(self, record):
         return format_html(
