@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.template.response import TemplateResponse
 from wagtail.models import Page
 
@@ -11,12 +13,17 @@ RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
 
+def search_terms(query: str) -> str:
+    """The words of a query: punctuation would be query syntax to SQLite FTS5 and PostgreSQL tsquery."""
+    return " ".join(re.findall(r"\w+", query[:MAX_QUERY_LENGTH]))[:MAX_QUERY_LENGTH]
+
+
 def search_pages(*, query: str):
-    """Live, public pages matching `query`, best match first; nothing for an empty query."""
-    query = query.strip()[:MAX_QUERY_LENGTH]
-    if not query:
+    """Live, public pages matching every word of `query`, best match first; nothing for an empty query."""
+    terms = search_terms(query)
+    if not terms:
         return Page.objects.none()
-    return Page.objects.live().public().filter(depth__gt=1).specific().search(query)
+    return Page.objects.live().public().filter(depth__gt=1).specific().search(terms, operator="and")
 
 
 def search_view(request):
