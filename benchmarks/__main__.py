@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         for db in databases:
             command = [sys.executable, "-m", "benchmarks", "--size", args.size, "--child", name, db]
             process = subprocess.run(command, capture_output=True, text=True, cwd=HERE.parent, check=False)
-            sys.stderr.write(process.stderr[-4000:] if process.returncode else "")
+            sys.stderr.write(process.stderr[-4000:])
             for line in process.stdout.splitlines():
                 print(line, flush=True)
                 try:

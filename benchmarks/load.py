@@ -1,0 +1,326 @@
+"""Load: the real site under gunicorn on PostgreSQL, driven over loopback by concurrent simulated people.
+
+Four journeys run together at rising concurrency: a member of the public responds to the consultation (every
+step of the form), a member of staff reports an incident anonymously, a visitor browses the published
+responses, and an HR administrator pages through the people and moves tables. Each journey fills the real forms
+it is served (so it follows the site as it changes). Afterwards the database is counted: every submission the
+site acknowledged (with a reference shown to the person) must be stored exactly once, and nothing else.
+
+Prints throughput and p50/p95/p99 per journey and concurrency, then `lost` and `duplicated` counts (max 0).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+import requests
+
+from benchmarks.common import ROOT, emit, percentile
+
+SIZES = {"small": {"levels": (1, 4, 16), "journeys": 24}, "full": {"levels": (1, 4, 16, 64), "journeys": 256}}
+JOURNEYS = ("consultation_submit", "incident_report", "browse_published", "hr_lists")
+REQUEST_TIMEOUT = 30
+
+
+# --- a small form-filling browser ------------------------------------------------------------------------------
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._form = {"action": attrs.get("action") or "", "fields": []}
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input" and attrs.get("name"):
+            self._form["fields"].append(("input", attrs))
+        elif tag == "select" and attrs.get("name"):
+            self._select = {"name": attrs["name"], "options": []}
+            self._form["fields"].append(("select", self._select))
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append(attrs.get("value", ""))
+        elif tag == "textarea" and attrs.get("name"):
+            self._form["fields"].append(("textarea", attrs))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def _value_for(name: str, attrs: dict) -> str:
+    lowered = name.lower()
+    today = datetime.date.today() - datetime.timedelta(days=1)  # dates in the past are always accepted
+    if lowered.endswith("_day"):
+        return str(today.day)
+    if lowered.endswith("_month"):
+        return str(today.month)
+    if lowered.endswith("_year"):
+        return str(today.year)
+    if "time" in lowered:
+        return "10:30"
+    if attrs.get("type") == "email" or "email" in lowered or lowered == "website":
+        return ""  # optional e-mails stay empty; "website" is the honeypot
+    if attrs.get("inputmode") == "numeric" or attrs.get("type") == "number":
+        return "0"
+    text = "Load test answer about staffing and support across health and social care."
+    return text[: int(attrs["maxlength"])] if str(attrs.get("maxlength", "")).isdigit() else text
+
+
+def fill(html: str, overrides: dict | None = None) -> tuple[str, dict]:
+    """The main POST form of a page (not the header's sign-out form), filled with valid-looking answers."""
+    parser = _Forms()
+    parser.feed(html)
+    forms = [form for form in parser.forms if "sign-out" not in form["action"]]
+    if not forms:
+        raise RuntimeError("no form on the page")
+    form = max(forms, key=lambda f: len(f["fields"]))
+    data: dict[str, list[str]] = {}
+    for kind, attrs in form["fields"]:
+        name = attrs["name"]
+        if kind == "select":
+            options = [value for value in attrs["options"] if value]
+            data.setdefault(name, [options[0]] if options else [""])
+        elif kind == "textarea":
+            data.setdefault(name, [_value_for(name, attrs)])
+        else:
+            input_type = (attrs.get("type") or "text").lower()
+            if input_type in {"hidden", "submit"}:
+                if input_type == "hidden":
+                    data.setdefault(name, [attrs.get("value", "")])
+            elif input_type in {"radio", "checkbox"}:
+                if name not in data:
+                    data[name] = [attrs.get("value", "on")]
+            else:
+                data.setdefault(name, [_value_for(name, attrs)])
+    for key, value in (overrides or {}).items():
+        data[key] = [value]
+    return form["action"], data
+
+
+class Visitor:
+    def __init__(self, base_url: str):
+        self.base = base_url
+        self.session = requests.Session()
+        self.timings: list[float] = []
+
+    def get(self, url: str) -> requests.Response:
+        start = time.perf_counter()
+        response = self.session.get(urljoin(self.base, url), timeout=REQUEST_TIMEOUT)
+        self.timings.append((time.perf_counter() - start) * 1000)
+        return response
+
+    def submit(self, response: requests.Response, overrides: dict | None = None) -> requests.Response:
+        action, data = fill(response.text, overrides)
+        target = urljoin(response.url, action) if action else response.url
+        start = time.perf_counter()
+        result = self.session.post(
+            target, data=data, timeout=REQUEST_TIMEOUT, headers={"Referer": response.url}
+        )
+        self.timings.append((time.perf_counter() - start) * 1000)
+        return result
+
+
+# --- the journeys ----------------------------------------------------------------------------------------------
+def _reference(html: str) -> str:
+    """The reference shown in the confirmation panel."""
+    match = re.search(r'class="nhsuk-panel[^"]*"[\s\S]*?<strong>([^<]+)</strong>', html)
+    if not match:
+        raise RuntimeError("no reference on the confirmation page")
+    return match.group(1).strip()
+
+
+def consultation_submit(visitor: Visitor, world: dict) -> str:
+    page = visitor.get(world["consultation_url"] + "respond/")
+    page.raise_for_status()
+    for _ in range(30):
+        if "respond/confirmation/" in page.url:
+            return _reference(page.text)
+        overrides = {"publish_consent": "anonymous"} if "about-you" in page.url else None
+        page = visitor.submit(page, overrides)
+        if page.status_code >= 400:
+            raise RuntimeError(f"{page.status_code} at {page.url}")
+    raise RuntimeError("the consultation journey did not finish")
+
+
+def incident_report(visitor: Visitor, world: dict) -> str:
+    page = visitor.get("/incidents/report/anonymous/")
+    page.raise_for_status()
+    done = visitor.submit(page, world["incident_overrides"])
+    if done.status_code >= 400 or "/report/done/" not in done.url:
+        raise RuntimeError(f"incident report not accepted ({done.status_code} at {done.url})")
+    return _reference(done.text)
+
+
+def browse_published(visitor: Visitor, world: dict) -> None:
+    for suffix in ("", "responses/", "responses/?page=2", "summary/"):
+        response = visitor.get(world["published_url"] + suffix)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{response.status_code} at {response.url}")
+
+
+def hr_lists(visitor: Visitor, world: dict) -> None:
+    if not visitor.session.cookies.get("sessionid"):
+        page = visitor.get("/account/sign-in/")
+        visitor.submit(page, {"username": world["hr_email"], "password": world["password"]})
+    for url in ("/workforce/people/", "/workforce/people/?page=3", "/workforce/moves/", "/workforce/posts/"):
+        response = visitor.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code} at {response.url}")
+
+
+# --- the run -----------------------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _prepare_world() -> dict:
+    from django.core.management import call_command
+
+    from covenant.consultation.models import ConsultationPage, Lifecycle
+    from tests.cms.factories import DEMO_PASSWORD
+
+    call_command(
+        "seed_demo", "--people", "600", "--incidents", "40", "--responses", "60", "--force", "--quiet-logins"
+    )
+    pages = list(ConsultationPage.objects.live().specific())
+    open_page = next(page for page in pages if page.status == Lifecycle.OPEN)
+    published = next((page for page in pages if page.feedback_published), None)
+    if published is None:
+        raise RuntimeError("the demo has no consultation with published responses")
+    return {
+        "consultation_url": open_page.url,
+        "consultation_pk": open_page.pk,
+        "published_url": published.url,
+        "hr_email": "hr.admin@riverside-hospitals.example",
+        "password": DEMO_PASSWORD,
+        "incident_overrides": {},
+    }
+
+
+def _start_server(port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "BENCH_LOAD": "1",
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", f"127.0.0.1:{port}",
+        "--workers", "4", "--threads", "4", "--timeout", "60", "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return server
+        except requests.RequestException:
+            time.sleep(0.3)
+    server.kill()
+    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+
+
+def run(*, size: str) -> None:
+    from django.db import connection
+
+    from covenant.consultation.models import ConsultationResponse
+    from covenant.incidents.models import IncidentReport
+
+    config = SIZES[size]
+    world = _prepare_world()
+    connection.close()
+    port = _free_port()
+    server = _start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    before = {
+        "consultation": ConsultationResponse.objects.count(),
+        "incident": IncidentReport.objects.count(),
+    }
+    acknowledged = {"consultation": [], "incident": []}
+    errors: dict[str, int] = dict.fromkeys(JOURNEYS, 0)
+    lock = threading.Lock()
+    total_requests = 0
+    try:
+        for level in config["levels"]:
+            durations: dict[str, list[float]] = {name: [] for name in JOURNEYS}
+            visitors = [Visitor(base) for _ in range(level)]
+
+            def one(index: int, visitors=visitors, durations=durations, level=level) -> None:
+                name = JOURNEYS[index % len(JOURNEYS)]
+                visitor = visitors[index % len(visitors)]
+                start = time.perf_counter()
+                try:
+                    result = globals()[name](visitor, world)
+                except Exception as exc:  # noqa: BLE001 - counted and reported, the run goes on
+                    with lock:
+                        errors[name] += 1
+                        if errors[name] <= 3:
+                            print(f"load: {name} failed at concurrency {level}: {exc}", file=sys.stderr)
+                    return
+                with lock:
+                    durations[name].append((time.perf_counter() - start) * 1000)
+                    if name == "consultation_submit":
+                        acknowledged["consultation"].append(result)
+                    elif name == "incident_report":
+                        acknowledged["incident"].append(result)
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=level) as pool:
+                list(pool.map(one, range(config["journeys"])))
+            elapsed = time.perf_counter() - started
+            requests_made = sum(len(v.timings) for v in visitors)
+            total_requests += requests_made
+            emit(f"c{level}_throughput_rps", requests_made / elapsed, "req/s", concurrency=level)
+            for name, values in durations.items():
+                if values:
+                    for pct in (50, 95, 99):
+                        emit(f"c{level}_{name}_p{pct}_ms", percentile(values, pct), "ms", concurrency=level)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    consultation_refs = acknowledged["consultation"]
+    incident_refs = acknowledged["incident"]
+    stored_consultation = ConsultationResponse.objects.filter(reference__in=consultation_refs).count()
+    # An incident's reference is VA-<primary key>.
+    incident_pks = [int(ref.rsplit("-", 1)[1]) for ref in incident_refs]
+    stored_incident = IncidentReport.objects.filter(pk__in=incident_pks).count()
+    lost = (len(set(consultation_refs)) - stored_consultation) + (len(set(incident_refs)) - stored_incident)
+    created = (ConsultationResponse.objects.count() - before["consultation"]) + (
+        IncidentReport.objects.count() - before["incident"]
+    )
+    duplicated = created - len(set(consultation_refs)) - len(set(incident_refs))
+    emit("requests", total_requests, "requests")
+    emit("acknowledged_submissions", len(consultation_refs) + len(incident_refs), "submissions")
+    emit("lost", lost, "submissions", max=0)
+    emit("duplicated", duplicated, "submissions", max=0)
+    emit(
+        "journey_errors",
+        sum(errors.values()),
+        "journeys",
+        max=0,
+        **{f"{k}_errors": v for k, v in errors.items()},
+    )
