@@ -1,7 +1,8 @@
 import logging
+import sys
 
-from django.db import DatabaseError, connections
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -42,16 +43,18 @@ def rate_limited(request, exception=None):
 
 
 def server_error(request):
-    # No context processors: the error may come from the database or from them.
+    """handler500. A lost database connection, wherever it surfaced (view, middleware, template rendering),
+    is answered with the styled 503 page and Retry-After; anything else with the 500 page. Neither uses
+    context processors: the error may come from the database or from them."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        logger.error("Database unavailable: %s: %s", exception.__class__.__name__, exception)
+        response = _standalone(request, "503.html", 503)
+        response["Retry-After"] = "30"
+        return response
     return _standalone(request, "500.html", 500)
 
 
-def service_unavailable(request):
-    return _standalone(request, "503.html", 503)
-
-
 def _standalone(request, template_name, status):
-    from django.http import HttpResponse
-
     template = loader.get_template(template_name)
     return HttpResponse(template.render({"request": request}), status=status)
