@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
 from cms.tables import neutralise
@@ -237,6 +238,7 @@ def _check_page(request, page, progress, *, error: str = "", status: int = 200):
         "email": progress.get("email", ""),
         "rows": _check_rows(page, progress, questions_list, sections),
         "form": SubmitForm(initial={"token": progress["token"]}),
+        "send_url": reverse("consultation:send", args=[page.pk]),
         "error": error,
         "honeypot": HONEYPOT_FIELD,
         "about_url": _url(page, "about_you") + "?change=1",
@@ -246,20 +248,24 @@ def _check_page(request, page, progress, *, error: str = "", status: int = 200):
     return _render(request, page, "respond_check.html", context, status=status)
 
 
+def send(request, page: ConsultationPage):
+    """The "Send response" POST. Served at a plain URL (consultation:send) as well as the page route, so the
+    busiest request of a consultation skips Wagtail's page routing."""
+    return _submit(request, page, _progress(request, page))
+
+
 def _submit(request, page, progress):
     form = SubmitForm(request.POST)
     if not form.is_valid():
         return _rejected(request, page, "This form has expired. Start your response again.")
     token = str(form.cleaned_data["token"])
-    # A repeated submission (double click, refresh, back button) finds the response the first one made.
-    existing = ConsultationResponse.objects.filter(idempotency_key=token, consultation=page).first()
-    if existing is not None:
-        request.session[_done_key(page)] = existing.reference
-        request.session.pop(_key(page), None)
-        return HttpResponseRedirect(_url(page, "confirmation"))
-    if not page.is_open:
-        return _not_open(request, page)
     if progress is None or progress.get("token") != token or not progress.get("about"):
+        # A repeated submission (double click, refresh, back button) finds the response the first one made.
+        existing = ConsultationResponse.objects.filter(idempotency_key=token, consultation=page).first()
+        if existing is not None:
+            return _confirmed(request, page, existing)
+        if not page.is_open:
+            return _not_open(request, page)
         return _rejected(request, page, "This form has expired. Start your response again.")
     if _honeypot_filled(request):
         return _rejected(request, page, "We could not accept this form. Please try again.")
@@ -276,6 +282,7 @@ def _submit(request, page, progress):
     ):
         return _render(request, page, "respond_rate_limited.html", {}, status=429)
     try:
+        # The service returns the existing response for a token it has already seen.
         response, created = services.response_submit(
             consultation=page,
             about=progress["about"],
@@ -283,10 +290,16 @@ def _submit(request, page, progress):
             idempotency_key=token,
         )
     except ValidationError as exc:
+        if exc.code == "closed":
+            return _not_open(request, page)
         return _check_page(request, page, progress, error=" ".join(exc.messages), status=400)
     email = progress.get("email")
     if created and email:
         transaction.on_commit(lambda: send_response_receipt.enqueue(response_id=response.pk, email=email))
+    return _confirmed(request, page, response)
+
+
+def _confirmed(request, page, response):
     request.session[_done_key(page)] = response.reference
     request.session.pop(_key(page), None)
     return HttpResponseRedirect(_url(page, "confirmation"))

@@ -185,7 +185,7 @@ def response_submit(
             raise ValidationError("This form has expired. Start your response again")
         return existing, False
     if channel == Channel.ONLINE and not consultation.is_open:
-        raise ValidationError("This consultation is not open for responses")
+        raise ValidationError("This consultation is not open for responses", code="closed")
     if channel != Channel.ONLINE:
         _require(entered_by, MODERATE_PERMISSION)
     cleaned_about = clean_about(about)

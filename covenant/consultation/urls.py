@@ -6,6 +6,7 @@ app_name = "consultation"
 
 urlpatterns = [
     path("", views.hub, name="hub"),
+    path("respond/<int:page_id>/send/", views.send_response, name="send"),
     path("moderation/", views.ModerationQueueView.as_view(), name="moderation_queue"),
     path("moderation/<int:pk>/", views.moderate, name="moderate"),
     path("analysis/", views.analysis_index, name="analysis"),

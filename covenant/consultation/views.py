@@ -32,6 +32,17 @@ def hub(request):
     return HttpResponseRedirect(page.url)
 
 
+@require_http_methods(["POST"])
+def send_response(request, page_id: int):
+    from . import pages
+    from .models import ConsultationPage
+
+    page = ConsultationPage.objects.live().filter(pk=page_id).first()
+    if page is None:
+        raise Http404("No such consultation")
+    return pages.send(request, page)
+
+
 # --- moderation ----------------------------------------------------------------------------------------------
 
 

@@ -62,9 +62,16 @@ def answer_everything(client, page, about=None, answers=None):
     return response
 
 
+def send_url(page):
+    from django.urls import reverse
+
+    return reverse("consultation:send", args=[page.pk])
+
+
 def submit(client, page):
+    """What the browser does: the check page's form posts to the plain send URL."""
     token = client.session[f"consultation-response-{page.pk}"]["token"]
-    return client.post(url(page, "check"), {"token": token}), token
+    return client.post(send_url(page), {"token": token}), token
 
 
 def test_whole_journey_creates_one_response_with_an_answer_row_per_question(client, consultation):
@@ -74,6 +81,7 @@ def test_whole_journey_creates_one_response_with_an_answer_row_per_question(clie
     assert check.status_code == 200
     assert "Check your answers" in check.content.decode()
     assert "Safe workplaces, Fair treatment" in check.content.decode()
+    assert f'action="{send_url(consultation)}"' in check.content.decode()
     response, _ = submit(client, consultation)
     assert response.status_code == 302
     assert response["Location"] == url(consultation, "confirmation")
@@ -107,7 +115,9 @@ def test_receipt_is_emailed_in_the_background_and_the_address_is_not_stored(
 def test_double_submission_creates_one_response(client, consultation):
     answer_everything(client, consultation)
     first, token = submit(client, consultation)
-    second = client.post(url(consultation, "check"), {"token": token})
+    second = client.post(send_url(consultation), {"token": token})
+    third = client.post(url(consultation, "check"), {"token": token})  # the page route accepts it too
+    assert third["Location"] == url(consultation, "confirmation")
     assert first.status_code == second.status_code == 302
     assert second["Location"] == url(consultation, "confirmation")
     assert ConsultationResponse.objects.count() == 1
@@ -316,3 +326,16 @@ def test_pages_before_starting_redirect_to_the_start(client, consultation):
     assert response.status_code == 302
     assert client.get(url(consultation, "check")).status_code == 302
     assert client.get(url(consultation, "confirmation"))["Location"] == consultation.url
+
+
+def test_send_url_only_accepts_posts_to_live_consultations(client, consultation):
+    assert client.get(send_url(consultation)).status_code == 405
+    from django.urls import reverse
+
+    assert client.post(reverse("consultation:send", args=[999999]), {"token": "x"}).status_code == 404
+
+
+def test_send_without_a_session_is_a_clear_400(client, consultation):
+    response = client.post(send_url(consultation), {"token": "6f1e9b8c-1234-4cde-9abc-0123456789ab"})
+    assert response.status_code == 400
+    assert "This form has expired" in response.content.decode()
