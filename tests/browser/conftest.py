@@ -85,3 +85,51 @@ def assert_accessible():
         assert not violations, f"axe found problems on {page.url}:\n{describe(violations)}"
 
     return _check
+
+
+@pytest.fixture
+def sign_in(password, assert_accessible):
+    """sign_in(page, user) signs in through the real sign-in page, checking that page with axe on the way."""
+
+    def _sign_in(page, user):
+        page.goto("/account/sign-in/")
+        assert_accessible(page)
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password", exact=True).fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/account/**")
+        return page
+
+    return _sign_in
+
+
+def focused(page) -> dict:
+    """What has keyboard focus: its id, tag, type, name and whether a focus indicator is drawn around it."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+                && style.outlineColor !== "rgba(0, 0, 0, 0)";
+            return {
+                id: el.id, tag: el.tagName.toLowerCase(), type: el.type || "", name: el.name || "",
+                text: (el.innerText || el.value || "").trim().slice(0, 80),
+                indicator: outline || style.boxShadow !== "none",
+            };
+        }"""
+    )
+
+
+@pytest.fixture
+def tab_to():
+    """tab_to(page, test) presses Tab until the focused element passes test(focused(page)); returns it."""
+
+    def _tab_to(page, test, *, limit=250):
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            element = focused(page)
+            if test(element):
+                return element
+        raise AssertionError(f"Tab never reached the element on {page.url}")
+
+    return _tab_to

@@ -1,0 +1,227 @@
+"""The two public journeys, walked in Chromium with the keyboard alone, with axe-core on every page.
+
+Responding to a consultation and reporting an incident anonymously are done with Tab, typing, Space and Enter
+only: no clicks. Each page is checked for serious and critical accessibility problems, each link or button that
+is activated must show a focus indicator, and each journey's error path must lead to the NHS.UK error summary.
+The anonymous follow-up with the receipt code continues from the incident report.
+"""
+
+import pytest
+
+from covenant.consultation.models import ConsultationResponse
+from covenant.incidents.models import IncidentReport
+from tests.covenant.consultation.factories import COVENANT_QUESTIONS, consultation_page, hub_page
+
+from .conftest import focused
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+# Two sections: a required agree-scale question (with "why"), then an optional free-text question.
+QUESTIONS = (COVENANT_QUESTIONS[0], COVENANT_QUESTIONS[4])
+
+
+@pytest.fixture
+def open_consultation(settings):
+    settings.CONSULTATION_MIN_SECONDS = 0
+    hub_page()
+    return consultation_page(title="The NHS Covenant", slug="covenant-journey", questions=QUESTIONS)
+
+
+def activate(page, tab_to, *, tag, text):
+    """Tab to the link or button with this text, check its focus indicator, and press Enter."""
+    element = tab_to(page, lambda el: el["tag"] == tag and el["text"].startswith(text))
+    assert element["indicator"], f"No visible focus indicator on the {tag} {text!r} on {page.url}"
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def choose_first_option(page, tab_to, select_id):
+    """Tab to a select and type its first real option, as a keyboard user picks from a closed list."""
+    tab_to(page, lambda el: el["id"] == select_id)
+    label = page.eval_on_selector(f"#{select_id}", "el => el.options[1].text")
+    page.keyboard.type(label)
+    assert page.eval_on_selector(f"#{select_id}", "el => el.value"), f"typing {label!r} chose nothing"
+
+
+def check_radio(page, tab_to, radio_id):
+    tab_to(page, lambda el: el["id"] == radio_id)
+    page.keyboard.press("Space")
+    assert page.is_checked(f"#{radio_id}")
+
+
+def type_into(page, tab_to, field_id, text):
+    tab_to(page, lambda el: el["id"] == field_id)
+    page.keyboard.type(text)
+
+
+def assert_error_summary(page):
+    """The NHS.UK error summary is shown and focused, the title says Error, and every link targets a field."""
+    summary = page.locator(".nhsuk-error-summary")
+    assert summary.is_visible()
+    assert page.title().startswith("Error:"), page.title()
+    assert page.evaluate("() => document.activeElement.classList.contains('nhsuk-error-summary')"), (
+        f"focus is on {focused(page)}, not the error summary"
+    )
+    links = summary.locator("a")
+    assert links.count() > 0
+    for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        assert href.startswith("#"), href
+        target = page.locator(f"[id='{href[1:]}']")
+        assert target.count() == 1, f"error link {href} targets nothing"
+        assert target.evaluate("el => el.tagName.toLowerCase()") in {"input", "select", "textarea"}
+
+
+# --- (a) responding to a consultation ---------------------------------------------------------------------------
+
+
+def test_respond_to_a_consultation_with_the_keyboard_only(page, open_consultation, tab_to, assert_accessible):
+    page.goto(open_consultation.url)
+    assert_accessible(page)
+    activate(page, tab_to, tag="a", text="Start now")
+
+    page.wait_for_url("**/respond/about-you/")
+    assert_accessible(page)
+    check_radio(page, tab_to, "id_respondent_type_0")  # Member of the public
+    check_radio(page, tab_to, "id_publish_consent_0")  # publish with my name
+    type_into(page, tab_to, "id_respondent_name", "Sam Keyboard")
+    activate(page, tab_to, tag="button", text="Continue")
+
+    page.wait_for_url("**/respond/questions/1/")
+    assert_accessible(page)
+    radio = tab_to(page, lambda el: el["type"] == "radio" and el["name"].startswith("q-"))
+    page.keyboard.press("Space")
+    assert page.is_checked(f"#{radio['id']}")
+    tab_to(page, lambda el: el["tag"] == "textarea")
+    page.keyboard.type("Because everyone deserves to be safe at work.")
+    activate(page, tab_to, tag="button", text="Continue")
+
+    page.wait_for_url("**/respond/questions/2/")
+    assert_accessible(page)
+    tab_to(page, lambda el: el["tag"] == "textarea")
+    page.keyboard.type("A short form on a phone, and knowing someone reads it.")
+    activate(page, tab_to, tag="button", text="Continue")
+
+    page.wait_for_url("**/respond/check/")
+    assert_accessible(page)
+    assert "Sam Keyboard" in page.inner_text("main")
+    assert "A short form on a phone" in page.inner_text("main")
+    activate(page, tab_to, tag="button", text="Send response")
+
+    page.wait_for_url("**/respond/confirmation/")
+    assert_accessible(page)
+    response = ConsultationResponse.objects.get()
+    assert page.get_by_role("heading", name="Response sent").is_visible()
+    assert response.reference in page.inner_text(".nhsuk-panel")
+    assert response.respondent_name == "Sam Keyboard"
+    assert response.answers.count() == 2
+
+
+def test_consultation_errors_lead_to_the_fields(page, open_consultation, assert_accessible):
+    page.goto(open_consultation.url + "respond/")
+    page.wait_for_url("**/respond/about-you/")
+    page.get_by_role("button", name="Continue").click()
+    assert_error_summary(page)
+    assert "Select who you are responding as" in page.inner_text(".nhsuk-error-summary")
+    assert_accessible(page)
+
+    page.get_by_label("Member of the public").check()
+    page.get_by_label("Publish my response anonymously").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/respond/questions/1/")
+    page.get_by_role("button", name="Continue").click()  # question 1 is required
+    assert_error_summary(page)
+    assert "Answer question 1" in page.inner_text(".nhsuk-error-summary")
+    assert_accessible(page)
+    # The error link takes the user to the question.
+    page.locator(".nhsuk-error-summary a").first.click()
+    assert page.evaluate("() => document.activeElement.name").startswith("q-")
+    assert not ConsultationResponse.objects.exists()
+
+
+# --- (b) an anonymous incident report, and (c) its follow-up ---------------------------------------------------
+
+
+def fill_report_with_the_keyboard(page, tab_to):
+    check_radio(page, tab_to, "id_relationship_0")
+    choose_first_option(page, tab_to, "id_staff_group")
+    type_into(page, tab_to, "id_occurred_on_0", "3")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2026")
+    choose_first_option(page, tab_to, "id_organisation")
+    choose_first_option(page, tab_to, "id_setting")
+    check_radio(page, tab_to, "id_category_0")  # Tab enters a radio group on its first option
+    type_into(page, tab_to, "id_narrative", "A visitor shouted at me and threatened me at the desk.")
+    check_radio(page, tab_to, "id_source_0")
+    choose_first_option(page, tab_to, "id_medical_factors")
+    check_radio(page, tab_to, "id_injury_0")
+    choose_first_option(page, tab_to, "id_treatment")
+    choose_first_option(page, tab_to, "id_police_contacted")
+    check_radio(page, tab_to, "id_cctv_available_0")
+    check_radio(page, tab_to, "id_wants_police_action_0")
+    check_radio(page, tab_to, "id_wants_support_0")
+    check_radio(page, tab_to, "id_wants_feedback_0")
+
+
+def test_report_anonymously_with_the_keyboard_only_then_follow_up(
+    page, organisation, tab_to, assert_accessible
+):
+    page.goto("/incidents/report/")
+    assert_accessible(page)
+    activate(page, tab_to, tag="a", text="Anonymously")
+
+    page.wait_for_url("**/incidents/report/anonymous/")
+    assert_accessible(page)
+    fill_report_with_the_keyboard(page, tab_to)
+    activate(page, tab_to, tag="button", text="Send report")
+
+    page.wait_for_url("**/incidents/report/done/")
+    assert_accessible(page)
+    report = IncidentReport.objects.get()
+    assert report.mode == "anonymous" and report.reporter is None
+    assert report.organisation == organisation
+    assert report.reference in page.inner_text(".nhsuk-panel")
+    code = page.inner_text("#receipt-code").strip()
+    assert len(code.replace("-", "").replace(" ", "")) == 16
+
+    # (c) The anonymous follow-up: the code is the only key.
+    activate(page, tab_to, tag="a", text="follow up a report")
+    page.wait_for_url("**/incidents/follow-up/")
+    assert_accessible(page)
+    field = tab_to(page, lambda el: el["tag"] == "input" and el["type"] == "text")
+    page.keyboard.type(code)
+    assert field["name"] == "code"
+    activate(page, tab_to, tag="button", text="Continue")
+
+    page.wait_for_url("**/incidents/follow-up/case/")
+    assert_accessible(page)
+    assert report.reference in page.inner_text("main")
+    replies = report.messages.count()
+    page.get_by_label("Your reply").fill("Thank you, I am fine to talk next week.")
+    page.get_by_role("button", name="Send reply").click()
+    page.wait_for_url("**/incidents/follow-up/case/")
+    assert "Your reply was sent" in page.inner_text("main")
+    assert_accessible(page)
+    assert report.messages.count() == replies + 1
+
+
+def test_incident_report_errors_lead_to_the_fields(page, organisation, assert_accessible):
+    page.goto("/incidents/report/anonymous/")
+    page.get_by_role("button", name="Send report").click()
+    page.wait_for_load_state()
+    assert_error_summary(page)
+    assert "Describe what happened" in page.inner_text(".nhsuk-error-summary")
+    assert_accessible(page)
+    assert not IncidentReport.objects.exists()
+
+
+def test_follow_up_with_a_wrong_code(page, assert_accessible):
+    page.goto("/incidents/follow-up/")
+    page.get_by_role("button", name="Continue").click()
+    assert_error_summary(page)
+    assert_accessible(page)
+    page.locator("input[name=code]").fill("1234-5678-1234-5678")
+    page.get_by_role("button", name="Continue").click()
+    assert_error_summary(page)
+    assert "could not find a report" in page.inner_text(".nhsuk-error-summary")
