@@ -18,6 +18,7 @@ urlpatterns = [
     path("workforce/", include("workforce.urls")),
     path("incidents/", include("covenant.incidents.urls")),
     path("consultation/", include("covenant.consultation.urls")),
+    path("covenant/", include("covenant.signatories.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,275 @@
+"""Public list of signatories and recognition; HR screens to sign and report progress; editor screens to decide.
+
+Anonymous visitors to staff screens are sent to sign in; signed-in users without the permission get 403.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_filters.views import FilterView
+
+from . import selectors, services
+from .filters import SignatoryFilter
+from .forms import AwardForm, DecisionForm, PledgeFormSet, ProgressForm, SignatureForm, apply_service_errors
+from .models import TIER_CRITERIA, SignatureStatus, Tier
+
+SIGNATORIES = ("Signatories", "/covenant/signatories/")
+
+
+def permission_required(permission: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- public -------------------------------------------------------------------------------------------------------
+
+
+class SignatoryListView(FilterView):
+    template_name = "signatories/signatory_list.html"
+    filterset_class = SignatoryFilter
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.public_signatures()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        signatures = list(context["page_obj"].object_list) if context.get("page_obj") else []
+        awards = selectors.current_awards(organisation_ids=[s.organisation_id for s in signatures])
+        context["rows"] = [(signature, awards.get(signature.organisation_id)) for signature in signatures]
+        context["result_count"] = context["paginator"].count if context.get("paginator") else 0
+        context["breadcrumbs"] = [("Home", "/")]
+        return context
+
+
+def signatory_detail(request, pk: int):
+    signature = selectors.public_signature_get(pk=pk)
+    return render(
+        request,
+        "signatories/signatory_detail.html",
+        {
+            "signature": signature,
+            "award": selectors.current_award(organisation=signature.organisation),
+            "breadcrumbs": [("Home", "/"), SIGNATORIES],
+        },
+    )
+
+
+def recognition(request):
+    return render(
+        request,
+        "signatories/recognition.html",
+        {
+            "tiers": [(tier, TIER_CRITERIA[tier]) for tier in Tier],
+            "holders": selectors.current_award_holders(),
+            "breadcrumbs": [("Home", "/"), SIGNATORIES],
+        },
+    )
+
+
+# --- HR administrators -------------------------------------------------------------------------------------------
+
+
+@permission_required("signatories.request_signature")
+@require_http_methods(["GET", "POST"])
+def sign(request):
+    organisations = selectors.organisations_user_can_sign_for(user=request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    bank = selectors.active_pledge_bank()
+    form = SignatureForm(request.POST or None, organisations=organisations)
+    formset = PledgeFormSet(request.POST or None, bank=bank, prefix="pledges")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            signature = services.signature_request(
+                user=request.user,
+                organisation=data["organisation"],
+                signatory_name=data["signatory_name"],
+                signatory_role=data["signatory_role"],
+                co_signatory_name=data["co_signatory_name"],
+                co_signatory_role=data["co_signatory_role"],
+                signed_on=data["signed_on"],
+                pledges=formset.pledge_inputs(),
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in apply_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                f"Your request to sign the Covenant for {signature.organisation.display_name} was sent. "
+                "An editor will check it.",
+            )
+            return redirect("signatories:my_signatures")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "signatories/sign.html",
+        {
+            "form": form,
+            "formset": formset,
+            "bank": bank,
+            "breadcrumbs": [("Home", "/"), SIGNATORIES],
+        },
+        status=status,
+    )
+
+
+@permission_required("signatories.request_signature")
+def my_signatures(request):
+    return render(
+        request,
+        "signatories/my_signatures.html",
+        {
+            "signatures": selectors.signatures_for_user_organisations(user=request.user),
+            "can_sign": selectors.organisations_user_can_sign_for(user=request.user).exists(),
+            "breadcrumbs": [("Home", "/"), SIGNATORIES],
+        },
+    )
+
+
+@permission_required("signatories.record_pledge_progress")
+@require_http_methods(["GET", "POST"])
+def pledge_progress(request, pk: int):
+    pledge = selectors.pledge_get_for_progress(user=request.user, pk=pk)
+    form = ProgressForm(request.POST or None, pledge=pledge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_progress_record(
+                pledge=pledge,
+                user=request.user,
+                year=form.year,
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in apply_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Progress recorded")
+            return redirect("signatories:my_signatures")
+    return render(
+        request,
+        "signatories/pledge_progress.html",
+        {
+            "pledge": pledge,
+            "form": form,
+            "breadcrumbs": [
+                ("Home", "/"),
+                ("Your organisation's Covenant", reverse("signatories:my_signatures")),
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- editors -----------------------------------------------------------------------------------------------------
+
+
+@permission_required("signatories.approve_signature")
+def review_list(request):
+    signatures = selectors.signatures_for_review(user=request.user)
+    return render(
+        request,
+        "signatories/review_list.html",
+        {
+            "waiting": [s for s in signatures if s.status == SignatureStatus.REQUESTED],
+            "decided": [s for s in signatures if s.status != SignatureStatus.REQUESTED][:50],
+            "breadcrumbs": [("Home", "/"), SIGNATORIES],
+        },
+    )
+
+
+@permission_required("signatories.approve_signature")
+@require_http_methods(["GET", "POST"])
+def review_detail(request, pk: int):
+    signature = selectors.signature_get_for_review(user=request.user, pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and signature.status == SignatureStatus.REQUESTED and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.signature_approve(signature=signature, user=request.user, request=request)
+                messages.success(request, f"{signature.organisation.display_name} has signed the Covenant")
+            else:
+                services.signature_reject(
+                    signature=signature,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+                messages.success(
+                    request, f"The request from {signature.organisation.display_name} was not approved"
+                )
+        except ValidationError as exc:
+            for message in apply_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            return redirect("signatories:review_list")
+    return render(
+        request,
+        "signatories/review_detail.html",
+        {
+            "signature": signature,
+            "form": form,
+            "is_own_request": signature.requested_by_id == request.user.pk,
+            "breadcrumbs": [("Home", "/"), ("Requests to sign", reverse("signatories:review_list"))],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("signatories.award_recognition")
+@require_http_methods(["GET", "POST"])
+def award_new(request):
+    form = AwardForm(request.POST or None, organisations=selectors.organisations_for_award(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            award = services.recognition_award(
+                organisation=data["organisation"],
+                tier=data["tier"],
+                evidence=data["evidence"],
+                awarded_on=data["awarded_on"],
+                user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            for message in apply_service_errors(form, exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                f"{award.get_tier_display()} award made to {award.organisation.display_name}, "
+                f"until {award.expires_on:%-d %B %Y}",
+            )
+            return redirect("signatories:recognition")
+    return render(
+        request,
+        "signatories/award_form.html",
+        {
+            "form": form,
+            "tiers": [(tier, TIER_CRITERIA[tier]) for tier in Tier],
+            "breadcrumbs": [("Home", "/"), ("Recognition", reverse("signatories:recognition"))],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
