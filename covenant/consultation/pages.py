@@ -29,6 +29,7 @@ from .reports import OutcomeReport
 from .tasks import send_response_receipt
 
 HONEYPOT_FIELD = "website"
+PUBLISHED_PER_PAGE = 10  # each response shows every answer: ten keeps a page readable and quick
 
 
 def _min_seconds() -> int:
@@ -332,7 +333,7 @@ def published(request, page: ConsultationPage):
     responses = selectors.published_responses(
         consultation=page, search=search, respondent_type=respondent_type, question=question, theme=theme
     )
-    page_obj = Paginator(responses, 20).get_page(request.GET.get("page"))
+    page_obj = Paginator(responses, PUBLISHED_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page_obj,
         "responses": page_obj.object_list,
