@@ -128,7 +128,10 @@ class HRTableView(FilteredTableView):
 def home(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("workforce.view_workforce"):
+    # Analysts land here too, and see only the aggregate reports.
+    if not (
+        request.user.has_perm("workforce.view_workforce") or selectors.can_view_reports(user=request.user)
+    ):
         raise PermissionDenied
     organisations = organisations_for_user(user=request.user, role="hr_admin")
     org_ids = selectors.hr_organisation_ids(user=request.user)

@@ -94,10 +94,17 @@ def test_other_roles_are_refused(client, make_user, login, world, trust, role, p
     assert client.get(ALL_PAGES[page](world)).status_code == 403
 
 
-@pytest.mark.parametrize("page", sorted({**RECORD_PAGES, **OBJECT_PAGES, "home": None}))
+@pytest.mark.parametrize("page", sorted({**RECORD_PAGES, **OBJECT_PAGES}))
 def test_analyst_sees_no_records(client, analyst, login, world, page):
     login(analyst)
     assert client.get(ALL_PAGES[page](world)).status_code == 403
+
+
+def test_analyst_landing_page_offers_reports_only(client, analyst, login):
+    login(analyst)
+    html = client.get(reverse("workforce:home")).content.decode()
+    assert reverse("workforce:sector_flow_report") in html
+    assert reverse("workforce:person_list") not in html and reverse("workforce:move_list") not in html
 
 
 @pytest.mark.parametrize("page", sorted(REPORT_PAGES))
