@@ -387,37 +387,67 @@ OPEN_DATA_FIELDS = (
 )
 
 
-def _open_data_records(page):
+def _open_data_records(page, chunk_size: int = 2000):
+    """Published responses as plain records, read in keyset chunks with values() so memory stays flat."""
+    from collections import defaultdict
+
+    from .models import Answer, ThemeTag
+
     questions_list = selectors.questions_for(consultation=page)
-    responses = selectors.published_responses(consultation=page)
-    for chunk_start in range(0, 10**9, 1000):
-        chunk = list(responses[chunk_start : chunk_start + 1000])
+    published = (
+        selectors.published_responses(consultation=page)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "public_id",
+            "submitted_at",
+            "respondent_type",
+            "respondent_name",
+            "organisation_name",
+            "region",
+            "publish_consent",
+        )
+    )
+    last = 0
+    while True:
+        chunk = list(published.filter(pk__gt=last)[:chunk_size])
         if not chunk:
             break
-        for response in chunk:
-            answers = {answer.question_id: answer for answer in response.answers.all()}
+        last = chunk[-1][0]
+        ids = [row[0] for row in chunk]
+        answers = defaultdict(dict)
+        answer_ids = {}
+        for answer_id, response_id, question_id, selected, text in Answer.objects.filter(
+            response_id__in=ids
+        ).values_list("pk", "response_id", "question_id", "selected", "redacted_text"):
+            answers[response_id][question_id] = (answer_id, selected, text)
+            answer_ids[answer_id] = response_id
+        themes = defaultdict(list)
+        for answer_id, name in ThemeTag.objects.filter(
+            answer_id__in=list(answer_ids), confirmed_at__isnull=False
+        ).values_list("answer_id", "theme__name"):
+            themes[answer_id].append(name)
+        for pk, public_id, submitted_at, respondent_type, name, organisation, region, consent in chunk:
+            named = consent == PublishConsent.NAMED
+            is_organisation = respondent_type == RespondentType.ORGANISATION
             record = {
-                "public_id": response.public_id,
-                "submitted_date": response.submitted_at.date().isoformat(),
-                "respondent_type": response.respondent_type,
-                "respondent_name": response.public_name
-                if response.respondent_type != RespondentType.ORGANISATION
-                else "",
-                "organisation_name": response.public_name
-                if response.respondent_type == RespondentType.ORGANISATION
-                else "",
-                "region": response.region,
+                "public_id": public_id,
+                "submitted_date": submitted_at.date().isoformat(),
+                "respondent_type": respondent_type,
+                "respondent_name": name if named and not is_organisation else "",
+                "organisation_name": organisation if named and is_organisation else "",
+                "region": region,
                 "answers": [],
             }
             for question in questions_list:
-                answer = answers.get(question.pk)
+                answer_id, selected, text = answers[pk].get(question.pk, (None, "", ""))
                 record["answers"].append(
                     {
                         "question": question.number,
                         "question_id": str(question.uuid),
-                        "selected": answer.choices if answer else [],
-                        "text": answer.redacted_text if answer else "",
-                        "themes": sorted(tag.theme.name for tag in answer.tags.all()) if answer else [],
+                        "selected": [value for value in selected.split("\n") if value],
+                        "text": text,
+                        "themes": sorted(themes.get(answer_id, [])),
                     }
                 )
             yield record
