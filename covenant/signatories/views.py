@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 
+from cms.models import paginate
+
 from . import selectors, services
 from .filters import SignatoryFilter
 from .forms import AwardForm, DecisionForm, PledgeFormSet, ProgressForm, SignatureForm, apply_service_errors
@@ -48,6 +50,11 @@ class SignatoryListView(FilterView):
 
     def get_queryset(self):
         return selectors.public_signatures()
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number that is not a number or out of range shows the first or last page, never a 404.
+        page_obj = paginate(queryset, self.request, per_page=page_size)
+        return page_obj.paginator, page_obj, page_obj.object_list, page_obj.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
