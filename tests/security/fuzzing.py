@@ -179,14 +179,51 @@ def field_values(values: list[str], foreign_ids: list[int]):
     return st.one_of(scalar, st.lists(scalar, min_size=2, max_size=4), st.just(OMIT))
 
 
+def plausible(name: str, values: list[str]) -> str:
+    """A value a person might type, so that a mostly valid form reaches the service behind it."""
+    offered = [value for value in values if value]
+    if offered:
+        return offered[0]
+    for suffix, value in (
+        ("_day", "3"),
+        ("_month", "2"),
+        ("_year", "2026"),
+        ("email", "someone@example.org"),
+        ("time", "14:30"),
+        ("date", "2026-02-03"),
+        ("share", "50"),
+        ("fte", "1.0"),
+        ("days", "1"),
+    ):
+        if name.lower().endswith(suffix) or suffix in name.lower():
+            return value
+    return "Plain words"
+
+
 def form_data(form: FormSpec, foreign_ids: list[int]):
-    strategies = {
-        name: field_values(values, foreign_ids)
-        for name, values in form.fields.items()
-        if name not in SKIPPED_FIELDS
-    }
-    strategies.update({name: st.one_of(upload_values(name), st.just(OMIT)) for name in form.files})
-    return st.fixed_dictionaries(strategies).map(
+    """Either every field hostile, or a plausible form with a few fields made hostile (to get past validation)."""
+    names = [name for name in form.fields if name not in SKIPPED_FIELDS]
+    hostile = {name: field_values(form.fields[name], foreign_ids) for name in names}
+    hostile.update({name: st.one_of(upload_values(name), st.just(OMIT)) for name in form.files})
+    baseline = {name: plausible(name, form.fields[name]) for name in names}
+
+    free = [name for name in names if not [value for value in form.fields[name] if value]]
+
+    @st.composite
+    def mostly_plausible(draw):
+        data = dict(baseline)
+        # Optional free-text fields are often left empty: try both, so more forms get past validation.
+        for name in free:
+            data[name] = draw(st.sampled_from([baseline[name], ""]))
+        for name in form.files:
+            data[name] = SimpleUploadedFile("plain.pdf", b"%PDF-1.4\n%%EOF\n")
+        if hostile:
+            for name in draw(st.sets(st.sampled_from(sorted(hostile)), min_size=1, max_size=3)):
+                data[name] = draw(hostile[name])
+        return data
+
+    everything_hostile = st.fixed_dictionaries(hostile)
+    return st.one_of(mostly_plausible(), everything_hostile).map(
         lambda data: {key: value for key, value in data.items() if value is not OMIT}
     )
 
