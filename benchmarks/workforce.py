@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import random
 from decimal import Decimal
 
@@ -72,6 +73,7 @@ def _build_world(config: dict, rng: random.Random):
     )
     # The first organisation is a large acute trust: 10% of the people; the rest are spread evenly.
     weights = [ORGANISATIONS // 6] + [1] * (ORGANISATIONS - 1)
+    cumulative = list(itertools.accumulate(weights))
     roles = list(JobRole.values)
     surnames = [
         "Smith",
@@ -101,7 +103,7 @@ def _build_world(config: dict, rng: random.Random):
                     match_key=person_match_key(ni_number=f"QQ{i:06d}A", date_of_birth=dob, surname=surname),
                 )
             )
-            org = rng.choices(orgs, weights=weights)[0]
+            org = rng.choices(orgs, cum_weights=cumulative)[0]
             role = rng.choice(roles)
             posts.append(
                 Post(

@@ -9,8 +9,16 @@ from django.core.exceptions import ValidationError
 
 from cms.forms import NHSUKDateField
 
-from .models import JointArrangement, Organisation, Post
-from .vocabulary import ArrangementStatus, DestinationSector, DocumentKind, LegalModel, MoveType, PartnerRole
+from .models import JointArrangement, Organisation, PassportCredential, Post
+from .vocabulary import (
+    ArrangementStatus,
+    CredentialStatus,
+    DestinationSector,
+    DocumentKind,
+    LegalModel,
+    MoveType,
+    PartnerRole,
+)
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError, *, formset=None) -> None:
@@ -245,3 +253,25 @@ class QuarterForm(forms.Form):
 
 class AsAtForm(forms.Form):
     on_date = NHSUKDateField(label="Count staff in post on")
+
+
+class CredentialStatusForm(forms.Form):
+    credential = forms.ModelChoiceField(queryset=PassportCredential.objects.none(), label="Credential")
+    status = forms.ChoiceField(
+        choices=[
+            (CredentialStatus.REVOKED, "Revoked"),
+            (CredentialStatus.REJECTED, "Rejected"),
+            (CredentialStatus.ISSUED, "Issued (reinstate)"),
+        ],
+        widget=forms.RadioSelect,
+        label="New status",
+    )
+    status_reason = forms.CharField(
+        max_length=255, required=False, label="Reason", help_text="Needed to reject or revoke"
+    )
+
+    def __init__(self, *args, credentials=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].queryset = (
+            credentials if credentials is not None else PassportCredential.objects.none()
+        )

@@ -29,6 +29,7 @@ from .filters import JointArrangementFilter, PersonFilter, PostFilter, SectorMov
 from .forms import (
     AgreementDocumentForm,
     AsAtForm,
+    CredentialStatusForm,
     ImportForm,
     JointArrangementForm,
     MoveRecordForm,
@@ -206,9 +207,37 @@ class SectorMoveListView(HRTableView):
 
 
 @hr_required
+@require_http_methods(["GET", "POST"])
 def person_detail(request, pk):
     person = selectors.person_get_for_user(user=request.user, pk=pk)
-    audit(action="workforce.person.viewed", request=request, obj=person, summary=f"Viewed person {person.pk}")
+    # Only the organisation that issued a credential may revoke, reject or reinstate it.
+    own_credentials = person.credentials.filter(
+        issued_by_id__in=selectors.hr_organisation_ids(user=request.user)
+    )
+    status_form = CredentialStatusForm(request.POST or None, credentials=own_credentials)
+    status = 200
+    if request.method == "POST":
+        if status_form.is_valid():
+            try:
+                services.passport_credential_set_status(
+                    credential=status_form.cleaned_data["credential"],
+                    actor=request.user,
+                    status=status_form.cleaned_data["status"],
+                    reason=status_form.cleaned_data["status_reason"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(status_form, exc)
+            else:
+                messages.success(request, "Credential status changed")
+                return redirect("workforce:person_detail", pk=person.pk)
+        status = 400
+    else:
+        audit(
+            action="workforce.person.viewed",
+            request=request,
+            obj=person,
+            summary=f"Viewed person {person.pk}",
+        )
     today = timezone.localdate()
     return render(
         request,
@@ -218,6 +247,7 @@ def person_detail(request, pk):
             "timeline": selectors.person_timeline(person=person),
             "current": list(services.person_current_assignments(person=person, on_date=today)),
             "credentials": person.credentials.select_related("issued_by"),
+            "status_form": status_form if own_credentials.exists() else None,
             "today": today,
             "breadcrumbs": [
                 ("Home", "/"),
@@ -226,6 +256,7 @@ def person_detail(request, pk):
                 (str(person), ""),
             ],
         },
+        status=status,
     )
 
 

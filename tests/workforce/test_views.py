@@ -328,3 +328,40 @@ def test_list_pages_use_constant_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse(url_name))
     assert response.status_code == 200 and len(response.context["table"].page.object_list) >= 25
+
+
+class TestCredentialStatus:
+    def test_issuer_revokes_with_reason(self, client, login, hr_care, care_worker):
+        credential = care_worker.credentials.get(kind="dbs")
+        login(hr_care)
+        url = reverse("workforce:person_detail", args=[care_worker.pk])
+        missing = client.post(url, {"credential": credential.pk, "status": "revoked", "status_reason": ""})
+        assert missing.status_code == 400 and "Give the reason" in missing.content.decode()
+        done = client.post(url, {"credential": credential.pk, "status": "revoked", "status_reason": "Barred"})
+        assert done.status_code == 302
+        credential.refresh_from_db()
+        assert (credential.status, credential.status_reason) == ("revoked", "Barred")
+
+    def test_other_organisations_cannot_change_it(
+        self, client, login, hr_care, hr_trust, care_worker, trust, trust_post
+    ):
+        # After moving to the trust, the trust sees the person but not a form for credentials it did not issue.
+        move = services.sector_move_record(
+            actor=hr_care,
+            person=care_worker,
+            move_type=MoveType.PERMANENT,
+            from_post=care_worker.assignments.get().post,
+            to_organisation=trust,
+            to_post=trust_post,
+            effective_date=datetime.date(2026, 6, 1),
+            reason="Career move",
+        )
+        services.sector_move_confirm(move=move, actor=hr_trust)
+        login(hr_trust)
+        url = reverse("workforce:person_detail", args=[care_worker.pk])
+        assert "Change a credential" not in client.get(url).content.decode()
+        credential = care_worker.credentials.get(kind="dbs")
+        response = client.post(url, {"credential": credential.pk, "status": "revoked", "status_reason": "x"})
+        assert response.status_code == 400
+        credential.refresh_from_db()
+        assert credential.status != "revoked"
