@@ -187,6 +187,37 @@ def hr_lists(visitor: Visitor, world: dict) -> None:
             raise RuntimeError(f"{response.status_code} at {response.url}")
 
 
+def retrying_consultation(base: str, path: str, observe, *, deadline: float) -> str:
+    """A consultation response by someone who presses the button again whenever the site fails."""
+    visitor = Visitor(base)
+
+    def attempt(action):
+        while True:
+            start = time.perf_counter()
+            try:
+                response = action()
+            except requests.RequestException:
+                observe(599, (time.perf_counter() - start) * 1000)
+            else:
+                observe(response.status_code, (time.perf_counter() - start) * 1000)
+                if response.status_code < 500:
+                    return response
+            if time.time() > deadline:
+                raise RuntimeError("gave up after the deadline")
+            time.sleep(0.5)
+
+    page = attempt(lambda: visitor.get(path + "respond/"))
+    for _ in range(30):
+        if "respond/confirmation/" in page.url:
+            return _reference(page.text)
+        overrides = {"publish_consent": "anonymous"} if "about-you" in page.url else None
+        current = page
+        page = attempt(lambda current=current, overrides=overrides: visitor.submit(current, overrides))
+        if page.status_code >= 400:
+            raise RuntimeError(f"{page.status_code} at {page.url}")
+    raise RuntimeError("the consultation journey did not finish")
+
+
 # --- the run -----------------------------------------------------------------------------------------------------
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -218,11 +249,12 @@ def _prepare_world() -> dict:
     }
 
 
-def _start_server(port: int) -> subprocess.Popen:
+def _start_server(port: int, extra_env: dict | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "BENCH_LOAD": "1",
+        **(extra_env or {}),
     }
     command = [
         sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -323,4 +355,10 @@ def run(*, size: str) -> None:
         "journeys",
         max=0,
         **{f"{k}_errors": v for k, v in errors.items()},
+    )
+
+    from benchmarks.faults import database_outage
+
+    database_outage(
+        free_port=_free_port, start_server=_start_server, consultation_journey=retrying_consultation
     )
