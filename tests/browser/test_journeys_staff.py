@@ -1,0 +1,122 @@
+"""Staff journeys in Chromium, signed in through the real sign-in page, with axe-core on every page visited.
+
+(d) An HR administrator records a move of a person to another sector, and the receiving organisation's HR
+administrator confirms the arrival. (e) A consultation moderator approves a response from the queue.
+"""
+
+import datetime
+
+import pytest
+
+from covenant.consultation.models import ModerationState
+from tests.covenant.consultation.factories import (
+    COVENANT_QUESTIONS,
+    ConsultationResponseFactory,
+    answer,
+    consultation_page,
+    hub_page,
+)
+from tests.workforce.factories import AssignmentFactory, EmploymentFactory, OrganisationFactory, PostFactory
+from workforce.models import SectorMove
+
+from .test_journeys_public import assert_error_summary
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def trust(db):
+    return OrganisationFactory(
+        name="Riverside Hospitals NHS Foundation Trust", short_name="Riverside Hospitals"
+    )
+
+
+@pytest.fixture
+def care_provider(db):
+    return OrganisationFactory(
+        name="Harbourside Care Homes Ltd", short_name="Harbourside Care", organisation_type="care_provider"
+    )
+
+
+def test_hr_records_a_move_to_social_care_and_the_receiver_confirms(
+    page, make_user, sign_in, trust, care_provider, assert_accessible
+):
+    hr_sender = make_user("hr_admin", organisation=trust, email="hr@riverside.example")
+    hr_receiver = make_user("hr_admin", organisation=care_provider, email="hr@harbourside.example")
+    assignment = AssignmentFactory(
+        employment=EmploymentFactory(employer=trust, start_date=datetime.date(2021, 4, 1)),
+        post=PostFactory(organisation=trust, reference="T-HCA-1"),
+    )
+    PostFactory(organisation=care_provider, reference="C-SCW-7", job_role="care_worker")
+    person = assignment.person
+
+    sign_in(page, hr_sender)
+    assert_accessible(page)
+    page.goto("/workforce/people/")
+    assert_accessible(page)
+    page.get_by_role("link", name=person.full_name).click()
+    page.wait_for_url(f"**/workforce/people/{person.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Record a move").click()
+    page.wait_for_url(f"**/workforce/people/{person.pk}/move/")
+    assert_accessible(page)
+
+    # The error path first: nothing chosen.
+    page.get_by_role("button", name="Record move").click()
+    page.wait_for_load_state()
+    assert_error_summary(page)
+    assert_accessible(page)
+
+    page.get_by_label("Permanent move").check()
+    page.get_by_label("Moving to organisation").select_option(label="Harbourside Care")
+    page.get_by_label("Post number at the receiving organisation").fill("C-SCW-7")
+    page.locator("#id_effective_date_0").fill("1")
+    page.locator("#id_effective_date_1").fill("6")
+    page.locator("#id_effective_date_2").fill("2026")
+    page.get_by_label("Reason for the move").fill("Moving into social care closer to home")
+    page.get_by_role("button", name="Record move").click()
+    page.wait_for_url("**/workforce/moves/*/")
+    assert_accessible(page)
+    assert "must now confirm" in page.inner_text("main")
+    move = SectorMove.objects.get(person=person)
+    assert move.to_organisation == care_provider and move.status == "recorded"
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, hr_receiver)
+    page.goto(f"/workforce/moves/{move.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm arrival at Harbourside Care").click()
+    page.wait_for_url(f"**/workforce/moves/{move.pk}/")
+    assert "Arrival confirmed" in page.inner_text("main")
+    assert_accessible(page)
+    move.refresh_from_db()
+    assert move.status == "confirmed"
+
+
+def test_moderator_approves_a_response(page, make_user, sign_in, organisation, assert_accessible):
+    moderator = make_user("consultation_moderator", organisation=organisation, email="mod@icb.example")
+    hub_page()
+    consultation = consultation_page(slug="moderated", questions=COVENANT_QUESTIONS[:1])
+    response = ConsultationResponseFactory(consultation=consultation)
+    answer(response, consultation.questions.get(), selected=["Agree"], text="Call me on 07700 900123.")
+
+    sign_in(page, moderator)
+    page.goto("/consultation/moderation/")
+    assert_accessible(page)
+    page.get_by_role("link", name=response.reference).click()
+    page.wait_for_url(f"**/consultation/moderation/{response.pk}/")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Save decision").click()
+    page.wait_for_load_state()
+    assert_error_summary(page)
+    assert "Choose a decision" in page.inner_text(".nhsuk-error-summary")
+    assert_accessible(page)
+
+    page.get_by_label("Approve for publication").check()
+    page.get_by_role("button", name="Save decision").click()
+    page.wait_for_url("**/consultation/moderation/?moderation_state=pending")
+    assert_accessible(page)
+    response.refresh_from_db()
+    assert response.moderation_state == ModerationState.APPROVED
+    assert response.moderated_by == moderator
