@@ -67,11 +67,13 @@ class FilteredTableView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The paginator has already counted the filtered rows: reuse its count rather than ask again.
+        page = getattr(context.get("table"), "page", None)
         context.update(
             page_title=self.page_title,
             page_intro=self.page_intro,
             export_formats=EXPORT_FORMATS,
-            result_count=self.object_list.count() if hasattr(self.object_list, "count") else None,
+            result_count=page.paginator.count if page is not None else len(self.object_list),
         )
         return context
 
