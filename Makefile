@@ -52,10 +52,10 @@ check: install ## Django system checks and missing migrations
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: install ## Run every benchmark at a small size (a few minutes)
-	$(PY) -m benchmarks --size small
+	$(PY) -m benchmarks --size small $(BENCH_ARGS)
 
 bench-full: install ## Run the benchmarks at the sizes the issues name (long)
-	$(PY) -m benchmarks --size full
+	$(PY) -m benchmarks --size full --strict $(BENCH_ARGS)
 
 frontend: ## Rebuild static/nhsuk from the pinned nhsuk-frontend npm package (needs Node)
 	bash scripts/build-frontend.sh

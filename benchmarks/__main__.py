@@ -1,7 +1,10 @@
 """Run the benchmarks: `python -m benchmarks [--size small|full] [--only NAME ...] [--db sqlite postgres]`.
 
 Each benchmark runs in its own process per database and prints one JSON object per figure. At the end a
-summary says which figures broke their limits; the exit code is 1 if any did.
+summary says which figures broke their limits. The exit code is 1 if a benchmark crashed or a correctness figure
+(lost or duplicated submissions, server errors: anything not measured in time, memory or throughput) broke its
+limit; a time, memory or throughput figure over its limit fails the run only with --strict, because shared
+machines are noisy.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 
 BENCHMARKS = ("workforce", "incidents", "consultation", "load")
 HERE = Path(__file__).resolve().parent
+SPEED_UNITS = {"ms", "s", "req/s", "rows/s", "MB", "reports/s", "responses/s"}
 
 
 def available() -> list[str]:
@@ -34,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=("small", "full"), default="small")
     parser.add_argument("--only", nargs="*", default=None, help="benchmark names (default: all)")
     parser.add_argument("--db", nargs="*", default=["sqlite", "postgres"], choices=("sqlite", "postgres"))
+    parser.add_argument("--strict", action="store_true", help="also fail on time, memory and throughput limits")
     parser.add_argument("--child", nargs=2, metavar=("NAME", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -71,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(failures)} figure(s) outside their limits:", file=sys.stderr)
         for figure in failures:
             print("  " + json.dumps(figure), file=sys.stderr)
-        return 1
-    return 0
+    blocking = [f for f in failures if args.strict or f.get("unit") not in SPEED_UNITS]
+    return 1 if blocking else 0
 
 
 if __name__ == "__main__":
