@@ -14,4 +14,7 @@ urlpatterns = [
     path("pledges/<int:pk>/progress/", views.pledge_progress, name="pledge_progress"),
     path("review/", views.review_list, name="review_list"),
     path("review/<int:pk>/", views.review_detail, name="review_detail"),
+    path("report/", views.report_index, name="report_index"),
+    path("report/<str:year>/", views.annual_report, name="annual_report"),
+    path("report/<str:year>/pdf/", views.annual_report_pdf, name="annual_report_pdf"),
 ]

@@ -10,17 +10,21 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 
 from cms.models import paginate
+from cms.reports import pdf_response
 
 from . import selectors, services
 from .filters import SignatoryFilter
 from .forms import AwardForm, DecisionForm, PledgeFormSet, ProgressForm, SignatureForm, apply_service_errors
-from .models import TIER_CRITERIA, SignatureStatus, Tier
+from .models import TIER_CRITERIA, FinancialYear, SignatureStatus, Tier
+from .reports import AnnualCovenantReport
 
 SIGNATORIES = ("Signatories", "/covenant/signatories/")
 
@@ -280,3 +284,38 @@ def award_new(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- the annual report (public) ----------------------------------------------------------------------------------
+
+FIRST_REPORT_YEAR = 2024
+
+
+def _report_year(key: str) -> FinancialYear:
+    year = FinancialYear.parse(key)
+    current = FinancialYear.containing(timezone.localdate())
+    if year is None or not FIRST_REPORT_YEAR <= year.start_year <= current.start_year:
+        raise Http404("No report for that year")
+    return year
+
+
+def report_index(request):
+    current = FinancialYear.containing(timezone.localdate())
+    years = [FinancialYear(y) for y in range(current.start_year, FIRST_REPORT_YEAR - 1, -1)]
+    return render(
+        request,
+        "signatories/report_index.html",
+        {"years": years, "breadcrumbs": [("Home", "/")]},
+    )
+
+
+def annual_report(request, year: str):
+    report_year = _report_year(year)
+    report = AnnualCovenantReport(year=report_year)
+    report.pdf_url = reverse("signatories:annual_report_pdf", args=[report_year.key])
+    return HttpResponse(report.render_html(request))
+
+
+def annual_report_pdf(request, year: str):
+    report = AnnualCovenantReport(year=_report_year(year))
+    return pdf_response(report)

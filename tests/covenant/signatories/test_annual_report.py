@@ -1,0 +1,223 @@
+"""The annual Covenant report: figures from the workforce and incident records, suppression, HTML and PDF."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from covenant.incidents.models import Category, SupportOffer
+from covenant.signatories import annual
+from covenant.signatories.models import FinancialYear
+from tests.cms.factories import UserFactory
+from tests.covenant.incidents.factories import IncidentReportFactory
+from tests.workforce.factories import (
+    AssignmentFactory,
+    EmploymentFactory,
+    OrganisationFactory,
+    PassportCredentialFactory,
+    PostFactory,
+)
+from workforce.models import JointArrangement, SectorMove
+from workforce.vocabulary import ArrangementStatus, LegalModel, MoveStatus, MoveType
+
+from .factories import CovenantSignatureFactory, PledgeProgressFactory, SignaturePledgeFactory
+
+pytestmark = pytest.mark.django_db
+
+YEAR = FinancialYear(2025)  # April 2025 to March 2026: a complete year
+URL = "/covenant/report/2025-26/"
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def _move(*, sender, receiver, effective, days, reused=1, repeated=1, user):
+    employment = EmploymentFactory(employer=sender, start_date=datetime.date(2020, 1, 1))
+    assignment = AssignmentFactory(employment=employment)
+    move = SectorMove.objects.create(
+        person=employment.person,
+        move_type=MoveType.PERMANENT,
+        status=MoveStatus.CONFIRMED,
+        from_organisation=sender,
+        from_sector=sender.sector,
+        from_post=assignment.post,
+        from_assignment=assignment,
+        to_organisation=receiver,
+        to_sector=receiver.sector,
+        staff_group="nursing",
+        offer_date=effective - datetime.timedelta(days=days),
+        effective_date=effective,
+        days_offer_to_start=days,
+        reason="Career move",
+        recorded_by=user,
+        checks_repeated=[{"check": "DBS", "reason": "old"}] * repeated,
+    )
+    move.credentials_reused.set(PassportCredentialFactory(person=employment.person) for _ in range(reused))
+    return move
+
+
+def _incident(organisation, day, *, category=Category.VERBAL_ABUSE, on_time=True):
+    reported = _at(day)
+    report = IncidentReportFactory(
+        organisation=organisation,
+        category=category,
+        reported_at=reported,
+        occurred_at=reported - datetime.timedelta(hours=2),
+        acknowledged_at=reported + datetime.timedelta(hours=1 if on_time else 200),
+    )
+    return report
+
+
+@pytest.fixture
+def world(care_provider):
+    user = UserFactory()
+    trust = OrganisationFactory(name="Riverside Hospitals", organisation_type="nhs_foundation_trust")
+    # 10 staff at the care provider at the end of the year.
+    for _ in range(10):
+        AssignmentFactory(
+            employment=EmploymentFactory(employer=care_provider, start_date=datetime.date(2024, 1, 1))
+        )
+    # Six moves from the NHS into the care provider, two the other way (a small number, suppressed).
+    for index, days in enumerate((10, 20, 30, 40, 50, 60)):
+        _move(
+            sender=trust,
+            receiver=care_provider,
+            effective=datetime.date(2025, 6, 1 + index),
+            days=days,
+            user=user,
+        )
+    for index in range(2):
+        _move(
+            sender=care_provider,
+            receiver=trust,
+            effective=datetime.date(2025, 9, 1 + index),
+            days=5,
+            user=user,
+        )
+    # Five joint roles in force during the year, one ended before it.
+    for index in range(6):
+        JointArrangement.objects.create(
+            title=f"Joint role {index}",
+            post=PostFactory(organisation=care_provider),
+            legal_model=LegalModel.SECONDMENT,
+            status=ArrangementStatus.ACTIVE if index < 5 else ArrangementStatus.ENDED,
+            employer=care_provider,
+            place_of_work=trust,
+            funder=care_provider,
+            start_date=datetime.date(2024, 1, 1),
+            end_date=None if index < 5 else datetime.date(2025, 1, 1),
+            review_date=datetime.date(2027, 1, 1),
+        )
+    # Six verbal abuse reports this year (five acknowledged on time), two physical assaults; seven last year.
+    reports = [_incident(care_provider, datetime.date(2025, 7, 1 + i), on_time=i < 5) for i in range(6)]
+    for i in range(2):
+        _incident(care_provider, datetime.date(2025, 8, 1 + i), category=Category.PHYSICAL_ASSAULT)
+    for i in range(7):
+        _incident(care_provider, datetime.date(2024, 7, 1 + i))
+    for report in reports[:5]:
+        SupportOffer.objects.create(
+            report=report, staff_member="Reporter", route=SupportOffer.Route.LINE_MANAGER
+        )
+    signature = CovenantSignatureFactory(organisation=care_provider, signed_on=datetime.date(2025, 5, 1))
+    pledge = SignaturePledgeFactory(
+        signature=signature, own_text="We will mentor every new care worker.", target=Decimal("100")
+    )
+    PledgeProgressFactory(pledge=pledge, financial_year=2025, value=Decimal("85"))
+    PledgeProgressFactory(pledge=pledge, financial_year=2024, value=Decimal("60"))
+    return {"trust": trust, "signature": signature}
+
+
+def test_figures_come_from_the_records_and_small_numbers_are_suppressed(world, care_provider):
+    figures = annual.annual_report(year=YEAR)
+    system = {row.label: row for row in figures["system_rows"]}
+    assert system["Moves from the NHS to social care"].current == 6
+    assert system["Moves from social care to the NHS"].current == "fewer than 5"
+    assert (
+        system["Median days from offer to start (moves between sectors)"].current == 25
+    )  # 5, 5, 10, 20 | 30, 40, 50, 60
+    assert system["Share of checks reused from the staff passport"].current == "50%"
+    assert system["Joint roles in post"].current == 5
+    assert system["Incidents of violence or abuse reported"].current == 8
+    assert system["Incidents of violence or abuse reported"].previous == 7
+    assert system["Share acknowledged on time"].current == "88%"  # 7 of 8
+    assert system["Support offered to staff"].current == 5
+    assert system["Sanctions issued"].current == 0
+
+    categories = {row.label: row for row in figures["category_rows"]}
+    # 6 reports over a full year; 18 staff: the 10 care workers and the 8 movers' assignments.
+    assert system["Staff (headcount at the end of the period)"].current == 18
+    assert categories["Verbal abuse or threats"].current == round(6 * 1000 / 18, 1)
+    assert categories["Physical assault"].current == "fewer than 5"
+
+    section = figures["sections"][0]
+    assert section.organisation == care_provider
+    rows = {row.label: row for row in section.rows}
+    assert rows["Moves from the NHS to social care"].current == 6
+    assert rows["Share of checks reused from the staff passport"].current == "50%"
+    assert section.pledges[0].current == "85 %" and section.pledges[0].previous == "60 %"
+    assert figures["signatories"].current == 1 and figures["signatories"].previous == 0
+
+
+def test_an_organisation_sees_only_its_own_records(world):
+    figures = annual.scope_figures(year=YEAR, organisation_ids=[world["trust"].pk])
+    assert figures.incidents == 0
+    assert figures.checks_reused == 2  # the two moves into the trust
+
+
+def test_report_page_compares_with_the_previous_year(client, world):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "NHS Covenant annual report 2025/26" in html
+    assert "2024/25" in html
+    assert "Harbourside Care Homes Ltd" in html
+    assert "We will mentor every new care worker." in html
+    assert "fewer than 5" in html
+    assert (
+        "<title id=" in html and "Moves between the NHS and social care, this year and last</title>" in html
+    )
+    category_chart = html[html.index("Incidents reported per 1,000 staff a year by category") :]
+    assert "Physical assault" not in category_chart.split("</svg>")[0], (
+        "suppressed figures stay out of charts"
+    )
+    assert 'href="/covenant/report/2025-26/pdf/"' in html
+
+
+def test_report_pdf(client, world):
+    response = client.get(f"{URL}pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="covenant-annual-report-2025-26.pdf"' in response["Content-Disposition"]
+    assert response.content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "NHS Covenant annual report 2025/26" in text
+    assert "Harbourside Care Homes Ltd" in text
+    assert "fewer than 5" in text
+    assert len(reader.pages) >= 2
+
+
+@pytest.mark.parametrize("key", ["1999-00", "abc", "2025-27", "3000", "2099-00"])
+def test_unknown_years_are_not_found(client, key):
+    assert client.get(f"/covenant/report/{key}/").status_code == 404
+    assert client.get(f"/covenant/report/{key}/pdf/").status_code == 404
+
+
+def test_report_index_lists_the_years(client):
+    html = client.get("/covenant/report/").content.decode()
+    current = FinancialYear.containing(timezone.localdate())
+    assert f"Annual report {current.label}" in html and "(year to date)" in html
+    assert "Annual report 2024/25" in html
+
+
+def test_financial_year_parsing():
+    assert FinancialYear.parse("2025-26") == FinancialYear(2025)
+    assert FinancialYear.parse("2025") == FinancialYear(2025)
+    assert FinancialYear.parse("2025-27") is None
+    assert FinancialYear.containing(datetime.date(2026, 3, 31)) == FinancialYear(2025)
+    assert FinancialYear.containing(datetime.date(2026, 4, 1)) == FinancialYear(2026)
+    assert FinancialYear(2025).label == "2025/26"
