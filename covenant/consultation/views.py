@@ -25,6 +25,14 @@ from .tables import AnswerTable, ModerationTable
 from .tasks import detect_campaigns
 
 
+def _posted_id(request, name: str) -> int:
+    """An id from the POST body; anything but a whole number is a 404, never a 500."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError as exc:
+        raise Http404("No such record") from exc
+
+
 def hub(request):
     page = selectors.hub_page()
     if page is None:
@@ -146,7 +154,7 @@ def moderate(request, pk: int):
                     return redirect(reverse("consultation:moderation_queue") + "?moderation_state=pending")
                 status = 400
             elif action == "redact":
-                answer = get_object_or_404(Answer, pk=request.POST.get("answer_id"), response=response)
+                answer = get_object_or_404(Answer, pk=_posted_id(request, "answer_id"), response=response)
                 prefix = f"a{answer.pk}"
                 flags = detection.find_personal_data(answer.text)
                 choices = [(f"{f.start}:{f.end}:{f.kind}", f"{f.label}: {f.text}") for f in flags]
@@ -175,7 +183,7 @@ def moderate(request, pk: int):
                 bound_form, bound_answer_id, status = form, answer.pk, 400
             elif action == "unredact":
                 redaction = get_object_or_404(
-                    Redaction, pk=request.POST.get("redaction_id"), answer__response=response
+                    Redaction, pk=_posted_id(request, "redaction_id"), answer__response=response
                 )
                 services.redaction_remove(redaction=redaction, moderator=request.user, request=request)
                 messages.success(request, "Redaction removed.")
@@ -425,7 +433,7 @@ def answer_detail(request, pk: int):
                     return redirect("consultation:answer", pk=answer.pk)
                 status = 400
             elif action in ("confirm", "remove"):
-                tag = get_object_or_404(ThemeTag, pk=request.POST.get("tag_id"), answer=answer)
+                tag = get_object_or_404(ThemeTag, pk=_posted_id(request, "tag_id"), answer=answer)
                 if action == "confirm":
                     services.tag_confirm(tag=tag, user=request.user, request=request)
                 else:

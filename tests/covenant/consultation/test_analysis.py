@@ -232,3 +232,11 @@ def test_answers_export_keeps_the_filters(consultation, free_text_question, anal
     lines = b"".join(client.get(url).streaming_content).decode().strip().splitlines()
     assert len(lines) == 1 + 3
     assert all("ecurity" in line for line in lines[1:])
+
+
+def test_forged_tag_id_is_404(consultation, free_text_question, analyst, login, client):
+    (ans,) = make_answers(consultation, free_text_question, ["Alarms please."])
+    login(analyst)
+    url = reverse("consultation:answer", args=[ans.pk])
+    assert client.post(url, {"action": "confirm", "tag_id": "x"}).status_code == 404
+    assert client.post(url, {"action": "tag", "theme": "x"}).status_code == 400

@@ -207,3 +207,11 @@ def test_moderation_export_is_formula_safe(consultation, moderator, login, clien
     content = b"".join(response.streaming_content).decode()
     assert "'=1+1" in content
     assert AuditEvent.objects.filter(action="consultation.moderation_exported").exists()
+
+
+def test_forged_ids_are_404_not_500(flagged, moderator, analyst, login, client):
+    login(moderator)
+    url = reverse("consultation:moderate", args=[flagged[0].pk])
+    assert client.post(url, {"action": "redact", "answer_id": "abc"}).status_code == 404
+    assert client.post(url, {"action": "unredact", "redaction_id": "1 OR 1=1"}).status_code == 404
+    assert client.post(url, {"action": "unredact"}).status_code == 404
