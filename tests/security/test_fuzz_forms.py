@@ -23,8 +23,8 @@ from .fuzzing import FormSpec, describe, form_data, fuzz_settings, post_forms, r
 
 pytestmark = pytest.mark.django_db
 
-AUTHORISED_EXAMPLES = 10
-UNAUTHORISED_EXAMPLES = 3
+AUTHORISED_EXAMPLES = 8
+UNAUTHORISED_EXAMPLES = 2
 # Fuzzing every role that is shown a form would repeat the same code paths: two of each kind are enough.
 PRINCIPALS_PER_KIND = 2
 # URL name -> extra keyword arguments of targets that are not in ROUTES as such (a slug picks the page).
