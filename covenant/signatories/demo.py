@@ -123,9 +123,12 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             )
         ],
     )
-    for signature in (harbourside, hospitals, council):
-        if signature.status == SignatureStatus.REQUESTED:
-            services.signature_approve(signature=signature, user=editor)
+    harbourside, hospitals, council = (
+        services.signature_approve(signature=signature, user=editor)
+        if signature.status == SignatureStatus.REQUESTED
+        else signature
+        for signature in (harbourside, hospitals, council)
+    )
     # A request waiting for an editor, for the review screen.
     _request(
         organisation=orgs["St Aidan's Hospice"],

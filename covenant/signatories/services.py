@@ -184,6 +184,7 @@ def pledge_progress_record(
     *, pledge: SignaturePledge, user, year: FinancialYear, value: Decimal, note: str = "", request=None
 ) -> PledgeProgress:
     """An HR administrator of the signing organisation records where a pledge's indicator stood in a year."""
+    pledge = SignaturePledge.objects.select_related("signature__organisation").get(pk=pledge.pk)
     if not selectors.pledge_can_record_progress(user=user, pledge=pledge):
         raise PermissionDenied
     errors = {}
