@@ -9,12 +9,15 @@ from django.core.exceptions import ValidationError
 
 from cms.forms import NHSUKDateField
 
-from .models import JointArrangement, Organisation, PassportCredential, Post
+from .models import JointArrangement, Organisation, PassportCredential, Post, Sector
 from .vocabulary import (
     ArrangementStatus,
+    CredentialKind,
     CredentialStatus,
+    DBSLevel,
     DestinationSector,
     DocumentKind,
+    JobRole,
     LegalModel,
     MoveType,
     PartnerRole,
@@ -274,4 +277,48 @@ class CredentialStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["credential"].queryset = (
             credentials if credentials is not None else PassportCredential.objects.none()
+        )
+
+
+class AcceptanceRuleForm(forms.Form):
+    organisation = OrganisationChoiceField(
+        queryset=Organisation.objects.none(), label="Receiving organisation"
+    )
+    job_role = forms.ChoiceField(
+        choices=[("", "Every role")] + list(JobRole.choices), required=False, label="Role"
+    )
+    kind = forms.ChoiceField(choices=CredentialKind.choices, label="Check")
+    subject = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Training subject",
+        help_text="For training, such as Safeguarding adults",
+    )
+    minimum_dbs_level = forms.ChoiceField(
+        choices=[("", "Any level")] + list(DBSLevel.choices),
+        required=False,
+        label="Lowest DBS level accepted",
+    )
+    requires_update_service = forms.BooleanField(
+        required=False, label="The DBS check must be on the update service"
+    )
+    max_age_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        required=False,
+        label="Oldest accepted, in days",
+        help_text="Leave blank for any age",
+    )
+    accepted_issuer_sectors = forms.MultipleChoiceField(
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Accepted when issued by",
+        help_text="Leave all unticked to accept any sector",
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
         )

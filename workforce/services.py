@@ -36,6 +36,7 @@ from .vocabulary import (
     JOB_ROLE_STAFF_GROUP,
     AssignmentKind,
     ContractType,
+    CredentialKind,
     CredentialStatus,
     DBSLevel,
     MoveStatus,
@@ -869,3 +870,27 @@ def sector_move_confirm(*, move: SectorMove, actor) -> SectorMove:
         detail={"reused": len(reused), "repeated": len(move.checks_repeated)},
     )
     return move
+
+
+@transaction.atomic
+def acceptance_rule_create(*, actor, organisation: Organisation, **fields) -> AcceptanceRule:
+    """A receiving organisation's rule for reusing a passport check instead of repeating it."""
+    if not _is_hr_admin(actor, organisation):
+        raise ValidationError({"organisation": _not_member_message(organisation)})
+    if fields.get("kind") != CredentialKind.DBS and (
+        fields.get("minimum_dbs_level") or fields.get("requires_update_service")
+    ):
+        raise ValidationError({"minimum_dbs_level": "DBS level and update service apply only to DBS checks"})
+    rule = AcceptanceRule(organisation=organisation, **fields)
+    rule.full_clean()
+    rule.save()
+    audit(action="workforce.acceptance_rule.created", actor=actor, obj=rule, summary=str(rule))
+    return rule
+
+
+@transaction.atomic
+def acceptance_rule_delete(*, actor, rule: AcceptanceRule) -> None:
+    if not _is_hr_admin(actor, rule.organisation):
+        raise PermissionDenied(_not_member_message(rule.organisation))
+    audit(action="workforce.acceptance_rule.deleted", actor=actor, obj=rule, summary=str(rule))
+    rule.delete()

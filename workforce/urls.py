@@ -25,6 +25,7 @@ urlpatterns = [
     path("moves/<int:pk>/", views.move_detail, name="move_detail"),
     path("moves/<int:pk>/confirm/", views.move_confirm, name="move_confirm"),
     path("import/", views.import_csv, name="import"),
+    path("passport-rules/", views.acceptance_rules, name="acceptance_rules"),
     path("reports/sector-flow/", views.sector_flow_report, name="sector_flow_report"),
     path("reports/headcount/", views.headcount_report, name="headcount_report"),
 ]

@@ -27,6 +27,7 @@ from cms.tables import EXPORT_CHUNK, FilteredTableView, neutralise
 from . import selectors, services
 from .filters import JointArrangementFilter, PersonFilter, PostFilter, SectorMoveFilter
 from .forms import (
+    AcceptanceRuleForm,
     AgreementDocumentForm,
     AsAtForm,
     CredentialStatusForm,
@@ -39,7 +40,7 @@ from .forms import (
     partner_initial,
 )
 from .imports import COLUMNS, workforce_import
-from .models import AgreementDocument, JointArrangement, Post
+from .models import AcceptanceRule, AgreementDocument, JointArrangement, Organisation, Post
 from .reports import HeadcountReport, JointAgreementReport, SectorFlowReport
 from .selectors import organisations_for_user
 from .tables import JointArrangementTable, PersonTable, PostTable, SectorMoveTable
@@ -556,6 +557,49 @@ def move_confirm(request, pk):
         f"{len(move.checks_repeated)} to repeat",
     )
     return redirect("workforce:move_detail", pk=move.pk)
+
+
+# --- passport acceptance rules ---------------------------------------------------------------------------------
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def acceptance_rules(request):
+    org_ids = selectors.hr_organisation_ids(user=request.user)
+    organisations = Organisation.objects.filter(pk__in=org_ids)
+    form = AcceptanceRuleForm(None, organisations=organisations)
+    status = 200
+    if request.method == "POST" and request.POST.get("delete"):
+        rule = get_object_or_404(AcceptanceRule, pk=request.POST["delete"], organisation_id__in=org_ids)
+        services.acceptance_rule_delete(actor=request.user, rule=rule)
+        messages.success(request, "Rule removed")
+        return redirect("workforce:acceptance_rules")
+    if request.method == "POST":
+        form = AcceptanceRuleForm(request.POST, organisations=organisations)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            organisation = data.pop("organisation")
+            data["minimum_dbs_level"] = data["minimum_dbs_level"] or ""
+            try:
+                services.acceptance_rule_create(actor=request.user, organisation=organisation, **data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "Rule added")
+                return redirect("workforce:acceptance_rules")
+        status = 400
+    return render(
+        request,
+        "workforce/acceptance_rules.html",
+        {
+            "form": form,
+            "rules": AcceptanceRule.objects.filter(organisation_id__in=org_ids).select_related(
+                "organisation"
+            ),
+            "breadcrumbs": [("Home", "/"), HOME, ("Passport acceptance rules", "")],
+        },
+        status=status,
+    )
 
 
 # --- import -------------------------------------------------------------------------------------------------------

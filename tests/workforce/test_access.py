@@ -58,6 +58,7 @@ RECORD_PAGES = {
     "move_list_xlsx": lambda w: reverse("workforce:move_list") + "?_export=xlsx",
     "arrangement_create": lambda w: reverse("workforce:arrangement_create"),
     "import": lambda w: reverse("workforce:import"),
+    "acceptance_rules": lambda w: reverse("workforce:acceptance_rules"),
 }
 OBJECT_PAGES = {
     "person_detail": lambda w: reverse("workforce:person_detail", args=[w["person"].pk]),

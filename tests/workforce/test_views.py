@@ -365,3 +365,41 @@ class TestCredentialStatus:
         assert response.status_code == 400
         credential.refresh_from_db()
         assert credential.status != "revoked"
+
+
+class TestAcceptanceRules:
+    url = "/workforce/passport-rules/"
+
+    def test_add_and_remove_rule(self, client, login, hr_trust, trust):
+        login(hr_trust)
+        response = client.post(
+            self.url,
+            {
+                "organisation": trust.pk,
+                "kind": "dbs",
+                "minimum_dbs_level": "enhanced",
+                "requires_update_service": "on",
+                "accepted_issuer_sectors": ["health", "social_care"],
+            },
+        )
+        assert response.status_code == 302
+        rule = trust.acceptance_rules.get()
+        assert rule.accepted_issuer_sectors == ["health", "social_care"] and rule.requires_update_service
+        assert "Enhanced or higher" in client.get(self.url).content.decode()
+        assert client.post(self.url, {"delete": rule.pk}).status_code == 302
+        assert not trust.acceptance_rules.exists()
+
+    def test_bad_rules(self, client, login, hr_trust, trust, council):
+        login(hr_trust)
+        wrong_org = client.post(self.url, {"organisation": council.pk, "kind": "identity"})
+        assert wrong_org.status_code == 400 and wrong_org.context["form"].errors["organisation"]
+        dbs_on_training = client.post(
+            self.url, {"organisation": trust.pk, "kind": "training", "minimum_dbs_level": "enhanced"}
+        )
+        assert dbs_on_training.status_code == 400
+        assert "apply only to DBS checks" in dbs_on_training.content.decode()
+        assert not trust.acceptance_rules.exists()
+
+    def test_cannot_remove_another_organisations_rule(self, client, login, hr_council, trust_rules):
+        login(hr_council)
+        assert client.post(self.url, {"delete": trust_rules[0].pk}).status_code == 404
