@@ -87,8 +87,10 @@ def check(world, *, url, principal, authorised, status, error, payload, before, 
             failures.append(f"POST {url} as {principal} ({status}) wrote rows {changed} with {payload}")
 
 
-def fuzz_one(world, spec: FormSpec, principal: str, *, authorised: bool, failures: list[str]) -> None:
-    client = world.client_for(principal)
+def fuzz_one(
+    world, spec: FormSpec, principal: str, *, authorised: bool, failures: list[str], client=None
+) -> None:
+    client = client or world.client_for(principal)
 
     @fuzz_settings(AUTHORISED_EXAMPLES if authorised else UNAUTHORISED_EXAMPLES)
     @given(data=form_data(spec, world.foreign_ids))
@@ -206,3 +208,41 @@ def test_the_fuzzer_reaches_the_forms_that_matter(world):
     forms, shown_to = found["consultation:moderate"]
     assert any("decision" in f.fields for f in forms.values())
     assert all(who <= {"consultation_moderator"} for who in shown_to.values())
+
+
+# --- the consultation's public routes (Wagtail page routes, so not in the URL configuration) --------------------
+
+
+def consultation_step_forms(client, page) -> dict[str, FormSpec]:
+    """Walk the responding journey with plausible answers, collecting each step's form on the way."""
+    from .fuzzing import plausible
+
+    forms = {}
+    client.get(page.url + "respond/")
+    step_urls = [page.url + "respond/about-you/"]
+    step_urls += [page.url + f"respond/questions/{step}/" for step in (1, 2, 3)]
+    for url in step_urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        (spec,) = post_forms(response.content.decode(), url)
+        forms[url] = spec
+        data = {name: plausible(name, values) for name, values in spec.fields.items()}
+        data.pop("website", None)  # the honeypot stays empty
+        if url.endswith("about-you/"):
+            data.update(publish_consent="anonymous", respondent_name="", email="")
+        assert client.post(url, data).status_code == 302, url
+    response = client.get(page.url + "respond/check/")
+    (forms[page.url + "respond/check/"],) = post_forms(response.content.decode(), page.url + "respond/check/")
+    return forms
+
+
+@pytest.mark.parametrize("principal", [ANONYMOUS, "hr_admin"])
+def test_the_consultation_journey_survives_hostile_input(world, principal):
+    client = world.client_for(principal)
+    forms = consultation_step_forms(client, world.consultation)
+    failures: list[str] = []
+    for spec in forms.values():
+        fuzz_one(world, spec, principal, authorised=True, failures=failures, client=client)
+        raw_bodies(world, spec, principal, authorised=True, failures=failures)
+        missing_csrf(world, spec, principal, failures)
+    assert not failures, "\n\n".join(failures[:10])
