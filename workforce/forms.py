@@ -24,13 +24,17 @@ from .vocabulary import (
 )
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError, *, formset=None) -> None:
-    """Attach a service's ValidationError to the form's fields; the rest go to the formset or the whole form."""
+def apply_service_errors(form: forms.Form, error: ValidationError, *, formset=None, aliases=None) -> None:
+    """Attach a service's ValidationError to the form's fields; the rest go to the formset or the whole form.
+
+    `aliases` maps a service's field name to the form field a person types it into ("post" -> "post_reference").
+    """
     if not hasattr(error, "error_dict"):
         for message in error.messages:
             form.add_error(None, message)
         return
     for field, messages in error.message_dict.items():
+        field = (aliases or {}).get(field, field)
         for message in messages:
             if field in form.fields:
                 form.add_error(field, message)
@@ -51,8 +55,10 @@ def _organisations():
 
 class JointArrangementForm(forms.Form):
     title = forms.CharField(max_length=200, label="Title of the joint role")
-    post = forms.ModelChoiceField(
-        queryset=Post.objects.none(), label="Post", help_text="The post that spans the organisations"
+    post_reference = forms.CharField(
+        max_length=30,
+        label="Post number",
+        help_text="The number of the post that spans the organisations, at one of your organisations",
     )
     legal_model = forms.ChoiceField(choices=LegalModel.choices, widget=forms.RadioSelect, label="Legal model")
     status = forms.ChoiceField(choices=ArrangementStatus.choices, initial=ArrangementStatus.ACTIVE)
@@ -79,7 +85,8 @@ class JointArrangementForm(forms.Form):
 
     def __init__(self, *args, posts=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = posts if posts is not None else Post.objects.none()
+        # A post number, not a list: a large trust has tens of thousands of posts.
+        self.posts = posts if posts is not None else Post.objects.none()
         for name in (
             "employer",
             "place_of_work",
@@ -89,9 +96,25 @@ class JointArrangementForm(forms.Form):
         ):
             self.fields[name].queryset = _organisations()
 
+    def clean_post_reference(self):
+        reference = self.cleaned_data["post_reference"].strip()
+        post = self.posts.filter(reference__iexact=reference).first()
+        if post is None:
+            raise ValidationError(f"There is no post number {reference} at your organisations")
+        self.cleaned_data["post"] = post
+        return reference
+
+    def clean(self):
+        data = super().clean()
+        if "post_reference" in self.errors:
+            data.pop("post", None)
+        return data
+
     @classmethod
     def initial_for(cls, arrangement: JointArrangement) -> dict:
-        return {name: getattr(arrangement, name) for name in cls.base_fields}
+        initial = {name: getattr(arrangement, name) for name in cls.base_fields if name != "post_reference"}
+        initial["post_reference"] = arrangement.post.reference
+        return initial
 
 
 class PartnerForm(forms.Form):
@@ -192,8 +215,11 @@ class MoveRecordForm(forms.Form):
     to_post_reference = forms.CharField(
         max_length=30, required=False, label="Post number at the receiving organisation"
     )
-    joint_arrangement = forms.ModelChoiceField(
-        queryset=JointArrangement.objects.none(), required=False, label="Joint arrangement (joint role start)"
+    joint_arrangement_number = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Joint arrangement number (joint role start)",
+        help_text="Shown on the joint arrangement's page",
     )
     destination_sector = forms.ChoiceField(
         choices=[("", "Not a leaver")] + list(DestinationSector.choices),
@@ -207,16 +233,30 @@ class MoveRecordForm(forms.Form):
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason for the move")
 
-    def __init__(self, *args, from_posts=None, arrangements=None, **kwargs):
+    def __init__(self, *args, from_posts=None, current_posts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_post"].queryset = from_posts if from_posts is not None else Post.objects.none()
-        self.fields["joint_arrangement"].queryset = (
-            arrangements if arrangements is not None else JointArrangement.objects.none()
+        # Any post of the user's organisations is accepted (the service then explains if it is not the person's
+        # current post), but only the person's current posts are offered.
+        field = self.fields["from_post"]
+        field.queryset = from_posts if from_posts is not None else Post.objects.none()
+        field.widget = forms.RadioSelect(
+            choices=[
+                (post.pk, f"{post.title} ({post.reference}), {post.organisation.display_name}")
+                for post in current_posts
+            ]
         )
         self.fields["to_organisation"].queryset = _organisations()
 
     def clean(self):
         data = super().clean()
+        data["joint_arrangement"] = None
+        number = data.get("joint_arrangement_number")
+        if number:
+            data["joint_arrangement"] = JointArrangement.objects.filter(pk=number, status="active").first()
+            if data["joint_arrangement"] is None:
+                self.add_error(
+                    "joint_arrangement_number", f"There is no active joint arrangement number {number}"
+                )
         data["to_post"] = None
         reference = (data.get("to_post_reference") or "").strip()
         organisation = data.get("to_organisation")

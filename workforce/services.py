@@ -613,7 +613,9 @@ def person_current_assignments(*, person: Person, on_date: datetime.date):
     return (
         Assignment.objects.filter(person=person, start_date__lte=on_date)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on_date))
-        .select_related("post", "work_organisation", "employment__employer", "home_assignment__post")
+        .select_related(
+            "post__organisation", "work_organisation", "employment__employer", "home_assignment__post"
+        )
     )
 
 

@@ -309,7 +309,7 @@ def _arrangement_form_page(request, *, arrangement: JointArrangement | None):
                     messages.success(request, "Joint arrangement updated")
                 return redirect("workforce:arrangement_detail", pk=arrangement.pk)
             except ValidationError as exc:
-                apply_service_errors(form, exc, formset=formset)
+                apply_service_errors(form, exc, formset=formset, aliases={"post": "post_reference"})
     else:
         initial = JointArrangementForm.initial_for(arrangement) if arrangement else {}
         form = JointArrangementForm(initial=initial, posts=posts)
@@ -452,7 +452,8 @@ def arrangement_agreement(request, pk):
 def move_record(request, person_pk):
     person = selectors.person_get_for_user(user=request.user, pk=person_pk)
     today = timezone.localdate()
-    current_post_ids = [a.post_id for a in services.person_current_assignments(person=person, on_date=today)]
+    current_posts = [a.post for a in services.person_current_assignments(person=person, on_date=today)]
+    current_post_ids = [post.pk for post in current_posts]
     from_posts = (
         Post.objects.filter(
             Q(pk__in=current_post_ids)
@@ -461,8 +462,7 @@ def move_record(request, person_pk):
         .select_related("organisation")
         .order_by("organisation__name", "title")
     )
-    arrangements = selectors.joint_arrangements_visible_to(user=request.user).filter(status="active")
-    form = MoveRecordForm(request.POST or None, from_posts=from_posts, arrangements=arrangements)
+    form = MoveRecordForm(request.POST or None, from_posts=from_posts, current_posts=current_posts)
     if current_post_ids and not request.POST:
         form.initial["from_post"] = current_post_ids[0]
     if request.method == "POST" and form.is_valid():
@@ -483,12 +483,11 @@ def move_record(request, person_pk):
                 reason=data["reason"],
             )
         except ValidationError as exc:
-            error = exc
-            if "to_post" in getattr(exc, "error_dict", {}):
-                error = ValidationError(
-                    {("to_post_reference" if k == "to_post" else k): v for k, v in exc.error_dict.items()}
-                )
-            apply_service_errors(form, error)
+            apply_service_errors(
+                form,
+                exc,
+                aliases={"to_post": "to_post_reference", "joint_arrangement": "joint_arrangement_number"},
+            )
         else:
             if move.move_type == MoveType.LEAVER:
                 messages.success(request, f"{person.full_name} recorded as a leaver")

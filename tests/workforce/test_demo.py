@@ -47,7 +47,7 @@ def test_done_when_journey(world, client, login):
     date = {"start_date": today, "review_date": today + datetime.timedelta(days=365)}
     data = {
         "title": "Integrated discharge coordinator",
-        "post": post.pk,
+        "post_reference": post.reference,
         "legal_model": "joint_employment",
         "status": "active",
         "employer": trust.pk,

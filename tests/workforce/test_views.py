@@ -24,7 +24,7 @@ def date_fields(name, day):
 def arrangement_post_data(trust, council, post, *, funding=("60", "40"), employer=None, **overrides):
     data = {
         "title": "Integrated discharge lead",
-        "post": post.pk,
+        "post_reference": post.reference,
         "legal_model": "joint_employment",
         "status": "active",
         "employer": (employer or trust).pk,
@@ -100,6 +100,7 @@ class TestJointArrangementForms:
             ({"start_date_day": "31", "start_date_month": "2"}, "start_date"),
             ({"review_date_day": ""}, "review_date"),
             ({"title": ""}, "title"),
+            ({"post_reference": "NOPE"}, "post_reference"),
         ],
     )
     def test_bad_inputs_are_4xx_with_field_errors(
@@ -216,6 +217,16 @@ class TestMoveForms:
             ({"to_post_reference": "NOPE"}, "to_post_reference", "There is no post number NOPE"),
             ({"effective_date_day": "32"}, "effective_date", "Enter a real date"),
             ({"reason": ""}, "reason", "required"),
+            (
+                {"move_type": "joint_role_start", "joint_arrangement_number": "999"},
+                "joint_arrangement_number",
+                "There is no active joint arrangement number 999",
+            ),
+            (
+                {"move_type": "joint_role_start", "to_organisation": "", "to_post_reference": ""},
+                "joint_arrangement_number",
+                "Choose the joint arrangement",
+            ),
         ],
     )
     def test_bad_moves(
