@@ -24,6 +24,7 @@ from tests.covenant.consultation.factories import (
     hub_page,
 )
 from tests.covenant.incidents.factories import IncidentReportFactory
+from tests.covenant.signatories.factories import CovenantSignatureFactory, SignaturePledgeFactory
 from tests.workforce.factories import (
     AssignmentFactory,
     EmploymentFactory,
@@ -33,7 +34,7 @@ from tests.workforce.factories import (
 )
 
 # The apps whose tables hold what people submit: a refused request must leave every one of them unchanged.
-GUARDED_APPS = ("workforce", "incidents", "consultation")
+GUARDED_APPS = ("workforce", "incidents", "consultation", "signatories")
 ANONYMOUS = "anonymous"
 NO_ROLE = "no_role"
 PRINCIPALS = (ANONYMOUS, NO_ROLE, *(role.key for role in ROLES))
@@ -204,6 +205,16 @@ def build_world() -> World:
         their_response, other_consultation.questions.order_by("sort_order").first(), selected=["Agree"]
     )
 
+    signed = CovenantSignatureFactory(organisation=ours)
+    pledge = SignaturePledgeFactory(signature=signed)
+    # One signature per organisation: the one waiting for review belongs to a third organisation.
+    requested = CovenantSignatureFactory(
+        organisation=OrganisationFactory(name="Fuzz Waiting Care Ltd", organisation_type="care_provider"),
+        status="requested",
+    )
+    their_signed = CovenantSignatureFactory(organisation=theirs)
+    their_pledge = SignaturePledgeFactory(signature=their_signed)
+
     person, post = assignment.person, assignment.post
     world.kwargs = {
         "workforce:person_detail": {"pk": person.pk},
@@ -219,6 +230,9 @@ def build_world() -> World:
         "consultation:answers": {"pk": consultation.pk},
         "consultation:themes": {"pk": consultation.pk},
         "consultation:answer": {"pk": an_answer.pk},
+        "signatories:detail": {"pk": signed.pk},
+        "signatories:pledge_progress": {"pk": pledge.pk},
+        "signatories:review_detail": {"pk": requested.pk},
     }
     for name in (
         "case_detail",
@@ -246,6 +260,8 @@ def build_world() -> World:
             other_consultation.pk,
             theirs.pk,
             hr_theirs.pk,
+            their_signed.pk,
+            their_pledge.pk,
         }
     )
     world.consultation = consultation
