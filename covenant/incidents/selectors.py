@@ -116,8 +116,10 @@ def cases_for_handler(*, user) -> QuerySet[IncidentReport]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm("incidents.view_cases"):
         return IncidentReport.objects.none()
     excluded = CaseExclusion.objects.filter(report=OuterRef("pk"), user=user)
+    # The ids are read first so the planner sees constants and walks the (organisation, reported_at) index.
+    organisation_ids = list(handler_organisations(user=user).values_list("pk", flat=True))
     return (
-        IncidentReport.objects.filter(organisation__in=handler_organisations(user=user))
+        IncidentReport.objects.filter(organisation_id__in=organisation_ids)
         .exclude(Exists(excluded))
         .select_related("organisation", "investigator")
     )
