@@ -264,6 +264,7 @@ class AnswerTableView(LoginRequiredMixin, FilteredTableView):
         """Every filtered answer, streamed in chunks straight from the database: at 10^5 responses there are
         about a million answers, too many to render through the table's columns one cell at a time."""
         from collections import defaultdict
+        from itertools import islice
 
         from cms.tables import neutralise
 
@@ -281,12 +282,9 @@ class AnswerTableView(LoginRequiredMixin, FilteredTableView):
             "redacted_text",
             "response__moderation_state",
         )
-        last = 0
-        while True:
-            chunk = list(rows.filter(pk__gt=last)[:5000])
-            if not chunk:
-                break
-            last = chunk[-1][0]
+        # One streaming query (a server-side cursor on PostgreSQL); themes are looked up per chunk.
+        stream = rows.iterator(chunk_size=5000)
+        while chunk := list(islice(stream, 5000)):
             themes = defaultdict(list)
             for answer_id, name in ThemeTag.objects.filter(
                 answer_id__in=[row[0] for row in chunk]
