@@ -299,3 +299,21 @@ def test_the_seeded_site_has_its_pages(client):
         assert text in response.content.decode(), path
     assert NewsItemPage.objects.live().count() == 3
     assert Page.objects.filter(slug="the-covenant").get().specific_class is CovenantPage
+
+
+def test_editor_managed_header_links_resolve_pages_and_addresses():
+    from wagtail.models import Site
+
+    from cms.models import SiteNavigation
+
+    target = pages.standard_page(title="Get support")
+    navigation = SiteNavigation.for_site(Site.objects.get(is_default_site=True))
+    navigation.links = [
+        ("link", {"label": "Get support", "page": target, "url": ""}),
+        ("link", {"label": "Annual report", "page": None, "url": "/covenant/report/"}),
+    ]
+    navigation.save()
+    assert SiteNavigation.for_site(Site.objects.get(is_default_site=True)).link_list() == [
+        {"label": "Get support", "url": target.url},
+        {"label": "Annual report", "url": "/covenant/report/"},
+    ]
