@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "covenant.incidents",
     "covenant.consultation",
     "covenant.signatories",
-    "covenant.signatories",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
