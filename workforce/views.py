@@ -96,23 +96,26 @@ class HRTableView(FilteredTableView):
         if not queryset.ordered:
             queryset = queryset.order_by("pk")
         columns = table_class.export_columns
-        paths = []
-        for _heading, path, _labels in columns:
-            paths.extend(path if isinstance(path, tuple) else (path,))
+        # One small function per column, built once: the loop below runs for every row of a large export.
+        getters, paths, position = [], [], 0
+        for _heading, path, labels in columns:
+            if isinstance(path, tuple):
+                part = slice(position, position + len(path))
+                getters.append(lambda v, part=part: neutralise(" ".join(str(x) for x in v[part] if x)))
+                paths.extend(path)
+                position += len(path)
+                continue
+            if labels is not None:
+                getters.append(
+                    lambda v, i=position, labels=labels: labels.get(v[i], "" if v[i] is None else v[i])
+                )
+            else:
+                getters.append(lambda v, i=position: "" if v[i] is None else neutralise(v[i]))
+            paths.append(path)
+            position += 1
         yield [heading for heading, _path, _labels in columns]
         for values in queryset.values_list(*paths).iterator(chunk_size=EXPORT_CHUNK):
-            row, position = [], 0
-            for _heading, path, labels in columns:
-                if isinstance(path, tuple):
-                    value = " ".join(str(v) for v in values[position : position + len(path)] if v)
-                    position += len(path)
-                else:
-                    value = values[position]
-                    position += 1
-                    if labels is not None:
-                        value = labels.get(value, value)
-                row.append(neutralise("" if value is None else value))
-            yield row
+            yield [get(values) for get in getters]
 
     def on_export(self, *, export_format, row_count):
         audit(
