@@ -389,7 +389,8 @@ def _write(result: ImportResult, parsed: list[_Row], *, actor) -> None:
                 staff_number=row.staff_number,
                 contract_type=row.contract_type,
             )
-    bulk_create_with_history(list(new_employments.values()), Employment, batch_size=1000, default_user=actor)
+    # Employments and assignments start their history at their first change; the import itself is audited.
+    Employment.objects.bulk_create(list(new_employments.values()), batch_size=1000)
     employments.update(new_employments)
     result.employments_created = len(new_employments)
 
@@ -405,7 +406,7 @@ def _write(result: ImportResult, parsed: list[_Row], *, actor) -> None:
         )
         for row in parsed
     ]
-    bulk_create_with_history(assignments, Assignment, batch_size=1000, default_user=actor)
+    Assignment.objects.bulk_create(assignments, batch_size=1000)
     result.assignments_created = len(assignments)
     result.imported = True
     audit(
