@@ -90,7 +90,14 @@ class PledgeForm(forms.Form):
         label="Measurable indicator",
         help_text="For example, percentage of staff offered support within 72 hours of an incident",
     )
-    target = forms.DecimalField(required=False, min_value=0, max_digits=10, decimal_places=1, label="Target")
+    target = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=1,
+        label="Target",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}),
+    )
     unit = forms.CharField(
         required=False, max_length=30, label="Unit (optional)", help_text="For example %, people or days"
     )
@@ -187,7 +194,11 @@ class DecisionForm(forms.Form):
 class ProgressForm(forms.Form):
     financial_year = forms.TypedChoiceField(coerce=int, label="Financial year")
     value = forms.DecimalField(
-        min_value=0, max_digits=10, decimal_places=1, label="Value at the end of the year"
+        min_value=0,
+        max_digits=10,
+        decimal_places=1,
+        label="Value at the end of the year",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}),
     )
     note = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="Note (optional)"
