@@ -5,9 +5,11 @@ from django.urls import NoReverseMatch, reverse
 NAV_ITEMS = (
     ("Consultations", "consultation:hub", None),
     ("Report abuse", "incidents:report_start", None),
+    ("Signatories", "signatories:list", None),
     ("Workforce", "workforce:home", "workforce.view_workforce"),
     ("Cases", "incidents:case_list", "incidents.view_cases"),
     ("Moderation", "consultation:moderation_queue", "consultation.moderate_response"),
+    ("Covenant requests", "signatories:review_list", "signatories.approve_signature"),
     ("Audit", "audit_log", "accounts.view_audit_log"),
     ("CMS", "wagtailadmin_home", "wagtailadmin.access_admin"),
 )
@@ -28,16 +30,21 @@ def _nav_items(request):
 
 
 def service(request):
-    from cms.models import SiteFooter
+    from cms.models import SiteFooter, SiteNavigation
 
     try:
         footer = SiteFooter.for_request(request)
-    except SiteFooter.DoesNotExist:  # no Wagtail site matches the request: a footer without editor links
-        footer = SiteFooter()
+        navigation = SiteNavigation.for_request(request)
+    except (SiteFooter.DoesNotExist, SiteNavigation.DoesNotExist):  # no Wagtail site matches the request
+        footer, navigation = SiteFooter(), SiteNavigation()
+    editor_links = [
+        {**link, "active": request.path.startswith(link["url"]) and link["url"] != "/"}
+        for link in navigation.link_list()
+    ]
     return {
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,
-        "nav_items": _nav_items(request),
+        "nav_items": _nav_items(request) + editor_links,
         "footer_links": footer.link_list(),
         "footer_copyright": footer.copyright,
     }

@@ -132,6 +132,8 @@ DEMO_USERS = (
         [("R&W ICB", "consultation_moderator")],
     ),
     ("editor@rw-icb.example", "Lucy", "Tranter", "Digital content editor", [("R&W ICB", "editor")]),
+    # A second editor: a page is approved by someone other than its author.
+    ("approver@rw-icb.example", "Hannah", "Marsh", "Communications lead", [("R&W ICB", "editor")]),
     ("auditor@rw-icb.example", "Imran", "Shah", "Information governance auditor", [("R&W ICB", "auditor")]),
 )
 

@@ -29,6 +29,13 @@ PUBLIC = {
     "incidents:follow_up_case",
     "incidents:follow_up_leave",
     "consultation:hub",
+    # The Covenant's public face: who has signed, recognition, and the published annual report.
+    "signatories:list",
+    "signatories:detail",
+    "signatories:recognition",
+    "signatories:report_index",
+    "signatories:annual_report",
+    "signatories:annual_report_pdf",
 }
 # URL names any signed-in person may open, whatever their roles.
 SIGNED_IN = {
@@ -78,7 +85,7 @@ ROUTES = sorted({(name, _url(route, conv)) for name, route, conv in _walk(get_re
 
 def test_the_matrix_covers_every_app():
     names = {name.split(":")[0] for name, _ in ROUTES if ":" in name}
-    assert {"accounts", "workforce", "incidents", "consultation"} <= names
+    assert {"accounts", "workforce", "incidents", "consultation", "signatories"} <= names
 
 
 @pytest.mark.parametrize(("name", "url"), ROUTES, ids=[name for name, _ in ROUTES])
