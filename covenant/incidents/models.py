@@ -356,7 +356,7 @@ class IncidentReport(models.Model):
             # (PostgreSQL INCLUDE), so counts under filters are index-only scans rather than heap reads.
             models.Index(
                 fields=["organisation", "-reported_at"],
-                include=["status", "category", "source", "setting", "mode"],
+                include=["id", "status", "category", "source", "setting", "mode"],
                 name="incident_org_recent",
             ),
             models.Index(fields=["receipt_index"], name="incident_receipt_index"),

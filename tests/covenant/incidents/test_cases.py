@@ -167,12 +167,28 @@ def test_handler_message_needs_an_audience(client, login, handler, named_report)
 def test_case_list_query_count_does_not_grow(
     client, login, handler, organisation, django_assert_max_num_queries
 ):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     for _ in range(30):
         IncidentReportFactory(organisation=organisation, investigator=handler)
     login(handler)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(26):
         response = client.get(reverse("incidents:case_list"))
     assert response.status_code == 200
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("incidents:case_list") + "?page=2")
+    for _ in range(30):
+        IncidentReportFactory(organisation=organisation, investigator=second_investigator(organisation))
+    with CaptureQueriesContext(connection) as second:
+        client.get(reverse("incidents:case_list") + "?page=2")
+    assert len(second.captured_queries) == len(first.captured_queries)
+
+
+def second_investigator(organisation):
+    from tests.cms.factories import UserFactory
+
+    return UserFactory()
 
 
 def test_case_list_filters(client, login, handler, organisation):
