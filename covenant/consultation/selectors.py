@@ -195,30 +195,49 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
             theme_counts[theme.question_id].append(theme)
     summaries = []
     counted = Q(response__consultation=consultation) & ~Q(response__moderation_state=ModerationState.INVALID)
+    # One pass over the answers for every closed question (grouped by question and respondent type) and one for
+    # the free-text questions, rather than a scan per question.
+    closed = [question for question in questions if question.is_closed_question]
+    option_keys = {option: f"o{i}" for i, option in enumerate(sorted({o for q in closed for o in q.options}))}
+    grid: dict[int, dict[str, dict]] = defaultdict(dict)
+    if closed:
+        rows = (
+            Answer.objects.filter(counted, question__in=closed)
+            .values("question_id", "response__respondent_type")
+            .annotate(
+                answered=Count("pk"),
+                **{
+                    key: Count("pk", filter=Q(selected__contains=f"\n{option}\n"))
+                    for option, key in option_keys.items()
+                },
+            )
+            .order_by()
+        )
+        for row in rows:
+            grid[row["question_id"]][row["response__respondent_type"]] = row
+    free_text_answered = dict(
+        Answer.objects.filter(counted, question__in=[q for q in questions if not q.is_closed_question])
+        .exclude(text="")
+        .values("question_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("question_id", "n")
+    )
     for question in questions:
         summary = {"question": question, "themes": theme_counts.get(question.pk, []), "rows": [], "chart": ""}
         if question.is_closed_question:
             options = question.options
-            aggregates = {
-                f"o{i}": Count("pk", filter=Q(selected__contains=f"\n{option}\n"))
-                for i, option in enumerate(options)
-            }
-            per_type = {
-                row["response__respondent_type"]: row
-                for row in Answer.objects.filter(counted, question=question)
-                .values("response__respondent_type")
-                .annotate(answered=Count("pk"), **aggregates)
-                .order_by()
-            }
+            per_type = grid.get(question.pk, {})
             answered = sum(row["answered"] for row in per_type.values())
-            for i, option in enumerate(options):
-                total = sum(row[f"o{i}"] for row in per_type.values())
+            for option in options:
+                key = option_keys[option]
+                total = sum(row[key] for row in per_type.values())
                 summary["rows"].append(
                     {
                         "option": option,
                         "count": total,
                         "percent": round(100 * total / answered, 1) if answered else 0.0,
-                        "by_type": [per_type.get(value, {}).get(f"o{i}", 0) for value, _ in types],
+                        "by_type": [per_type.get(value, {}).get(key, 0) for value, _ in types],
                     }
                 )
             summary["answered"] = answered
@@ -229,7 +248,7 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
                 title=f"Question {question.number}: answers by respondent type",
             )
         else:
-            summary["answered"] = Answer.objects.filter(counted, question=question).exclude(text="").count()
+            summary["answered"] = free_text_answered.get(question.pk, 0)
         if summary["themes"]:
             summary["theme_chart"] = bar_chart(
                 [(theme.name, theme.n) for theme in summary["themes"]],
