@@ -133,3 +133,41 @@ def tab_to():
         raise AssertionError(f"Tab never reached the element on {page.url}")
 
     return _tab_to
+
+
+@pytest.fixture(autouse=True)
+def _site_tree(request):
+    """Rebuild the Wagtail site and home page the migrations made, if an earlier live-server test lost them.
+
+    After a live-server test the flush can run on a connection without Django's serialized copy of the migrated
+    data, so the serialized rollback restores nothing and the page tree is gone (pytest-django issue #1117).
+    Groups and content types come back by themselves (post_migrate); the page tree is rebuilt here.
+    """
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.conf import settings
+    from wagtail.models import Locale, Page, Site
+
+    from cms.models import HomePage
+
+    if HomePage.objects.exists():
+        return
+    locale = Locale.objects.order_by("pk").first() or Locale.objects.create(
+        language_code=settings.LANGUAGE_CODE.split("-")[0]
+    )
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = root.add_child(
+        instance=HomePage(
+            title="NHS Covenant",
+            slug="home",
+            locale=locale,
+            intro="Working together across health and social care: our people, their safety, and our promise.",
+        )
+    )
+    Site.objects.filter(is_default_site=True).delete()
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="NHS Covenant"
+    )

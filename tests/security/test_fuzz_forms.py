@@ -5,12 +5,15 @@ is requested by an anonymous visitor, a person without roles and every role. Eac
 then posted with hostile values (control characters, right-to-left text, emoji, NUL bytes, 100,000-character
 strings, huge and negative numbers, lists where one value is expected, forged ids of another organisation's
 records, random uploads), with no CSRF token, and with raw bodies that are not valid UTF-8 or not valid multipart.
+A page's own GET forms (table filters) are fuzzed too, with the list pages' page, sort and export parameters.
 
 What must hold: never a server error; a principal who was not shown the form changes no row in the workforce,
 incidents or consultation tables; and whenever the answer is a 4xx, nothing was written either.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -19,7 +22,16 @@ from hypothesis import given
 from tests.cms.test_access_matrix import ROUTES
 
 from .conftest import ANONYMOUS, PRINCIPALS, changed_tables, row_counts
-from .fuzzing import FormSpec, describe, form_data, fuzz_settings, post_forms, record_finding, send
+from .fuzzing import (
+    FormSpec,
+    describe,
+    form_data,
+    fuzz_settings,
+    get_forms,
+    post_forms,
+    record_finding,
+    send,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +62,9 @@ def target_url(world, target: str) -> str:
     return ROUTE_URLS[target]
 
 
-def discover(world, url: str) -> tuple[dict[tuple, FormSpec], dict[tuple, set[str]], list[str]]:
+def discover(
+    world, url: str, *, method: str = "post"
+) -> tuple[dict[tuple, FormSpec], dict[tuple, set[str]], list[str]]:
     """GET the page as everyone; return its POST forms, who was shown each, and any server errors.
 
     Forms are told apart by action and field names, so that the forms of one page that post to the same
@@ -70,8 +84,9 @@ def discover(world, url: str) -> tuple[dict[tuple, FormSpec], dict[tuple, set[st
             errors.append(f"GET {url} as {principal}: {response.status_code}")
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        for spec in post_forms(response.content.decode(errors="replace"), url):
-            key = (spec.action, tuple(sorted(spec.fields)), tuple(sorted(spec.files)))
+        html = response.content.decode(errors="replace")
+        for spec in post_forms(html, url) + get_forms(html, url):
+            key = (spec.method, spec.action, tuple(sorted(spec.fields)), tuple(sorted(spec.files)))
             forms.setdefault(key, FormSpec(action=spec.action)).merge(spec)
             shown_to.setdefault(key, set()).add(principal)
     return forms, shown_to, errors
@@ -171,6 +186,11 @@ def test_every_form_survives_hostile_input(world, target):
     url = target_url(world, target)
     forms, shown_to, failures = discover(world, url)
     for key, spec in forms.items():
+        if spec.method == "get":
+            # Filters and paging of this page; the header's site search is fuzzed once, from the home page.
+            if spec.action == urlsplit(url).path:
+                fuzz_query(world, spec, next(p for p in PRINCIPALS if p in shown_to[key]), failures)
+            continue
         shown = [p for p in PRINCIPALS if p in shown_to[key]][:PRINCIPALS_PER_KIND]
         refused = [p for p in PRINCIPALS[:2] if p not in shown_to[key]]
         refused += [p for p in PRINCIPALS[2:] if p not in shown_to[key]][:1]  # a role that was denied
@@ -180,6 +200,31 @@ def test_every_form_survives_hostile_input(world, target):
             raw_bodies(world, spec, principal, authorised=authorised, failures=failures)
         for principal in shown:
             missing_csrf(world, spec, principal, failures)
+    assert not failures, "\n\n".join(failures[:10])
+
+
+def fuzz_query(world, spec: FormSpec, principal: str, failures: list[str]) -> None:
+    client = world.client_for(principal)
+
+    @fuzz_settings(AUTHORISED_EXAMPLES)
+    @given(data=form_data(spec, world.foreign_ids))
+    def hostile_query(data):
+        query = {key: value for key, value in data.items() if isinstance(value, str | list)}
+        status, error = send(client.get, spec.action, query)
+        if status >= 500:
+            payload = describe(query)
+            record_finding(url=f"GET {spec.action}", principal=principal, payload=payload, error=error)
+            failures.append(f"{status} on GET {spec.action} as {principal} with {payload}\n{error}")
+
+    hostile_query()
+
+
+def test_the_site_search_survives_hostile_input(world):
+    forms, _, failures = discover(world, "/")
+    searches = [spec for spec in forms.values() if spec.method == "get"]
+    assert searches, "the home page has no search form"
+    for spec in searches:
+        fuzz_query(world, spec, ANONYMOUS, failures)
     assert not failures, "\n\n".join(failures[:10])
 
 
@@ -197,7 +242,7 @@ def test_the_fuzzer_reaches_the_forms_that_matter(world):
         forms, shown_to, _ = discover(world, target_url(world, target))
         found[target] = (forms, shown_to)
     forms, shown_to = found["incidents:report_form[anonymous]"]
-    ((key, report),) = forms.items()
+    ((key, report),) = [(key, spec) for key, spec in forms.items() if spec.method == "post"]
     assert {"narrative", "organisation", "occurred_on_day", "sub_types"} <= set(report.fields)
     assert ANONYMOUS in shown_to[key]
     forms, shown_to = found["workforce:move_record"]
