@@ -500,6 +500,9 @@ class SectorMove(models.Model):
         indexes = [
             models.Index(fields=["effective_date"]),
             models.Index(fields=["from_sector", "to_sector", "effective_date"]),
+            # The HR moves list: "from or to my organisations", newest first.
+            models.Index(fields=["from_organisation", "-effective_date"], name="move_from_org_date"),
+            models.Index(fields=["to_organisation", "-effective_date"], name="move_to_org_date"),
         ]
 
     def __str__(self):
