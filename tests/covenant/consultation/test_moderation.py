@@ -26,8 +26,8 @@ def test_queue_lists_pending_first_and_shows_flags(
     flagged, moderator, login, client, django_assert_max_num_queries
 ):
     login(moderator)
-    ConsultationResponseFactory.create_batch(30, consultation=flagged[0].consultation)
-    with django_assert_max_num_queries(20):  # constant: does not grow with the rows
+    ConsultationResponseFactory.create_batch(60, consultation=flagged[0].consultation)
+    with django_assert_max_num_queries(25):  # constant: does not grow with the rows
         response = client.get(reverse("consultation:moderation_queue") + "?moderation_state=pending")
     assert response.status_code == 200
     body = response.content.decode()
