@@ -9,6 +9,7 @@ NAV_ITEMS = (
     ("Workforce", "workforce:home", "workforce.view_workforce"),
     ("Cases", "incidents:case_list", "incidents.view_cases"),
     ("Moderation", "consultation:moderation_queue", "consultation.moderate_response"),
+    ("Analysis", "consultation:analysis", "consultation.analyse_response"),
     ("Covenant requests", "signatories:review_list", "signatories.approve_signature"),
     ("Audit", "audit_log", "accounts.view_audit_log"),
     ("CMS", "wagtailadmin_home", "wagtailadmin.access_admin"),

@@ -196,6 +196,10 @@ TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # Rate limits (django-ratelimit) key on the same client address, and share counters through the cache.
 RATELIMIT_IP_META_KEY = "cms.audit.client_ip"
 RATELIMIT_VIEW = "cms.views.rate_limited"
+# Consultation abuse protection without a visual captcha: the least time a real person takes to respond, and
+# how many responses one client address may send (counted in the shared cache).
+CONSULTATION_MIN_SECONDS = int(env("CONSULTATION_MIN_SECONDS", "20"))
+CONSULTATION_SUBMIT_RATE = env("CONSULTATION_SUBMIT_RATE", "10/h")
 AXES_VERBOSE = False
 
 # Staff screens time out after 30 minutes without a request.
