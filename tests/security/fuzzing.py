@@ -35,6 +35,7 @@ def fuzz_settings(max_examples: int):
 @dataclass
 class FormSpec:
     action: str
+    method: str = "post"
     fields: dict[str, list[str]] = field(default_factory=dict)  # name -> the values the page offers
     files: set[str] = field(default_factory=set)
 
@@ -56,9 +57,11 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            if (attrs.get("method") or "get").lower() == "post":
-                action = urljoin(self.page_url, attrs.get("action") or self.page_url)
-                self._form = FormSpec(action=urlsplit(action)._replace(scheme="", netloc="").geturl())
+            method = (attrs.get("method") or "get").lower()
+            action = urlsplit(urljoin(self.page_url, attrs.get("action") or self.page_url))
+            # A GET form's submission replaces the query string; a POST form keeps its action's.
+            action = action._replace(scheme="", netloc="", query="" if method == "get" else action.query)
+            self._form = FormSpec(action=action.geturl(), method=method)
             return
         if self._form is None:
             return
@@ -91,10 +94,22 @@ class _FormParser(HTMLParser):
             self._form = None
 
 
-def post_forms(html: str, page_url: str) -> list[FormSpec]:
+def post_forms(html: str, page_url: str, *, method: str = "post") -> list[FormSpec]:
     parser = _FormParser(page_url)
     parser.feed(html)
-    return [form for form in parser.forms if not form.action.startswith(SKIPPED_ACTIONS)]
+    return [
+        form for form in parser.forms if form.method == method and not form.action.startswith(SKIPPED_ACTIONS)
+    ]
+
+
+def get_forms(html: str, page_url: str) -> list[FormSpec]:
+    """The search and filter forms of a page (method GET), with the list pages' paging, sorting and export."""
+    forms = post_forms(html, page_url, method="get")
+    for form in forms:
+        form.fields.setdefault("page", ["2"])
+        form.fields.setdefault("sort", [])
+        form.fields.setdefault("_export", ["csv", "xlsx"])
+    return forms
 
 
 # --- hostile values ------------------------------------------------------------------------------------------------
