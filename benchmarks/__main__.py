@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=("small", "full"), default="small")
     parser.add_argument("--only", nargs="*", default=None, help="benchmark names (default: all)")
     parser.add_argument("--db", nargs="*", default=["sqlite", "postgres"], choices=("sqlite", "postgres"))
-    parser.add_argument("--strict", action="store_true", help="also fail on time, memory and throughput limits")
+    parser.add_argument(
+        "--strict", action="store_true", help="also fail on time, memory and throughput limits"
+    )
     parser.add_argument("--child", nargs=2, metavar=("NAME", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 

@@ -138,16 +138,19 @@ def database_outage(*, free_port, start_server, consultation_journey, outage_sec
         acknowledged: list[str] = []
         errors: list[str] = []
 
-        def observe(status: int, elapsed_ms: float) -> None:
+        slowest: list[tuple[float, int, str]] = []
+
+        def observe(status: int, elapsed_ms: float, url: str = "") -> None:
             with lock:
                 statuses.append(status)
                 if status >= 500:
                     failure_ms.append(elapsed_ms)
+                    slowest.append((elapsed_ms, status, url))
 
         def person() -> None:
             while not stop.is_set():
                 try:
-                    reference = consultation_journey(base, path, observe, deadline=time.time() + 90)
+                    reference = consultation_journey(base, path, observe, deadline=time.time() + 60)
                 except Exception as exc:  # noqa: BLE001 - counted and reported
                     with lock:
                         errors.append(str(exc)[:200])
@@ -155,30 +158,39 @@ def database_outage(*, free_port, start_server, consultation_journey, outage_sec
                 with lock:
                     acknowledged.append(reference)
 
-        people = [threading.Thread(target=person) for _ in range(4)]
+        # Daemon threads and a stop flag set in `finally`: a hung request can never keep the benchmark alive.
+        people = [threading.Thread(target=person, daemon=True) for _ in range(4)]
         for thread in people:
             thread.start()
-        time.sleep(4)
-        cluster.crash()
-        crashed_at = time.time()
-        time.sleep(1)
-        health_during = requests.get(f"{base}/healthz", timeout=10).status_code
-        time.sleep(max(0.0, outage_seconds - 1))
-        cluster.start()
-        restarted_at = time.time()
+        health_during = 0
         recovered_at = None
-        while time.time() - restarted_at < 60:
+        crashed_at = restarted_at = time.time()
+        try:
+            time.sleep(4)
+            cluster.crash()
+            crashed_at = time.time()
+            time.sleep(1)
             try:
-                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    recovered_at = time.time()
-                    break
+                health_during = requests.get(f"{base}/healthz", timeout=10).status_code
             except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        time.sleep(5)
-        stop.set()
-        for thread in people:
-            thread.join(timeout=120)
+                health_during = 0  # no answer within 10 s: reported as a failure of the check
+            time.sleep(max(0.0, outage_seconds - (time.time() - crashed_at)))
+            cluster.start()
+            restarted_at = time.time()
+            while time.time() - restarted_at < 60:
+                try:
+                    if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                        recovered_at = time.time()
+                        break
+                except requests.RequestException:
+                    pass
+                time.sleep(0.2)
+            time.sleep(5)
+        finally:
+            stop.set()
+            deadline = time.time() + 120
+            for thread in people:
+                thread.join(timeout=max(0.0, deadline - time.time()))
 
         with psycopg.connect(url) as conn:
             created = (
@@ -206,6 +218,10 @@ def database_outage(*, free_port, start_server, consultation_journey, outage_sec
         emit("fault_duplicated", created - len(set(acknowledged)), "submissions", max=0)
         emit("fault_half_written", without_answers, "submissions", max=0)
         emit("fault_abandoned_journeys", len(errors), "journeys")
+        counts = {str(status): statuses.count(status) for status in sorted(set(statuses))}
+        print(f"load: statuses during the outage run: {counts}", file=sys.stderr)
+        for elapsed_ms, status, url in sorted(slowest, reverse=True)[:5]:
+            print(f"load: slowest failure {status} after {elapsed_ms:.0f} ms: {url}", file=sys.stderr)
         for message in errors[:3]:
             print(f"load: journey abandoned during the outage: {message}", file=sys.stderr)
     finally:

@@ -196,10 +196,10 @@ def retrying_consultation(base: str, path: str, observe, *, deadline: float) -> 
             start = time.perf_counter()
             try:
                 response = action()
-            except requests.RequestException:
-                observe(599, (time.perf_counter() - start) * 1000)
+            except requests.RequestException as exc:
+                observe(599, (time.perf_counter() - start) * 1000, f"{type(exc).__name__}")
             else:
-                observe(response.status_code, (time.perf_counter() - start) * 1000)
+                observe(response.status_code, (time.perf_counter() - start) * 1000, response.url)
                 if response.status_code < 500:
                     return response
             if time.time() > deadline:
@@ -279,6 +279,13 @@ def run(*, size: str) -> None:
     from covenant.incidents.models import IncidentReport
 
     config = SIZES[size]
+    if os.environ.get("LOAD_FAULT_ONLY"):  # for working on the fault scenario alone
+        from benchmarks.faults import database_outage
+
+        database_outage(
+            free_port=_free_port, start_server=_start_server, consultation_journey=retrying_consultation
+        )
+        return
     world = _prepare_world()
     connection.close()
     port = _free_port()
