@@ -6,8 +6,11 @@ NAV_ITEMS = (
     ("Consultations", "consultation:hub", None),
     ("Report abuse", "incidents:report_start", None),
     ("Signatories", "signatories:list", None),
-    ("Workforce", "workforce:home", "workforce.view_workforce"),
+    # HR administrators and analysts (who see the reports only) both have the reports permission.
+    ("Workforce", "workforce:home", "workforce.view_workforce_reports"),
     ("Cases", "incidents:case_list", "incidents.view_cases"),
+    ("Identity requests", "incidents:disclosure_list", "incidents.decide_identity_disclosure"),
+    ("Figures", "incidents:statistics", "incidents.view_incident_statistics"),
     ("Moderation", "consultation:moderation_queue", "consultation.moderate_response"),
     ("Analysis", "consultation:analysis", "consultation.analyse_response"),
     ("Covenant requests", "signatories:review_list", "signatories.approve_signature"),

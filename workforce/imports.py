@@ -160,12 +160,20 @@ def read_csv(upload) -> tuple[list[dict], list[RowError]]:
             RowError(1, ", ".join(missing), "The file is missing these columns: " + ", ".join(missing))
         ]
     rows = []
-    for row in reader:
-        rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items() if k})
-        if len(rows) > MAX_ROWS:
-            return [], [
-                RowError(0, "", f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files")
-            ]
+    try:
+        for row in reader:
+            rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items() if k})
+            if len(rows) > MAX_ROWS:
+                return [], [
+                    RowError(0, "", f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files")
+                ]
+    except csv.Error as exc:
+        # A malformed file, or one cell longer than the csv module's field limit (131,072 characters).
+        row = reader.line_num
+        message = (
+            f"Row {row} could not be read: a cell is too long or the file is not a valid CSV file ({exc})"
+        )
+        return [], [RowError(row, "", message)]
     if not rows:
         return [], [RowError(0, "", "The file has no rows to import")]
     return rows, []

@@ -135,11 +135,6 @@ def test_hostile_cells_get_row_errors_never_a_server_error(world, hr):
     hostile_cells()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding: a CSV cell over 131,072 characters raises csv.Error in workforce/imports.py read_csv (500); "
-    "it should be a clear row error. Reported to the workforce owner.",
-)
 @pytest.mark.parametrize("mode", ["dry_run", "import"])
 def test_a_cell_longer_than_the_csv_field_limit_gets_a_clear_error(world, hr, mode):
     rows = [valid_row(1, "FZ1") | {"post_title": "Q" * 200_000}]
