@@ -306,7 +306,13 @@ def run(*, size: str) -> None:
 
             def one(index: int, visitors=visitors, durations=durations, level=level) -> None:
                 name = JOURNEYS[index % len(JOURNEYS)]
-                visitor = visitors[index % len(visitors)]
+                if name in {"consultation_submit", "incident_report"}:
+                    # Every submission is a different person with a browser session of their own.
+                    visitor = Visitor(base)
+                    with lock:
+                        visitors.append(visitor)
+                else:
+                    visitor = visitors[index % level]
                 start = time.perf_counter()
                 try:
                     result = globals()[name](visitor, world)
