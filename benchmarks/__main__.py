@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--strict", action="store_true", help="also fail on time, memory and throughput limits"
     )
+    parser.add_argument(
+        "--advisory",
+        action="store_true",
+        help="report every figure outside its limit but fail only on crashes",
+    )
     parser.add_argument("--child", nargs=2, metavar=("NAME", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
