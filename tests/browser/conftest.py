@@ -103,6 +103,16 @@ def sign_in(password, assert_accessible):
     return _sign_in
 
 
+def submit(page, button: str):
+    """Press the named button and wait for the page the form posts to, even where it is the same URL again.
+
+    A form that fails validation re-renders at the same address, so wait_for_url cannot tell the old page from
+    the new one; waiting for the navigation itself can.
+    """
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
 def focused(page) -> dict:
     """What has keyboard focus: its id, tag, type, name and whether a focus indicator is drawn around it."""
     return page.evaluate(

@@ -12,7 +12,7 @@ from covenant.consultation.models import ConsultationResponse
 from covenant.incidents.models import IncidentReport
 from tests.covenant.consultation.factories import COVENANT_QUESTIONS, consultation_page, hub_page
 
-from .conftest import focused
+from .conftest import focused, submit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -119,7 +119,7 @@ def test_respond_to_a_consultation_with_the_keyboard_only(page, open_consultatio
 def test_consultation_errors_lead_to_the_fields(page, open_consultation, assert_accessible):
     page.goto(open_consultation.url + "respond/")
     page.wait_for_url("**/respond/about-you/")
-    page.get_by_role("button", name="Continue").click()
+    submit(page, "Continue")
     assert_error_summary(page)
     assert "Select who you are responding as" in page.inner_text(".nhsuk-error-summary")
     assert_accessible(page)
@@ -128,7 +128,7 @@ def test_consultation_errors_lead_to_the_fields(page, open_consultation, assert_
     page.get_by_label("Publish my response anonymously").check()
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/respond/questions/1/")
-    page.get_by_role("button", name="Continue").click()  # question 1 is required
+    submit(page, "Continue")  # question 1 is required
     assert_error_summary(page)
     assert "Answer question 1" in page.inner_text(".nhsuk-error-summary")
     assert_accessible(page)
@@ -208,8 +208,7 @@ def test_report_anonymously_with_the_keyboard_only_then_follow_up(
 
 def test_incident_report_errors_lead_to_the_fields(page, organisation, assert_accessible):
     page.goto("/incidents/report/anonymous/")
-    page.get_by_role("button", name="Send report").click()
-    page.wait_for_load_state()
+    submit(page, "Send report")
     assert_error_summary(page)
     assert "Describe what happened" in page.inner_text(".nhsuk-error-summary")
     assert_accessible(page)
@@ -218,10 +217,10 @@ def test_incident_report_errors_lead_to_the_fields(page, organisation, assert_ac
 
 def test_follow_up_with_a_wrong_code(page, assert_accessible):
     page.goto("/incidents/follow-up/")
-    page.get_by_role("button", name="Continue").click()
+    submit(page, "Continue")
     assert_error_summary(page)
     assert_accessible(page)
     page.locator("input[name=code]").fill("1234-5678-1234-5678")
-    page.get_by_role("button", name="Continue").click()
+    submit(page, "Continue")
     assert_error_summary(page)
     assert "could not find a report" in page.inner_text(".nhsuk-error-summary")

@@ -19,6 +19,7 @@ from tests.covenant.consultation.factories import (
 from tests.workforce.factories import AssignmentFactory, EmploymentFactory, OrganisationFactory, PostFactory
 from workforce.models import SectorMove
 
+from .conftest import submit
 from .test_journeys_public import assert_error_summary
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -62,8 +63,7 @@ def test_hr_records_a_move_to_social_care_and_the_receiver_confirms(
     assert_accessible(page)
 
     # The error path first: nothing chosen.
-    page.get_by_role("button", name="Record move").click()
-    page.wait_for_load_state()
+    submit(page, "Record move")
     assert_error_summary(page)
     assert_accessible(page)
 
@@ -107,8 +107,7 @@ def test_moderator_approves_a_response(page, make_user, sign_in, organisation, a
     page.wait_for_url(f"**/consultation/moderation/{response.pk}/")
     assert_accessible(page)
 
-    page.get_by_role("button", name="Save decision").click()
-    page.wait_for_load_state()
+    submit(page, "Save decision")
     assert_error_summary(page)
     assert "Choose a decision" in page.inner_text(".nhsuk-error-summary")
     assert_accessible(page)

@@ -1,5 +1,7 @@
 import pytest
 
+from .conftest import submit
+
 # Transactional so the live server thread sees the data; serialized rollback restores the migrations' pages.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -31,7 +33,7 @@ def test_sign_in_and_sign_out(page, live_server, make_user, password, assert_acc
 
 def test_sign_in_error_summary(page, assert_accessible):
     page.goto("/account/sign-in/")
-    page.get_by_role("button", name="Sign in").click()
+    submit(page, "Sign in")
     summary = page.locator(".nhsuk-error-summary")
     assert summary.is_visible()
     assert "There is a problem" in summary.inner_text()
