@@ -77,6 +77,8 @@ ORGANISATIONS = (
     "Royal College of Nursing, Wolds (demo)",
 )
 NAMES = ("Alex Rowe", "Sam Patel", "Jordan Hughes", "Chris Morgan", "Robin Clarke")
+# Two responses in every thirteen came by e-mail or post (by position, so every demo size has some).
+OFFLINE_EVERY = {3: Channel.EMAIL, 8: Channel.POST}
 
 
 def _respondent(rng: random.Random) -> dict:
@@ -136,19 +138,25 @@ def _submit_all(page, *, count: int, seed: int, moderator, channel_mix: bool, st
             continue
         campaign = index % 12 == 5
         answers, _ = _answers(questions, rng, index, campaign=campaign)
-        channel = Channel.ONLINE
-        if channel_mix and rng.random() < 0.08:
-            channel = rng.choice([Channel.EMAIL, Channel.POST])
-        response, _ = services.response_submit(
-            consultation=page,
-            about=_respondent(rng),
-            answers=answers,
-            idempotency_key=key,
-            channel=channel,
-            entered_by=moderator if channel != Channel.ONLINE else None,
-        )
         # Spread submission times over the consultation period so lists look real.
-        response.submitted_at = start + (end - start) * (index + 1) / (count + 1)
+        submitted_at = start + (end - start) * (index + 1) / (count + 1)
+        channel = OFFLINE_EVERY.get(index % 13, Channel.ONLINE) if channel_mix else Channel.ONLINE
+        if channel == Channel.ONLINE:
+            response, _ = services.response_submit(
+                consultation=page, about=_respondent(rng), answers=answers, idempotency_key=key
+            )
+        else:
+            # A handful arrived by e-mail or post and a moderator typed them in, as on the staff screen.
+            response, _ = services.response_enter_offline(
+                consultation=page,
+                channel=channel,
+                received_on=timezone.localdate(submitted_at),
+                about=_respondent(rng),
+                answers=answers,
+                idempotency_key=key,
+                entered_by=moderator,
+            )
+        response.submitted_at = submitted_at
         created.append(response)
     ConsultationResponse.objects.bulk_update(created, ["submitted_at"], batch_size=500)
     return created

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from .models import (
     Answer,
+    Channel,
     ConsultationPage,
     ConsultationResponse,
     ModerationState,
@@ -30,6 +31,7 @@ class ModerationFilter(django_filters.FilterSet):
     publish_consent = django_filters.ChoiceFilter(
         choices=PublishConsent.choices, label="Consent to publish", empty_label="All"
     )
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label="Channel", empty_label="All")
     flag = django_filters.ChoiceFilter(
         label="Flags",
         empty_label="All",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from cms.forms import NHSUKDateField
 from workforce.models import Region
 
 from .models import (
+    Channel,
     ModerationState,
     PublishConsent,
     Question,
@@ -165,6 +167,103 @@ class SubmitForm(forms.Form):
 
 
 # --- staff ---------------------------------------------------------------------------------------------------
+
+
+class OfflineResponseForm(forms.Form):
+    """How and when a response sent by e-mail or post arrived. The respondent's details and answers use the
+    online form's own classes (`StaffAboutYouForm`, `QuestionsForm`), so the same rules apply."""
+
+    channel = forms.ChoiceField(
+        label="How was the response received?",
+        choices=[(value, label) for value, label in Channel.choices if value != Channel.ONLINE],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the response was received",
+            "invalid_choice": "Select how the response was received",
+        },
+    )
+    received_on = NHSUKDateField(
+        label="Date received",
+        help_text="The date the e-mail or letter arrived, for example 15 3 2026",
+        error_messages={"required": "Enter the date the response was received"},
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class StaffAboutYouForm(AboutYouForm):
+    """'About you' as a moderator transcribes it: the same fields and rules, asked about the respondent. No
+    receipt address: the respondent wrote to us, so we reply the way they wrote."""
+
+    labels = {
+        "respondent_type": "Who is the respondent responding as?",
+        "organisation_name": "Organisation name",
+        "region": "Where do they live or work? (optional)",
+        "publish_consent": "What did they say about publishing their response?",
+        "respondent_name": "Their name (optional)",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["email"]
+        for name, label in self.labels.items():
+            self.fields[name].label = label
+        self.fields["publish_consent"].help_text = "If they did not say, choose “Do not publish my response”."
+        self.fields["respondent_name"].help_text = "Only if they asked to be published with their name"
+        self.fields["respondent_name"].error_messages["max_length"] = (
+            "The name must be 120 characters or fewer"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "respondent_name" in self.errors:
+            self.errors["respondent_name"] = self.error_class(
+                [
+                    "Enter their name, or choose to publish the response anonymously"
+                    if "Enter your name" in message
+                    else message
+                    for message in self.errors["respondent_name"]
+                ]
+            )
+        return cleaned
+
+    def about(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in self.labels}
+
+
+class ThemeChangeForm(forms.Form):
+    name = forms.CharField(
+        label="Theme name",
+        max_length=120,
+        error_messages={
+            "required": "Enter a name for the theme",
+            "max_length": "The theme name must be 120 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The description must be 400 characters or fewer"},
+    )
+
+
+class ThemeMergeForm(forms.Form):
+    target = forms.TypedChoiceField(
+        label="Merge into",
+        coerce=int,
+        help_text="Its tags move to the theme you choose, and this theme is removed",
+        error_messages={
+            "required": "Choose the theme to merge into",
+            "invalid_choice": "Choose a theme from the list",
+        },
+    )
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", "Choose a theme")] + [
+            (theme.pk, theme.name) for theme in themes
+        ]
 
 
 class ModerationDecisionForm(forms.Form):

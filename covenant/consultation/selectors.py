@@ -13,6 +13,7 @@ from django.http import Http404
 from .models import (
     Answer,
     CampaignGroup,
+    Channel,
     ConsultationHubPage,
     ConsultationPage,
     ConsultationResponse,
@@ -113,7 +114,6 @@ def response_counts(*, consultation: ConsultationPage) -> dict:
         by_type[row["respondent_type"]] += row["n"]
         by_channel[row["channel"]] += row["n"]
     total = sum(by_type.values())
-    from .models import Channel
 
     def pct(n: int) -> float:
         return round(100 * n / total, 1) if total else 0.0
@@ -143,7 +143,9 @@ def summary_stamp(*, consultation: ConsultationPage) -> str:
         themes=Count("theme", distinct=True),
     )
     questions = consultation.questions.aggregate(n=Count("pk"), retired=Max("retired_at"))
-    raw = "|".join(str(value) for value in (*responses.values(), *tags.values(), *questions.values()))
+    # Renaming or merging a theme changes no count, but summaries show theme names.
+    themes = list(Theme.objects.filter(consultation=consultation).order_by("pk").values_list("pk", "name"))
+    raw = "|".join(str(value) for value in (*responses.values(), *tags.values(), *questions.values(), themes))
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -318,12 +320,47 @@ def response_for_moderation(*, user, pk: int) -> ConsultationResponse:
         raise Http404("No such response") from exc
 
 
+def response_entered_by(*, response: ConsultationResponse) -> str:
+    """Who transcribed a response received by e-mail or post, from the audit trail ("" for online ones)."""
+    from cms.accounts.models import AuditEvent
+
+    if response.channel == Channel.ONLINE:
+        return ""
+    event = (
+        AuditEvent.objects.filter(
+            action="consultation.response_entered",
+            object_type=ConsultationResponse._meta.label_lower,
+            object_id=str(response.pk),
+        )
+        .order_by("pk")
+        .first()
+    )
+    return event.actor_label if event is not None else ""
+
+
 def consultation_for_analysis(*, user, pk: int) -> ConsultationPage:
     _require(user, ANALYSE_PERMISSION)
     try:
         return ConsultationPage.objects.get(pk=pk)
     except ConsultationPage.DoesNotExist as exc:
         raise Http404("No such consultation") from exc
+
+
+def consultation_for_entry(*, user, pk: int) -> ConsultationPage:
+    """A consultation a moderator may transcribe a response received by e-mail or post into."""
+    _require(user, MODERATE_PERMISSION)
+    try:
+        return ConsultationPage.objects.get(pk=pk)
+    except ConsultationPage.DoesNotExist as exc:
+        raise Http404("No such consultation") from exc
+
+
+def theme_for_analysis(*, user, pk: int) -> Theme:
+    _require(user, ANALYSE_PERMISSION)
+    try:
+        return Theme.objects.select_related("consultation", "question", "created_by").get(pk=pk)
+    except Theme.DoesNotExist as exc:
+        raise Http404("No such theme") from exc
 
 
 def consultations_for_staff(*, user) -> QuerySet[ConsultationPage]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 from typing import Any
@@ -19,6 +20,7 @@ from .models import (
     Channel,
     ConsultationPage,
     ConsultationResponse,
+    Lifecycle,
     ModerationState,
     Origin,
     PublishConsent,
@@ -170,9 +172,13 @@ def response_submit(
     idempotency_key: uuid.UUID | str,
     channel: str = Channel.ONLINE,
     entered_by=None,
+    submitted_at: datetime.datetime | None = None,
     request=None,
 ) -> tuple[ConsultationResponse, bool]:
     """Record one response. Returns (response, created); the same idempotency key never makes a second one.
+
+    Online responses are the respondent's own, sent while the consultation is open. Any other channel is a
+    transcription by a moderator (`entered_by`); `response_enter_offline` checks its date received first.
 
     Raises ValidationError (closed consultation, unknown question, invalid answer) before writing anything."""
     try:
@@ -210,6 +216,8 @@ def response_submit(
         fingerprint=textanalysis.fingerprint(_response_text(texts)),
         **cleaned_about,
     )
+    if submitted_at is not None:
+        response.submitted_at = submitted_at
     try:
         with transaction.atomic():
             response.save()
@@ -239,8 +247,80 @@ def response_submit(
             request=request,
             obj=response,
             summary=f"Response {response.reference} entered from {response.get_channel_display()}",
+            detail={
+                "channel": channel,
+                "received": timezone.localdate(response.submitted_at).isoformat(),
+                "answers": sum(1 for selected, text in cleaned.values() if selected or text),
+            },
         )
     return response, True
+
+
+OFFLINE_CHANNELS = tuple(value for value in Channel.values if value != Channel.ONLINE)
+
+
+def _received_at(consultation: ConsultationPage, received_on: datetime.date) -> datetime.datetime:
+    """When a transcribed response counts as submitted: the start of the day it arrived, kept within the
+    consultation's opening hours so that lists and date filters treat it like an online one."""
+    start_of_day = timezone.make_aware(datetime.datetime.combine(received_on, datetime.time.min))
+    latest = min(consultation.closes_at, timezone.now())
+    return max(consultation.opens_at, min(start_of_day, latest))
+
+
+def received_on_errors(*, consultation: ConsultationPage, received_on: datetime.date) -> str:
+    """Why this date cannot be the date a response was received, or "" when it can."""
+    opens_on = timezone.localdate(consultation.opens_at)
+    closes_on = timezone.localdate(consultation.closes_at)
+    if received_on > timezone.localdate():
+        return "The date received must be today or in the past"
+    if received_on < opens_on:
+        return f"The date received must be on or after the consultation opened ({opens_on:%-d %B %Y})"
+    if received_on > closes_on:
+        return (
+            f"The date received must be on or before the consultation closed ({closes_on:%-d %B %Y}). "
+            "Responses received after the closing date are not counted"
+        )
+    return ""
+
+
+@transaction.atomic
+def response_enter_offline(
+    *,
+    consultation: ConsultationPage,
+    channel: str,
+    received_on: datetime.date,
+    about: dict[str, Any],
+    answers: dict[str, dict[str, Any]],
+    idempotency_key: uuid.UUID | str,
+    entered_by,
+    request=None,
+) -> tuple[ConsultationResponse, bool]:
+    """A moderator transcribes a response received by e-mail or post. It is validated by the same rules as the
+    online form, gets a reference like an online one and joins the moderation queue. It may be entered after
+    the consultation closed, as long as it was received by the closing date; not once the outcome is out.
+
+    Raises ValidationError with a dict keyed by field for the channel and the date."""
+    _require(entered_by, MODERATE_PERMISSION)
+    if channel not in OFFLINE_CHANNELS:
+        raise ValidationError({"channel": "Select how the response was received"})
+    problem = received_on_errors(consultation=consultation, received_on=received_on)
+    if problem:
+        raise ValidationError({"received_on": problem})
+    if consultation.status == Lifecycle.CONCLUDED:
+        raise ValidationError(
+            "The outcome of this consultation has been published, so no more responses can be added",
+            code="concluded",
+        )
+    return response_submit(
+        consultation=consultation,
+        about=about,
+        answers=answers,
+        idempotency_key=idempotency_key,
+        channel=channel,
+        entered_by=entered_by,
+        submitted_at=_received_at(consultation, received_on),
+        request=request,
+    )
 
 
 # --- moderation ----------------------------------------------------------------------------------------------
@@ -403,6 +483,109 @@ def theme_create(
         action="consultation.theme_created", actor=user, request=request, obj=theme, summary=f"Theme {name}"
     )
     return theme
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, user, name: str, description: str = "", request=None) -> Theme:
+    """Rename a theme or change its description. Its tags stay as they are."""
+    _require(user, ANALYSE_PERMISSION)
+    name = name.strip()
+    description = description.strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the theme"})
+    if len(name) > 120:
+        raise ValidationError({"name": "The theme name must be 120 characters or fewer"})
+    if len(description) > 400:
+        raise ValidationError({"description": "The description must be 400 characters or fewer"})
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    clash = Theme.objects.filter(consultation_id=theme.consultation_id, name__iexact=name).exclude(
+        pk=theme.pk
+    )
+    if clash.exists():
+        raise ValidationError({"name": "There is already a theme with that name"})
+    before = {"name": theme.name, "description": theme.description}
+    theme.name, theme.description = name, description
+    try:
+        with transaction.atomic():
+            theme.save(update_fields=["name", "description"])
+    except IntegrityError as exc:  # another analyst took the name a moment ago
+        raise ValidationError({"name": "There is already a theme with that name"}) from exc
+    audit(
+        action="consultation.theme_changed",
+        actor=user,
+        request=request,
+        obj=theme,
+        summary=f"Theme {before['name']} changed",
+        detail={"from": before, "to": {"name": name, "description": description}},
+    )
+    return theme
+
+
+@transaction.atomic
+def theme_merge(*, source: Theme, target: Theme, user, request=None) -> Theme:
+    """Merge `source` into `target`: its tags move to the target and `source` is deleted.
+
+    Each tag keeps who made it and who confirmed it. Where both themes tagged the same answer (one tag per
+    answer and theme is allowed), the target's tag stays, unless only the source's was confirmed by a
+    person, in which case that confirmed tag takes its place."""
+    _require(user, ANALYSE_PERMISSION)
+    if source.pk == target.pk:
+        raise ValidationError({"target": "Choose a different theme to merge into"})
+    if source.consultation_id != target.consultation_id:
+        raise ValidationError({"target": "That theme belongs to another consultation"})
+    # Lock both in a fixed order so two merges of the same pair cannot deadlock.
+    locked = {
+        theme.pk: theme
+        for theme in Theme.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+    }
+    if len(locked) != 2:
+        raise ValidationError({"target": "That theme no longer exists"})
+    source, target = locked[source.pk], locked[target.pk]
+    source_tags = list(ThemeTag.objects.select_for_update().filter(theme=source).select_related("answer"))
+    if target.question_id is not None:
+        elsewhere = [tag for tag in source_tags if tag.answer.question_id != target.question_id]
+        if elsewhere:
+            raise ValidationError(
+                {
+                    "target": f"“{source.name}” tags answers to other questions than the one “{target.name}” is "
+                    "for. Merge it into a theme across all questions instead"
+                }
+            )
+    target_tags = {
+        tag.answer_id: tag
+        for tag in ThemeTag.objects.select_for_update().filter(
+            theme=target, answer_id__in=[tag.answer_id for tag in source_tags]
+        )
+    }
+    moved, replaced, dropped = [], [], []
+    for tag in source_tags:
+        existing = target_tags.get(tag.answer_id)
+        if existing is None:
+            moved.append(tag)
+        elif tag.is_confirmed and not existing.is_confirmed:
+            replaced.append(existing)
+            moved.append(tag)
+        else:
+            dropped.append(tag)
+    ThemeTag.objects.filter(pk__in=[tag.pk for tag in replaced]).delete()
+    ThemeTag.objects.filter(pk__in=[tag.pk for tag in moved]).update(theme=target)
+    detail = {
+        "source": {"id": source.pk, "name": source.name, "description": source.description},
+        "target": {"id": target.pk, "name": target.name},
+        "tags_moved": len(moved),
+        "duplicates_dropped": len(dropped),
+        "unconfirmed_replaced": len(replaced),
+    }
+    source.delete()  # the duplicate tags left on it go with it
+    audit(
+        action="consultation.theme_merged",
+        actor=user,
+        request=request,
+        obj=target,
+        summary=f"Theme {detail['source']['name']} merged into {target.name}",
+        detail=detail,
+    )
+    return target
 
 
 def _check_taggable(answer: Answer, theme: Theme) -> None:

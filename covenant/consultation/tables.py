@@ -15,6 +15,7 @@ class ModerationTable(tables.Table):
     )
     consultation = tables.Column(verbose_name="Consultation", accessor="consultation__title", orderable=False)
     submitted_at = tables.DateTimeColumn(verbose_name="Received", format="j M Y H:i")
+    channel = tables.Column(verbose_name="Channel")
     respondent_type = tables.Column(verbose_name="Respondent type")
     publish_consent = tables.Column(verbose_name="Consent")
     moderation_state = tables.Column(verbose_name="State")
@@ -26,6 +27,7 @@ class ModerationTable(tables.Table):
             "reference",
             "consultation",
             "submitted_at",
+            "channel",
             "respondent_type",
             "publish_consent",
             "moderation_state",

@@ -12,5 +12,7 @@ urlpatterns = [
     path("analysis/", views.analysis_index, name="analysis"),
     path("analysis/<int:pk>/answers/", views.AnswerTableView.as_view(), name="answers"),
     path("analysis/<int:pk>/themes/", views.themes, name="themes"),
+    path("analysis/<int:pk>/responses/add/", views.response_add, name="response_add"),
+    path("analysis/themes/<int:pk>/", views.theme_edit, name="theme_edit"),
     path("analysis/answers/<int:pk>/", views.answer_detail, name="answer"),
 ]

@@ -5,13 +5,17 @@ The public pages (responding, published responses, summary, outcome) are routes 
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cms.audit import audit
@@ -19,8 +23,19 @@ from cms.tables import FilteredTableView
 
 from . import detection, selectors, services
 from .filters import AnswerFilter, ModerationFilter
-from .forms import ModerationDecisionForm, RedactForm, SuggestionAcceptForm, TagForm, ThemeForm
-from .models import Answer, Redaction, ThemeTag
+from .forms import (
+    ModerationDecisionForm,
+    OfflineResponseForm,
+    QuestionsForm,
+    RedactForm,
+    StaffAboutYouForm,
+    SuggestionAcceptForm,
+    TagForm,
+    ThemeChangeForm,
+    ThemeForm,
+    ThemeMergeForm,
+)
+from .models import Answer, Lifecycle, Redaction, ThemeTag
 from .tables import AnswerTable, ModerationTable
 from .tasks import detect_campaigns
 
@@ -55,6 +70,7 @@ def send_response(request, page_id: int):
 
 
 class ModerationQueueView(LoginRequiredMixin, FilteredTableView):
+    template_name = "consultation/staff/moderation_queue.html"
     table_class = ModerationTable
     filterset_class = ModerationFilter
     export_name = "consultation-moderation"
@@ -73,6 +89,13 @@ class ModerationQueueView(LoginRequiredMixin, FilteredTableView):
             # Open on the work to do.
             return redirect(reverse("consultation:moderation_queue") + "?moderation_state=pending")
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        chosen = form.cleaned_data.get("consultation") if form.is_valid() else None
+        context["entry_consultation"] = chosen
+        return context
 
     def on_export(self, *, export_format, row_count):
         audit(
@@ -201,11 +224,92 @@ def moderate(request, pk: int):
     )
     context = {
         "response": response,
+        "entered_by": selectors.response_entered_by(response=response),
         "panels": _answer_panels(response, bound_form=bound_form, bound_answer_id=bound_answer_id),
         "decision_form": decision_form,
         "breadcrumbs": [("Moderation", reverse("consultation:moderation_queue")), (response.reference, "")],
     }
     return render(request, "consultation/staff/moderate.html", context, status=status)
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError beside the field it names, or at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_add(request, pk: int):
+    """A moderator transcribes a response received by e-mail or post, through the online form's own classes."""
+    consultation = selectors.consultation_for_entry(user=request.user, pk=pk)
+    questions = selectors.questions_for(consultation=consultation)
+    concluded = consultation.status == Lifecycle.CONCLUDED
+    status = 200
+    if request.method == "POST" and not concluded:
+        entry_form = OfflineResponseForm(request.POST)
+        about_form = StaffAboutYouForm(request.POST)
+        questions_form = QuestionsForm(request.POST, questions=questions)
+        valid = [entry_form.is_valid(), about_form.is_valid(), questions_form.is_valid()]
+        if entry_form.is_valid():
+            problem = services.received_on_errors(
+                consultation=consultation, received_on=entry_form.cleaned_data["received_on"]
+            )
+            if problem:
+                entry_form.add_error("received_on", problem)
+        forged = [key for key in request.POST if key.startswith("q-") and key not in questions_form.fields]
+        if forged:
+            entry_form.add_error(
+                None,
+                "The form included a question that is not part of this consultation. "
+                "Check the answers below and save again.",
+            )
+        if all(valid) and entry_form.is_valid():
+            try:
+                response, created = services.response_enter_offline(
+                    consultation=consultation,
+                    channel=entry_form.cleaned_data["channel"],
+                    received_on=entry_form.cleaned_data["received_on"],
+                    about=about_form.about(),
+                    answers=questions_form.answers(),
+                    idempotency_key=entry_form.cleaned_data["token"],
+                    entered_by=request.user,
+                    request=request,
+                )
+            except ValidationError as exc:
+                _add_service_errors(entry_form, exc)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        f"Response {response.reference} saved. It is waiting for moderation like any other.",
+                    )
+                else:
+                    messages.info(request, f"This response was already saved as {response.reference}.")
+                return redirect("consultation:moderate", pk=response.pk)
+        status = 400
+    else:
+        if request.method == "POST":
+            status = 409
+        entry_form = OfflineResponseForm(initial={"token": uuid.uuid4()})
+        about_form = StaffAboutYouForm()
+        questions_form = QuestionsForm(questions=questions)
+    context = {
+        "consultation": consultation,
+        "concluded": concluded,
+        "entry_form": entry_form,
+        "about_form": about_form,
+        "questions_form": questions_form,
+        "closes_on": timezone.localdate(consultation.closes_at),
+        "breadcrumbs": [
+            ("Moderation", reverse("consultation:moderation_queue")),
+            (consultation.title, ""),
+        ],
+    }
+    return render(request, "consultation/staff/response_add.html", context, status=status)
 
 
 def _bad_request(request, message: str):
@@ -409,6 +513,70 @@ def themes(request, pk: int):
         "breadcrumbs": [("Analysis", reverse("consultation:analysis")), (consultation.title, "")],
     }
     return render(request, "consultation/staff/themes.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, pk: int):
+    """Rename a theme, change its description, or merge it into another theme of the same consultation."""
+    theme = selectors.theme_for_analysis(user=request.user, pk=pk)
+    consultation = theme.consultation
+    others = consultation.themes.exclude(pk=theme.pk).order_by("name")
+    change_form = ThemeChangeForm(initial={"name": theme.name, "description": theme.description})
+    merge_form = ThemeMergeForm(themes=others)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "change":
+            change_form = ThemeChangeForm(request.POST)
+            if change_form.is_valid():
+                try:
+                    services.theme_update(
+                        theme=theme,
+                        user=request.user,
+                        name=change_form.cleaned_data["name"],
+                        description=change_form.cleaned_data["description"],
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    _add_service_errors(change_form, exc)
+                else:
+                    messages.success(request, f"Theme “{change_form.cleaned_data['name'].strip()}” saved.")
+                    return redirect("consultation:themes", pk=consultation.pk)
+            status = 400
+        elif action == "merge":
+            merge_form = ThemeMergeForm(request.POST, themes=others)
+            if merge_form.is_valid():
+                target = selectors.theme_for(consultation=consultation, pk=merge_form.cleaned_data["target"])
+                if target is None:
+                    merge_form.add_error("target", "Choose a theme from the list")
+                else:
+                    try:
+                        services.theme_merge(source=theme, target=target, user=request.user, request=request)
+                    except ValidationError as exc:
+                        _add_service_errors(merge_form, exc)
+                    else:
+                        messages.success(request, f"“{theme.name}” merged into “{target.name}”.")
+                        return redirect("consultation:themes", pk=consultation.pk)
+            status = 400
+        else:
+            return _bad_request(request, "Unknown action")
+    context = {
+        "theme": theme,
+        "consultation": consultation,
+        "tag_counts": theme.tags.aggregate(
+            total=Count("pk"), confirmed=Count("pk", filter=Q(confirmed_at__isnull=False))
+        ),
+        "change_form": change_form,
+        "merge_form": merge_form,
+        "has_others": others.exists(),
+        "breadcrumbs": [
+            ("Analysis", reverse("consultation:analysis")),
+            (consultation.title, reverse("consultation:themes", args=[consultation.pk])),
+            (theme.name, ""),
+        ],
+    }
+    return render(request, "consultation/staff/theme_edit.html", context, status=status)
 
 
 @login_required

@@ -1,6 +1,7 @@
 import pytest
 
 from cms import demo as cms_demo
+from cms.accounts.models import AuditEvent
 from covenant.consultation import demo
 from covenant.consultation.models import (
     CampaignGroup,
@@ -39,7 +40,15 @@ def test_seed_builds_the_story_and_is_idempotent(client):
     assert covenant.campaigns.exists()
     concluded = ConsultationPage.objects.get(slug="lone-working-safety")
     assert concluded.status == "concluded"
-    assert client.get(concluded.subpage_url("outcome")).status_code == 200
+    outcome = client.get(concluded.subpage_url("outcome"))
+    assert outcome.status_code == 200
+    by_channel = {label: n for label, n, _ in outcome.context["counts"]["by_channel"]}
+    assert by_channel["E-mail"] >= 1 and by_channel["Post"] >= 1 and by_channel["Online form"] >= 1
+    offline = covenant.responses.exclude(channel="online")
+    assert offline.exists() and offline.count() < covenant.responses.count() // 4
+    assert AuditEvent.objects.filter(action="consultation.response_entered").count() == (
+        ConsultationResponse.objects.exclude(channel="online").count()
+    )
     before = snapshot()
     demo.seed(world=world, sizes=sizes)
     assert snapshot() == before

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from covenant.consultation.models import ModerationState
+from covenant.consultation.models import ModerationState, Theme
 
 from .factories import ConsultationResponseFactory, answer
 
@@ -28,7 +28,8 @@ def world(consultation):
     )
     question = consultation.active_questions().get(sort_order=4)
     tagged = answer(response, question, text="A simple form.")
-    return {"consultation": consultation, "response": response, "answer": tagged}
+    theme = Theme.objects.create(consultation=consultation, name="Simpler forms")
+    return {"consultation": consultation, "response": response, "answer": tagged, "theme": theme}
 
 
 def staff_urls(world):
@@ -49,6 +50,11 @@ def staff_urls(world):
         "answers export xlsx": (answers + "?_export=xlsx", {"analyst"}),
         "themes": (reverse("consultation:themes", args=[c.pk]), {"analyst"}),
         "answer": (reverse("consultation:answer", args=[a.pk]), {"analyst"}),
+        "theme change and merge": (reverse("consultation:theme_edit", args=[world["theme"].pk]), {"analyst"}),
+        "enter an offline response": (
+            reverse("consultation:response_add", args=[c.pk]),
+            {"consultation_moderator"},
+        ),
     }
 
 
