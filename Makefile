@@ -34,7 +34,7 @@ run: setup ## Set everything up and serve the site with demo data on http://127.
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install ## Run a background task worker (database queue)
-	$(PY) manage.py db_worker
+	$(PY) manage.py run_worker
 
 test: install ## Run the whole test suite (browser tests included when /usr/bin/chromium exists)
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)

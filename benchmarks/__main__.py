@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("workforce", "incidents", "consultation", "load")
+BENCHMARKS = ("workforce", "incidents", "consultation", "load", "faults_tasks")
 HERE = Path(__file__).resolve().parent
 SPEED_UNITS = {"ms", "s", "req/s", "rows/s", "MB", "reports/s", "responses/s"}
 

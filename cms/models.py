@@ -235,3 +235,42 @@ def _link_list(stream) -> list[dict]:
         if url:
             links.append({"label": value["label"], "url": url})
     return links
+
+
+class TaskWorker(models.Model):
+    """A task worker started with `manage.py run_worker`, and the last time it said it was alive.
+
+    A worker that has stopped saying so (or whose process has gone from this machine) is dead, and the tasks
+    it left running are put back on the queue (`cms.taskqueue`).
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "task worker"
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class TaskReceipt(models.Model):
+    """Proof that a task's side effect (an e-mail, a document) took place, so that a re-run does not repeat it.
+
+    Written in the same transaction as the side effect's own record and checked first (`cms.taskqueue.run_once`).
+    """
+
+    task = models.CharField(max_length=200)
+    key = models.CharField(max_length=200)
+    done_at = models.DateTimeField(auto_now_add=True)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "task receipt"
+        constraints = [models.UniqueConstraint(fields=["task", "key"], name="taskreceipt_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.key}"

@@ -169,7 +169,8 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             stdout.write("Workforce demo already present.")
         return
     jo = _journey_fixtures(orgs, first_key, today)
-    people = _people(orgs, rng, sizes["people"], today)
+    team = _reporting_lines(orgs, jo, today)
+    people = _people(orgs, rng, sizes["people"] - len(team), today)
     _credentials(people + [jo], rng, today)
     arrangements = _joint_arrangements(orgs, users, today)
     count = _moves(orgs, users, people, arrangements, rng, today)
@@ -303,6 +304,79 @@ def _journey_fixtures(orgs, first_key, today) -> Person:
         ]
     )
     return jo
+
+
+# Reporting lines, so that naming a colleague in an incident report also shuts out their line management.
+# first name, last name, work e-mail, organisation, job role, post title, reports to (work e-mail).
+# Sam Whitlock, Chris Doyle and Grace Okafor are demo logins; Chris is a case handler at Riverside, so a report
+# naming Kit Arden (security officer) is handled by Morgan Hale alone.
+TEAM = (
+    ("Owen", "Castell", "owen.castell@riverside-hospitals.example", TRUST, JobRole.MANAGER,
+     "Head of nursing, emergency care", ""),
+    ("Nadia", "Brook", "nadia.brook@riverside-hospitals.example", TRUST, JobRole.SISTER_CHARGE_NURSE,
+     "Sister, emergency department", "owen.castell@riverside-hospitals.example"),
+    ("Sam", "Whitlock", "nurse@riverside-hospitals.example", TRUST, JobRole.STAFF_NURSE,
+     "Staff nurse, emergency department", "nadia.brook@riverside-hospitals.example"),
+    ("Rhys", "Tanner", "rhys.tanner@riverside-hospitals.example", TRUST, JobRole.HEALTHCARE_ASSISTANT,
+     "Healthcare assistant, emergency department", "nurse@riverside-hospitals.example"),
+    ("Chris", "Doyle", "security.lead@riverside-hospitals.example", TRUST, JobRole.MANAGER,
+     "Local security management specialist", ""),
+    ("Kit", "Arden", "kit.arden@riverside-hospitals.example", TRUST, JobRole.ADMINISTRATOR,
+     "Security officer", "security.lead@riverside-hospitals.example"),
+    ("Grace", "Okafor", CARE_HR, CARE, JobRole.REGISTERED_MANAGER, "Registered manager, Harbour View", ""),
+)  # fmt: skip
+JO_WORK_EMAIL = "care.worker@harbourside-care.example"
+TEAM_NI_START = 900_000  # clear of the numbers _people uses
+
+
+def _reporting_lines(orgs, jo: Person, today) -> list[Person]:
+    """The demo team with work e-mails and who each reports to; Jo Pennant reports to Grace Okafor."""
+    team = {}
+    for offset, (first, last, email, *_rest) in enumerate(TEAM):
+        date_of_birth = datetime.date(1970 + offset * 3, 1 + offset, 10 + offset)
+        team[email] = Person.objects.create(
+            first_name=first,
+            last_name=last,
+            date_of_birth=date_of_birth,
+            work_email=email,
+            match_key=person_match_key(
+                ni_number=synthetic_ni_number(TEAM_NI_START + offset),
+                date_of_birth=date_of_birth,
+                surname=last,
+            ),
+        )
+    for offset, (_first, _last, email, short_name, role, title, manager) in enumerate(TEAM):
+        organisation = orgs[short_name]
+        start = today - datetime.timedelta(days=600 + 200 * offset)
+        employment = Employment.objects.create(
+            person=team[email],
+            employer=organisation,
+            start_date=start,
+            staff_number=f"{_code(organisation)}-T{offset + 1:03d}",
+            line_manager=team.get(manager),
+        )
+        framework, band = _pay(organisation, role)
+        post = Post.objects.create(
+            organisation=organisation,
+            reference=f"{_code(organisation)}-T{offset + 1:03d}",
+            title=title,
+            job_role=role,
+            staff_group=JOB_ROLE_STAFF_GROUP[role],
+            pay_framework=framework,
+            pay_band=band,
+            status=PostStatus.FILLED,
+        )
+        Assignment.objects.create(
+            employment=employment,
+            person=team[email],
+            post=post,
+            work_organisation=organisation,
+            start_date=start,
+        )
+    jo.work_email = JO_WORK_EMAIL
+    jo.save(update_fields=["work_email"])
+    Employment.objects.filter(person=jo, employer=orgs[CARE]).update(line_manager=team[CARE_HR])
+    return list(team.values())
 
 
 def _people(orgs, rng, total, today) -> list[Person]:

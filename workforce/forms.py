@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from cms.forms import NHSUKDateField
 
-from .models import JointArrangement, Organisation, PassportCredential, Post, Sector
+from .models import Employment, JointArrangement, Organisation, PassportCredential, Person, Post, Sector
 from .vocabulary import (
     ArrangementStatus,
     CredentialKind,
@@ -362,3 +362,106 @@ class AcceptanceRuleForm(forms.Form):
         self.fields["organisation"].queryset = (
             organisations if organisations is not None else Organisation.objects.none()
         )
+
+
+class ReportingLinesForm(forms.Form):
+    """A person's work e-mail and, for each of their open employments the user may change, who they report to.
+
+    A line manager is given by staff number (at the user's organisations) or by work e-mail (anyone the user
+    can see in the workforce records); the service then refuses self-management and loops.
+    """
+
+    work_email = forms.EmailField(
+        label="Work e-mail address",
+        required=False,
+        max_length=254,
+        help_text="Links this record to the person's sign-in account, now or when they get one",
+        error_messages={"invalid": "Enter an e-mail address like name@example.nhs.uk"},
+    )
+
+    def __init__(self, *args, employments=(), people=None, organisation_ids=(), on_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.employments = list(employments)
+        self.people = people if people is not None else Person.objects.none()
+        self.organisation_ids = list(organisation_ids)
+        self.on_date = on_date
+        for employment in self.employments:
+            name = self.line_manager_field(employment)
+            staff_number = f", staff number {employment.staff_number}" if employment.staff_number else ""
+            self.fields[name] = forms.CharField(
+                label=f"Line manager at {employment.employer.display_name}{staff_number}",
+                required=False,
+                max_length=254,
+                help_text="Their staff number or work e-mail address. Leave blank if they report to no one here.",
+            )
+            self.fields[name].employment = employment
+
+    @staticmethod
+    def line_manager_field(employment) -> str:
+        return f"line_manager_{employment.pk}"
+
+    def clean(self):
+        data = super().clean()
+        for employment in self.employments:
+            name = self.line_manager_field(employment)
+            if name in self.errors:
+                continue
+            data[name] = self._find_manager(name, (data.get(name) or "").strip())
+        return data
+
+    def _find_manager(self, name: str, value: str):
+        if not value:
+            return None
+        employment = self.fields[name].employment
+        # An unchanged answer keeps the recorded manager, even one this user could not look up themselves.
+        if employment.line_manager is not None and value == str(
+            self.get_initial_for_field(self.fields[name], name)
+        ):
+            return employment.line_manager
+        if "@" in value:
+            found = list(self.people.filter(work_email=value.lower())[:2])
+            if not found:
+                self.add_error(
+                    name, f"No one in your organisations' records has the work e-mail address {value}"
+                )
+                return None
+            return found[0]
+        employments = Employment.objects.filter(
+            employer_id__in=self.organisation_ids, staff_number__iexact=value
+        )
+        if self.on_date is not None:
+            employments = employments.open_on(self.on_date)
+        people = list(Person.objects.filter(pk__in=employments.values("person_id"))[:2])
+        if not people:
+            self.add_error(name, f"No one at your organisations has the staff number {value}")
+            return None
+        if len(people) > 1:
+            self.add_error(
+                name, f"More than one person has the staff number {value}: enter their work e-mail address"
+            )
+            return None
+        return people[0]
+
+    def line_managers(self) -> dict[int, Person | None]:
+        return {e.pk: self.cleaned_data.get(self.line_manager_field(e)) for e in self.employments}
+
+    @classmethod
+    def initial_for(cls, person: Person, employments, *, on_date) -> dict:
+        """The current values, each manager shown by work e-mail, or else by a staff number."""
+        initial = {"work_email": person.work_email}
+        for employment in employments:
+            manager = employment.line_manager
+            if manager is None:
+                continue
+            value = manager.work_email
+            if not value:
+                value = (
+                    Employment.objects.open_on(on_date)
+                    .filter(person=manager)
+                    .exclude(staff_number="")
+                    .values_list("staff_number", flat=True)
+                    .first()
+                    or manager.full_name
+                )
+            initial[cls.line_manager_field(employment)] = value
+        return initial

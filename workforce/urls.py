@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:person_pk>/move/", views.move_record, name="move_record"),
+    path("people/<int:pk>/reporting/", views.person_reporting, name="person_reporting"),
     path("posts/", views.PostListView.as_view(), name="post_list"),
     path("posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("joint-arrangements/", views.JointArrangementListView.as_view(), name="arrangement_list"),

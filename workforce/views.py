@@ -36,11 +36,20 @@ from .forms import (
     MoveRecordForm,
     PartnerFormSet,
     QuarterForm,
+    ReportingLinesForm,
     apply_service_errors,
     partner_initial,
 )
 from .imports import COLUMNS, workforce_import
-from .models import AcceptanceRule, AgreementDocument, JointArrangement, Organisation, Post
+from .models import (
+    AcceptanceRule,
+    AgreementDocument,
+    Employment,
+    JointArrangement,
+    Organisation,
+    Person,
+    Post,
+)
 from .reports import HeadcountReport, JointAgreementReport, SectorFlowReport
 from .selectors import organisations_for_user
 from .tables import JointArrangementTable, PersonTable, PostTable, SectorMoveTable
@@ -243,11 +252,34 @@ def person_detail(request, pk):
             summary=f"Viewed person {person.pk}",
         )
     today = timezone.localdate()
+    reporting_lines = list(
+        Employment.objects.open_on(today)
+        .filter(person=person)
+        .select_related("employer", "line_manager")
+        .order_by("start_date", "pk")
+    )
+    direct_reports = list(
+        Person.objects.filter(
+            pk__in=Employment.objects.open_on(today).filter(line_manager=person).values("person_id")
+        )
+    )
+    related_ids = {e.line_manager_id for e in reporting_lines if e.line_manager_id} | {
+        p.pk for p in direct_reports
+    }
+    # Managers and reports are linked only where this user may open their page.
+    linkable = set(
+        selectors.people_visible_to(user=request.user).filter(pk__in=related_ids).values_list("pk", flat=True)
+    )
+    hr_ids = set(selectors.hr_organisation_ids(user=request.user))
     return render(
         request,
         "workforce/person_detail.html",
         {
             "person": person,
+            "reporting_lines": reporting_lines,
+            "direct_reports": direct_reports,
+            "linkable": linkable,
+            "can_change_reporting": any(e.employer_id in hr_ids for e in reporting_lines),
             "timeline": selectors.person_timeline(person=person),
             "current": list(services.person_current_assignments(person=person, on_date=today)),
             "credentials": person.credentials.select_related("issued_by"),
@@ -261,6 +293,56 @@ def person_detail(request, pk):
             ],
         },
         status=status,
+    )
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def person_reporting(request, pk):
+    """Work e-mail and line managers. Only HR administrators of a current employer may change them."""
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
+    employments = list(services.reporting_employments(person=person, actor=request.user, on_date=today))
+    if not employments:
+        raise PermissionDenied
+    form = ReportingLinesForm(
+        request.POST or None,
+        initial=ReportingLinesForm.initial_for(person, employments, on_date=today),
+        employments=employments,
+        people=selectors.people_visible_to(user=request.user),
+        organisation_ids=selectors.hr_organisation_ids(user=request.user),
+        on_date=today,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.person_reporting_update(
+                person=person,
+                actor=request.user,
+                work_email=form.cleaned_data["work_email"],
+                line_managers=form.line_managers(),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Work e-mail and line management saved" if changed else "Nothing was changed"
+            )
+            return redirect("workforce:person_detail", pk=person.pk)
+    return render(
+        request,
+        "workforce/person_reporting.html",
+        {
+            "form": form,
+            "person": person,
+            "breadcrumbs": [
+                ("Home", "/"),
+                HOME,
+                ("People", reverse("workforce:person_list")),
+                (person.full_name, reverse("workforce:person_detail", args=[person.pk])),
+                ("Work e-mail and line management", ""),
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -165,6 +165,11 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A task left running by a worker that died is put back on the queue (`manage.py run_worker`, docs/reliability.md):
+# at once when its worker is known dead, after TASKS_STALE_AFTER seconds when nothing is known of its worker.
+TASKS_STALE_AFTER = int(env("TASKS_STALE_AFTER", "300"))
+TASKS_MAX_ATTEMPTS = int(env("TASKS_MAX_ATTEMPTS", "3"))
+TASKS_WORKER_HEARTBEAT = int(env("TASKS_WORKER_HEARTBEAT", "15"))
 
 # Accounts and sign-in.
 AUTH_USER_MODEL = "accounts.User"

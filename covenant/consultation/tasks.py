@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
+
+from cms.taskqueue import email_send_once
 
 
 @task()
 def send_response_receipt(*, response_id: int, email: str) -> None:
-    """E-mail a receipt with the reference number. The address is used here and never stored."""
+    """E-mail a receipt with the reference number, once per response however often this runs.
+
+    The address is used here and never stored."""
     from .models import ConsultationResponse
 
     response = ConsultationResponse.objects.select_related("consultation").filter(pk=response_id).first()
     if response is None:
         return
     context = {"response": response, "consultation": response.consultation}
-    send_mail(
+    email_send_once(
+        task="consultation.receipt",
+        key=str(response.pk),
         subject=f"Your response to {response.consultation.title}: {response.reference}",
-        message=render_to_string("consultation/email/receipt.txt", context),
-        from_email=None,
-        recipient_list=[email],
+        body=render_to_string("consultation/email/receipt.txt", context),
+        to=[email],
     )
 
 

@@ -3,7 +3,8 @@
 - A reporter sees only the reports they made under their own name or in confidence (never anonymous ones:
   those keep no link to an account and are reached with the follow-up code).
 - A handler sees the cases of the organisations where they hold the incident_handler role, minus any case
-  they are excluded from (named as the source, or line management of the person named).
+  they are excluded from (named as the source, or line management of the person named, which
+  `named_people_with_line_management` derives from the workforce records).
 - Analysts see aggregates only, with counts below five suppressed (see `incident_statistics`).
 """
 
@@ -23,7 +24,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from workforce.models import Organisation
+from workforce.models import Employment, Organisation, Person
 from workforce.selectors import organisations_for_user
 
 from .models import (
@@ -135,6 +136,53 @@ def case_get_for_handler(*, user, pk: int) -> IncidentReport:
     if report is None:
         raise Http404("No such case")
     return report
+
+
+LINE_MANAGEMENT_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class NamedPeople:
+    """Accounts behind the e-mail addresses a reporter or handler named, and above them in line management."""
+
+    named_user_ids: frozenset[int]
+    line_management_user_ids: frozenset[int]
+
+
+def named_people_with_line_management(*, emails, depth: int = LINE_MANAGEMENT_DEPTH) -> NamedPeople:
+    """The accounts with the named work e-mails, and the accounts of everyone up to `depth` levels above the
+    named people in line management, from the workforce records (employments not yet ended).
+
+    A named person is found by their account's e-mail and by the work e-mail on their workforce record; a
+    manager counts once their record's work e-mail matches an account. At most depth + 3 queries, whatever
+    the size of the chain, and a loop in the data stops the walk rather than repeating it.
+    """
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    emails = sorted({(e or "").strip().lower() for e in emails} - {""})
+    if not emails:
+        return NamedPeople(frozenset(), frozenset())
+    named = frozenset(User.objects.filter(email__in=emails).values_list("pk", flat=True))
+    frontier = set(Person.objects.filter(work_email__in=emails).values_list("pk", flat=True))
+    seen, managers = set(frontier), set()
+    today = timezone.localdate()
+    for _level in range(depth):
+        if not frontier:
+            break
+        above = set(
+            Employment.objects.open_on(today)
+            .filter(person_id__in=frontier, line_manager__isnull=False)
+            .values_list("line_manager_id", flat=True)
+        )
+        frontier = above - seen
+        seen |= frontier
+        managers |= frontier
+    manager_users = frozenset()
+    if managers:
+        manager_emails = Person.objects.filter(pk__in=managers).exclude(work_email="").values("work_email")
+        manager_users = frozenset(User.objects.filter(email__in=manager_emails).values_list("pk", flat=True))
+    return NamedPeople(named, manager_users - named)
 
 
 def handlers_for_case(*, report: IncidentReport):

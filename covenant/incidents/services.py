@@ -123,8 +123,12 @@ def report_submit(
         actor=None,
         actor_label="reporter",
     )
+    excluded = Exclusions()
     if report.source in COLLEAGUE_SOURCES and subject_emails:
-        _exclude_by_email(report=report, emails=subject_emails, reason=CaseExclusion.Reason.NAMED_SUBJECT)
+        # The reporter is never shut out of their own report, even if they manage the person they name.
+        excluded = _exclude_named_and_line_management(
+            report=report, emails=subject_emails, keep_user_ids={report.reporter_id} - {None}
+        )
     if report.injury != Injury.NONE and (report.days_off or 0) > 3:
         RiddorAssessment.objects.create(report=report, state=RiddorAssessment.State.CANDIDATE)
     audit(
@@ -134,21 +138,51 @@ def report_submit(
         actor_label="anonymous reporter" if mode == ReportingMode.ANONYMOUS else "",
         obj=report,
         summary=f"{report.reference} reported ({report.get_mode_display().lower()})",
-        detail={"organisation": report.organisation_id, "mode": mode},
+        # Counts only: who was excluded is for the case's handlers, on the case page.
+        detail={
+            "organisation": report.organisation_id,
+            "mode": mode,
+            "excluded_named": len(excluded.named),
+            "excluded_line_management": len(excluded.line_management),
+        },
     )
     _on_commit(notify_handlers_of_new_report, report.pk)
     return report, code
 
 
-def _exclude_by_email(*, report: IncidentReport, emails, reason: str) -> int:
-    users = get_user_model().objects.filter(email__in=[e.strip().lower() for e in emails if e and e.strip()])
-    created = 0
-    for user in users:
-        _, was_created = CaseExclusion.objects.get_or_create(
-            report=report, user=user, defaults={"reason": reason}
-        )
-        created += was_created
-    return created
+@dataclass(frozen=True)
+class Exclusions:
+    """The accounts newly excluded from a case, by reason."""
+
+    named: frozenset[int] = frozenset()
+    line_management: frozenset[int] = frozenset()
+
+    @property
+    def user_ids(self) -> frozenset[int]:
+        return self.named | self.line_management
+
+
+def _exclude_named_and_line_management(
+    *, report: IncidentReport, emails, keep_user_ids=frozenset(), named=True
+) -> Exclusions:
+    """Exclude the accounts with these e-mails (unless `named` is False) and everyone above the named people
+    in line management. Existing exclusions keep their reason. A fixed number of queries."""
+    found = selectors.named_people_with_line_management(emails=emails)
+    existing = set(report.exclusions.values_list("user_id", flat=True))
+    skip = existing | set(keep_user_ids)
+    new_named = frozenset(found.named_user_ids - skip) if named else frozenset()
+    new_managers = frozenset(found.line_management_user_ids - skip - new_named)
+    CaseExclusion.objects.bulk_create(
+        [
+            CaseExclusion(report=report, user_id=user_id, reason=CaseExclusion.Reason.NAMED_SUBJECT)
+            for user_id in sorted(new_named)
+        ]
+        + [
+            CaseExclusion(report=report, user_id=user_id, reason=CaseExclusion.Reason.LINE_MANAGEMENT)
+            for user_id in sorted(new_managers)
+        ]
+    )
+    return Exclusions(named=new_named, line_management=new_managers)
 
 
 @transaction.atomic
@@ -420,32 +454,67 @@ def case_transition(
 
 # --- exclusions and identity -----------------------------------------------------------------------------------
 @transaction.atomic
-def exclusion_add(*, report: IncidentReport, actor, email: str, reason: str, request=None) -> CaseExclusion:
+def exclusion_add(*, report: IncidentReport, actor, email: str, reason: str, request=None) -> Exclusions:
+    """Exclude the person with this e-mail. Naming them as the source also excludes their line management
+    from the workforce records, as at submission; that works even if the person named has no account."""
     if reason not in CaseExclusion.Reason.values:
         raise ValidationError({"reason": "Choose why the person is excluded"})
-    user = get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
-    if user is None:
-        raise ValidationError({"email": "No account has that e-mail address"})
-    if user.pk == actor.pk:
+    email = (email or "").strip()
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is not None and user.pk == actor.pk:
         raise ValidationError(
             {"email": "To step back from a case yourself, ask another handler to exclude you"}
         )
-    exclusion, _ = CaseExclusion.objects.get_or_create(report=report, user=user, defaults={"reason": reason})
-    if report.investigator_id == user.pk:
+    named = frozenset()
+    if user is not None and not report.exclusions.filter(user=user).exists():
+        CaseExclusion.objects.create(report=report, user=user, reason=reason)
+        named = frozenset({user.pk})
+    managers = frozenset()
+    if reason == CaseExclusion.Reason.NAMED_SUBJECT:
+        found = selectors.named_people_with_line_management(emails=[email])
+        if actor.pk in found.line_management_user_ids:
+            raise ValidationError(
+                {
+                    "email": "You are in this person's line management, so you should not handle this case: "
+                    "ask another handler to add this exclusion"
+                }
+            )
+        managers = _exclude_named_and_line_management(
+            report=report, emails=[email], keep_user_ids={actor.pk}, named=False
+        ).line_management
+    elif user is None:
+        raise ValidationError({"email": "No account has that e-mail address"})
+    if user is None and not managers:
+        raise ValidationError(
+            {
+                "email": "No account has that e-mail address, and the workforce records show no line "
+                "manager with an account for it"
+            }
+        )
+    excluded = Exclusions(named=named, line_management=managers)
+    changed = []
+    if report.investigator_id in excluded.user_ids:
         report.investigator = None
-        report.save(update_fields=["investigator"])
-    if report.lead_handler_id == user.pk:
+        changed.append("investigator")
+    if report.lead_handler_id in excluded.user_ids:
         report.lead_handler = actor
-        report.save(update_fields=["lead_handler"])
+        changed.append("lead_handler")
+    if changed:
+        report.save(update_fields=changed)
     audit(
         action="incident.exclusion_added",
         request=request,
         actor=actor,
         obj=report,
-        summary=f"Access to {report.reference} excluded for a named person",
-        detail={"excluded_user": user.pk, "reason": reason},
+        summary=f"Access to {report.reference} excluded for a named person"
+        + (f" and {len(managers)} in their line management" if managers else ""),
+        detail={
+            "excluded_user": user.pk if user is not None else None,
+            "reason": reason,
+            "line_management_users": sorted(managers),
+        },
     )
-    return exclusion
+    return excluded
 
 
 @transaction.atomic

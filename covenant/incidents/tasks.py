@@ -1,12 +1,17 @@
-"""Background work for incidents: e-mail notifications. Messages carry a reference and a link, never content."""
+"""Background work for incidents: e-mail notifications. Messages carry a reference and a link, never content.
+
+Each notification is sent once however often its task runs (a worker killed mid-task runs it again): see
+`cms.taskqueue.email_send_once`.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.urls import reverse
 from django_tasks import task
+
+from cms.taskqueue import email_send_once
 
 
 def _absolute(path: str) -> str:
@@ -36,14 +41,15 @@ def notify_handlers_of_new_report(report_id: int) -> int:
     if not recipients:
         return 0
     link = _absolute(reverse("incidents:case_detail", args=[report.pk]))
-    send_mail(
+    email_send_once(
+        task="incidents.new_report",
+        key=str(report.pk),
         subject=f"New violence and abuse report {report.reference}",
-        message=(
+        body=(
             f"A new report, {report.reference}, has been made at {report.organisation.name}.\n\n"
             f"Acknowledge it within one working day: {link}\n"
         ),
-        from_email=None,
-        recipient_list=recipients,
+        to=recipients,
     )
     return len(recipients)
 
@@ -59,14 +65,17 @@ def notify_reporter_of_outcome(report_id: int) -> bool:
         or report.mode != ReportingMode.NAMED
         or report.reporter is None
         or not report.wants_feedback
+        or report.closed_at is None  # reopened before this ran
     ):
         return False
     link = _absolute(reverse("incidents:my_report", args=[report.pk]))
-    send_mail(
+    # One e-mail per closure: a case reopened and closed again is news again.
+    email_send_once(
+        task="incidents.outcome",
+        key=f"{report.pk}:{report.closed_at.isoformat()}",
         subject=f"Your report {report.reference} is closed",
-        message=f"Your report {report.reference} has been closed. You can read the outcome here: {link}\n",
-        from_email=None,
-        recipient_list=[report.reporter.email],
+        body=f"Your report {report.reference} has been closed. You can read the outcome here: {link}\n",
+        to=[report.reporter.email],
     )
     return True
 

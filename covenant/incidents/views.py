@@ -498,7 +498,8 @@ def case_exclusion_add(request, pk: int):
         form,
         heading="Exclude someone from this case",
         submit_label="Exclude",
-        intro="The person will no longer see this case, be notified of it or be assignable to it.",
+        intro="The person will no longer see this case, be notified of it or be assignable to it. If they are "
+        "named as the source, everyone above them in line management (from the workforce records) is excluded too.",
         on_valid=lambda d: services.exclusion_add(
             report=report, actor=request.user, email=d["email"], reason=d["reason"], request=request
         ),

@@ -219,6 +219,7 @@ def build_world() -> World:
     world.kwargs = {
         "workforce:person_detail": {"pk": person.pk},
         "workforce:move_record": {"person_pk": person.pk},
+        "workforce:person_reporting": {"pk": person.pk},
         "workforce:post_detail": {"pk": post.pk},
         "workforce:arrangement_detail": {"pk": arrangement.pk},
         "workforce:arrangement_edit": {"pk": arrangement.pk},

@@ -36,6 +36,27 @@ def test_seed_builds_every_move_type_and_is_idempotent(world):
     assert (Person.objects.count(), SectorMove.objects.count(), Post.objects.count()) == counts
 
 
+def test_demo_has_reporting_lines_linked_to_the_demo_logins(world, client, login):
+    sam = Person.objects.get(work_email="nurse@riverside-hospitals.example")
+    chain, person = [], sam
+    while True:
+        employment = person.employments.filter(end_date__isnull=True).first()
+        if employment is None or employment.line_manager is None:
+            break
+        person = employment.line_manager
+        chain.append(person.full_name)
+    assert chain == ["Nadia Brook", "Owen Castell"]
+    kit = Person.objects.get(work_email="kit.arden@riverside-hospitals.example")
+    assert kit.employments.get().line_manager.work_email == "security.lead@riverside-hospitals.example"
+    jo = Person.objects.get(first_name="Jo", last_name="Pennant")
+    assert jo.work_email == "care.worker@harbourside-care.example"
+    assert jo.employments.get().line_manager.full_name == "Grace Okafor"
+    # Grace, a demo login, is HR administrator at Harbourside Care and can change Jo's reporting line.
+    login(world.users["hr.admin@harbourside-care.example"])
+    page = client.get(reverse("workforce:person_detail", args=[jo.pk])).content.decode()
+    assert "Grace Okafor" in page and reverse("workforce:person_reporting", args=[jo.pk]) in page
+
+
 def test_done_when_journey(world, client, login):
     hr = world.users["hr.admin@riverside-hospitals.example"]
     trust, council = world.organisations["Riverside Hospitals"], world.organisations["Riverside Council"]
