@@ -56,5 +56,11 @@ def server_error(request):
 
 
 def _standalone(request, template_name, status):
+    # The error may surface after the CSP middleware has written its header (a session save failing on the way
+    # out): the nonce is then unavailable, and the page carries an empty one rather than failing again.
+    try:
+        str(request.csp_nonce)
+    except Exception:  # noqa: BLE001 - CSPNonceError, or no CSP middleware on this request
+        request.csp_nonce = ""
     template = loader.get_template(template_name)
     return HttpResponse(template.render({"request": request}), status=status)

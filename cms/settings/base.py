@@ -133,10 +133,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast when the database is unreachable instead of holding a worker.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "5"))
-    )
+    # Fail fast when the database is unreachable or dies mid-request instead of holding a worker thread:
+    # connect_timeout bounds a new connection; TCP keep-alives and tcp_user_timeout (libpq options, in seconds
+    # and milliseconds) notice a server that stopped answering on an open connection; statement_timeout (off
+    # unless DATABASE_STATEMENT_TIMEOUT is set, e.g. "30s") bounds a query the server is still running.
+    _pg_options = {
+        "connect_timeout": int(env("DATABASE_CONNECT_TIMEOUT", "5")),
+        "keepalives": 1,
+        "keepalives_idle": int(env("DATABASE_KEEPALIVES_IDLE", "5")),
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": int(env("DATABASE_TCP_USER_TIMEOUT_MS", "10000")),
+    }
+    if env("DATABASE_STATEMENT_TIMEOUT", ""):
+        _pg_options["options"] = f"-c statement_timeout={env('DATABASE_STATEMENT_TIMEOUT', '')}"
+    for _key, _value in _pg_options.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(_key, _value)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server, so rate limits hold across them),
