@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404  # stops and starts local services
 import sys
 import tempfile
 import threading
@@ -36,7 +36,7 @@ class ThrowawayCluster:
 
     def _run(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if self.as_root else []
-        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)  # noqa: S603
+        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)  # noqa: S603  # nosec B603  # fixed service commands, no shell
 
     def create(self) -> str:
         if self.as_root:
@@ -88,7 +88,9 @@ def available() -> str | None:
     return None
 
 
-def database_outage(*, free_port, start_server, consultation_journey, outage_seconds: float = 6.0) -> None:
+def database_outage(
+    *, free_port, start_server, stop_server, consultation_journey, outage_seconds: float = 6.0
+) -> None:
     reason = available()
     if reason:
         print(f"load: database outage not simulated: {reason}", file=sys.stderr)
@@ -112,7 +114,7 @@ def database_outage(*, free_port, start_server, consultation_journey, outage_sec
                 "--quiet-logins",
             ],
         ):
-            subprocess.run(  # noqa: S603
+            subprocess.run(  # noqa: S603  # nosec B603  # fixed service commands, no shell
                 [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
             )
         with psycopg.connect(url) as conn:
@@ -226,9 +228,5 @@ def database_outage(*, free_port, start_server, consultation_journey, outage_sec
             print(f"load: journey abandoned during the outage: {message}", file=sys.stderr)
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server)
         cluster.destroy()

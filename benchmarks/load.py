@@ -16,12 +16,14 @@ import os
 import re
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404  # starts the app server it measures
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
@@ -260,7 +262,13 @@ def _start_server(port: int, extra_env: dict | None = None) -> subprocess.Popen:
         sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", f"127.0.0.1:{port}",
         "--workers", "4", "--threads", "4", "--timeout", "60", "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file, never to an unread pipe: during a database outage every worker logs
+    # tracebacks, and once a pipe's 64 KB buffer is full each logging thread blocks for good (this once made
+    # requests in flight at the crash, and /healthz, hang until the client gave up).
+    log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)  # nosec B603  # argv built in code, no shell
+    server.log_path = log.name
+    log.close()
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -269,7 +277,16 @@ def _start_server(port: int, extra_env: dict | None = None) -> subprocess.Popen:
         except requests.RequestException:
             time.sleep(0.3)
     server.kill()
-    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    raise RuntimeError("gunicorn did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    Path(server.log_path).unlink(missing_ok=True)
 
 
 def run(*, size: str) -> None:
@@ -283,7 +300,10 @@ def run(*, size: str) -> None:
         from benchmarks.faults import database_outage
 
         database_outage(
-            free_port=_free_port, start_server=_start_server, consultation_journey=retrying_consultation
+            free_port=_free_port,
+            start_server=_start_server,
+            stop_server=stop_server,
+            consultation_journey=retrying_consultation,
         )
         return
     world = _prepare_world()
@@ -341,11 +361,7 @@ def run(*, size: str) -> None:
                     for pct in (50, 95, 99):
                         emit(f"c{level}_{name}_p{pct}_ms", percentile(values, pct), "ms", concurrency=level)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
     consultation_refs = acknowledged["consultation"]
     incident_refs = acknowledged["incident"]
@@ -373,5 +389,8 @@ def run(*, size: str) -> None:
     from benchmarks.faults import database_outage
 
     database_outage(
-        free_port=_free_port, start_server=_start_server, consultation_journey=retrying_consultation
+        free_port=_free_port,
+        start_server=_start_server,
+        stop_server=stop_server,
+        consultation_journey=retrying_consultation,
     )
