@@ -39,9 +39,10 @@ worker: install ## Run a background task worker (database queue)
 test: install ## Run the whole test suite (browser tests included when /usr/bin/chromium exists)
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check, bandit security lint (bandit.yaml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c bandit.yaml -q -r cms workforce covenant benchmarks
 
 format: install ## Format and fix with ruff
 	$(VENV)/bin/ruff format .

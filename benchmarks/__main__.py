@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import subprocess
+import subprocess  # nosec B404  # runs the benchmark scripts, argv built in code
 import sys
 from pathlib import Path
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         databases = ["postgres"] if name == "load" else args.db
         for db in databases:
             command = [sys.executable, "-m", "benchmarks", "--size", args.size, "--child", name, db]
-            process = subprocess.run(command, capture_output=True, text=True, cwd=HERE.parent, check=False)
+            process = subprocess.run(command, capture_output=True, text=True, cwd=HERE.parent, check=False)  # nosec B603  # argv of our own scripts, no shell
             sys.stderr.write(process.stderr[-4000:])
             for line in process.stdout.splitlines():
                 print(line, flush=True)

@@ -17,7 +17,7 @@ import json
 import os
 import random
 import shutil
-import subprocess
+import subprocess  # nosec B404  # starts and kills the task workers it measures
 import sys
 import tempfile
 import time
@@ -137,7 +137,7 @@ def run(*, size: str = "small") -> None:
 
     def start(*extra: str) -> subprocess.Popen:
         log = open(work / f"worker-{time.monotonic_ns()}.log", "w", encoding="utf-8")
-        return subprocess.Popen(  # noqa: S603
+        return subprocess.Popen(  # noqa: S603  # nosec B603  # argv built in code, no shell
             [sys.executable, "-m", "benchmarks.faults_tasks", "--worker", *extra],
             cwd=ROOT,
             env=env,
@@ -145,7 +145,7 @@ def run(*, size: str = "small") -> None:
             stderr=subprocess.STDOUT,
         )
 
-    rng = random.Random(7)  # noqa: S311 - when to kill, not security
+    rng = random.Random(7)  # noqa: S311  # nosec B311  # when to kill, not security
     killed_mid_task = 0
     began = time.monotonic()
     for kill in range(1, KILLS + 1):

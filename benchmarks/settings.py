@@ -6,7 +6,7 @@ os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.Immediat
 
 from cms.settings.base import *  # noqa: E402,F403
 
-SECRET_KEY = "benchmark-only-key"  # noqa: S105
+SECRET_KEY = "benchmark-only-key"  # noqa: S105  # nosec B105  # throwaway benchmark key
 HASHING_KEY = "benchmark-only-hashing-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]

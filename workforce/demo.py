@@ -156,7 +156,7 @@ def _code(organisation: Organisation) -> str:
 
 @transaction.atomic
 def seed(*, world, sizes: dict, stdout=None) -> None:
-    rng = random.Random(sizes["seed"])
+    rng = random.Random(sizes["seed"])  # nosec B311  # demo data, not security
     today = timezone.localdate()
     orgs = world.organisations
     users = _hr_users(world)

@@ -132,7 +132,7 @@ def _submit_all(page, *, count: int, seed: int, moderator, channel_mix: bool, st
     questions = list(page.active_questions())
     start, end = page.opens_at, min(page.closes_at, timezone.now())
     for index in range(count):
-        rng = random.Random(f"{seed}-{page.slug}-{index}")
+        rng = random.Random(f"{seed}-{page.slug}-{index}")  # nosec B311  # demo data, not security
         key = uuid.uuid5(NAMESPACE, f"{seed}-{page.slug}-{index}")
         if ConsultationResponse.objects.filter(idempotency_key=key).exists():
             continue
@@ -164,7 +164,7 @@ def _submit_all(page, *, count: int, seed: int, moderator, channel_mix: bool, st
 
 def _moderate(page, *, moderator, share: float, seed: int) -> None:
     for response in page.responses.filter(moderation_state=ModerationState.PENDING).order_by("pk"):
-        rng = random.Random(f"{seed}-moderate-{response.idempotency_key}")
+        rng = random.Random(f"{seed}-moderate-{response.idempotency_key}")  # nosec B311  # demo data, not security
         if rng.random() > share:
             continue
         for answer in response.answers.exclude(text=""):
@@ -195,7 +195,7 @@ def _theme(page, *, analyst, share: float, seed: int) -> None:
         ).exclude(tags__theme=theme)
         for answer in candidates.order_by("pk"):
             if any(sentence[:40] in answer.text for sentence in sentences):
-                if random.Random(f"{seed}-tag-{answer.pk}").random() < share:
+                if random.Random(f"{seed}-tag-{answer.pk}").random() < share:  # nosec B311  # demo data, not security
                     services.answer_tag(answer=answer, theme=theme, user=analyst)
 
 

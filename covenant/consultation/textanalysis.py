@@ -83,7 +83,7 @@ def kmeans(vectors: list[dict[str, float]], k: int, *, seed: int = 0, iterations
     if not usable:
         return [-1] * len(vectors)
     k = max(1, min(k, len(usable)))
-    rng = random.Random(seed)  # noqa: S311 - reproducible clustering, not security
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # reproducible clustering, not security
     centroids = [vectors[rng.choice(usable)]]
     while len(centroids) < k:
         distances = [1.0 - max(_dot(vectors[i], c) for c in centroids) for i in usable]
@@ -123,7 +123,7 @@ def top_terms(vectors: list[dict[str, float]], *, limit: int = 5) -> list[str]:
 MINHASH_PERMUTATIONS = 64
 MINHASH_BANDS = 16  # 16 bands of 4 rows: pairs above ~0.6 Jaccard similarity almost always meet in a band
 _MERSENNE = (1 << 61) - 1
-_rng = random.Random(20260101)  # noqa: S311 - fixed hash permutations, not security
+_rng = random.Random(20260101)  # noqa: S311  # nosec B311  # fixed hash permutations, not security
 _PERMUTATIONS = [
     (_rng.randrange(1, _MERSENNE), _rng.randrange(0, _MERSENNE)) for _ in range(MINHASH_PERMUTATIONS)
 ]

@@ -200,7 +200,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         if stdout:
             stdout.write("Incidents: demo reports already present.")
         return
-    rng = random.Random(sizes.get("seed", 2026))
+    rng = random.Random(sizes.get("seed", 2026))  # nosec B311  # demo data, not security
     total = max(int(sizes.get("incidents", 120)), len(PATHS) + 4)
     organisations = [o for name, o in world.organisations.items() if name != "R&W ICB"]
     home = world.organisations[HOME_ORGANISATION]
@@ -558,7 +558,7 @@ def _story_case(*, home, handler, second, now) -> None:
         PATHS[Status.AWAITING_INFO],
         lead=handler,
         other=second,
-        rng=random.Random(1),
+        rng=random.Random(1),  # nosec B311  # demo data, not security
         merge_target=None,
     )
     report.messages.filter(audience=Message.Audience.REPORTER).update(

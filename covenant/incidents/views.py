@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -173,6 +174,7 @@ def report_done(request):
 
 
 # --- anonymous follow-up ---------------------------------------------------------------------------------------
+@sensitive_post_parameters("code")  # an error report must never carry a reporter's follow-up code
 def follow_up(request):
     form = FollowUpCodeForm(_posted(request))
     limited = False
