@@ -532,7 +532,7 @@ def _story_case(*, home, handler, second, now) -> None:
     report = IncidentReport.objects.create(
         mode=ReportingMode.ANONYMOUS,
         relationship=ReporterRelationship.TARGETED,
-        receipt_hash=make_password(DEMO_FOLLOW_UP_CODE),
+        receipt_hash=selectors.receipt_hash(DEMO_FOLLOW_UP_CODE),
         receipt_index=selectors.receipt_index(DEMO_FOLLOW_UP_CODE),
         occurred_at=reported_at - datetime.timedelta(hours=3),
         organisation=home,

@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -109,7 +108,7 @@ def report_submit(
     code = None
     if mode == ReportingMode.ANONYMOUS:
         code = "".join(secrets.choice("0123456789") for _ in range(RECEIPT_DIGITS))
-        report.receipt_hash = make_password(code)
+        report.receipt_hash = selectors.receipt_hash(code)
         report.receipt_index = selectors.receipt_index(code)
         # An anonymous reporter's wish to tell the line manager cannot be acted on; feedback comes via the code.
         report.may_tell_line_manager = False
