@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -20,6 +21,7 @@ from django_tables2 import SingleTableMixin
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|")
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_CHUNK = 2000
+EXPORT_BLOCK_CHARS = 64 * 1024
 
 
 def neutralise(value):
@@ -29,11 +31,6 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
@@ -111,14 +108,9 @@ class FilteredTableView(SingleTableMixin, FilterView):
         self.on_export(export_format=export_format, row_count=None)
         filename = self.export_filename(export_format)
         if export_format == "csv":
-            writer = csv.writer(_Echo())
-
-            def stream():
-                yield "\ufeff"  # so Excel reads UTF-8
-                for row in self.export_rows():
-                    yield writer.writerow(row)
-
-            response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(
+                csv_blocks(self.export_rows()), content_type="text/csv; charset=utf-8"
+            )
         else:
             from openpyxl import Workbook
 
@@ -135,6 +127,36 @@ class FilteredTableView(SingleTableMixin, FilterView):
             )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+def csv_blocks(rows: Iterable[list], *, bom: bool = True) -> Iterator[str]:
+    """CSV text for a streamed response, in blocks of about 64 KB rather than a row at a time: a million rows
+    are then some hundreds of writes to the client instead of a million. Starts with a BOM so Excel reads
+    UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if bom:
+        buffer.write("\ufeff")
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= EXPORT_BLOCK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def in_blocks(pieces: Iterable[str]) -> Iterator[str]:
+    """Join many small strings of a streamed response into blocks of about 64 KB."""
+    block: list[str] = []
+    size = 0
+    for piece in pieces:
+        block.append(piece)
+        size += len(piece)
+        if size >= EXPORT_BLOCK_CHARS:
+            yield "".join(block)
+            block, size = [], 0
+    yield "".join(block)
 
 
 def _plain(value):

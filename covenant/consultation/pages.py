@@ -6,7 +6,6 @@ Progress through the form is kept in the session, keyed by page, until the respo
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 import uuid
@@ -20,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
-from cms.tables import neutralise
+from cms.tables import csv_blocks, in_blocks, neutralise
 
 from . import selectors, services
 from .forms import AboutYouForm, QuestionsForm, SubmitForm
@@ -469,18 +468,11 @@ def open_data(request, page: ConsultationPage, fmt: str):
                 first = False
             yield "]}"
 
-        response = StreamingHttpResponse(stream_json(), content_type="application/json")
+        response = StreamingHttpResponse(in_blocks(stream_json()), content_type="application/json")
     else:
         questions_list = selectors.questions_for(consultation=page)
 
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo())
-
-        def stream_csv():
-            yield "\ufeff"
+        def rows():
             header = list(OPEN_DATA_FIELDS)
             for question in questions_list:
                 header += [
@@ -488,13 +480,13 @@ def open_data(request, page: ConsultationPage, fmt: str):
                     f"q{question.number}_text",
                     f"q{question.number}_themes",
                 ]
-            yield writer.writerow(header)
+            yield header
             for record in _open_data_records(page):
                 row = [record[field] for field in OPEN_DATA_FIELDS]
                 for answer in record["answers"]:
                     row += ["; ".join(answer["selected"]), answer["text"], "; ".join(answer["themes"])]
-                yield writer.writerow([neutralise(cell) for cell in row])
+                yield [neutralise(cell) for cell in row]
 
-        response = StreamingHttpResponse(stream_csv(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_blocks(rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{page.slug}-published-responses.{fmt}"'
     return response

@@ -31,3 +31,20 @@ def test_cells_are_still_called_with_the_arguments_they_ask_for():
     assert table_utils.call_with_appropriate(table.render_name, {"value": 1, "record": 2, "column": 3}) == 1
     assert table_utils.call_with_appropriate(table.value_name, {"record": 2, "value": 1}) == 2
     assert table_utils.call_with_appropriate(table.render_name, {"value": 1}) is None
+
+
+def test_csv_exports_stream_in_blocks_with_the_same_text():
+    import csv
+    import io
+
+    from cms.tables import EXPORT_BLOCK_CHARS, csv_blocks, in_blocks
+
+    rows = [[n, f"name {n}", 'quote " and, comma', "line\nbreak"] for n in range(20_000)]
+    blocks = list(csv_blocks(iter(rows)))
+    expected = io.StringIO()
+    csv.writer(expected).writerows(rows)
+    assert "".join(blocks) == "\ufeff" + expected.getvalue()
+    assert len(blocks) < 20  # not one write per row
+    assert all(len(block) >= EXPORT_BLOCK_CHARS for block in blocks[:-1])
+    assert list(csv_blocks(iter([]), bom=False)) == [""]
+    assert "".join(in_blocks(str(n) for n in range(50_000))) == "".join(str(n) for n in range(50_000))
