@@ -87,13 +87,22 @@ class FilteredTableView(SingleTableMixin, FilterView):
 
     # --- exports -------------------------------------------------------------------------------------------
     def export_rows(self) -> Iterator[list]:
-        """Header then one list of cell values per row, in the table's ordering, built chunk by chunk."""
+        """Header then one list of cell values per row, in the table's ordering, built chunk by chunk.
+
+        A table that declares `export_columns` ((heading, path, labels) triples) is exported straight from
+        `values_list`: much faster than rendering each cell through the table's columns, which matters from
+        tens of thousands of rows. `path` is a field path or a tuple of paths joined with spaces; `labels` is
+        None, a dict of choice labels, or a function of the value."""
         table_class = self.get_table_class()
         exclude = self.exclude_from_export
         ordered = table_class(data=self.object_list, order_by=self.request.GET.get("sort") or None)
         queryset = ordered.data.data
         if not queryset.ordered:
             queryset = queryset.order_by("pk")
+        columns = getattr(table_class, "export_columns", None)
+        if columns:
+            yield from _values_rows(queryset, columns)
+            return
         yield list(next(table_class(data=[]).as_values(exclude_columns=exclude)))
         for chunk in _chunks(queryset.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
             values = table_class(data=chunk).as_values(exclude_columns=exclude)
@@ -157,6 +166,39 @@ def in_blocks(pieces: Iterable[str]) -> Iterator[str]:
             yield "".join(block)
             block, size = [], 0
     yield "".join(block)
+
+
+def _values_rows(queryset, columns) -> Iterator[list]:
+    # One small function per column, built once: the loop below runs for every row of a large export.
+    getters, paths, position = [], [], 0
+    for _heading, path, labels in columns:
+        if isinstance(path, tuple):
+            part = slice(position, position + len(path))
+            getters.append(lambda v, part=part: neutralise(" ".join(str(x) for x in v[part] if x)))
+            paths.extend(path)
+            position += len(path)
+            continue
+        if callable(labels):
+            getters.append(lambda v, i=position, labels=labels: neutralise(labels(v[i])))
+        elif labels is not None:
+            getters.append(
+                lambda v, i=position, labels=labels: labels.get(v[i], "" if v[i] is None else v[i])
+            )
+        else:
+            getters.append(lambda v, i=position: _cell(v[i]))
+        paths.append(path)
+        position += 1
+    yield [heading for heading, _path, _labels in columns]
+    for values in queryset.values_list(*paths).iterator(chunk_size=EXPORT_CHUNK):
+        yield [get(values) for get in getters]
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return _plain(value)
+    return neutralise(value)
 
 
 def _plain(value):

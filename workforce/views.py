@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from cms.audit import audit
 from cms.reports import pdf_response
-from cms.tables import EXPORT_CHUNK, FilteredTableView, neutralise
+from cms.tables import FilteredTableView
 
 from . import selectors, services
 from .filters import JointArrangementFilter, PersonFilter, PostFilter, SectorMoveFilter
@@ -96,35 +96,6 @@ class HRTableView(FilteredTableView):
         context = super().get_context_data(**kwargs)
         context["breadcrumbs"] = [("Home", "/"), HOME, (self.page_title, "")]
         return context
-
-    def export_rows(self):
-        """Header, then each row from values_list in the table's ordering, streamed in chunks and neutralised."""
-        table_class = self.get_table_class()
-        ordered = table_class(data=self.object_list, order_by=self.request.GET.get("sort") or None)
-        queryset = ordered.data.data
-        if not queryset.ordered:
-            queryset = queryset.order_by("pk")
-        columns = table_class.export_columns
-        # One small function per column, built once: the loop below runs for every row of a large export.
-        getters, paths, position = [], [], 0
-        for _heading, path, labels in columns:
-            if isinstance(path, tuple):
-                part = slice(position, position + len(path))
-                getters.append(lambda v, part=part: neutralise(" ".join(str(x) for x in v[part] if x)))
-                paths.extend(path)
-                position += len(path)
-                continue
-            if labels is not None:
-                getters.append(
-                    lambda v, i=position, labels=labels: labels.get(v[i], "" if v[i] is None else v[i])
-                )
-            else:
-                getters.append(lambda v, i=position: "" if v[i] is None else neutralise(v[i]))
-            paths.append(path)
-            position += 1
-        yield [heading for heading, _path, _labels in columns]
-        for values in queryset.values_list(*paths).iterator(chunk_size=EXPORT_CHUNK):
-            yield [get(values) for get in getters]
 
     def on_export(self, *, export_format, row_count):
         audit(

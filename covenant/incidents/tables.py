@@ -4,7 +4,11 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import IncidentReport
+from .models import Category, IncidentReport, ReportingMode, Setting, Source, Status
+
+
+def _reference(pk):
+    return f"VA-{pk:06d}"
 
 
 class CaseTable(tables.Table):
@@ -38,6 +42,20 @@ class CaseTable(tables.Table):
         )
         order_by = ("-reported_at",)
         empty_text = "No cases match these filters."
+
+    # The export reads these straight from values_list (cms.tables); same columns as the page.
+    export_columns = (
+        ("Reference", "pk", _reference),
+        ("Reported", "reported_at", None),
+        ("Organisation", "organisation__name", None),
+        ("Category", "category", dict(Category.choices)),
+        ("Setting", "setting", dict(Setting.choices)),
+        ("Source", "source", dict(Source.choices)),
+        ("Mode", "mode", dict(ReportingMode.choices)),
+        ("Status", "status", dict(Status.choices)),
+        ("Investigator", ("investigator__first_name", "investigator__last_name"), None),
+        ("Acknowledge by", "acknowledge_by", None),
+    )
 
     def render_reference(self, record):
         return format_html(

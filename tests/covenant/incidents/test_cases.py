@@ -425,3 +425,34 @@ def test_anonymous_report_service_refuses_named_without_sign_in(submit):
     with pytest.raises(PermissionDenied):
         submit(mode="named")
     assert not IncidentReport.objects.exists()
+
+
+def test_export_has_the_pages_columns_with_labels_and_leaves_out_excluded_cases(
+    client, login, handler, second_handler, organisation, other_organisation
+):
+    import csv
+    import io
+
+    from covenant.incidents.models import CaseExclusion
+
+    handler.first_name, handler.last_name = "Morgan", "Hale"
+    handler.save()
+    shown = IncidentReportFactory(
+        organisation=organisation, category="verbal_abuse", source="patient", investigator=handler
+    )
+    hidden = IncidentReportFactory(organisation=organisation)
+    CaseExclusion.objects.create(report=hidden, user=second_handler, reason="conflict")
+    IncidentReportFactory(organisation=other_organisation)
+    login(second_handler)
+    response = client.get(reverse("incidents:case_list") + "?_export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == [
+        "Reference", "Reported", "Organisation", "Category", "Setting", "Source", "Mode", "Status",
+        "Investigator", "Acknowledge by",
+    ]  # fmt: skip
+    assert [row[0] for row in rows[1:]] == [shown.reference]
+    row = rows[1]
+    assert row[2] == organisation.name
+    assert row[3] == "Verbal abuse or threats" and row[5] == shown.get_source_display()
+    assert row[8] == "Morgan Hale"
+    assert "+00:00" not in row[1] and row[1].startswith(str(shown.reported_at.year))
