@@ -229,11 +229,10 @@ def person_detail(request, pk):
         .select_related("employer", "line_manager")
         .order_by("start_date", "pk")
     )
-    direct_reports = list(
-        Person.objects.filter(
-            pk__in=Employment.objects.open_on(today).filter(line_manager=person).values("person_id")
-        )
+    report_lines = list(
+        Employment.objects.open_on(today).filter(line_manager=person).values_list("person_id", "employer_id")
     )
+    direct_reports = list(Person.objects.filter(pk__in={person_id for person_id, _ in report_lines}))
     related_ids = {e.line_manager_id for e in reporting_lines if e.line_manager_id} | {
         p.pk for p in direct_reports
     }
@@ -242,13 +241,21 @@ def person_detail(request, pk):
         selectors.people_visible_to(user=request.user).filter(pk__in=related_ids).values_list("pk", flat=True)
     )
     hr_ids = set(selectors.hr_organisation_ids(user=request.user))
+    # Names of managers and reports only where this user may see them, or the reporting line is their own
+    # organisation's record; the others are mentioned, never named.
+    named_managers = {
+        e.pk for e in reporting_lines if e.line_manager_id in linkable or e.employer_id in hr_ids
+    }
+    named_reports = linkable | {person_id for person_id, employer_id in report_lines if employer_id in hr_ids}
     return render(
         request,
         "workforce/person_detail.html",
         {
             "person": person,
             "reporting_lines": reporting_lines,
-            "direct_reports": direct_reports,
+            "direct_reports": [p for p in direct_reports if p.pk in named_reports],
+            "other_reports": sum(1 for p in direct_reports if p.pk not in named_reports),
+            "named_managers": named_managers,
             "linkable": linkable,
             "can_change_reporting": any(e.employer_id in hr_ids for e in reporting_lines),
             "timeline": selectors.person_timeline(person=person),

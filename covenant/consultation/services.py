@@ -497,7 +497,9 @@ def theme_update(*, theme: Theme, user, name: str, description: str = "", reques
         raise ValidationError({"name": "The theme name must be 120 characters or fewer"})
     if len(description) > 400:
         raise ValidationError({"description": "The description must be 400 characters or fewer"})
-    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    theme = Theme.objects.select_for_update().filter(pk=theme.pk).first()
+    if theme is None:  # merged away by another analyst since the page was loaded
+        raise ValidationError({"name": "This theme no longer exists: it was merged into another theme"})
     clash = Theme.objects.filter(consultation_id=theme.consultation_id, name__iexact=name).exclude(
         pk=theme.pk
     )

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Lower, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -192,7 +192,9 @@ def named_people_with_line_management(*, emails, depth: int = LINE_MANAGEMENT_DE
     emails = sorted({(e or "").strip().lower() for e in emails} - {""})
     if not emails:
         return NamedPeople(frozenset(), frozenset())
-    named = frozenset(User.objects.filter(email__in=emails).values_list("pk", flat=True))
+    # Account e-mails are compared ignoring case: accounts made in the admin keep the capitals they were typed with.
+    accounts = User.objects.annotate(email_lower=Lower("email"))
+    named = frozenset(accounts.filter(email_lower__in=emails).values_list("pk", flat=True))
     frontier = set(Person.objects.filter(work_email__in=emails).values_list("pk", flat=True))
     seen, managers = set(frontier), set()
     today = timezone.localdate()
@@ -210,7 +212,9 @@ def named_people_with_line_management(*, emails, depth: int = LINE_MANAGEMENT_DE
     manager_users = frozenset()
     if managers:
         manager_emails = Person.objects.filter(pk__in=managers).exclude(work_email="").values("work_email")
-        manager_users = frozenset(User.objects.filter(email__in=manager_emails).values_list("pk", flat=True))
+        manager_users = frozenset(
+            accounts.filter(email_lower__in=manager_emails).values_list("pk", flat=True)
+        )
     return NamedPeople(named, manager_users - named)
 
 

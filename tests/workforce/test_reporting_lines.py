@@ -191,6 +191,23 @@ def test_manager_outside_the_users_view_is_kept_when_unchanged(client, login, hr
     assert reverse("workforce:person_detail", args=[outsider.pk]) not in page  # not linked: out of scope
 
 
+def test_reporting_lines_kept_by_another_organisation_are_not_named(client, login, hr_trust, council, ward):
+    """Ava also works for the council: her manager there, and the council staff who report to her, are the
+    council's records. The trust's HR sees that they exist, never who they are."""
+    zeb, _ = _employed(council, "Zebedee", staff_number="C-9")
+    EmploymentFactory(person=ward["ava"], employer=council, staff_number="C-10", line_manager=zeb)
+    quentin, _ = _employed(council, "Quentin", staff_number="C-11", manager=ward["ava"])
+    amy, _ = _employed(ward["ava_job"].employer, "Amy", staff_number="T-300", manager=ward["ava"])
+    login(hr_trust)
+    page = client.get(reverse("workforce:person_detail", args=[ward["ava"].pk])).content.decode()
+    assert "Zebedee" not in page and "Quentin" not in page
+    assert "Recorded by that organisation" in page
+    assert "1 person at organisations you do not administer" in page
+    assert "Amy Tester" in page  # a report at the trust is named and linked
+    assert reverse("workforce:person_detail", args=[amy.pk]) in page
+    assert quentin.pk != amy.pk
+
+
 # --- who may change it ------------------------------------------------------------------------------------------
 
 

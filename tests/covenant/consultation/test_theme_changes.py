@@ -88,6 +88,16 @@ def test_a_theme_keeps_its_own_name_in_another_case(two_themes, analyst):
     assert alarms.name == "ALARMS"
 
 
+def test_renaming_a_theme_merged_away_meanwhile_is_an_error_not_a_crash(two_themes, analyst):
+    from django.core.exceptions import ValidationError
+
+    alarms, security = two_themes
+    services.theme_merge(source=alarms, target=security, user=analyst)
+    with pytest.raises(ValidationError) as caught:
+        services.theme_update(theme=alarms, user=analyst, name="Alarms at night", description="")
+    assert "no longer exists" in str(caught.value)
+
+
 def test_merge_moves_tags_without_duplicates_and_keeps_who_did_what(
     consultation, two_themes, analyst, make_user, organisation, login, client
 ):

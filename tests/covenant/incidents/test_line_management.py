@@ -263,3 +263,17 @@ def test_exclusion_service_returns_what_it_excluded(handler, team, colleague_cas
         report=colleague_case, actor=handler, email="sid@example.org", reason=NAMED
     )
     assert not again.user_ids and colleague_case.exclusions.count() == 3
+
+
+def test_accounts_whose_email_has_capitals_are_still_excluded(submit, make_user, organisation):
+    """Accounts made in the admin keep the capitals they were typed with; matching ignores case."""
+    from django.contrib.auth import get_user_model
+
+    boss = make_user("incident_handler", organisation=organisation, email="boss@example.org")
+    named = make_user("incident_reporter", organisation=organisation, email="sid2@example.org")
+    get_user_model().objects.filter(pk=boss.pk).update(email="Boss@Example.org")
+    get_user_model().objects.filter(pk=named.pk).update(email="Sid2@Example.org")
+    boss_record = _record(organisation, email="boss@example.org")
+    _record(organisation, email="sid2@example.org", manager=boss_record)
+    report, _code = submit(source="colleague", subject_emails=("SID2@example.org",))
+    assert _reasons(report) == {"Sid2@Example.org": NAMED, "Boss@Example.org": LINE}
