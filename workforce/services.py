@@ -707,9 +707,23 @@ def person_set_work_email(*, person: Person, work_email: str, actor) -> bool:
             raise ValidationError(
                 {"work_email": "Enter an e-mail address like name@example.nhs.uk"}
             ) from None
-        if Person.objects.filter(work_email=email).exclude(pk=person.pk).exists():
+        holder = Person.objects.filter(work_email=email).exclude(pk=person.pk).first()
+        if holder is not None:
+            # Name the organisations that keep the other record, so the two HR teams can put it right (an
+            # address set on the wrong record by mistake, or by someone who should not have).
+            employers = sorted(
+                set(
+                    Employment.objects.open_on(timezone.localdate())
+                    .filter(person=holder)
+                    .values_list("employer__name", flat=True)
+                )
+            )
+            where = f" kept by {', '.join(employers)}" if employers else ""
             raise ValidationError(
-                {"work_email": "Another person's record already has this work e-mail address"}
+                {
+                    "work_email": f"Another person's record{where} already has this work e-mail address. "
+                    "Ask that organisation's HR team to correct their record"
+                }
             )
     previous = person.work_email
     if email == previous:

@@ -165,9 +165,10 @@ def test_work_email_belongs_to_one_person(client, login, hr_trust, ward):
     login(hr_trust)
     response = _post(client, ward["ava"], ward["ava_job"], work_email="BEN@trust.example")
     assert response.status_code == 400
-    assert "Another person's record already has this work e-mail address" in _error_beside(
-        response, "work_email"
-    )
+    message = _error_beside(response, "work_email")
+    employer = ward["ben_job"].employer.name
+    assert f"Another person's record kept by {employer} already has this work e-mail address" in message
+    assert "Ask that organisation's HR team to correct their record" in message
     response = _post(client, ward["ava"], ward["ava_job"], work_email="not an address")
     assert "Enter an e-mail address like" in _error_beside(response, "work_email")
 
