@@ -240,3 +240,29 @@ def test_forged_tag_id_is_404(consultation, free_text_question, analyst, login, 
     url = reverse("consultation:answer", args=[ans.pk])
     assert client.post(url, {"action": "confirm", "tag_id": "x"}).status_code == 404
     assert client.post(url, {"action": "tag", "theme": "x"}).status_code == 400
+
+
+def test_export_lists_each_answers_themes_and_no_other_consultations(
+    consultation, free_text_question, analyst, login, client
+):
+    import csv
+    import io
+
+    from .factories import consultation_page
+
+    other = consultation_page(slug="another-consultation")
+    other_question = other.active_questions().get(sort_order=4)
+    (first,) = make_answers(consultation, free_text_question, ["Alarms for lone workers."])
+    (between,) = make_answers(other, other_question, ["Something else entirely."])
+    (last,) = make_answers(consultation, free_text_question, ["Nothing about alarms here."])
+    assert first.pk < between.pk < last.pk  # the other consultation's answer sits inside the range
+    alarms = services.theme_create(consultation=consultation, name="Alarms", user=analyst)
+    elsewhere = services.theme_create(consultation=other, name="Elsewhere", user=analyst)
+    services.answer_tag(answer=first, theme=alarms, user=analyst)
+    services.answer_tag(answer=between, theme=elsewhere, user=analyst)
+    login(analyst)
+    response = client.get(reverse("consultation:answers", args=[consultation.pk]) + "?_export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    themes = {row[4]: row[5] for row in rows[1:] if row[4]}
+    assert themes == {"Alarms for lone workers.": "Alarms", "Nothing about alarms here.": ""}
+    assert "Elsewhere" not in "".join(",".join(row) for row in rows)
