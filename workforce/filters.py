@@ -24,7 +24,9 @@ class _SearchFilter(django_filters.CharFilter):
 
 
 class PersonFilter(django_filters.FilterSet):
-    q = _SearchFilter("first_name", "last_name", label="Name")
+    # The people list's selector searches the names itself (`people_for_table(name_search=...)`), so that the
+    # query can start from the matches; this filter keeps the box and its value on the form.
+    q = django_filters.CharFilter(label="Name", method="searched_by_selector")
     staff_group = django_filters.ChoiceFilter(
         label="Current staff group", choices=StaffGroup.choices, field_name="current_staff_group"
     )
@@ -32,6 +34,9 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields = ["q", "staff_group"]
+
+    def searched_by_selector(self, queryset, name, value):
+        return queryset
 
 
 class PostFilter(django_filters.FilterSet):

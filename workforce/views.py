@@ -147,7 +147,8 @@ class PersonListView(HRTableView):
     page_intro = "Everyone employed by or working at your organisations, with the post they hold today."
 
     def get_base_queryset(self):
-        return selectors.people_for_table(user=self.request.user)
+        # The selector does the name search (PersonFilter's `q` only shows it): it builds the query around it.
+        return selectors.people_for_table(user=self.request.user, name_search=self.request.GET.get("q", ""))
 
 
 class PostListView(HRTableView):
