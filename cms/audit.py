@@ -48,7 +48,18 @@ def audit(
         action=action,
         object_type=object_type,
         object_id=str(object_id or ""),
-        summary=summary[:255],
+        summary=summary.replace("\x00", "")[:255],
         ip_address=client_ip(request),
-        detail=detail or {},
+        detail=_storable(detail or {}),
     )
+
+
+def _storable(value):
+    """PostgreSQL's JSON cannot hold a NUL character, which any request parameter may carry: drop it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value

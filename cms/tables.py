@@ -62,6 +62,10 @@ class FilteredTableView(SingleTableMixin, FilterView):
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
+    def get_paginate_by(self, queryset):
+        # The table paginates (get_table_pagination); ListView paginating too would count the rows twice.
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The paginator has already counted the filtered rows: reuse its count rather than ask again.

@@ -117,3 +117,27 @@ def test_audit_events_cannot_be_changed_or_deleted():
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+def test_a_nul_character_in_an_audited_parameter_is_dropped_not_a_500(client, login, make_user, organisation):
+    """PostgreSQL's JSON and text cannot hold NUL; an export's filters are audited as the user sent them."""
+    from cms.accounts.models import AuditEvent
+
+    login(make_user("hr_admin", organisation=organisation))
+    response = client.get("/workforce/people/?q=a%00b&_export=csv")
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        b"".join(response.streaming_content)
+        event = AuditEvent.objects.filter(action="workforce.exported").latest("pk")
+        assert "\x00" not in str(event.detail)
+
+
+def test_table_pages_count_their_rows_once(client, login, make_user, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(make_user("hr_admin", organisation=organisation))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/workforce/people/").status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, counts
