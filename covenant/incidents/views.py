@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -287,16 +286,6 @@ def my_report(request, pk: int):
 
 
 # --- handlers --------------------------------------------------------------------------------------------------
-class _CountOnceQuerySet(QuerySet):
-    """The table page asks the same filtered queryset for its size more than once (paginator, result count);
-    on a large organisation each count is a scan, so the first answer is kept for the rest of the request."""
-
-    def count(self):
-        if not hasattr(self, "_count_once"):
-            self._count_once = super().count()
-        return self._count_once
-
-
 class CaseListView(LoginRequiredMixin, FilteredTableView):
     table_class = CaseTable
     filterset_class = CaseFilter
@@ -314,15 +303,13 @@ class CaseListView(LoginRequiredMixin, FilteredTableView):
 
     def get_base_queryset(self):
         # The list never shows free text, so encrypted columns are not loaded (or decrypted) for it.
-        queryset = selectors.cases_for_handler(user=self.request.user).defer(
+        return selectors.cases_for_handler(user=self.request.user).defer(
             "narrative",
             "status_reason_for_reporter",
             "outcome_for_reporter",
             "closure_rationale",
             "receipt_hash",
         )
-        queryset.__class__ = _CountOnceQuerySet
-        return queryset
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

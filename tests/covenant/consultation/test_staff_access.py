@@ -3,22 +3,15 @@
 import pytest
 from django.urls import reverse
 
+from cms.accounts import roles
 from covenant.consultation.models import ModerationState, Theme
 
 from .factories import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "hr_admin",
-    "incident_reporter",
-    "incident_handler",
-    "identity_custodian",
-    "analyst",
-    "consultation_moderator",
-    "editor",
-    "auditor",
-)
+# Every role the project defines, so a new role is checked here without anyone adding it.
+ROLES = tuple(role.key for role in roles.ROLES)
 
 
 @pytest.fixture

@@ -456,3 +456,17 @@ def test_export_has_the_pages_columns_with_labels_and_leaves_out_excluded_cases(
     assert row[3] == "Verbal abuse or threats" and row[5] == shown.get_source_display()
     assert row[8] == "Morgan Hale"
     assert "+00:00" not in row[1] and row[1].startswith(str(shown.reported_at.year))
+
+
+def test_the_case_list_counts_its_cases_once(client, login, handler, organisation):
+    """On a large organisation each count is a scan: the page asks for it once (the table's paginator)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    IncidentReportFactory.create_batch(3, organisation=organisation)
+    login(handler)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("incidents:case_list") + "?status=submitted")
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, counts

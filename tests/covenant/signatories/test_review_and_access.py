@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from cms.accounts import roles
 from cms.accounts.models import AuditEvent
 from covenant.signatories.models import RecognitionAward, SignatureStatus
 
@@ -11,16 +12,8 @@ from .factories import CovenantSignatureFactory, SignaturePledgeFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "hr_admin",
-    "incident_reporter",
-    "incident_handler",
-    "identity_custodian",
-    "analyst",
-    "consultation_moderator",
-    "editor",
-    "auditor",
-)
+# Every role the project defines, so a new role is checked here without anyone adding it.
+ROLES = tuple(role.key for role in roles.ROLES)
 
 
 @pytest.fixture
