@@ -14,3 +14,16 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+
+
+def on_starting(server):
+    """In production, refuse to start when `manage.py check --deploy` finds an error (cms/checks.py: no Redis, no
+    HASHING_KEY, no incident encryption keys, ...). Other settings (benchmarks, development) start as they are."""
+    if os.environ.get("DJANGO_SETTINGS_MODULE", "cms.settings.production") != "cms.settings.production":
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("check", deploy=True, fail_level="ERROR")

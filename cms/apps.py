@@ -6,6 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from cms import checks  # noqa: F401  (registers the deployment checks)
         from cms.tables import speed_up_table_cells
 
         speed_up_table_cells()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,6 +12,8 @@ handler500 = "cms.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # One way in: the CMS's own sign-in page would skip two-factor and the sign-in throttles.
+    path("admin/login/", RedirectView.as_view(url="/account/sign-in/", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("cms.accounts.urls")),

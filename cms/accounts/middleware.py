@@ -1,4 +1,5 @@
 import time
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,16 +7,22 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .roles import ROLES_BY_KEY
+from .selectors import has_second_factor, two_factor_required
 
 SESSION_LAST_SEEN = "last_seen"
 
 
 class StaffSessionTimeoutMiddleware:
-    """Signs a user out after STAFF_SESSION_IDLE_SECONDS without a request, and makes people whose role
-    requires two-factor authentication set it up or verify it before they reach any other staff page."""
+    """Signs a user out after STAFF_SESSION_IDLE_SECONDS without a request, and holds a session that is signed in
+    with a password only at the second factor.
 
-    exempt_prefixes = ("/static/", "/media/", "/healthz", "/account/sign-out/", "/account/two-factor/")
+    Once a user has a second factor, whatever their roles, a password-only session reaches nothing but the
+    security code, a recovery code and sign-out (the set-up page included: a password cannot enrol a new factor).
+    A user whose role requires two-factor and who has none yet reaches nothing but set-up and sign-out."""
+
+    always_open = ("/static/", "/media/", "/healthz", "/account/sign-out/")
+    verify_paths = ("/account/two-factor/verify/", "/account/two-factor/recovery-code/")
+    setup_paths = ("/account/two-factor/set-up/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,14 +43,13 @@ class StaffSessionTimeoutMiddleware:
         return self.get_response(request)
 
     def _enforce_two_factor(self, request, user):
-        if request.path.startswith(self.exempt_prefixes):
+        path = request.path
+        if path.startswith(self.always_open) or user.is_verified():
             return None
-        if not any(ROLES_BY_KEY[key].requires_two_factor for key in user.role_keys):
+        if has_second_factor(user=user):
+            if path.startswith(self.verify_paths):
+                return None
+            return redirect(f"{reverse('accounts:two_factor_verify')}?next={quote(request.get_full_path())}")
+        if not two_factor_required(user=user) or path.startswith(self.setup_paths):
             return None
-        if user.is_verified():
-            return None
-        from django_otp import devices_for_user
-
-        has_device = any(True for _ in devices_for_user(user, confirmed=True))
-        target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
-        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return redirect(f"{reverse('accounts:two_factor_setup')}?next={quote(request.get_full_path())}")

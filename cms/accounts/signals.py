@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from cms.audit import audit
 
 from .models import User
+from .throttling import normalise_email, sign_in_failure_record
 
 PRIVILEGE_FLAGS = ("is_active", "is_staff", "is_superuser")
 
@@ -27,7 +28,9 @@ def audit_sign_out(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
 def audit_sign_in_failed(sender, credentials, request=None, **kwargs):
     # Never the password: only the e-mail that was tried.
-    tried = str(credentials.get("username") or credentials.get("email") or "")[:254]
+    tried = normalise_email(credentials.get("username") or credentials.get("email") or "")[:254]
+    if request is not None:
+        sign_in_failure_record(request)
     audit(
         action="auth.sign_in_failed",
         request=request,

@@ -1,23 +1,30 @@
+import base64
 import io
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp import devices_for_user
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cms.audit import audit
 from cms.tables import FilteredTableView
 
-from . import services
+from . import selectors, services, throttling
 from .filters import AuditEventFilter
-from .forms import SignInForm, TokenForm
+from .forms import ConfirmForm, RecoveryCodeForm, ResetRequestForm, SignInForm, TokenForm, TwoFactorResetForm
 from .models import AuditEvent
 from .roles import ROLES_BY_KEY
 from .tables import AuditEventTable
@@ -35,11 +42,17 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        # django-axes locks an account after its failures; this holds an address that fails across many accounts.
+        if throttling.sign_in_address_blocked(request):
+            return render(request, "accounts/locked_out.html", {"breadcrumbs": []}, status=429)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
-        user = form.get_user()
-        if any(True for _ in devices_for_user(user, confirmed=True)):
-            return redirect(f"{reverse('accounts:two_factor_verify')}?next={self.get_success_url()}")
+        if selectors.has_second_factor(user=form.get_user()):
+            # Signed in with the password only: the middleware holds this session at the code until it is given.
+            return redirect(f"{reverse('accounts:two_factor_verify')}?next={quote(self.get_success_url())}")
         return response
 
 
@@ -51,13 +64,12 @@ class SignOutView(auth_views.LogoutView):
 def dashboard(request):
     user = request.user
     roles = [ROLES_BY_KEY[key] for key in sorted(user.role_keys)]
-    two_factor = any(True for _ in devices_for_user(user, confirmed=True))
     return render(
         request,
         "accounts/dashboard.html",
         {
             "roles": roles,
-            "two_factor_enabled": two_factor,
+            "two_factor_enabled": selectors.has_second_factor(user=user),
             "memberships": getattr(user, "memberships", None)
             and user.memberships.select_related("organisation"),
             "breadcrumbs": [("Home", "/")],
@@ -65,50 +77,233 @@ def dashboard(request):
     )
 
 
+def _verified_or_new(request) -> bool:
+    """A factor may be added, replaced or removed by a session verified with a factor, or by a user with none."""
+    return request.user.is_verified() or not selectors.has_second_factor(user=request.user)
+
+
+def _recovery_codes_page(request, codes, *, next_url=""):
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": next_url, "breadcrumbs": _TWO_FACTOR_CRUMBS},
+    )
+
+
+_TWO_FACTOR_CRUMBS = [("Your account", "/account/"), ("Two-factor authentication", "/account/two-factor/")]
+
+
 @login_required
+@never_cache
+def two_factor_manage(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "enabled": selectors.has_second_factor(user=user),
+            "required": selectors.two_factor_required(user=user),
+            "recovery_codes_left": services.recovery_codes_left(user=user),
+            "may_reset_others": selectors.ACCOUNT_ADMIN_ROLE in user.role_keys,
+            "breadcrumbs": [("Your account", "/account/")],
+        },
+    )
+
+
+@login_required
+@never_cache
 def two_factor_setup(request):
     user = request.user
+    if not _verified_or_new(request):
+        # The middleware already holds such a session at the code; this view refuses on its own account too.
+        return redirect(f"{reverse('accounts:two_factor_verify')}?next={quote(request.get_full_path())}")
+    replacing = selectors.has_second_factor(user=user)
     device = services.totp_device_pending(user=user)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        services.totp_device_confirm(user=user, device=device, request=request)
+        codes = services.totp_device_confirm(user=user, device=device, request=request)
         otp_login(request, device)
-        messages.success(request, "Two-factor authentication is set up.")
-        return redirect(_safe_next(request))
+        messages.success(
+            request,
+            "Your new authenticator app is set up." if replacing else "Two-factor authentication is set up.",
+        )
+        return _recovery_codes_page(request, codes, next_url=_safe_next(request, reverse("accounts:dashboard")))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
-    secret = device.bin_key.hex()
     return render(
         request,
         "accounts/two_factor_setup.html",
         {
             "form": form,
+            "replacing": replacing,
+            "required": selectors.two_factor_required(user=user),
             "qr_svg": buffer.getvalue().decode(),
             "secret_base32": _base32(device.bin_key),
-            "secret_hex": secret,
             "next": _safe_next(request, ""),
         },
     )
 
 
 def _base32(key: bytes) -> str:
-    import base64
-
     raw = base64.b32encode(key).decode().rstrip("=")
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 @login_required
+@never_cache
 def two_factor_verify(request):
-    device = next(iter(devices_for_user(request.user, confirmed=True)), None)
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return redirect("accounts:two_factor_setup")
     form = TokenForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
-        return redirect(_safe_next(request))
+    if request.method == "POST":
+        if form.is_valid():
+            otp_login(request, device)
+            audit(action="auth.two_factor_verified", request=request, obj=request.user, summary="Security code")
+            return redirect(_safe_next(request))
+        audit(action="auth.two_factor_failed", request=request, obj=request.user, summary="Wrong security code")
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@login_required
+@never_cache
+def two_factor_recovery_code(request):
+    device = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+    form = RecoveryCodeForm(request.POST or None, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            otp_login(request, device)
+            left = services.recovery_codes_left(user=request.user)
+            audit(
+                action="auth.recovery_code_used",
+                request=request,
+                obj=request.user,
+                summary=f"Signed in with a recovery code ({left} left)",
+            )
+            messages.warning(
+                request,
+                f"You signed in with a recovery code. You have {left} left. If you lost your phone, set up "
+                "your authenticator app again now.",
+            )
+            return redirect("accounts:two_factor_manage")
+        audit(action="auth.two_factor_failed", request=request, obj=request.user, summary="Wrong recovery code")
+    return render(
+        request, "accounts/two_factor_recovery_code.html", {"form": form, "next": _safe_next(request, "")}
+    )
+
+
+@login_required
+@never_cache
+def two_factor_recovery_codes_new(request):
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if not selectors.has_second_factor(user=request.user):
+        return redirect("accounts:two_factor_setup")
+    if request.method == "POST" and form.is_valid():
+        return _recovery_codes_page(request, services.recovery_codes_issue(user=request.user, request=request))
+    return render(
+        request,
+        "accounts/two_factor_confirm.html",
+        {
+            "form": form,
+            "heading": "Get new recovery codes",
+            "body": "Your old recovery codes will stop working.",
+            "button": "Get new recovery codes",
+            "breadcrumbs": _TWO_FACTOR_CRUMBS,
+        },
+    )
+
+
+@login_required
+@never_cache
+def two_factor_turn_off(request):
+    user = request.user
+    if selectors.two_factor_required(user=user):
+        messages.error(request, "Your role needs two-factor authentication, so you cannot turn it off.")
+        return redirect("accounts:two_factor_manage")
+    if not selectors.has_second_factor(user=user):
+        return redirect("accounts:two_factor_manage")
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.two_factor_remove(user=user, request=request)
+        messages.success(request, "Two-factor authentication is off.")
+        return redirect("accounts:two_factor_manage")
+    return render(
+        request,
+        "accounts/two_factor_confirm.html",
+        {
+            "form": form,
+            "heading": "Turn off two-factor authentication",
+            "body": "You will sign in with your password only. Your recovery codes will stop working.",
+            "button": "Turn off two-factor authentication",
+            "warning": True,
+            "breadcrumbs": _TWO_FACTOR_CRUMBS,
+        },
+    )
+
+
+@login_required
+@never_cache
+def two_factor_reset(request):
+    actor = request.user
+    if selectors.ACCOUNT_ADMIN_ROLE not in actor.role_keys:
+        raise PermissionDenied
+    if not actor.is_verified():
+        return render(
+            request,
+            "accounts/two_factor_reset.html",
+            {"needs_own_factor": True, "breadcrumbs": _TWO_FACTOR_CRUMBS},
+            status=403,
+        )
+    form = TwoFactorResetForm(request.POST or None, candidates=selectors.users_resettable_by(actor=actor))
+    if request.method == "POST" and form.is_valid():
+        services.two_factor_reset(
+            actor=actor, user=form.target, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(
+            request,
+            f"Two-factor authentication for {form.target.email} is reset. They have been sent an e-mail and will "
+            "set up a new authenticator app next time they sign in.",
+        )
+        return redirect("accounts:two_factor_reset")
+    return render(request, "accounts/two_factor_reset.html", {"form": form, "breadcrumbs": _TWO_FACTOR_CRUMBS})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetRequestForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+
+    def get_extra_email_context(self):
+        return {"base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
+
+    def form_valid(self, form):
+        # The same answer whether or not the account exists, and whether or not the throttle held the e-mail back.
+        if throttling.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            self.extra_email_context = self.get_extra_email_context()
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit(action="auth.password_reset", actor=form.user, request=self.request, obj=form.user,
+              summary="Changed the password with a reset link")
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 class AuditLogView(PermissionRequiredMixin, FilteredTableView):

@@ -6,7 +6,7 @@ New values are encrypted with the first key; any listed key decrypts. To rotate:
 (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`), put it first in the
 list, run `manage.py incidents_rotate_keys` to re-encrypt every value with it, then drop the old key. See
 docs/incidents.md. Without the variable (development, tests) a key is derived from SECRET_KEY and
-`manage.py check --deploy` warns.
+`manage.py check --deploy` reports an error (and gunicorn refuses to start).
 """
 
 from __future__ import annotations
@@ -94,9 +94,9 @@ def check_encryption_keys(app_configs, **kwargs):
             ]
         return []
     return [
-        checks.Warning(
-            f"{ENV_KEYS} is not set: incident narratives are encrypted with a key derived from SECRET_KEY.",
+        checks.Error(
+            f"{ENV_KEYS} is not set: incident narratives would be encrypted with a key derived from SECRET_KEY.",
             hint="Set INCIDENTS_ENCRYPTION_KEYS to one or more Fernet keys, newest first.",
-            id="incidents.W001",
+            id="incidents.E002",
         )
     ]

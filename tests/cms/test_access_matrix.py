@@ -1,7 +1,8 @@
 """An access matrix generated from the URL configuration.
 
 Every URL of our apps is requested by an anonymous visitor, by a signed-in person holding no role, and by each
-role. Nobody ever gets a 500; an anonymous visitor gets a page only where the URL is listed as public below, and
+role in each sign-in state: signed in with the password only (with a second factor set up, and, for roles that
+require one, without), and verified. Nobody ever gets a 500; an anonymous visitor gets a page only where the URL is listed as public below, and
 is otherwise sent to sign in; a person without any role gets no staff page. So a new view that forgets its
 permission check fails this test until someone decides, here, that it is public.
 """
@@ -21,6 +22,10 @@ SKIPPED_PREFIXES = ("admin/", "documents/", "django-admin/")
 PUBLIC = {
     "healthz",
     "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_sent",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
     "incidents:report_start",
     "incidents:report_form",
     "incidents:report_done",
@@ -41,8 +46,12 @@ PUBLIC = {
 SIGNED_IN = {
     "accounts:dashboard",
     "accounts:logout",
+    "accounts:two_factor_manage",
     "accounts:two_factor_setup",
     "accounts:two_factor_verify",
+    "accounts:two_factor_recovery_code",
+    "accounts:two_factor_recovery_codes",
+    "accounts:two_factor_turn_off",
     "incidents:my_reports",  # only ever lists the person's own reports
 }
 SAMPLE_VALUES = {
@@ -124,3 +133,42 @@ def test_no_role_ever_gets_a_server_error(client, make_user, login, organisation
         if status >= 500:
             failures.append(f"{name} {url} -> {status}")
     assert not failures, "\n".join(failures)
+
+
+# With a password only, a person who has a second factor reaches these and nothing else of ours.
+PASSWORD_ONLY_OPEN = {"accounts:logout", "accounts:two_factor_verify", "accounts:two_factor_recovery_code"}
+
+
+def _staff_routes():
+    return [(name, url) for name, url in ROUTES if name not in PUBLIC]
+
+
+@pytest.mark.parametrize("role", [role.key for role in ROLES])
+def test_password_only_with_a_second_factor_reaches_only_the_code(client, make_user, organisation, role):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = make_user(role, organisation=organisation)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    leaks = []
+    for name, url in [*_staff_routes(), ("cms", "/admin/")]:
+        if name in PASSWORD_ONLY_OPEN:
+            continue
+        response = client.get(url)
+        if response.status_code != 302 or not response.url.startswith("/account/two-factor/verify/"):
+            leaks.append(f"{name} {url} -> {response.status_code}")
+    assert not leaks, "\n".join(leaks)
+
+
+@pytest.mark.parametrize("role", [role.key for role in ROLES if role.requires_two_factor])
+def test_password_only_without_a_factor_reaches_only_set_up(client, make_user, organisation, role):
+    client.force_login(make_user(role, organisation=organisation))
+    leaks = []
+    for name, url in [*_staff_routes(), ("cms", "/admin/")]:
+        if name in {"accounts:logout", "accounts:two_factor_setup"}:
+            continue
+        response = client.get(url)
+        if response.status_code != 302 or not response.url.startswith("/account/two-factor/set-up/"):
+            leaks.append(f"{name} {url} -> {response.status_code}")
+    assert not leaks, "\n".join(leaks)
+    assert client.get("/account/two-factor/set-up/").status_code == 200

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cms.accounts.models import AuditEvent
@@ -123,7 +124,10 @@ def test_two_factor_set_up_with_a_valid_code(client, make_user, login):
     assert "The security code must be 6 digits" in wrong.content.decode()
 
     response = client.post(reverse("accounts:two_factor_setup"), {"token": _current_token(device)})
-    assert response.status_code == 302
+    # The recovery codes are shown once, on the answer to the confirming POST.
+    assert response.status_code == 200
+    assert "Save your recovery codes" in response.content.decode()
+    assert StaticToken.objects.filter(device__user=user).count() == 10
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("accounts:dashboard")).status_code == 200

@@ -18,6 +18,8 @@ def _manage(*args, env):
         "DATABASE_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "INCIDENTS_ENCRYPTION_KEYS",
+        "HASHING_KEY",
+        "REDIS_URL",
     }
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     base.update(env, DJANGO_SETTINGS_MODULE="cms.settings.production")
@@ -39,13 +41,49 @@ def test_production_refuses_to_start_without(missing):
     assert f"The {missing} environment variable must be set." in result.stderr
 
 
-def test_check_deploy_has_no_warnings():
-    env = {
+def _production_env():
+    return {
         "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ",
         "ALLOWED_HOSTS": "covenant.example.nhs.uk",
         "DATABASE_URL": "sqlite:///:memory:",
         "INCIDENTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "HASHING_KEY": "h4sh-" + "zyxwvutsrqponmlkjihgfedcba9876543210ZYXWVUTS",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
     }
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+
+def test_check_deploy_has_no_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "check_id"),
+    [("REDIS_URL", "cms.E001"), ("HASHING_KEY", "cms.E002"), ("INCIDENTS_ENCRYPTION_KEYS", "incidents.E002")],
+)
+def test_check_deploy_fails_without(missing, check_id):
+    env = _production_env()
+    env.pop(missing)
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert check_id in result.stderr
+
+
+def test_the_production_server_refuses_to_start_when_a_deploy_check_fails():
+    env = _production_env()
+    env.pop("INCIDENTS_ENCRYPTION_KEYS")
+    dropped = {"SECRET_KEY", "DATABASE_URL", "INCIDENTS_ENCRYPTION_KEYS", "HASHING_KEY", "REDIS_URL"}
+    full = {k: v for k, v in os.environ.items() if k not in dropped} | env
+    full["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
+    code = "import runpy; runpy.run_path('gunicorn.conf.py')['on_starting'](None)"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=full, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "incidents.E002" in result.stderr
+    full["INCIDENTS_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=full, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr

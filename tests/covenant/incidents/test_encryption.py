@@ -79,8 +79,8 @@ def test_key_rotation(monkeypatch):
         IncidentReport.objects.get(pk=report.pk)
 
 
-def test_deploy_check_warns_without_keys(monkeypatch):
-    assert encryption.check_encryption_keys(None)[0].id == "incidents.W001"
+def test_deploy_check_errs_without_keys(monkeypatch):
+    assert encryption.check_encryption_keys(None)[0].id == "incidents.E002"
     monkeypatch.setenv(encryption.ENV_KEYS, "not-a-key")
     encryption.reset_keys()
     assert encryption.check_encryption_keys(None)[0].id == "incidents.E001"

@@ -1,0 +1,80 @@
+"""Throttles for sign-in and password reset, counted per normalised account and, separately, per client address.
+
+Counters live in the Django cache, which is Redis in production (shared by every app server; `cms.checks`
+refuses a deployment without it), so the limits hold whichever worker answers. An account is identified by its
+e-mail folded the same way for every counter: Unicode compatibility forms (NFKC), surrounding spaces and case.
+`NURSE@…`, ` nurse@… ` and `ｎｕｒｓｅ@…` are one account to every throttle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from django.conf import settings
+from django.core.cache import cache
+
+from cms.audit import client_ip
+
+
+def normalise_email(value) -> str:
+    """The one folding of an e-mail address used for sign-in, lock-out and reset counters."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip().casefold()
+
+
+def axes_username(request, credentials) -> str:
+    """AXES_USERNAME_CALLABLE: django-axes counts failures against the normalised account, not the typing."""
+    raw = (credentials or {}).get("username")
+    if raw is None and request is not None:
+        raw = getattr(request, "POST", {}).get("username")
+    return normalise_email(raw)
+
+
+def _key(kind: str, value: str) -> str:
+    # Hashed so that neither e-mail addresses nor client addresses sit in the cache's key space in clear.
+    digest = hashlib.sha256(f"{settings.HASHING_KEY}\n{kind}\n{value}".encode()).hexdigest()[:32]
+    return f"throttle:{kind}:{digest}"
+
+
+def _count(key: str, window: int) -> int:
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def _seen(key: str) -> int:
+    return int(cache.get(key) or 0)
+
+
+# --- sign-in: failures per client address (django-axes counts them per account) ---------------------------
+
+
+def sign_in_address_blocked(request) -> bool:
+    address = client_ip(request)
+    return bool(address) and _seen(_key("sign-in-failed-ip", address)) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+
+
+def sign_in_failure_record(request) -> None:
+    address = client_ip(request)
+    if address:
+        _count(_key("sign-in-failed-ip", address), settings.SIGN_IN_ADDRESS_WINDOW_SECONDS)
+
+
+# --- password reset: requests per account and per address --------------------------------------------------
+
+
+def password_reset_allowed(request, email: str) -> bool:
+    """Count this request; False once the account or the address has asked too often in the window. The caller
+    answers the same either way, so the throttle tells nobody whether the account exists."""
+    window = settings.PASSWORD_RESET_WINDOW_SECONDS
+    per_account = _count(_key("reset-account", normalise_email(email)), window)
+    address = client_ip(request) or "unknown"
+    per_address = _count(_key("reset-ip", address), window)
+    return (
+        per_account <= settings.PASSWORD_RESET_ACCOUNT_LIMIT
+        and per_address <= settings.PASSWORD_RESET_ADDRESS_LIMIT
+    )

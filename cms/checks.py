@@ -1,0 +1,43 @@
+"""Deployment checks of our own: `manage.py check --deploy` reports an error, and gunicorn (gunicorn.conf.py)
+refuses to start, when production lacks what the security promises rest on.
+
+- Redis as the cache: sign-in lock-outs, password-reset and follow-up throttles and every rate limit count in
+  the cache; with a per-process cache each worker keeps its own counts and the limits multiply by the workers.
+- HASHING_KEY of its own: the keyed hashes (follow-up code index, person matching, throttle keys) must not
+  share SECRET_KEY, which is rotated for other reasons.
+The incident encryption keys are checked beside the encryption (`covenant.incidents.encryption`).
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if "redis" in backend.lower():
+        return []
+    return [
+        checks.Error(
+            "The cache is not Redis: sign-in lock-outs and rate limits would be counted by each worker apart.",
+            hint="Set REDIS_URL (for example redis://127.0.0.1:6379/0).",
+            id="cms.E001",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_hashing_key(app_configs, **kwargs):
+    if os.environ.get("HASHING_KEY") and settings.HASHING_KEY != settings.SECRET_KEY:
+        return []
+    return [
+        checks.Error(
+            "HASHING_KEY is not set: keyed hashes would fall back to SECRET_KEY.",
+            hint="Set HASHING_KEY to a long random value of its own and keep it stable (docs/configuration.md).",
+            id="cms.E002",
+        )
+    ]
