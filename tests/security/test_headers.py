@@ -334,9 +334,10 @@ def test_wagtail_admin_gets_its_own_narrow_policy(path, editor_client):
     assert policy["frame-ancestors"] == ["'none'"]
 
 
-def test_wagtail_admin_sign_in_gets_the_admin_policy(client):
-    response = client.get("/admin/login/")
-    assert response.status_code == 200
+def test_wagtail_admin_sign_in_sends_to_ours_under_the_admin_policy(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response.url == "/account/sign-in/?next=/admin/"
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
     assert _policy(response)["frame-ancestors"] == ["'none'"]
     assert_common_headers(response)
