@@ -84,7 +84,10 @@ class TwoFactorResetForm(forms.Form):
     email = NormalisedEmailField(
         label="Email address of the person who lost their device",
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": "Enter the person's email address", "invalid": "Enter a valid email address"},
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter a valid email address",
+        },
     )
     reason = forms.CharField(
         label="Why are you resetting their two-factor authentication?",

@@ -71,7 +71,13 @@ def two_factor_remove(*, user, request=None) -> None:
     """The user turns two-factor off (only where no role of theirs requires it)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit(action="auth.two_factor_disabled", actor=user, request=request, obj=user, summary="Turned off two-factor")
+    audit(
+        action="auth.two_factor_disabled",
+        actor=user,
+        request=request,
+        obj=user,
+        summary="Turned off two-factor",
+    )
 
 
 @transaction.atomic

@@ -55,7 +55,9 @@ def _seen(key: str) -> int:
 
 def sign_in_address_blocked(request) -> bool:
     address = client_ip(request)
-    return bool(address) and _seen(_key("sign-in-failed-ip", address)) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+    return (
+        bool(address) and _seen(_key("sign-in-failed-ip", address)) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+    )
 
 
 def sign_in_failure_record(request) -> None:

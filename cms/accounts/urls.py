@@ -12,7 +12,11 @@ urlpatterns = [
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/recovery-code/", views.two_factor_recovery_code, name="two_factor_recovery_code"),
-    path("two-factor/recovery-codes/new/", views.two_factor_recovery_codes_new, name="two_factor_recovery_codes"),
+    path(
+        "two-factor/recovery-codes/new/",
+        views.two_factor_recovery_codes_new,
+        name="two_factor_recovery_codes",
+    ),
     path("two-factor/turn-off/", views.two_factor_turn_off, name="two_factor_turn_off"),
     path("two-factor/reset/", views.two_factor_reset, name="two_factor_reset"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -22,5 +26,7 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("password-reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "password-reset/complete/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
 ]

@@ -127,7 +127,9 @@ def two_factor_setup(request):
             request,
             "Your new authenticator app is set up." if replacing else "Two-factor authentication is set up.",
         )
-        return _recovery_codes_page(request, codes, next_url=_safe_next(request, reverse("accounts:dashboard")))
+        return _recovery_codes_page(
+            request, codes, next_url=_safe_next(request, reverse("accounts:dashboard"))
+        )
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
@@ -160,9 +162,13 @@ def two_factor_verify(request):
     if request.method == "POST":
         if form.is_valid():
             otp_login(request, device)
-            audit(action="auth.two_factor_verified", request=request, obj=request.user, summary="Security code")
+            audit(
+                action="auth.two_factor_verified", request=request, obj=request.user, summary="Security code"
+            )
             return redirect(_safe_next(request))
-        audit(action="auth.two_factor_failed", request=request, obj=request.user, summary="Wrong security code")
+        audit(
+            action="auth.two_factor_failed", request=request, obj=request.user, summary="Wrong security code"
+        )
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
 
 
@@ -187,7 +193,9 @@ def two_factor_recovery_code(request):
                 "your authenticator app again now.",
             )
             return redirect("accounts:two_factor_manage")
-        audit(action="auth.two_factor_failed", request=request, obj=request.user, summary="Wrong recovery code")
+        audit(
+            action="auth.two_factor_failed", request=request, obj=request.user, summary="Wrong recovery code"
+        )
     return render(
         request, "accounts/two_factor_recovery_code.html", {"form": form, "next": _safe_next(request, "")}
     )
@@ -200,7 +208,9 @@ def two_factor_recovery_codes_new(request):
     if not selectors.has_second_factor(user=request.user):
         return redirect("accounts:two_factor_setup")
     if request.method == "POST" and form.is_valid():
-        return _recovery_codes_page(request, services.recovery_codes_issue(user=request.user, request=request))
+        return _recovery_codes_page(
+            request, services.recovery_codes_issue(user=request.user, request=request)
+        )
     return render(
         request,
         "accounts/two_factor_confirm.html",
@@ -266,7 +276,9 @@ def two_factor_reset(request):
             "set up a new authenticator app next time they sign in.",
         )
         return redirect("accounts:two_factor_reset")
-    return render(request, "accounts/two_factor_reset.html", {"form": form, "breadcrumbs": _TWO_FACTOR_CRUMBS})
+    return render(
+        request, "accounts/two_factor_reset.html", {"form": form, "breadcrumbs": _TWO_FACTOR_CRUMBS}
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -297,8 +309,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit(action="auth.password_reset", actor=form.user, request=self.request, obj=form.user,
-              summary="Changed the password with a reset link")
+        audit(
+            action="auth.password_reset",
+            actor=form.user,
+            request=self.request,
+            obj=form.user,
+            summary="Changed the password with a reset link",
+        )
         return response
 
 

@@ -6,7 +6,6 @@ capitals, optional two-factor not enforced, unthrottled password reset) and pass
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -84,7 +83,9 @@ def test_a_recovery_code_verifies_once_and_then_allows_a_new_app(client, make_us
     assert wrong.status_code == 200
     assert "The recovery code is wrong or has already been used" in wrong.content.decode()
     # django-otp throttles after a failure; a fresh session tries again later.
-    StaticDevice.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    StaticDevice.objects.filter(user=user).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     good = client.post("/account/two-factor/recovery-code/", {"code": "ABCD 2345"})
     assert good.status_code == 302
     assert client.get("/incidents/cases/").status_code == 200
@@ -200,7 +201,8 @@ def test_an_administrator_resets_a_lost_factor_with_audit_and_email(
 
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(
-            "/account/two-factor/reset/", {"email": handler.email.upper(), "reason": "Lost phone, seen in person"}
+            "/account/two-factor/reset/",
+            {"email": handler.email.upper(), "reason": "Lost phone, seen in person"},
         )
     assert done.status_code == 302
     assert not TOTPDevice.objects.filter(user=handler).exists()
@@ -237,7 +239,8 @@ def test_password_reset_sends_a_working_link(client, make_user):
     form = client.get(path, follow=True)
     assert "Choose a new password" in form.content.decode()
     done = client.post(
-        form.redirect_chain[-1][0], {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"}
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
     )
     assert done.status_code == 302
     user.refresh_from_db()
