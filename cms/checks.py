@@ -3,8 +3,9 @@ refuses to start, when production lacks what the security promises rest on.
 
 - Redis as the cache: sign-in lock-outs, password-reset and follow-up throttles and every rate limit count in
   the cache; with a per-process cache each worker keeps its own counts and the limits multiply by the workers.
-- HASHING_KEY of its own: the keyed hashes (follow-up code index, person matching, throttle keys) must not
-  share SECRET_KEY, which is rotated for other reasons.
+- HASHING_KEY of its own, at least 32 characters: the keyed hashes (follow-up code index, person matching,
+  throttle keys) must not share SECRET_KEY, which is rotated for other reasons.
+- A warning when TRUSTED_PROXY_COUNT is 0: the app servers listen behind a reverse proxy (gunicorn.conf.py).
 The incident encryption keys are checked beside the encryption (`covenant.incidents.encryption`).
 """
 
@@ -30,14 +31,32 @@ def check_shared_cache(app_configs, **kwargs):
     ]
 
 
+HASHING_KEY_MIN_LENGTH = 32
+
+
 @checks.register(checks.Tags.security, deploy=True)
 def check_hashing_key(app_configs, **kwargs):
-    if os.environ.get("HASHING_KEY") and settings.HASHING_KEY != settings.SECRET_KEY:
+    key = os.environ.get("HASHING_KEY", "")
+    if len(key) >= HASHING_KEY_MIN_LENGTH and settings.HASHING_KEY != settings.SECRET_KEY:
         return []
     return [
         checks.Error(
-            "HASHING_KEY is not set: keyed hashes would fall back to SECRET_KEY.",
+            f"HASHING_KEY is not set, is shorter than {HASHING_KEY_MIN_LENGTH} characters or is SECRET_KEY.",
             hint="Set HASHING_KEY to a long random value of its own and keep it stable (docs/configuration.md).",
             id="cms.E002",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_client_address(app_configs, **kwargs):
+    if settings.TRUSTED_PROXY_COUNT:
+        return []
+    return [
+        checks.Warning(
+            "TRUSTED_PROXY_COUNT is 0: behind the reverse proxy every client would share the proxy's address, so "
+            "the per-address sign-in, reset and follow-up throttles would hold everyone back together.",
+            hint="Set TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the app servers (usually 1).",
+            id="cms.W003",
         )
     ]

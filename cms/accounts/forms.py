@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from .throttling import normalise_email
@@ -97,16 +96,18 @@ class TwoFactorResetForm(forms.Form):
         error_messages={"required": "Enter why you are resetting their two-factor authentication"},
     )
 
-    def __init__(self, *args, candidates=None, **kwargs):
+    def __init__(self, *args, candidates=None, may_reset=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
+        self.may_reset = may_reset
 
     def clean_email(self):
         email = self.cleaned_data["email"]
         user = self.candidates.filter(email__iexact=email).first() if self.candidates is not None else None
-        if user is None:
+        if user is None or not self.may_reset(user):
             raise forms.ValidationError(
-                "There is no one with that email address in an organisation where you are an administrator"
+                "There is no one with that email address whose two-factor authentication you administer. Their "
+                "roles that need it must be at organisations where you are an HR administrator"
             )
         self.target = user
         return email
@@ -123,11 +124,3 @@ class ResetRequestForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={"required": "Enter your email address", "invalid": "Enter a valid email address"},
     )
-
-    def get_users(self, email):
-        # Active accounts with a usable password whose e-mail matches, whatever the case typed.
-        return (
-            user
-            for user in get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
-            if user.has_usable_password()
-        )

@@ -20,9 +20,11 @@ class StaffSessionTimeoutMiddleware:
     security code, a recovery code and sign-out (the set-up page included: a password cannot enrol a new factor).
     A user whose role requires two-factor and who has none yet reaches nothing but set-up and sign-out."""
 
-    always_open = ("/static/", "/media/", "/healthz", "/account/sign-out/")
-    verify_paths = ("/account/two-factor/verify/", "/account/two-factor/recovery-code/")
-    setup_paths = ("/account/two-factor/set-up/",)
+    # Exact paths, never prefixes: a CMS page whose slug starts like one of them must not slip through. Static files
+    # are answered by WhiteNoise before this middleware.
+    always_open = frozenset({"/healthz", "/account/sign-out/"})
+    verify_paths = frozenset({"/account/two-factor/verify/", "/account/two-factor/recovery-code/"})
+    setup_paths = frozenset({"/account/two-factor/set-up/"})
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,13 +45,13 @@ class StaffSessionTimeoutMiddleware:
         return self.get_response(request)
 
     def _enforce_two_factor(self, request, user):
-        path = request.path
-        if path.startswith(self.always_open) or user.is_verified():
+        path = request.path_info
+        if path in self.always_open or user.is_verified():
             return None
         if has_second_factor(user=user):
-            if path.startswith(self.verify_paths):
+            if path in self.verify_paths:
                 return None
             return redirect(f"{reverse('accounts:two_factor_verify')}?next={quote(request.get_full_path())}")
-        if not two_factor_required(user=user) or path.startswith(self.setup_paths):
+        if not two_factor_required(user=user) or path in self.setup_paths:
             return None
         return redirect(f"{reverse('accounts:two_factor_setup')}?next={quote(request.get_full_path())}")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager):
@@ -35,6 +36,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("e-mail address", unique=True)
     job_title = models.CharField(max_length=150, blank=True)
+    sessions_epoch = models.PositiveIntegerField(
+        default=0, help_text="Raised to end every session of this user at once (see `user_sessions_end`)."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
@@ -47,6 +51,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django ends a session whose stored hash no longer matches; adding the epoch lets us end them all without
+        # touching the password. Epoch 0 keeps Django's own hash, so existing sessions survive the upgrade.
+        if not self.sessions_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "cms.accounts.User.session",
+            f"{self.password}:{self.sessions_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def role_keys(self) -> set[str]:

@@ -18,15 +18,38 @@ def has_second_factor(*, user) -> bool:
 
 
 def two_factor_required(*, user) -> bool:
-    return any(ROLES_BY_KEY[key].requires_two_factor for key in user.role_keys)
+    """Roles that see sensitive records require a second factor, and so does every superuser (who could give
+    themselves any role in the CMS)."""
+    return (
+        user.is_superuser
+        or user.is_staff
+        or any(ROLES_BY_KEY[key].requires_two_factor for key in user.role_keys)
+    )
 
 
 def users_resettable_by(*, actor) -> QuerySet:
-    """Accounts that hold a role at an organisation where `actor` is the account administrator, not `actor`."""
+    """Accounts that hold a role at an organisation where `actor` is the account administrator, not `actor`.
+    `may_reset_two_factor` narrows it further for each person."""
     organisations = actor.memberships.filter(role=ACCOUNT_ADMIN_ROLE).values("organisation_id")
     return (
         get_user_model()
-        .objects.filter(memberships__organisation_id__in=organisations)
+        .objects.filter(memberships__organisation_id__in=organisations, is_superuser=False)
         .exclude(pk=actor.pk)
         .distinct()
     )
+
+
+def may_reset_two_factor(*, actor, user) -> bool:
+    """An administrator may reset the factor a role requires only where they administer the organisation of that
+    role: a reporter membership at the administrator's organisation does not open another organisation's
+    custodian to them."""
+    administered = set(
+        actor.memberships.filter(role=ACCOUNT_ADMIN_ROLE).values_list("organisation_id", flat=True)
+    )
+    if user.pk == actor.pk or user.is_superuser or not administered:
+        return False
+    held = list(user.memberships.values_list("organisation_id", "role"))
+    guarded = {org for org, role in held if ROLES_BY_KEY[role].requires_two_factor}
+    if guarded:
+        return guarded <= administered
+    return any(org in administered for org, _ in held)

@@ -9,12 +9,15 @@ e-mail folded the same way for every counter: Unicode compatibility forms (NFKC)
 from __future__ import annotations
 
 import hashlib
+import logging
 import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
 
 from cms.audit import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def normalise_email(value) -> str:
@@ -23,11 +26,21 @@ def normalise_email(value) -> str:
 
 
 def axes_username(request, credentials) -> str:
-    """AXES_USERNAME_CALLABLE: django-axes counts failures against the normalised account, not the typing."""
+    """AXES_USERNAME_CALLABLE: django-axes counts failures against the account, not the typing. An address that
+    names an account is counted under that account's id, so that spellings the database folds together (on
+    PostgreSQL `UPPER('ı')` is `I`) share one counter; any other address under its folded form."""
     raw = (credentials or {}).get("username")
     if raw is None and request is not None:
         raw = getattr(request, "POST", {}).get("username")
-    return normalise_email(raw)
+    return account_key(raw)
+
+
+def account_key(raw) -> str:
+    from django.contrib.auth import get_user_model
+
+    email = normalise_email(raw)
+    user_id = get_user_model().objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+    return f"account:{user_id}" if user_id is not None else email
 
 
 def _key(kind: str, value: str) -> str:
@@ -36,14 +49,18 @@ def _key(kind: str, value: str) -> str:
     return f"throttle:{kind}:{digest}"
 
 
-def _count(key: str, window: int) -> int:
+def _count(key: str, window: int) -> int | None:
+    """Add one to the counter; None when the cache cannot be reached (Redis down: errors are ignored)."""
     if cache.add(key, 1, timeout=window):
         return 1
     try:
-        return cache.incr(key)
+        value = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window)
         return 1
+    if value is None:
+        logger.warning("Throttle counter unavailable: the cache did not answer")
+    return value
 
 
 def _seen(key: str) -> int:
@@ -73,9 +90,11 @@ def password_reset_allowed(request, email: str) -> bool:
     """Count this request; False once the account or the address has asked too often in the window. The caller
     answers the same either way, so the throttle tells nobody whether the account exists."""
     window = settings.PASSWORD_RESET_WINDOW_SECONDS
-    per_account = _count(_key("reset-account", normalise_email(email)), window)
+    per_account = _count(_key("reset-account", account_key(email)), window)
     address = client_ip(request) or "unknown"
     per_address = _count(_key("reset-ip", address), window)
+    if per_account is None or per_address is None:
+        return False  # without the counters, send nothing rather than an unthrottled stream of e-mails
     return (
         per_account <= settings.PASSWORD_RESET_ACCOUNT_LIMIT
         and per_address <= settings.PASSWORD_RESET_ADDRESS_LIMIT

@@ -1,20 +1,20 @@
 import base64
 import io
+import uuid
 from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,6 +28,7 @@ from .forms import ConfirmForm, RecoveryCodeForm, ResetRequestForm, SignInForm, 
 from .models import AuditEvent
 from .roles import ROLES_BY_KEY
 from .tables import AuditEventTable
+from .tasks import send_password_reset
 
 
 def _safe_next(request, default="accounts:dashboard"):
@@ -118,11 +119,11 @@ def two_factor_setup(request):
         # The middleware already holds such a session at the code; this view refuses on its own account too.
         return redirect(f"{reverse('accounts:two_factor_verify')}?next={quote(request.get_full_path())}")
     replacing = selectors.has_second_factor(user=user)
-    device = services.totp_device_pending(user=user)
-    form = TokenForm(request.POST or None, device=device)
+    pending = services.PendingAuthenticator.for_session(user=user, session=request.session)
+    form = TokenForm(request.POST or None, device=pending)
     if request.method == "POST" and form.is_valid():
-        codes = services.totp_device_confirm(user=user, device=device, request=request)
-        otp_login(request, device)
+        device, codes = services.totp_device_confirm(user=user, pending=pending, request=request)
+        _verified(request, device)
         messages.success(
             request,
             "Your new authenticator app is set up." if replacing else "Two-factor authentication is set up.",
@@ -130,7 +131,7 @@ def two_factor_setup(request):
         return _recovery_codes_page(
             request, codes, next_url=_safe_next(request, reverse("accounts:dashboard"))
         )
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    image = qrcode.make(pending.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
     return render(
@@ -141,10 +142,17 @@ def two_factor_setup(request):
             "replacing": replacing,
             "required": selectors.two_factor_required(user=user),
             "qr_svg": buffer.getvalue().decode(),
-            "secret_base32": _base32(device.bin_key),
+            "secret_base32": _base32(pending.bin_key),
             "next": _safe_next(request, ""),
         },
     )
+
+
+def _verified(request, device) -> None:
+    """Mark the session verified with `device`, under a new session key (a key seen before verification, by
+    whatever means, is worth nothing after it)."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def _base32(key: bytes) -> str:
@@ -161,7 +169,7 @@ def two_factor_verify(request):
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST":
         if form.is_valid():
-            otp_login(request, device)
+            _verified(request, device)
             audit(
                 action="auth.two_factor_verified", request=request, obj=request.user, summary="Security code"
             )
@@ -179,7 +187,7 @@ def two_factor_recovery_code(request):
     form = RecoveryCodeForm(request.POST or None, device=device)
     if request.method == "POST":
         if form.is_valid():
-            otp_login(request, device)
+            _verified(request, device)
             left = services.recovery_codes_left(user=request.user)
             audit(
                 action="auth.recovery_code_used",
@@ -207,6 +215,8 @@ def two_factor_recovery_codes_new(request):
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if not selectors.has_second_factor(user=request.user):
         return redirect("accounts:two_factor_setup")
+    if not request.user.is_verified():
+        return redirect("accounts:two_factor_verify")
     if request.method == "POST" and form.is_valid():
         return _recovery_codes_page(
             request, services.recovery_codes_issue(user=request.user, request=request)
@@ -233,6 +243,8 @@ def two_factor_turn_off(request):
         return redirect("accounts:two_factor_manage")
     if not selectors.has_second_factor(user=user):
         return redirect("accounts:two_factor_manage")
+    if not user.is_verified():
+        return redirect("accounts:two_factor_verify")
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.two_factor_remove(user=user, request=request)
@@ -265,15 +277,19 @@ def two_factor_reset(request):
             {"needs_own_factor": True, "breadcrumbs": _TWO_FACTOR_CRUMBS},
             status=403,
         )
-    form = TwoFactorResetForm(request.POST or None, candidates=selectors.users_resettable_by(actor=actor))
+    form = TwoFactorResetForm(
+        request.POST or None,
+        candidates=selectors.users_resettable_by(actor=actor),
+        may_reset=lambda user: selectors.may_reset_two_factor(actor=actor, user=user),
+    )
     if request.method == "POST" and form.is_valid():
         services.two_factor_reset(
             actor=actor, user=form.target, reason=form.cleaned_data["reason"], request=request
         )
         messages.success(
             request,
-            f"Two-factor authentication for {form.target.email} is reset. They have been sent an e-mail and will "
-            "set up a new authenticator app next time they sign in.",
+            f"Two-factor authentication for {form.target.email} is reset and their sessions have ended. They have "
+            "been sent a link to choose a new password, then they set up a new authenticator app.",
         )
         return redirect("accounts:two_factor_reset")
     return render(
@@ -281,22 +297,18 @@ def two_factor_reset(request):
     )
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(FormView):
     form_class = ResetRequestForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
 
-    def get_extra_email_context(self):
-        return {"base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
-
     def form_valid(self, form):
-        # The same answer whether or not the account exists, and whether or not the throttle held the e-mail back.
-        if throttling.password_reset_allowed(self.request, form.cleaned_data["email"]):
-            self.extra_email_context = self.get_extra_email_context()
-            return super().form_valid(form)
-        return HttpResponseRedirect(self.get_success_url())
+        # The same answer, in the same time, whether or not the account exists and whether or not the throttle
+        # held the e-mail back: the look-up and the sending happen in a task.
+        email = form.cleaned_data["email"]
+        if throttling.password_reset_allowed(self.request, email):
+            send_password_reset.enqueue(email=email, request_id=uuid.uuid4().hex)
+        return super().form_valid(form)
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

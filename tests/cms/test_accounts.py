@@ -117,7 +117,9 @@ def test_two_factor_set_up_with_a_valid_code(client, make_user, login):
     page = client.get(reverse("accounts:two_factor_setup"))
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    # The secret being set up lives in this session only, never in the database.
+    assert not TOTPDevice.objects.filter(user=user).exclude(name="test").exists()
+    device = TOTPDevice(key=client.session["two_factor_pending_key"])
 
     wrong = client.post(reverse("accounts:two_factor_setup"), {"token": "12345x"})
     assert wrong.status_code == 200
@@ -128,8 +130,7 @@ def test_two_factor_set_up_with_a_valid_code(client, make_user, login):
     assert response.status_code == 200
     assert "Save your recovery codes" in response.content.decode()
     assert StaticToken.objects.filter(device__user=user).count() == 10
-    device.refresh_from_db()
-    assert device.confirmed
+    assert TOTPDevice.objects.get(user=user, confirmed=True).key == device.key
     assert client.get(reverse("accounts:dashboard")).status_code == 200
     assert AuditEvent.objects.filter(action="auth.two_factor_enabled", actor=user).exists()
 

@@ -20,6 +20,7 @@ def _manage(*args, env):
         "INCIDENTS_ENCRYPTION_KEYS",
         "HASHING_KEY",
         "REDIS_URL",
+        "TRUSTED_PROXY_COUNT",
     }
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     base.update(env, DJANGO_SETTINGS_MODULE="cms.settings.production")
@@ -49,6 +50,7 @@ def _production_env():
         "INCIDENTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "HASHING_KEY": "h4sh-" + "zyxwvutsrqponmlkjihgfedcba9876543210ZYXWVUTS",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "TRUSTED_PROXY_COUNT": "1",
     }
 
 
@@ -66,6 +68,17 @@ def test_check_deploy_fails_without(missing, check_id):
     env = _production_env()
     env.pop(missing)
     result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert check_id in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "check_id"),
+    [("HASHING_KEY", "x", "cms.E002"), ("TRUSTED_PROXY_COUNT", "0", "cms.W003")],
+)
+def test_check_deploy_flags_a_weak_value(variable, value, check_id):
+    env = _production_env() | {variable: value}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert check_id in result.stderr
 

@@ -66,10 +66,10 @@ def test_a_verified_session_may_replace_the_authenticator(client, make_user, pas
     page = client.get(SET_UP)
     assert page.status_code == 200
     assert "Replace your authenticator app" in page.content.decode()
-    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    new = TOTPDevice(key=client.session["two_factor_pending_key"])
     answer = client.post(SET_UP, {"token": _token(new)})
     assert answer.status_code == 200
-    assert list(TOTPDevice.objects.filter(user=user, confirmed=True)) == [new]
+    assert [device.key for device in TOTPDevice.objects.filter(user=user)] == [new.key]
     assert StaticToken.objects.filter(device__user=user).count() == 10
     assert not StaticToken.objects.filter(token="abcd2345").exists()
     assert AuditEvent.objects.filter(action="auth.two_factor_replaced", actor=user).exists()
@@ -212,6 +212,7 @@ def test_an_administrator_resets_a_lost_factor_with_audit_and_email(
     assert event.detail["reason"] == "Lost phone, seen in person"
     assert [message.to for message in mail.outbox] == [[handler.email]]
     assert admin.email in mail.outbox[0].body
+    assert "/account/password-reset/" in mail.outbox[0].body
 
 
 def test_only_a_verified_administrator_may_reset(client, make_user, login, organisation):
@@ -269,3 +270,118 @@ def test_password_reset_answers_the_same_for_an_unknown_address(client, make_use
     unknown = client.post("/account/password-reset/", {"email": "nobody@nowhere.example"})
     assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
     assert len(mail.outbox) == 1
+
+
+# --- found by the attack review of this change -------------------------------------------------------------
+
+
+def test_a_secret_seen_by_a_password_only_session_is_never_the_one_confirmed(client, make_user, password):
+    victim = make_user("incident_handler")  # no factor yet: the attacker has the password and opens set-up
+    attacker = type(client)()
+    _sign_in(attacker, victim.email, password)
+    attacker.get(SET_UP)
+    planted = attacker.session["two_factor_pending_key"]
+    assert not TOTPDevice.objects.filter(user=victim).exists()
+
+    _sign_in(client, victim.email, password, address="203.0.113.80")
+    client.get(SET_UP)
+    own = client.session["two_factor_pending_key"]
+    assert own != planted
+    client.post(SET_UP, {"token": _token(TOTPDevice(key=own))})
+    assert TOTPDevice.objects.get(user=victim, confirmed=True).key == own
+
+    attacker.post(VERIFY, {"token": _token(TOTPDevice(key=planted))})
+    assert attacker.get("/incidents/cases/").status_code == 302
+
+
+def test_a_superuser_needs_a_second_factor(client, password):
+    from tests.cms.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    _sign_in(client, admin.email, password)
+    for url in ["/admin/", "/admin/users/", "/audit/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(SET_UP)
+
+
+def test_spellings_the_database_folds_share_one_lockout(client, make_user, password):
+    user = make_user("incident_reporter", email="tim.smith@riverside-hospitals.example")
+    # U+0131, a dotless i: Python's casefold keeps it, but PostgreSQL's UPPER() (and SQLite's, with ICU) make it
+    # an I, so it reaches the same account. Its guesses count against that account.
+    dotless = "tım.smith@riverside-hospitals.example"
+    for n in range(5):
+        _sign_in(client, dotless, "wrong-password-123", address=f"198.51.100.{40 + n}")
+    folds = type(user).objects.filter(email__iexact=dotless).exists()
+    for spelling in (dotless, user.email):
+        fresh = type(client)()
+        response = _sign_in(fresh, spelling, password, address="198.51.100.60")
+        if folds:  # the spelling reaches the account, so its five guesses locked it
+            assert response.status_code == 429, spelling
+            assert "_auth_user_id" not in fresh.session
+        elif spelling == dotless:  # it reaches no account, so it can never sign in
+            assert "_auth_user_id" not in fresh.session
+
+
+def test_a_reset_ends_every_session_and_the_password(client, make_user, login, password, organisation):
+    handler = make_user("incident_handler", organisation=organisation)
+    _with_factor(handler)
+    attacker = type(client)()
+    _sign_in(attacker, handler.email, password)  # waiting at the code
+    login(make_user("hr_admin", organisation=organisation))
+    client.post("/account/two-factor/reset/", {"email": handler.email, "reason": "Lost phone"})
+
+    held = attacker.get(SET_UP)
+    assert held.status_code == 302
+    assert held.url.startswith(SIGN_IN)
+    again = type(client)()
+    assert _sign_in(again, handler.email, password, address="203.0.113.90").status_code == 200
+    assert "_auth_user_id" not in again.session
+
+
+def test_a_reset_of_a_role_held_elsewhere_is_refused(
+    client, make_user, login, organisation, other_organisation
+):
+    from tests.workforce.factories import MembershipFactory
+
+    custodian = make_user("identity_custodian", organisation=other_organisation)
+    MembershipFactory(user=custodian, organisation=organisation, role="incident_reporter")
+    _with_factor(custodian)
+    login(make_user("hr_admin", organisation=organisation))
+    refused = client.post("/account/two-factor/reset/", {"email": custodian.email, "reason": "Lost phone"})
+    assert refused.status_code == 200
+    assert TOTPDevice.objects.filter(user=custodian).exists()
+
+
+@pytest.mark.parametrize("path", ["/healthzone/", "/media/x", "/static-pages/", "/account/sign-out/x"])
+def test_open_paths_are_exact(client, make_user, password, path):
+    user = make_user("incident_reporter")
+    _with_factor(user)
+    _sign_in(client, user.email, password)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.url.startswith(VERIFY)
+
+
+def test_verifying_gives_the_session_a_new_key(client, make_user, password):
+    user = make_user("incident_handler")
+    device = _with_factor(user)
+    _sign_in(client, user.email, password)
+    before = client.session.session_key
+    client.post(VERIFY, {"token": _token(device)})
+    assert client.session.session_key != before
+    assert client.get("/incidents/cases/").status_code == 200
+
+
+def test_password_reset_without_the_cache_sends_nothing_and_does_not_fail(client, make_user, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.1, "SOCKET_TIMEOUT": 0.1},
+        }
+    }
+    response = client.post("/account/password-reset/", {"email": make_user().email})
+    assert response.status_code == 302
+    assert response.url == "/account/password-reset/sent/"
+    assert mail.outbox == []
