@@ -250,6 +250,16 @@ def reporter_identity_visible(*, user, report: IncidentReport) -> bool:
     ).exists()
 
 
+def sign_off_requester_id(*, report: IncidentReport) -> int | None:
+    """Who sent the case for sign-off most recently (the actor of the last `request_sign_off` transition)."""
+    return (
+        report.transitions.filter(action="request_sign_off")
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
 # --- identity custodians ---------------------------------------------------------------------------------------
 def disclosure_requests_for_custodian(*, user) -> QuerySet[IdentityDisclosureRequest]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm(

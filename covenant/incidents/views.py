@@ -340,10 +340,12 @@ class CaseListView(LoginRequiredMixin, FilteredTableView):
 
 def _case_context(request, report: IncidentReport, **extra) -> dict:
     identity_visible = selectors.reporter_identity_visible(user=request.user, report=report)
+    choices = services.transition_choices(report=report, user=request.user)
     context = {
         "report": report,
         "identity_visible": identity_visible,
-        "transitions": services.transitions_available(report=report, user=request.user),
+        "transitions": choices,
+        "blocked_reasons": list(dict.fromkeys(c.refusal.message for c in choices if not c.allowed)),
         "history": report.transitions.select_related("actor"),
         "case_messages": report.messages.select_related("author"),
         "support_offers": report.support_offers.prefetch_related("check_ins"),
@@ -401,8 +403,11 @@ def case_transition(request, pk: int, action: str):
     transition = services.TRANSITIONS.get(action)
     if transition is None:
         raise Http404
-    if transition not in services.transitions_available(report=report, user=request.user):
-        raise PermissionDenied("That action is not available on this case to you")
+    if report.status not in transition.sources:
+        raise PermissionDenied("That action is not available on this case")
+    refusal = services.transition_refusal(report=report, action=action, user=request.user)
+    if refusal is not None and refusal.permission:
+        raise PermissionDenied(refusal.message)
     handlers = selectors.handlers_for_case(report=report)
     form = TransitionForm(_posted(request), transition=transition, report=report, handlers=handlers)
     if request.method == "POST" and form.is_valid():
@@ -437,6 +442,8 @@ def case_transition(request, pk: int, action: str):
             "form": form,
             "heading": transition.label,
             "submit_label": transition.label,
+            # The case is not ready for the step: say so before they fill the form.
+            "not_ready": refusal.message if refusal is not None and request.method == "GET" else "",
             "breadcrumbs": _case_breadcrumbs(report),
         },
         status=400 if form.is_bound and form.errors else 200,
