@@ -31,6 +31,8 @@ from .models import (
     Injury,
     Message,
     PoliceOutcome,
+    PoliceWish,
+    ReporterRequestDecision,
     ReportingMode,
     RiddorAssessment,
     Sanction,
@@ -257,6 +259,8 @@ class Transition:
     needs_merge_target: bool = False
     needs_outcome: bool = False
     needs_reporter_message: bool = False
+    # Every request the reporter made (support, police action) must have an answer before this step.
+    needs_requests_answered: bool = False
 
     @property
     def phrase(self) -> str:
@@ -330,6 +334,7 @@ TRANSITIONS = {
             actor=ActorRule.INVESTIGATOR,
             verb="send the case for sign-off",
             needs_outcome=True,
+            needs_requests_answered=True,
         ),
         Transition(
             "reject_sign_off",
@@ -347,6 +352,7 @@ TRANSITIONS = {
             Status.CLOSED,
             actor=ActorRule.SIGN_OFF,
             verb="sign the case off",
+            needs_requests_answered=True,
         ),
         Transition("reopen", "Reopen", (Status.CLOSED,), Status.REOPENED, needs_note=True),
         Transition(
@@ -397,6 +403,10 @@ class _CaseFacts:
     def sign_off_requester_id(self) -> int | None:
         return selectors.sign_off_requester_id(report=self.report)
 
+    @cached_property
+    def unanswered(self) -> list[selectors.ReporterRequest]:
+        return [r for r in selectors.reporter_requests(report=self.report) if not r.answered]
+
 
 def _person(user) -> str:
     return user.get_full_name() or user.email
@@ -432,6 +442,15 @@ def _refusal(transition: Transition, facts: _CaseFacts) -> Refusal | None:
             return Refusal(
                 f"You sent the case for sign-off, so another handler must {transition.phrase}",
                 permission=True,
+            )
+    if transition.needs_requests_answered:
+        # The outcome for the reporter is written in the sign-off request itself, so only the close waits on it.
+        missing = [r for r in facts.unanswered if r.decidable or transition.action != "request_sign_off"]
+        if missing:
+            requests = " and for ".join(r.label for r in missing)
+            when = "sending the case for sign-off" if transition.action == "request_sign_off" else "closing"
+            return Refusal(
+                f"Record a decision on the reporter's request for {requests} before {when}", permission=False
             )
     return None
 
@@ -864,6 +883,54 @@ def police_outcome_record(
         detail={"state": state},
     )
     return outcome
+
+
+@transaction.atomic
+def reporter_request_decide(
+    *,
+    report: IncidentReport,
+    actor,
+    topic: str,
+    reason: str,
+    answer_for_reporter: str = "",
+    request=None,
+) -> ReporterRequestDecision:
+    """Record the decision on something the reporter asked for (contact about support, police action), with the
+    internal reason and, when they asked for feedback, the answer they will read. Recording again replaces it."""
+    asked = {
+        ReporterRequestDecision.Topic.SUPPORT: report.wants_support,
+        ReporterRequestDecision.Topic.POLICE: report.wants_police_action == PoliceWish.YES,
+    }
+    if topic not in asked:
+        raise ValidationError("Unknown request")
+    if not asked[topic]:
+        raise ValidationError("The reporter did not ask for this")
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Enter the reason for the decision"
+    if report.wants_feedback and not (answer_for_reporter or "").strip():
+        errors["answer_for_reporter"] = "Enter what the reporter will be told: they asked for feedback"
+    if errors:
+        raise ValidationError(errors)
+    decision, created = ReporterRequestDecision.objects.update_or_create(
+        report=report,
+        topic=topic,
+        defaults={
+            "reason": reason.strip(),
+            "answer_for_reporter": (answer_for_reporter or "").strip(),
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+        },
+    )
+    _child_audit(
+        "incident.request_decided",
+        report=report,
+        actor=actor,
+        request=request,
+        summary=f"Decision on the reporter's request ({topic}) on {report.reference}",
+        detail={"topic": topic, "replaced": not created},
+    )
+    return decision
 
 
 @transaction.atomic

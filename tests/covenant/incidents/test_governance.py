@@ -1,5 +1,5 @@
-"""Case governance (issue 12, finding 4): who may take each step of the workflow. Through the pages a handler
-uses, as far as possible."""
+"""Case governance (issue 12, findings 4 and 5): who may take each step of the workflow, and closing only once
+every request the reporter made has an answer. Through the pages a handler uses, as far as possible."""
 
 import re
 
@@ -8,14 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.accounts.models import AuditEvent
 from covenant.incidents import services
 from covenant.incidents.models import (
     CaseExclusion,
     CaseTransition,
     IncidentReport,
+    PoliceOutcome,
+    ReporterRequestDecision,
     Status,
 )
 
+from .conftest import report_post_data
 from .factories import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -320,3 +324,224 @@ def test_a_step_from_the_wrong_state_is_refused(client, login, cast, organisatio
     assert _do(client, report, "close").status_code == 403
     assert _do(client, report, "acknowledge").status_code == 403
     assert _status(report) == Status.ASSIGNED
+
+
+# --- finding 5: cases close without answering the reporter -----------------------------------------------------
+@pytest.fixture
+def asking_report(client, login, reporter, organisation):
+    """A named report through the form: the reporter asks for support, for police action and for feedback."""
+    login(reporter)
+    client.post(
+        reverse("incidents:report_form", args=["named"]),
+        report_post_data(organisation, wants_support="yes", wants_police_action="yes", wants_feedback="yes"),
+    )
+    report = IncidentReport.objects.get()
+    assert report.wants_support and report.wants_police_action == "yes" and report.wants_feedback
+    return report
+
+
+def test_finding_5_a_case_is_not_sent_for_sign_off_or_closed_until_each_request_is_answered(
+    client, login, handler, investigator, reporter, asking_report
+):
+    report = asking_report
+    login(handler)
+    _do(client, report, "acknowledge")
+    _do(client, report, "assign", investigator=investigator.pk)
+    login(investigator)
+    _do(client, report, "start_review")
+    outcome = {
+        "outcome_for_reporter": "The visitor was warned in writing.",
+        "closure_rationale": "INTERNAL: CCTV reviewed.",
+    }
+
+    response = _do(client, report, "request_sign_off", **outcome)
+    assert response.status_code == 400
+    assert (
+        "Record a decision on the reporter&#x27;s request for contact about support and for police action "
+        "before sending the case for sign-off" in response.content.decode()
+    )
+    assert _status(report) == Status.UNDER_REVIEW
+    page = client.get(reverse("incidents:case_transition", args=[report.pk, "request_sign_off"]))
+    assert "before sending the case for sign-off" in page.content.decode()
+
+    client.post(
+        reverse("incidents:support_add", args=[report.pk]),
+        {"staff_member": "Reporter", "route": "eap", "notes": "INTERNAL: seen by OH before"},
+    )
+    response = _do(client, report, "request_sign_off", **outcome)
+    assert response.status_code == 400
+    assert "request for police action before" in response.content.decode()
+
+    decision_url = reverse("incidents:request_decision", args=[report.pk, "police"])
+    response = client.post(decision_url, {"reason": "INTERNAL: the visitor has dementia"})
+    assert response.status_code == 400
+    assert "Enter what the reporter will be told" in response.content.decode()
+    client.post(
+        decision_url,
+        {
+            "reason": "INTERNAL: the visitor has dementia",
+            "answer_for_reporter": "We did not report it to the police because the visitor lacked capacity. "
+            "You can still report it yourself on 101.",
+        },
+    )
+    assert _do(client, report, "request_sign_off", **outcome).status_code == 302
+
+    login(handler)
+    assert _do(client, report, "close").status_code == 302
+    assert _status(report) == Status.CLOSED
+
+    login(reporter)
+    page = client.get(reverse("incidents:my_report", args=[report.pk])).content.decode()
+    assert "You asked us to contact you about support" in page
+    assert "Support was offered: Employee assistance programme." in page
+    assert "You asked for police action" in page
+    assert "You can still report it yourself on 101." in page
+    assert "The visitor was warned in writing." in page
+    assert "INTERNAL" not in page
+
+
+def test_finding_5_a_case_sent_for_sign_off_before_the_rule_cannot_close_unanswered(
+    client, login, handler, investigator, second_handler, organisation
+):
+    report = _awaiting_sign_off(
+        organisation=organisation,
+        investigator=investigator,
+        requester=investigator,
+        wants_support=False,
+        wants_police_action="yes",
+        crime_reference="",
+    )
+    login(handler)
+    response = _do(client, report, "close")
+    assert response.status_code == 400
+    assert "request for police action before closing" in response.content.decode()
+    assert _status(report) == Status.AWAITING_SIGN_OFF
+    page = client.get(reverse("incidents:case_detail", args=[report.pk])).content.decode()
+    assert reverse("incidents:case_transition", args=[report.pk, "close"]) not in page
+    assert "police action before closing." in page
+
+    # "Not reported to the police" is no answer to a request for police action; a report to them is.
+    client.post(reverse("incidents:police_edit", args=[report.pk]), {"state": "not_reported"})
+    assert _do(client, report, "close").status_code == 400
+    client.post(
+        reverse("incidents:police_edit", args=[report.pk]),
+        {"state": "reported", "crime_reference": "CR/1/26"},
+    )
+    assert _do(client, report, "close").status_code == 302
+
+
+def test_requests_not_made_need_no_answer(client, login, handler, investigator, organisation):
+    report = _awaiting_sign_off(
+        organisation=organisation,
+        investigator=investigator,
+        requester=investigator,
+        wants_support=False,
+        wants_police_action="undecided",  # "not sure yet" is not a request
+        wants_feedback=False,
+    )
+    login(handler)
+    assert _do(client, report, "close").status_code == 302
+
+
+def test_decision_form_only_for_requests_the_reporter_made(client, login, handler, organisation):
+    report = IncidentReportFactory(organisation=organisation, wants_support=True, wants_police_action="no")
+    login(handler)
+    assert client.get(reverse("incidents:request_decision", args=[report.pk, "police"])).status_code == 404
+    assert client.get(reverse("incidents:request_decision", args=[report.pk, "nonsense"])).status_code == 404
+    url = reverse("incidents:request_decision", args=[report.pk, "support"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "", "answer_for_reporter": "x"})
+    assert response.status_code == 400 and "Enter the reason for the decision" in response.content.decode()
+
+    client.post(url, {"reason": "Already with OH", "answer_for_reporter": "You are already supported by OH."})
+    client.post(url, {"reason": "Already with OH (checked)", "answer_for_reporter": "You already have OH."})
+    decision = ReporterRequestDecision.objects.get()
+    assert decision.reason == "Already with OH (checked)" and decision.decided_by == handler
+    events = AuditEvent.objects.filter(action="incident.request_decided")
+    assert events.count() == 2 and events.latest("at").detail == {"topic": "support", "replaced": True}
+    assert "OH" not in str(events.latest("at").detail) + events.latest("at").summary
+
+
+def test_decision_pages_are_for_the_cases_handlers_only(
+    client, login, organisation, reporter, other_org_handler, make_user
+):
+    report = IncidentReportFactory(organisation=organisation, wants_support=True, reporter=reporter)
+    excluded = make_user("incident_handler", organisation=organisation, email="ex@example.org")
+    CaseExclusion.objects.create(report=report, user=excluded, reason="conflict")
+    url = reverse("incidents:request_decision", args=[report.pk, "support"])
+    data = {"reason": "x", "answer_for_reporter": "y"}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    for user, status in ((reporter, 403), (other_org_handler, 404), (excluded, 404)):
+        login(user)
+        assert client.post(url, data).status_code == status
+    assert not ReporterRequestDecision.objects.exists()
+
+
+# --- what the reporter reads -----------------------------------------------------------------------------------
+def _decided(report, handler, topic, **fields):
+    return ReporterRequestDecision.objects.create(
+        report=report,
+        topic=topic,
+        reason="INTERNAL: reason",
+        answer_for_reporter=fields.pop("answer", "We decided not to, because of X."),
+        decided_by=handler,
+    )
+
+
+def test_reporter_reads_the_answers_but_nothing_internal(client, login, reporter, handler, organisation):
+    report = IncidentReportFactory(
+        organisation=organisation,
+        reporter=reporter,
+        wants_support=True,
+        wants_police_action="yes",
+        wants_feedback=True,
+        crime_reference="CR/INTERNAL/1",
+    )
+    report.support_offers.create(
+        staff_member="INTERNAL person", route="occupational_health", notes="INTERNAL", offered_by=handler
+    )
+    login(reporter)
+    page = client.get(reverse("incidents:my_report", args=[report.pk])).content.decode()
+    assert "Support was offered: Occupational health." in page
+    assert "You asked for police action" in page and "We have not answered this yet." in page
+
+    PoliceOutcome.objects.create(report=report, state="charged", crime_reference="CR/INTERNAL/1")
+    page = client.get(reverse("incidents:my_report", args=[report.pk])).content.decode()
+    assert "Police: Charged." in page
+
+    _decided(report, handler, "police", answer="The police will contact you.")
+    page = client.get(reverse("incidents:my_report", args=[report.pk])).content.decode()
+    assert "The police will contact you." in page
+    assert "INTERNAL" not in page and handler.email not in page
+
+
+def test_anonymous_reporter_reads_the_answers_with_the_code(client, organisation, handler, submit):
+    report, code = submit(wants_support=True, wants_feedback=True)
+    _decided(report, handler, "support", answer="Call the staff support line on 0100 000 000.")
+    client.post(reverse("incidents:follow_up"), {"code": code})
+    page = client.get(reverse("incidents:follow_up_case")).content.decode()
+    assert "Call the staff support line on 0100 000 000." in page
+    assert "INTERNAL" not in page
+
+
+def test_no_answers_shown_when_the_reporter_did_not_ask_for_feedback(
+    client, login, reporter, handler, organisation
+):
+    report = IncidentReportFactory(
+        organisation=organisation, reporter=reporter, wants_support=True, wants_feedback=False
+    )
+    _decided(report, handler, "support", answer="Shown only with feedback")
+    login(reporter)
+    page = client.get(reverse("incidents:my_report", args=[report.pk])).content.decode()
+    assert "What you asked for" not in page and "Shown only with feedback" not in page
+
+
+def test_handler_sees_requests_decisions_and_their_audiences(client, login, handler, organisation):
+    report = IncidentReportFactory(organisation=organisation, wants_support=True, wants_police_action="yes")
+    _decided(report, handler, "support")
+    login(handler)
+    page = client.get(reverse("incidents:case_detail", args=[report.pk])).content.decode()
+    assert "What the reporter asked for" in page
+    assert "INTERNAL: reason" in page and "We decided not to, because of X." in page
+    assert "Not answered yet: record the police outcome or a decision" in page
