@@ -110,6 +110,22 @@ DEMO_USERS = (
         "Violence prevention and reduction lead",
         [("Riverside Hospitals", "incident_handler"), ("Riverside Hospitals", "incident_reporter")],
     ),
+    # Two more handlers: a case is investigated by one handler and signed off by another, and a colleague case
+    # shows a handler excluded from it (docs/incidents.md, "Workflow").
+    (
+        "security.lead@riverside-hospitals.example",
+        "Chris",
+        "Doyle",
+        "Local security management specialist",
+        [("Riverside Hospitals", "incident_handler")],
+    ),
+    (
+        "safety.manager@riverside-hospitals.example",
+        "Jordan",
+        "Ashby",
+        "Health and safety manager",
+        [("Riverside Hospitals", "incident_handler")],
+    ),
     (
         "custodian@riverside-hospitals.example",
         "Alex",

@@ -1,6 +1,11 @@
 """Synthetic incident reports for the demo: every workflow state, with support, sanctions, RIDDOR, police outcomes,
-actions and messages. Riverside Hospitals gets about half of them; its handler is handler@riverside-hospitals.example
-and nurse@riverside-hospitals.example has made some. Every person and event here is invented.
+decisions on the reporters' requests, actions and messages. Riverside Hospitals gets about half of them; its
+handlers are handler@ (the lead on every case), security.lead@ and safety.manager@riverside-hospitals.example, and
+nurse@riverside-hospitals.example has made some. Every person and event here is invented.
+
+Every seeded history is one the workflow allows (services.TRANSITIONS): the lead triages and assigns, only the
+investigator investigates and sends for sign-off, someone else signs off, nobody excluded from a case acts on it,
+and every case sent for sign-off has an answer to each request its reporter made.
 
 Idempotent: if the demo reports exist, nothing changes. Seeded reports are written directly (not through the
 services) so that their dates can lie in the past; the seeding itself is one audit entry.
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -38,6 +44,7 @@ from .models import (
     PoliceWish,
     ProtectedCharacteristic,
     ReporterRelationship,
+    ReporterRequestDecision,
     ReportingMode,
     RiddorAssessment,
     Sanction,
@@ -55,6 +62,7 @@ DEMO_MARK = "(Synthetic demo report) "
 HOME_ORGANISATION = "Riverside Hospitals"
 DEMO_HANDLER = "handler@riverside-hospitals.example"
 DEMO_SECOND_HANDLER = "security.lead@riverside-hospitals.example"
+DEMO_THIRD_HANDLER = "safety.manager@riverside-hospitals.example"
 DEMO_NURSE = "nurse@riverside-hospitals.example"
 # A fixed, synthetic follow-up code for the anonymous demo report, so the follow-up page can be shown.
 DEMO_FOLLOW_UP_CODE = "4026113958207714"
@@ -111,6 +119,9 @@ TARGETS = {
     "reopen": Status.REOPENED,
     "archive": Status.ARCHIVED,
 }
+# Who takes each step (services.TRANSITIONS): the investigator investigates, the signer signs off, the lead the rest.
+INVESTIGATOR_STEPS = ("start_review", "request_info", "actions_pending", "request_sign_off")
+SIGN_OFF_STEPS = ("close", "reject_sign_off")
 STATE_WEIGHTS = {
     Status.SUBMITTED: 6,
     Status.TRIAGE: 6,
@@ -172,14 +183,18 @@ SETTINGS_BY_TYPE = {
 }
 
 
-def _handler_for(organisation, cache: dict):
-    """One violence prevention lead per organisation (Riverside has the named demo handlers)."""
+def _handlers_for(organisation, cache: dict):
+    """Three handlers per organisation, the first the lead (Riverside has the named demo handlers): a case
+    needs an investigator and someone else to sign off, and a colleague case also shows an excluded handler."""
     if organisation.pk in cache:
         return cache[organisation.pk]
     slug = "".join(ch for ch in (organisation.short_name or organisation.name).lower() if ch.isalnum())
-    email = f"violence.lead@{slug}.example"
-    pair = []
-    for prefix, title in (("violence.lead", "Violence prevention lead"), ("security.lead", "Security lead")):
+    trio = []
+    for prefix, title in (
+        ("violence.lead", "Violence prevention lead"),
+        ("security.lead", "Security lead"),
+        ("safety.manager", "Health and safety manager"),
+    ):
         email = f"{prefix}@{slug}.example"
         user = User.objects.filter(email=email).first() or UserFactory(
             email=email,
@@ -188,9 +203,31 @@ def _handler_for(organisation, cache: dict):
             job_title=title,
         )
         membership_grant(user=user, organisation=organisation, role="incident_handler")
-        pair.append(user)
-    cache[organisation.pk] = tuple(pair)
+        trio.append(user)
+    cache[organisation.pk] = tuple(trio)
     return cache[organisation.pk]
+
+
+@dataclass(frozen=True)
+class Team:
+    """Who does what on one case. The signer is neither the investigator nor (so) the one who asked for
+    sign-off; on a colleague case a fourth role, the excluded handler, takes no step."""
+
+    lead: User
+    investigator: User
+    signer: User
+    excluded: User | None = None
+
+
+def _team(handlers, rng, *, colleague_source: bool) -> Team:
+    lead, *others = handlers
+    # On a colleague case the lead signs off, so the third handler is free to be the one excluded.
+    investigator = rng.choice(others) if colleague_source else rng.choice(handlers)
+    signer = lead if investigator != lead else rng.choice(others)
+    excluded = None
+    if colleague_source:
+        excluded = next(h for h in handlers if h not in (lead, investigator, signer))
+    return Team(lead=lead, investigator=investigator, signer=signer, excluded=excluded)
 
 
 @transaction.atomic
@@ -205,15 +242,10 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
     organisations = [o for name, o in world.organisations.items() if name != "R&W ICB"]
     home = world.organisations[HOME_ORGANISATION]
     handler = world.users[DEMO_HANDLER]
-    second = User.objects.filter(email=DEMO_SECOND_HANDLER).first() or UserFactory(
-        email=DEMO_SECOND_HANDLER,
-        first_name="Chris",
-        last_name="Doyle",
-        job_title="Local security management specialist",
-    )
-    membership_grant(user=second, organisation=home, role="incident_handler")
+    second = world.users[DEMO_SECOND_HANDLER]
+    third = world.users[DEMO_THIRD_HANDLER]
     nurse = world.users[DEMO_NURSE]
-    handlers = {home.pk: (handler, second)}
+    handlers = {home.pk: (handler, second, third)}
     now = timezone.now()
     unusable = make_password(None)  # anonymous demo reports whose codes nobody knows
 
@@ -222,7 +254,6 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
     created = []
     for index, state in enumerate(states):
         organisation = home if index < len(PATHS) or rng.random() < 0.45 else rng.choice(organisations)
-        lead, other = _handler_for(organisation, handlers)
         category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
         source = (
             Source.COLLEAGUE
@@ -311,6 +342,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         )
         report.save()
         created.append(report)
+        team = _team(_handlers_for(organisation, handlers), rng, colleague_source=source in COLLEAGUE_SOURCES)
         merge_target = next(
             (
                 r
@@ -319,8 +351,8 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             ),
             None,
         )
-        _walk(report, PATHS[state], lead=lead, other=other, rng=rng, merge_target=merge_target)
-        _children(report, lead=lead, other=other, rng=rng, now=now)
+        times = _walk(report, PATHS[state], team=team, rng=rng, merge_target=merge_target)
+        _children(report, team=team, rng=rng, now=now, times=times)
 
     _story_case(home=home, handler=handler, second=second, now=now)
     audit(
@@ -355,7 +387,11 @@ def _reporter_for(organisation, rng, world):
     return user
 
 
-def _walk(report: IncidentReport, actions: list[str], *, lead, other, rng, merge_target) -> None:
+def _walk(report: IncidentReport, actions: list[str], *, team: Team, rng, merge_target) -> dict:
+    """Write the case's history along `actions`, each step by the person the workflow allows. Returns when
+    each step was taken."""
+    lead = team.lead
+    times = {}
     at = report.reported_at
     rows = [
         CaseTransition(
@@ -367,7 +403,13 @@ def _walk(report: IncidentReport, actions: list[str], *, lead, other, rng, merge
         at += datetime.timedelta(
             hours=rng.randint(2, 20) if action == "acknowledge" else rng.randint(12, 240)
         )
-        actor = other if action == "close" else lead
+        if action in INVESTIGATOR_STEPS:
+            actor = team.investigator
+        elif action in SIGN_OFF_STEPS:
+            actor = team.signer
+        else:
+            actor = lead
+        times[action] = min(at, timezone.now())
         rows.append(
             CaseTransition(
                 report=report,
@@ -384,7 +426,7 @@ def _walk(report: IncidentReport, actions: list[str], *, lead, other, rng, merge
         if action == "acknowledge":
             report.acknowledged_at, report.lead_handler = min(at, timezone.now()), lead
         elif action == "assign":
-            report.investigator = lead
+            report.investigator = team.investigator
         elif action in ("not_an_incident", "redirect"):
             report.status_reason_for_reporter = "This is about a disagreement between colleagues; the HR team will contact you about the grievance route."
         elif action == "merge" and merge_target is not None and merge_target.pk != report.pk:
@@ -393,7 +435,7 @@ def _walk(report: IncidentReport, actions: list[str], *, lead, other, rng, merge
             Message.objects.create(
                 report=report,
                 audience=Message.Audience.REPORTER,
-                author=lead,
+                author=team.investigator,
                 created_at=at,
                 body="Thank you for your report. Was anyone else with you at the time?",
             )
@@ -403,7 +445,7 @@ def _walk(report: IncidentReport, actions: list[str], *, lead, other, rng, merge
             )
             report.closure_rationale = "Review complete; local risk assessment updated."
         elif action == "close":
-            report.closed_at, report.signed_off_by = min(at, timezone.now()), other
+            report.closed_at, report.signed_off_by = min(at, timezone.now()), team.signer
         elif action == "reopen":
             report.closed_at, report.signed_off_by = None, None
     report.status = status
@@ -412,14 +454,18 @@ def _walk(report: IncidentReport, actions: list[str], *, lead, other, rng, merge
         rows = rows[:2]
     CaseTransition.objects.bulk_create(rows)
     report.save()
-    if report.source in COLLEAGUE_SOURCES and lead != other:
-        # The named colleague is never a handler; the seeded exclusion shows the mechanism on the case page.
+    if team.excluded is not None:
+        # A handler with a conflict of interest on a colleague case: it shows the mechanism on the case page.
         CaseExclusion.objects.get_or_create(
-            report=report, user=other, defaults={"reason": CaseExclusion.Reason.CONFLICT}
+            report=report, user=team.excluded, defaults={"reason": CaseExclusion.Reason.CONFLICT}
         )
+    return times
 
 
-def _children(report: IncidentReport, *, lead, other, rng, now) -> None:
+def _children(report: IncidentReport, *, team: Team, rng, now, times: dict) -> None:
+    lead = team.lead
+    # Decisions on the reporter's requests come before the case is sent for sign-off.
+    decided_at = times.get("request_sign_off", now) - datetime.timedelta(hours=2)
     if report.status in (
         Status.SUBMITTED,
         Status.TRIAGE,
@@ -434,7 +480,17 @@ def _children(report: IncidentReport, *, lead, other, rng, now) -> None:
         author=lead,
         body="Spoke to the ward manager; staffing was short that evening.",
     )
-    if report.wants_support or rng.random() < 0.4:
+    if report.wants_support and rng.random() < 0.15:
+        ReporterRequestDecision.objects.create(
+            report=report,
+            topic=ReporterRequestDecision.Topic.SUPPORT,
+            reason="Already supported by occupational health after an earlier incident; confirmed with them.",
+            answer_for_reporter="You told us occupational health are already supporting you, so we have not "
+            "arranged more. Tell us at any time if you would like more support.",
+            decided_by=team.investigator,
+            decided_at=decided_at,
+        )
+    elif report.wants_support or rng.random() < 0.4:
         state = rng.choice(list(SupportOffer.State))
         offer = SupportOffer.objects.create(
             report=report,
@@ -486,6 +542,19 @@ def _children(report: IncidentReport, *, lead, other, rng, now) -> None:
             crime_reference=report.crime_reference,
             aewa_eligible=report.organisation.sector == "health",
         )
+    elif report.wants_police_action == PoliceWish.YES and ("request_sign_off" in times or rng.random() < 0.5):
+        # Cases still under investigation sometimes have the request open, to show what blocks sign-off.
+        ReporterRequestDecision.objects.create(
+            report=report,
+            topic=ReporterRequestDecision.Topic.POLICE,
+            reason="Discussed with the reporter and the ward manager: the patient lacked capacity at the time "
+            "(delirium), so a police report would not be pursued. Alert placed on the record.",
+            answer_for_reporter="We talked with you about reporting this to the police. Because the patient "
+            "was very unwell and confused at the time, we agreed not to report it. You can still report it "
+            "yourself on 101, and we will support you if you do.",
+            decided_by=team.investigator,
+            decided_at=decided_at,
+        )
     if report.source in (Source.PATIENT, Source.RELATIVE, Source.PUBLIC) and rng.random() < 0.35:
         state = rng.choice(list(Sanction.State))
         issued = state not in (
@@ -501,7 +570,10 @@ def _children(report: IncidentReport, *, lead, other, rng, now) -> None:
             kind=rng.choice(list(Sanction.Kind)),
             state=state,
             proposed_by=lead,
-            approved_by=other if issued or state == Sanction.State.APPROVED else None,
+            # Approved by someone other than its proposer.
+            approved_by=next(h for h in (team.investigator, team.signer) if h != lead)
+            if issued or state == Sanction.State.APPROVED
+            else None,
             clinical_review_note="No medical factors affecting capacity."
             if state != Sanction.State.PROPOSED
             else "",
@@ -556,8 +628,7 @@ def _story_case(*, home, handler, second, now) -> None:
     _walk(
         report,
         PATHS[Status.AWAITING_INFO],
-        lead=handler,
-        other=second,
+        team=Team(lead=handler, investigator=handler, signer=second),
         rng=random.Random(1),  # nosec B311  # demo data, not security
         merge_target=None,
     )

@@ -515,6 +515,34 @@ class PoliceOutcomeForm(forms.Form):
     )
 
 
+class ReporterRequestDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the decision (internal)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Handlers only; never shown to the reporter",
+        error_messages={"required": "Enter the reason for the decision"},
+    )
+    answer_for_reporter = forms.CharField(
+        label="What the reporter will be told",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Do not include other people's personal details",
+        error_messages={"required": "Enter what the reporter will be told: they asked for feedback"},
+    )
+
+    def __init__(self, *args, wants_feedback: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if wants_feedback:
+            self.fields["answer_for_reporter"].required = True
+        else:
+            self.fields["answer_for_reporter"].label = "What the reporter would be told (optional)"
+            self.fields[
+                "answer_for_reporter"
+            ].help_text = "The reporter did not ask for feedback, so this is not shown to them"
+
+
 class SanctionProposeForm(forms.Form):
     subject_description = forms.CharField(
         label="Who is the sanction against?",

@@ -1,8 +1,8 @@
 """Violence and abuse against staff: reports, the case workflow and the child records a case carries.
 
 Audience is explicit. A field or message is either for the reporter (`REPORTER_VISIBLE_FIELDS`,
-`Message.Audience.REPORTER`, `IncidentReport.outcome_for_reporter`) or internal to the handlers; reporter-facing
-views read only the reporter-visible ones. The anonymous follow-up code is never stored: only a slow hash
+`Message.Audience.REPORTER`, `IncidentReport.outcome_for_reporter`, `REPORTER_VISIBLE_DECISION_FIELDS`) or
+internal to the handlers; reporter-facing views read only the reporter-visible ones. The anonymous follow-up code is never stored: only a slow hash
 (Django's password hashers) and a keyed HMAC index so a lookup finds one row without scanning.
 """
 
@@ -256,6 +256,10 @@ REPORTER_VISIBLE_FIELDS = (
     "outcome_for_reporter",
     "status_reason_for_reporter",
 )
+
+# What the reporter may read of a decision on their request, and only when they asked for feedback. The reason
+# and who decided stay internal.
+REPORTER_VISIBLE_DECISION_FIELDS = ("topic", "answer_for_reporter", "decided_at")
 
 
 class IncidentReport(models.Model):
@@ -593,6 +597,39 @@ class PoliceOutcome(models.Model):
 
     def __str__(self):
         return f"Police outcome on {self.report_id} ({self.state})"
+
+
+class ReporterRequestDecision(models.Model):
+    """A handler's answer to something the reporter asked for (contact about support, police action) when the
+    case's own records do not answer it: for instance support not offered, or police not involved.
+
+    `reason` is internal; `answer_for_reporter` is what the reporter reads when they asked for feedback
+    (`REPORTER_VISIBLE_DECISION_FIELDS`). One per request: recording it again replaces it, audited.
+    """
+
+    class Topic(models.TextChoices):
+        SUPPORT = "support", "Contact about support"
+        POLICE = "police", "Police action"
+
+    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="request_decisions")
+    topic = models.CharField(max_length=16, choices=Topic.choices)
+    reason = EncryptedTextField(help_text="Why, for the handlers (internal)")
+    answer_for_reporter = EncryptedTextField(
+        blank=True, help_text="What the reporter is told (reporter sees it if they asked for feedback)"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["topic"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "topic"], name="incident_request_decision_unique")
+        ]
+
+    def __str__(self):
+        return f"Decision on {self.report_id} ({self.topic})"
 
 
 class Sanction(models.Model):

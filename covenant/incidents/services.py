@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +31,8 @@ from .models import (
     Injury,
     Message,
     PoliceOutcome,
+    PoliceWish,
+    ReporterRequestDecision,
     ReportingMode,
     RiddorAssessment,
     Sanction,
@@ -229,21 +233,45 @@ def message_post_by_handler(
 
 
 # --- workflow --------------------------------------------------------------------------------------------------
+class ActorRule(StrEnum):
+    """Who may take a step. Every rule first needs a handler of the case's organisation not excluded from it."""
+
+    HANDLER = "any handler of the organisation who is not excluded from the case"
+    INVESTIGATOR = "the investigator"
+    SIGN_OFF = (
+        "a handler who may sign off cases and is neither the investigator nor the person who sent the case "
+        "for sign-off"
+    )
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
     label: str
     sources: tuple[str, ...]
     target: str
+    actor: ActorRule = ActorRule.HANDLER
+    # How the step reads after "can" in a refusal, e.g. "Only the investigator, Sam Example, can start the review".
+    verb: str = ""
     needs_note: bool = False
     needs_reporter_reason: bool = False
     needs_investigator: bool = False
     needs_merge_target: bool = False
     needs_outcome: bool = False
     needs_reporter_message: bool = False
-    sign_off: bool = False
+    # Every request the reporter made (support, police action) must have an answer before this step.
+    needs_requests_answered: bool = False
+
+    @property
+    def phrase(self) -> str:
+        return self.verb or self.label[0].lower() + self.label[1:]
 
 
+INVESTIGATION = (Status.ASSIGNED, Status.UNDER_REVIEW, Status.AWAITING_INFO, Status.ACTION_PENDING)
+
+# The one table of the workflow: which step goes from which states to which, and who may take it. The service
+# enforces it and the case page shows from it only the steps the current user may take (with the reason for
+# the others). docs/incidents.md "Workflow" states the same.
 TRANSITIONS = {
     t.action: t
     for t in (
@@ -253,6 +281,7 @@ TRANSITIONS = {
             "Not an incident",
             (Status.TRIAGE,),
             Status.NOT_AN_INCIDENT,
+            verb="close it as not an incident",
             needs_reporter_reason=True,
         ),
         Transition(
@@ -265,10 +294,12 @@ TRANSITIONS = {
         Transition(
             "merge", "Merge into another case", (Status.TRIAGE,), Status.MERGED, needs_merge_target=True
         ),
+        # Also from the investigation states, so a case whose investigator was excluded or is away can be handed
+        # to someone else; the new investigator starts the review again.
         Transition(
             "assign",
             "Assign an investigator",
-            (Status.TRIAGE, Status.REOPENED, Status.ASSIGNED),
+            (Status.TRIAGE, Status.REOPENED, *INVESTIGATION),
             Status.ASSIGNED,
             needs_investigator=True,
         ),
@@ -277,31 +308,52 @@ TRANSITIONS = {
             "Start the review",
             (Status.ASSIGNED, Status.AWAITING_INFO, Status.ACTION_PENDING),
             Status.UNDER_REVIEW,
+            actor=ActorRule.INVESTIGATOR,
         ),
         Transition(
             "request_info",
             "Ask the reporter for information",
             (Status.ASSIGNED, Status.UNDER_REVIEW),
             Status.AWAITING_INFO,
+            actor=ActorRule.INVESTIGATOR,
             needs_reporter_message=True,
         ),
-        Transition("actions_pending", "Actions pending", (Status.UNDER_REVIEW,), Status.ACTION_PENDING),
+        Transition(
+            "actions_pending",
+            "Actions pending",
+            (Status.UNDER_REVIEW,),
+            Status.ACTION_PENDING,
+            actor=ActorRule.INVESTIGATOR,
+            verb="mark the case as waiting on actions",
+        ),
         Transition(
             "request_sign_off",
             "Send for sign-off",
             (Status.UNDER_REVIEW, Status.ACTION_PENDING),
             Status.AWAITING_SIGN_OFF,
+            actor=ActorRule.INVESTIGATOR,
+            verb="send the case for sign-off",
             needs_outcome=True,
+            needs_requests_answered=True,
         ),
         Transition(
             "reject_sign_off",
             "Return to the investigator",
             (Status.AWAITING_SIGN_OFF,),
             Status.UNDER_REVIEW,
+            actor=ActorRule.SIGN_OFF,
+            verb="return the case to the investigator",
             needs_note=True,
-            sign_off=True,
         ),
-        Transition("close", "Sign off and close", (Status.AWAITING_SIGN_OFF,), Status.CLOSED, sign_off=True),
+        Transition(
+            "close",
+            "Sign off and close",
+            (Status.AWAITING_SIGN_OFF,),
+            Status.CLOSED,
+            actor=ActorRule.SIGN_OFF,
+            verb="sign the case off",
+            needs_requests_answered=True,
+        ),
         Transition("reopen", "Reopen", (Status.CLOSED,), Status.REOPENED, needs_note=True),
         Transition(
             "archive",
@@ -313,17 +365,118 @@ TRANSITIONS = {
 }
 
 
-def transitions_available(*, report: IncidentReport, user) -> list[Transition]:
-    available = []
-    for transition in TRANSITIONS.values():
-        if report.status not in transition.sources:
-            continue
-        if transition.sign_off and (
-            not user.has_perm("incidents.sign_off_case") or user.pk == report.investigator_id
-        ):
-            continue
-        available.append(transition)
-    return available
+@dataclass(frozen=True)
+class Refusal:
+    """Why a user may not take a step now. `permission`: not this person (403); otherwise the case is not
+    ready (a validation error: record what is missing, then try again)."""
+
+    message: str
+    permission: bool
+
+
+@dataclass(frozen=True)
+class TransitionChoice:
+    transition: Transition
+    refusal: Refusal | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+class _CaseFacts:
+    """What the actor rules need to know about a case and a user, each read once and only if a rule asks."""
+
+    def __init__(self, *, report: IncidentReport, user):
+        self.report, self.user = report, user
+
+    @cached_property
+    def is_handler(self) -> bool:
+        user = self.user
+        return (
+            getattr(user, "is_authenticated", False)
+            and user.has_perm("incidents.view_cases")
+            and selectors.handlers_for_case(report=self.report).filter(pk=user.pk).exists()
+        )
+
+    @cached_property
+    def sign_off_requester_id(self) -> int | None:
+        return selectors.sign_off_requester_id(report=self.report)
+
+    @cached_property
+    def unanswered(self) -> list[selectors.ReporterRequest]:
+        return [r for r in selectors.reporter_requests(report=self.report) if not r.answered]
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.email
+
+
+def _refusal(transition: Transition, facts: _CaseFacts) -> Refusal | None:
+    report, user = facts.report, facts.user
+    if not facts.is_handler:
+        return Refusal(
+            f"Only handlers of {report.organisation.display_name} who are not excluded from this case can "
+            f"{transition.phrase}",
+            permission=True,
+        )
+    if transition.actor == ActorRule.INVESTIGATOR:
+        if report.investigator_id is None:
+            return Refusal(
+                f"Assign an investigator first: only the investigator can {transition.phrase}",
+                permission=True,
+            )
+        if user.pk != report.investigator_id:
+            return Refusal(
+                f"Only the investigator, {_person(report.investigator)}, can {transition.phrase}",
+                permission=True,
+            )
+    if transition.actor == ActorRule.SIGN_OFF:
+        if not user.has_perm("incidents.sign_off_case"):
+            return Refusal(f"You do not have permission to {transition.phrase}", permission=True)
+        if user.pk == report.investigator_id:
+            return Refusal(
+                f"You are the investigator, so another handler must {transition.phrase}", permission=True
+            )
+        if user.pk == facts.sign_off_requester_id:
+            return Refusal(
+                f"You sent the case for sign-off, so another handler must {transition.phrase}",
+                permission=True,
+            )
+    if transition.needs_requests_answered:
+        # The outcome for the reporter is written in the sign-off request itself, so only the close waits on it.
+        missing = [r for r in facts.unanswered if r.decidable or transition.action != "request_sign_off"]
+        if missing:
+            requests = " and for ".join(r.label for r in missing)
+            when = "sending the case for sign-off" if transition.action == "request_sign_off" else "closing"
+            return Refusal(
+                f"Record a decision on the reporter's request for {requests} before {when}", permission=False
+            )
+    return None
+
+
+def transition_choices(*, report: IncidentReport, user) -> list[TransitionChoice]:
+    """Every step the table allows from the case's state, each with the reason this user may not take it (if
+    so). The case page shows the allowed ones as buttons and the reasons for the others."""
+    facts = _CaseFacts(report=report, user=user)
+    return [
+        TransitionChoice(transition=t, refusal=_refusal(t, facts))
+        for t in TRANSITIONS.values()
+        if report.status in t.sources
+    ]
+
+
+def transition_refusal(*, report: IncidentReport, action: str, user) -> Refusal | None:
+    """Why `user` may not take `action` on the case now, or None. Unknown actions and wrong states are refused."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return Refusal("Unknown action", permission=False)
+    if report.status not in transition.sources:
+        return Refusal(
+            f"A case that is {report.get_status_display().lower()} cannot {transition.phrase}",
+            permission=False,
+        )
+    return _refusal(transition, _CaseFacts(report=report, user=user))
 
 
 def _move(*, report: IncidentReport, action: str, to_status: str, actor, note: str) -> CaseTransition:
@@ -365,14 +518,11 @@ def case_transition(
         raise ValidationError("Unknown action")
     if not actor.has_perm("incidents.view_cases"):
         raise PermissionDenied
-    if report.status not in transition.sources:
-        raise ValidationError(f"A case that is {report.get_status_display().lower()} cannot do that")
+    # Who may take the step, and whether the case is ready for it, come from the table (TRANSITIONS).
+    refusal = transition_refusal(report=report, action=action, user=actor)
+    if refusal is not None:
+        raise (PermissionDenied if refusal.permission else ValidationError)(refusal.message)
     errors = {}
-    if transition.sign_off:
-        if not actor.has_perm("incidents.sign_off_case"):
-            raise PermissionDenied
-        if actor.pk == report.investigator_id:
-            raise PermissionDenied("Someone other than the investigator must sign the case off")
     if transition.needs_note and not note.strip():
         errors["note"] = "Enter the reason"
     if transition.needs_reporter_reason and not reason_for_reporter.strip():
@@ -733,6 +883,54 @@ def police_outcome_record(
         detail={"state": state},
     )
     return outcome
+
+
+@transaction.atomic
+def reporter_request_decide(
+    *,
+    report: IncidentReport,
+    actor,
+    topic: str,
+    reason: str,
+    answer_for_reporter: str = "",
+    request=None,
+) -> ReporterRequestDecision:
+    """Record the decision on something the reporter asked for (contact about support, police action), with the
+    internal reason and, when they asked for feedback, the answer they will read. Recording again replaces it."""
+    asked = {
+        ReporterRequestDecision.Topic.SUPPORT: report.wants_support,
+        ReporterRequestDecision.Topic.POLICE: report.wants_police_action == PoliceWish.YES,
+    }
+    if topic not in asked:
+        raise ValidationError("Unknown request")
+    if not asked[topic]:
+        raise ValidationError("The reporter did not ask for this")
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Enter the reason for the decision"
+    if report.wants_feedback and not (answer_for_reporter or "").strip():
+        errors["answer_for_reporter"] = "Enter what the reporter will be told: they asked for feedback"
+    if errors:
+        raise ValidationError(errors)
+    decision, created = ReporterRequestDecision.objects.update_or_create(
+        report=report,
+        topic=topic,
+        defaults={
+            "reason": reason.strip(),
+            "answer_for_reporter": (answer_for_reporter or "").strip(),
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+        },
+    )
+    _child_audit(
+        "incident.request_decided",
+        report=report,
+        actor=actor,
+        request=request,
+        summary=f"Decision on the reporter's request ({topic}) on {report.reference}",
+        detail={"topic": topic, "replaced": not created},
+    )
+    return decision
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ urlpatterns = [
     path("cases/<int:pk>/check-in/<int:check_in_pk>/", views.check_in_done, name="check_in_done"),
     path("cases/<int:pk>/riddor/", views.riddor_edit, name="riddor_edit"),
     path("cases/<int:pk>/police/", views.police_edit, name="police_edit"),
+    path("cases/<int:pk>/requests/<slug:topic>/", views.request_decision, name="request_decision"),
     path("cases/<int:pk>/sanctions/", views.sanction_add, name="sanction_add"),
     path(
         "cases/<int:pk>/sanctions/<int:sanction_pk>/<slug:move>/", views.sanction_move, name="sanction_move"

@@ -36,6 +36,7 @@ from .forms import (
     LegalHoldForm,
     PoliceOutcomeForm,
     ReporterMessageForm,
+    ReporterRequestDecisionForm,
     ReportForm,
     RiddorForm,
     SanctionMoveForm,
@@ -229,6 +230,7 @@ def follow_up_case(request):
         {
             "report": report,
             "case_messages": selectors.messages_for_reporter(report=report),
+            "request_answers": selectors.reporter_request_answers(report=report),
             "form": form,
             "follow_up": True,
             "breadcrumbs": [("Home", "/")],
@@ -278,6 +280,7 @@ def my_report(request, pk: int):
         {
             "report": report,
             "case_messages": selectors.messages_for_reporter(report=report),
+            "request_answers": selectors.reporter_request_answers(report=report),
             "form": form,
             "follow_up": False,
             "breadcrumbs": [("Home", "/"), ("Your reports", reverse("incidents:my_reports"))],
@@ -340,10 +343,13 @@ class CaseListView(LoginRequiredMixin, FilteredTableView):
 
 def _case_context(request, report: IncidentReport, **extra) -> dict:
     identity_visible = selectors.reporter_identity_visible(user=request.user, report=report)
+    choices = services.transition_choices(report=report, user=request.user)
     context = {
         "report": report,
         "identity_visible": identity_visible,
-        "transitions": services.transitions_available(report=report, user=request.user),
+        "transitions": choices,
+        "blocked_reasons": list(dict.fromkeys(c.refusal.message for c in choices if not c.allowed)),
+        "reporter_requests": selectors.reporter_requests(report=report),
         "history": report.transitions.select_related("actor"),
         "case_messages": report.messages.select_related("author"),
         "support_offers": report.support_offers.prefetch_related("check_ins"),
@@ -401,8 +407,11 @@ def case_transition(request, pk: int, action: str):
     transition = services.TRANSITIONS.get(action)
     if transition is None:
         raise Http404
-    if transition not in services.transitions_available(report=report, user=request.user):
-        raise PermissionDenied("That action is not available on this case to you")
+    if report.status not in transition.sources:
+        raise PermissionDenied("That action is not available on this case")
+    refusal = services.transition_refusal(report=report, action=action, user=request.user)
+    if refusal is not None and refusal.permission:
+        raise PermissionDenied(refusal.message)
     handlers = selectors.handlers_for_case(report=report)
     form = TransitionForm(_posted(request), transition=transition, report=report, handlers=handlers)
     if request.method == "POST" and form.is_valid():
@@ -437,6 +446,8 @@ def case_transition(request, pk: int, action: str):
             "form": form,
             "heading": transition.label,
             "submit_label": transition.label,
+            # The case is not ready (a request of the reporter is unanswered): say so before they fill the form.
+            "not_ready": refusal.message if refusal is not None and request.method == "GET" else "",
             "breadcrumbs": _case_breadcrumbs(report),
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -646,6 +657,34 @@ def police_edit(request, pk: int):
         submit_label="Save",
         on_valid=lambda d: services.police_outcome_record(
             report=report, actor=request.user, request=request, **d
+        ),
+    )
+
+
+@login_required
+def request_decision(request, pk: int, topic: str):
+    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    asked = {r.topic: r for r in selectors.reporter_requests(report=report) if r.decidable}
+    if topic not in asked:
+        raise Http404
+    current = asked[topic].decision
+    initial = (
+        {"reason": current.reason, "answer_for_reporter": current.answer_for_reporter} if current else {}
+    )
+    form = ReporterRequestDecisionForm(
+        _posted(request), initial=initial, wants_feedback=report.wants_feedback
+    )
+    return _case_form_view(
+        request,
+        report,
+        form,
+        heading=f"Decision on the reporter's request for {asked[topic].label}",
+        submit_label="Record the decision",
+        intro="Record why the request was not met in the usual way (no support offered, police not involved) "
+        "or how it was met outside this case. The reason is internal."
+        + (" The reporter asked for feedback and will read your answer." if report.wants_feedback else ""),
+        on_valid=lambda d: services.reporter_request_decide(
+            report=report, actor=request.user, topic=topic, request=request, **d
         ),
     )
 

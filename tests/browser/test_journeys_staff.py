@@ -1,7 +1,9 @@
 """Staff journeys in Chromium, signed in through the real sign-in page, with axe-core on every page visited.
 
 (d) An HR administrator records a move of a person to another sector, and the receiving organisation's HR
-administrator confirms the arrival. (e) A consultation moderator approves a response from the queue.
+administrator confirms the arrival. (e) A consultation moderator approves a response from the queue. (f) The lead
+handler assigns an incident case, only the investigator investigates it and answers the reporter's request, and
+the lead signs it off.
 """
 
 import datetime
@@ -9,6 +11,7 @@ import datetime
 import pytest
 
 from covenant.consultation.models import ModerationState
+from covenant.incidents.models import IncidentReport, Status
 from tests.covenant.consultation.factories import (
     COVENANT_QUESTIONS,
     ConsultationResponseFactory,
@@ -16,6 +19,7 @@ from tests.covenant.consultation.factories import (
     consultation_page,
     hub_page,
 )
+from tests.covenant.incidents.factories import IncidentReportFactory
 from tests.workforce.factories import AssignmentFactory, EmploymentFactory, OrganisationFactory, PostFactory
 from workforce.models import SectorMove
 
@@ -119,3 +123,92 @@ def test_moderator_approves_a_response(page, make_user, sign_in, organisation, a
     response.refresh_from_db()
     assert response.moderation_state == ModerationState.APPROVED
     assert response.moderated_by == moderator
+
+
+# --- (f) an incident case: two people to close it, and an answer to what the reporter asked ------------------
+def _handler_page(browser, live_server, sign_in, user, url):
+    """A browser of its own for a handler, signed in with two-factor authentication, on `url`."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    sign_in(page, user)
+    page.goto(url)
+    page.wait_for_url("**/account/two-factor/verify/**")
+    code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    page.get_by_label("Security code").fill(f"{code:06d}")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"**{url}")
+    return page
+
+
+def test_a_case_is_investigated_by_its_investigator_and_signed_off_by_another_handler(
+    browser, live_server, make_user, sign_in, trust, assert_accessible
+):
+    lead = make_user("incident_handler", organisation=trust, email="lead@riverside.example")
+    investigator = make_user(
+        "incident_handler",
+        organisation=trust,
+        email="sam@riverside.example",
+        first_name="Sam",
+        last_name="Example",
+    )
+    report = IncidentReportFactory(
+        organisation=trust,
+        status=Status.TRIAGE,
+        lead_handler=lead,
+        wants_support=False,
+        wants_police_action="yes",
+        wants_feedback=True,
+    )
+    url = f"/incidents/cases/{report.pk}/"
+
+    lead_page = _handler_page(browser, live_server, sign_in, lead, url)
+    assert_accessible(lead_page)
+    lead_page.get_by_role("link", name="Assign an investigator").click()
+    lead_page.get_by_label("Investigator").select_option(label="Sam Example")
+    lead_page.get_by_role("button", name="Assign an investigator").click()
+    lead_page.wait_for_url(f"**{url}")
+    assert "Only the investigator, Sam Example, can start the review." in lead_page.inner_text("main")
+    assert lead_page.get_by_role("link", name="Start the review").count() == 0
+    assert_accessible(lead_page)
+
+    page = _handler_page(browser, live_server, sign_in, investigator, url)
+    page.get_by_role("link", name="Start the review").click()
+    page.get_by_role("button", name="Start the review").click()
+    page.wait_for_url(f"**{url}")
+    main = page.inner_text("main")
+    assert "police action before sending the case for sign-off." in main
+    assert page.get_by_role("link", name="Send for sign-off").count() == 0
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Record a decision on police action").click()
+    submit(page, "Record the decision")
+    assert_error_summary(page)
+    assert_accessible(page)
+    page.get_by_label("Reason for the decision (internal)").fill("The patient lacked capacity (delirium).")
+    page.get_by_label("What the reporter will be told").fill(
+        "We agreed with you not to report this to the police. You can still call 101."
+    )
+    page.get_by_role("button", name="Record the decision").click()
+    page.wait_for_url(f"**{url}")
+    page.get_by_role("link", name="Send for sign-off").click()
+    page.get_by_label("Outcome the reporter will see").fill("We have reviewed what happened with the ward.")
+    page.get_by_label("Internal rationale").fill("Risk assessment updated.")
+    page.get_by_role("button", name="Send for sign-off").click()
+    page.wait_for_url(f"**{url}")
+    assert "You are the investigator, so another handler must sign the case off." in page.inner_text("main")
+    assert page.get_by_role("link", name="Sign off and close").count() == 0
+    assert_accessible(page)
+
+    lead_page.goto(url)
+    lead_page.get_by_role("link", name="Sign off and close").click()
+    lead_page.get_by_role("button", name="Sign off and close").click()
+    lead_page.wait_for_url(f"**{url}")
+    assert_accessible(lead_page)
+    report = IncidentReport.objects.get(pk=report.pk)
+    assert report.status == Status.CLOSED and report.signed_off_by == lead
+    assert report.transitions.get(action="request_sign_off").actor == investigator

@@ -25,6 +25,9 @@ def test_seed_demo_builds_the_world_and_is_idempotent(settings, capsys):
     out = capsys.readouterr().out
     assert "Demo logins" in out
     assert "hr.admin@riverside-hospitals.example" in out
+    # The three incident handlers: an investigator, someone else to sign off, one to exclude on a colleague case.
+    for email in ("handler@", "security.lead@", "safety.manager@"):
+        assert f"{email}riverside-hospitals.example" in out
     assert Organisation.objects.count() >= 12
     assert {"health", "social_care"} <= set(Organisation.objects.values_list("sector", flat=True))
     handler = User.objects.get(email="handler@riverside-hospitals.example")

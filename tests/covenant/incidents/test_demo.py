@@ -3,8 +3,14 @@ import io
 import pytest
 
 from cms import demo as cms_demo
-from covenant.incidents import demo, selectors
-from covenant.incidents.models import IncidentReport, Sanction, Status, SupportOffer
+from covenant.incidents import demo, selectors, services
+from covenant.incidents.models import (
+    IncidentReport,
+    ReporterRequestDecision,
+    Sanction,
+    Status,
+    SupportOffer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +37,8 @@ def test_demo_seed_covers_every_state_and_is_idempotent():
     # Closed cases were signed off by someone other than the investigator.
     for report in IncidentReport.objects.filter(status=Status.CLOSED):
         assert report.signed_off_by_id != report.investigator_id
+    _assert_every_history_is_one_the_workflow_allows()
+    assert ReporterRequestDecision.objects.exists()
     # The story's anonymous report can be followed up with the printed code.
     story = selectors.report_for_receipt(code=demo.DEMO_FOLLOW_UP_CODE)
     assert story.status == Status.AWAITING_INFO and story.protected_characteristic == "race"
@@ -39,3 +47,28 @@ def test_demo_seed_covers_every_state_and_is_idempotent():
     counts = (IncidentReport.objects.count(), SupportOffer.objects.count(), Sanction.objects.count())
     _seed(sizes)
     assert (IncidentReport.objects.count(), SupportOffer.objects.count(), Sanction.objects.count()) == counts
+
+
+def _assert_every_history_is_one_the_workflow_allows():
+    """Replay each seeded case against services.TRANSITIONS: each step from an allowed state, by the person its
+    rule allows, nobody excluded acting, and every request of the reporter answered before sign-off."""
+    reports = IncidentReport.objects.prefetch_related("transitions", "exclusions")
+    for report in reports:
+        excluded = {e.user_id for e in report.exclusions.all()}
+        requester = None
+        for step in report.transitions.all():
+            if step.action in ("submit", "reporter_replied"):
+                continue
+            transition = services.TRANSITIONS[step.action]
+            assert step.from_status in transition.sources, (report.reference, step.action)
+            assert step.to_status == transition.target
+            assert step.actor_id not in excluded, (report.reference, step.action)
+            if transition.actor == services.ActorRule.INVESTIGATOR:
+                assert step.actor_id == report.investigator_id, (report.reference, step.action)
+            if transition.actor == services.ActorRule.SIGN_OFF:
+                assert step.actor_id not in (report.investigator_id, requester), report.reference
+            if step.action == "request_sign_off":
+                requester = step.actor_id
+        if requester is not None:
+            unanswered = [r.label for r in selectors.reporter_requests(report=report) if not r.answered]
+            assert not unanswered, (report.reference, unanswered)

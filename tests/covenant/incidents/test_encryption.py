@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from covenant.incidents import encryption
-from covenant.incidents.models import IncidentReport, Message, Sanction
+from covenant.incidents.models import IncidentReport, Message, ReporterRequestDecision, Sanction
 
 from .factories import IncidentReportFactory
 
@@ -31,11 +31,16 @@ def test_raw_rows_hold_no_plaintext(handler):
     report = IncidentReportFactory(narrative=SECRET, closure_rationale="Prior incidents on record")
     message = Message.objects.create(report=report, audience="internal", author=handler, body=SECRET)
     sanction = Sanction.objects.create(report=report, subject_description="Patient J. Bloggs", kind="aba")
+    decision = ReporterRequestDecision.objects.create(
+        report=report, topic="police", reason=SECRET, answer_for_reporter="Patient J. Bloggs lacked capacity"
+    )
     for table, column, pk, plain in (
         ("incidents_incidentreport", "narrative", report.pk, SECRET),
         ("incidents_incidentreport", "closure_rationale", report.pk, "Prior incidents"),
         ("incidents_message", "body", message.pk, SECRET),
         ("incidents_sanction", "subject_description", sanction.pk, "Bloggs"),
+        ("incidents_reporterrequestdecision", "reason", decision.pk, SECRET),
+        ("incidents_reporterrequestdecision", "answer_for_reporter", decision.pk, "Bloggs"),
     ):
         raw = _raw(table, column, pk)
         assert raw.startswith(encryption.PREFIX)
@@ -62,16 +67,20 @@ def test_key_rotation(monkeypatch):
     monkeypatch.setenv(encryption.ENV_KEYS, old_key)
     encryption.reset_keys()
     report = IncidentReportFactory(narrative=SECRET)
+    decision = ReporterRequestDecision.objects.create(report=report, topic="support", reason=SECRET)
     before = _raw("incidents_incidentreport", "narrative", report.pk)
+    decision_before = _raw("incidents_reporterrequestdecision", "reason", decision.pk)
 
     monkeypatch.setenv(encryption.ENV_KEYS, f"{new_key},{old_key}")
     call_command("incidents_rotate_keys", stdout=None)
     after = _raw("incidents_incidentreport", "narrative", report.pk)
     assert after != before and SECRET not in after
+    assert _raw("incidents_reporterrequestdecision", "reason", decision.pk) != decision_before
 
     monkeypatch.setenv(encryption.ENV_KEYS, new_key)  # the old key retired
     encryption.reset_keys()
     assert IncidentReport.objects.get(pk=report.pk).narrative == SECRET
+    assert ReporterRequestDecision.objects.get(pk=decision.pk).reason == SECRET
 
     monkeypatch.setenv(encryption.ENV_KEYS, old_key)  # a missing key fails loudly, never shows ciphertext
     encryption.reset_keys()

@@ -10,6 +10,7 @@ from covenant.incidents.models import (
     IdentityDisclosureRequest,
     IncidentReport,
     Message,
+    ReporterRequestDecision,
     RiddorAssessment,
     Sanction,
     SupportCheckIn,
@@ -25,6 +26,7 @@ MODELS = (
     RiddorAssessment,
     Sanction,
     IdentityDisclosureRequest,
+    ReporterRequestDecision,
 )
 CHUNK = 1000
 
