@@ -24,6 +24,7 @@ from cms.tables import FilteredTableView
 from workforce.models import Organisation
 
 from . import selectors, services
+from .encryption import encrypted_field_names
 from .filters import CaseFilter
 from .forms import (
     CaseActionForm,
@@ -302,13 +303,10 @@ class CaseListView(LoginRequiredMixin, FilteredTableView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        # The list never shows free text, so encrypted columns are not loaded (or decrypted) for it.
+        # The list never shows free text or identifying details, so encrypted columns are not loaded (or
+        # decrypted) for it.
         return selectors.cases_for_handler(user=self.request.user).defer(
-            "narrative",
-            "status_reason_for_reporter",
-            "outcome_for_reporter",
-            "closure_rationale",
-            "receipt_hash",
+            *encrypted_field_names(IncidentReport), "receipt_hash"
         )
 
     def get_filterset_kwargs(self, filterset_class):
