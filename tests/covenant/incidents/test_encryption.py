@@ -223,6 +223,21 @@ def test_encrypted_text_keeps_its_length_limit(organisation):
     assert "site" in error.value.message_dict
 
 
+def test_report_draft_in_the_session_is_encrypted(client, organisation):
+    """A draft kept after a mistake holds what was typed, e-mails of the people named included: not in clear."""
+    url = reverse("incidents:report_form", args=["anonymous"])
+    client.post(
+        url,
+        report_post_data(
+            organisation, site=SITE, source="colleague", subject_email="subject@example.org", narrative=""
+        ),
+    )
+    stored = client.session["incident_draft_anonymous"]
+    assert isinstance(stored, str) and stored.startswith(encryption.PREFIX)
+    assert SITE not in stored and "subject@example.org" not in stored
+    assert SITE in client.get(url).content.decode()
+
+
 def _migration():
     return importlib.import_module("covenant.incidents.migrations.0006_encrypt_identifying_fields")
 
