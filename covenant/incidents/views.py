@@ -12,13 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from cms.audit import audit
+from cms.audit import audit, audit_refusal
 from cms.reports import pdf_response
 from cms.tables import FilteredTableView
 from workforce.models import Organisation
@@ -48,12 +48,9 @@ from .forms import (
     TransitionForm,
 )
 from .models import (
-    CaseAction,
     IncidentReport,
     ReportingMode,
-    Sanction,
     SupportCheckIn,
-    SupportOffer,
     SurveyPrevalence,
 )
 from .reports import BoardReport, statistics_breakdowns
@@ -259,7 +256,7 @@ def my_reports(request):
 
 @login_required
 def my_report(request, pk: int):
-    report = selectors.report_get_for_reporter(user=request.user, pk=pk)
+    report = selectors.report_get_for_reporter(user=request.user, pk=pk, request=request)
     form = ReporterMessageForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -361,7 +358,7 @@ def _case_context(request, report: IncidentReport, **extra) -> dict:
 
 @login_required
 def case_detail(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     context = _case_context(request, report)
     audit(
         action="incident.viewed",
@@ -376,7 +373,7 @@ def case_detail(request, pk: int):
 @login_required
 @require_POST
 def case_message(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = HandlerMessageForm(request.POST)
     if form.is_valid():
         services.message_post_by_handler(
@@ -395,11 +392,18 @@ def case_message(request, pk: int):
 
 @login_required
 def case_transition(request, pk: int, action: str):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     transition = services.TRANSITIONS.get(action)
     if transition is None:
         raise Http404
     if transition not in services.transitions_available(report=report, user=request.user):
+        audit_refusal(
+            user=request.user,
+            request=request,
+            object_type=report._meta.label_lower,
+            object_id=report.pk,
+            reason=f"{action}_not_available",
+        )
         raise PermissionDenied("That action is not available on this case to you")
     handlers = selectors.handlers_for_case(report=report)
     form = TransitionForm(_posted(request), transition=transition, report=report, handlers=handlers)
@@ -477,7 +481,7 @@ def _case_form_view(request, report, form, *, heading, submit_label, on_valid, i
 
 @login_required
 def case_exclusion_add(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = ExclusionForm(_posted(request))
     return _case_form_view(
         request,
@@ -495,7 +499,7 @@ def case_exclusion_add(request, pk: int):
 
 @login_required
 def case_legal_hold(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = LegalHoldForm(_posted(request), initial={"on": "no" if report.legal_hold else "yes"})
     return _case_form_view(
         request,
@@ -513,7 +517,7 @@ def case_legal_hold(request, pk: int):
 
 @login_required
 def case_identity_request(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = DisclosureRequestForm(_posted(request))
     return _case_form_view(
         request,
@@ -531,7 +535,7 @@ def case_identity_request(request, pk: int):
 
 @login_required
 def support_add(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = SupportOfferForm(_posted(request))
     return _case_form_view(
         request,
@@ -552,8 +556,10 @@ def support_add(request, pk: int):
 
 @login_required
 def support_update(request, pk: int, offer_pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    offer = get_object_or_404(SupportOffer, pk=offer_pk, report=report)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
+    offer = selectors.case_record_get(
+        user=request.user, records=report.support_offers, pk=offer_pk, request=request
+    )
     form = SupportUpdateForm(_posted(request))
     return _case_form_view(
         request,
@@ -575,8 +581,13 @@ def support_update(request, pk: int, offer_pk: int):
 
 @login_required
 def check_in_done(request, pk: int, check_in_pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    check_in = get_object_or_404(SupportCheckIn, pk=check_in_pk, offer__report=report)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
+    check_in = selectors.case_record_get(
+        user=request.user,
+        records=SupportCheckIn.objects.filter(offer__report=report),
+        pk=check_in_pk,
+        request=request,
+    )
     form = CheckInForm(_posted(request))
     return _case_form_view(
         request,
@@ -592,7 +603,7 @@ def check_in_done(request, pk: int, check_in_pk: int):
 
 @login_required
 def riddor_edit(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     current = getattr(report, "riddor", None) if hasattr(report, "riddor") else None
     initial = (
         {"state": current.state, "hse_reference": current.hse_reference, "reason": current.reason}
@@ -623,7 +634,7 @@ def riddor_edit(request, pk: int):
 
 @login_required
 def police_edit(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     current = report.police_outcome if hasattr(report, "police_outcome") else None
     initial = (
         {
@@ -656,7 +667,7 @@ SANCTION_WARNING = (
 
 @login_required
 def sanction_add(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = SanctionProposeForm(_posted(request))
     return _case_form_view(
         request,
@@ -672,8 +683,10 @@ def sanction_add(request, pk: int):
 
 @login_required
 def sanction_move(request, pk: int, sanction_pk: int, move: str):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    sanction = get_object_or_404(Sanction, pk=sanction_pk, report=report)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
+    sanction = selectors.case_record_get(
+        user=request.user, records=report.sanctions, pk=sanction_pk, request=request
+    )
     labels = dict(services.sanction_moves_available(sanction))
     if move not in labels:
         raise Http404
@@ -693,7 +706,7 @@ def sanction_move(request, pk: int, sanction_pk: int, move: str):
 
 @login_required
 def action_add(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = CaseActionForm(_posted(request), handlers=selectors.handlers_for_case(report=report))
     return _case_form_view(
         request,
@@ -708,8 +721,10 @@ def action_add(request, pk: int):
 @login_required
 @require_POST
 def action_done(request, pk: int, action_pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    action = get_object_or_404(CaseAction, pk=action_pk, report=report)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
+    action = selectors.case_record_get(
+        user=request.user, records=report.actions, pk=action_pk, request=request
+    )
     try:
         services.action_complete(action=action, actor=request.user, request=request)
     except ValidationError as exc:
@@ -741,7 +756,7 @@ def disclosure_list(request):
 
 @login_required
 def disclosure_decide(request, pk: int):
-    disclosure = selectors.disclosure_request_get_for_custodian(user=request.user, pk=pk)
+    disclosure = selectors.disclosure_request_get_for_custodian(user=request.user, pk=pk, request=request)
     form = DisclosureDecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
