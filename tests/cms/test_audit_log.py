@@ -5,6 +5,7 @@ import time
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 
 from cms import audit as audit_module
@@ -205,3 +206,13 @@ def test_the_audit_screen_sums_up_refusals_by_person(client, make_user, login):
     summary = html.split('id="refused-access"', 1)[1].split("</table>", 1)[0]
     assert summary.index(prober.email) < summary.index(other.email)  # most refused first
     assert ">7</td>" in summary and ">1</td>" in summary
+
+
+def test_the_scheduled_flush_writes_what_is_waiting(make_user):
+    user = make_user("incident_handler")
+    for pk in range(4):
+        audit_refusal(user=user, object_type="incidents.incidentreport", object_id=pk, reason="x")
+    out = io.StringIO()
+    call_command("audit_flush_refusals", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert sorted(row.detail["count"] for row in _refused(user)) == [1, 3]
