@@ -59,8 +59,17 @@ def _rewrite(connection, table: str, column: str, *, stored_in_clear: bool, chan
         last = rows[-1][0]
 
 
+def _constraints_checked_now(connection):
+    """PostgreSQL refuses to ALTER a table with deferred constraint checks still queued in the transaction, which
+    the UPDATEs below leave behind; going back, the ALTERs come after them. Checked at once, nothing is queued."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def encrypt_plaintext(apps, schema_editor):
     encryption.reset_keys()
+    _constraints_checked_now(schema_editor.connection)
     for columns_by_table in (NEWLY_ENCRYPTED, ENCRYPTED_BY_0002):
         for table, columns in columns_by_table.items():
             for column in columns:
@@ -71,6 +80,7 @@ def encrypt_plaintext(apps, schema_editor):
 
 def decrypt_new_columns(apps, schema_editor):
     encryption.reset_keys()
+    _constraints_checked_now(schema_editor.connection)
     for table, columns in NEWLY_ENCRYPTED.items():
         for column in columns:
             _rewrite(schema_editor.connection, table, column, stored_in_clear=False, change=encryption.decrypt)
