@@ -266,20 +266,19 @@ def move_get_for_user(*, user, pk: int, request=None) -> SectorMove:
 def _get_or_refuse(visible_to, *, user, pk: int, request):
     """One record from `visible_to(user=...)`: 403 for someone who is no HR administrator, 404 for a record
     outside their organisations; both audited as refused."""
-    if not hr_organisation_ids(user=user):
-        object_type = visible_to(user=user).model._meta.label_lower
-        audit_refusal(user=user, request=request, object_type=object_type, object_id=pk, reason="not_hr")
-        raise PermissionDenied
     records = visible_to(user=user)
-    record = records.filter(pk=pk).first()
+    is_hr = bool(hr_organisation_ids(user=user))
+    record = records.filter(pk=pk).first() if is_hr else None
     if record is None:
         audit_refusal(
             user=user,
             request=request,
             object_type=records.model._meta.label_lower,
             object_id=pk,
-            reason="not_visible",
+            reason="not_visible" if is_hr else "not_hr",
         )
+        if not is_hr:
+            raise PermissionDenied
         raise Http404("No such record")
     return record
 
