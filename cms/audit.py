@@ -1,13 +1,29 @@
-"""The audit trail: one call records who did what to which record. Used by every app."""
+"""The audit trail: one call records who did what to which record. Used by every app.
+
+`audit_refusal` records a signed-in person refused a protected record (not found for them, or not allowed), at
+most one row per person and record type a minute; the refusals between rows are counted in the cache and
+carried by the next row (`detail["count"]`), so a crawler cannot flood the trail and no refusal goes uncounted.
+"""
 
 from __future__ import annotations
 
+import datetime
+import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
 
 from cms.accounts.models import AuditEvent
+
+REFUSED = "access.refused"
+REFUSAL_WINDOW_SECONDS = 60
+# Counts of refusals not yet written wait in the cache this long at most (each new refusal restarts the clock).
+REFUSAL_PENDING_SECONDS = 7 * 24 * 3600
+REFUSAL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OTHER")
 
 
 def client_ip(request) -> str | None:
@@ -63,3 +79,146 @@ def _storable(value):
     if isinstance(value, list | tuple):
         return [_storable(item) for item in value]
     return value
+
+
+# --- refused access ----------------------------------------------------------------------------------------------
+def audit_refusal(
+    *, user, object_type: str, object_id: str | int = "", reason: str, request=None
+) -> AuditEvent | None:
+    """Record that `user` was refused the record `object_type`/`object_id` (`reason`: why, in a word or two).
+
+    The first refusal of a person and record type in a window of REFUSAL_WINDOW_SECONDS is written at once,
+    with the method and the record asked for; the rest of the window's refusals are counted in the cache and
+    written with the next row (a later refusal, or `audit_refusals_flush`, which the audit screen runs before
+    it reads). Each row's `detail["count"]` is the number of refusals it stands for, by method in
+    `detail["methods"]`, the last at `detail["last_at"]` (seconds since the epoch). If the cache cannot be
+    reached, every refusal is written. Signed-out visitors are not recorded: the pages that hold records send
+    them to sign in before any record is looked up, and the anonymous reporting flow must keep nobody's trace.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    method = _refusal_method(request)
+    key = _refusal_key(user.pk, object_type)
+    now = time.time()
+    counted = _refusal_count(f"{key}:{method}")
+    cache.set(f"{key}:last", now, REFUSAL_PENDING_SECONDS)
+    opened = cache.add(f"{key}:window", 1, REFUSAL_WINDOW_SECONDS)
+    # The cache answers None, not False, when it cannot be reached: record rather than lose the refusal.
+    if not counted or opened is None:
+        counts = {method: 1}
+    elif opened:
+        counts = _refusals_take(key)
+    else:
+        return None
+    if not counts:  # a flush running at this very moment took the counts and writes them itself
+        return None
+    return _refusal_row(
+        user=user,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        request=request,
+        counts=counts,
+        last_at=now,
+    )
+
+
+def audit_refusals_flush() -> int:
+    """Write the refusals counted in the cache but not yet in the trail; returns the rows written.
+
+    Only people with a refusal row in the last REFUSAL_PENDING_SECONDS can have counts waiting, since the first
+    refusal of every window is written at once."""
+    since = timezone.now() - datetime.timedelta(seconds=REFUSAL_PENDING_SECONDS + REFUSAL_WINDOW_SECONDS)
+    pairs = sorted(
+        set(
+            AuditEvent.objects.filter(action=REFUSED, at__gte=since, actor__isnull=False)
+            .order_by()
+            .values_list("actor_id", "object_type")
+            .distinct()
+        )
+    )
+    if not pairs:
+        return 0
+    keys = {pair: _refusal_key(*pair) for pair in pairs}
+    waiting = cache.get_many([f"{key}:{method}" for key in keys.values() for method in REFUSAL_METHODS])
+    pending = [pair for pair, key in keys.items() if any(waiting.get(f"{key}:{m}") for m in REFUSAL_METHODS)]
+    if not pending:
+        return 0
+    users = get_user_model().objects.in_bulk({actor_id for actor_id, _type in pending})
+    written = 0
+    for actor_id, object_type in pending:
+        key = keys[(actor_id, object_type)]
+        counts = _refusals_take(key)
+        if not counts or actor_id not in users:
+            continue
+        _refusal_row(
+            user=users[actor_id],
+            object_type=object_type,
+            object_id="",
+            reason="",
+            request=None,
+            counts=counts,
+            last_at=cache.get(f"{key}:last") or time.time(),
+        )
+        written += 1
+    return written
+
+
+def _refusal_key(user_id, object_type: str) -> str:
+    return f"audit:refused:{user_id}:{object_type}"
+
+
+def _refusal_method(request) -> str:
+    method = getattr(request, "method", None) or "OTHER"
+    return method if method in REFUSAL_METHODS else "OTHER"
+
+
+def _refusal_count(key: str) -> bool:
+    """Add one to a counter in the cache; False if the cache could not be reached."""
+    cache.add(key, 0, REFUSAL_PENDING_SECONDS)
+    try:
+        value = cache.incr(key)
+    except ValueError:  # it expired between the two calls
+        cache.set(key, 1, REFUSAL_PENDING_SECONDS)
+        return True
+    if value is None:
+        return False
+    cache.touch(key, REFUSAL_PENDING_SECONDS)
+    return True
+
+
+def _refusals_take(key: str) -> dict[str, int]:
+    """The counts waiting for one person and record type, taken out of the cache (one taker at a time, so a
+    refusal is written once; a refusal counted meanwhile stays for the next row)."""
+    lock = f"{key}:lock"
+    if not cache.add(lock, 1, 10):
+        return {}
+    try:
+        counters = [f"{key}:{method}" for method in REFUSAL_METHODS]
+        counts = {}
+        for name, value in cache.get_many(counters).items():
+            if value:
+                cache.decr(name, value)
+                counts[name.rsplit(":", 1)[1]] = value
+        return counts
+    finally:
+        cache.delete(lock)
+
+
+def _refusal_row(*, user, object_type, object_id, reason, request, counts, last_at) -> AuditEvent:
+    total = sum(counts.values())
+    return audit(
+        action=REFUSED,
+        actor=user,
+        request=request,
+        object_type=object_type,
+        object_id=object_id,
+        summary=f"Refused {total} request{'' if total == 1 else 's'} for {object_type}",
+        detail={
+            "count": total,
+            "methods": counts,
+            "reason": reason,
+            "method": _refusal_method(request) if request is not None else "",
+            "last_at": int(last_at),
+        },
+    )

@@ -1,4 +1,8 @@
-"""Reads for the workforce app. Access control lives here."""
+"""Reads for the workforce app. Access control lives here.
+
+The getters of single records refuse, with 403 or 404, what the person may not see, and record the refusal with
+`cms.audit.audit_refusal` (rate-limited, with a count); pass `request` for the method and address.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+
+from cms.audit import audit_refusal
 
 from .models import (
     Assignment,
@@ -123,10 +129,8 @@ def people_for_table(*, user, name_search: str = "") -> QuerySet[Person]:
     )
 
 
-def person_get_for_user(*, user, pk: int) -> Person:
-    if not hr_organisation_ids(user=user):
-        raise PermissionDenied
-    return get_object_or_404(people_visible_to(user=user), pk=pk)
+def person_get_for_user(*, user, pk: int, request=None) -> Person:
+    return _get_or_refuse(people_visible_to, user=user, pk=pk, request=request)
 
 
 @dataclass(frozen=True)
@@ -210,10 +214,8 @@ def posts_visible_to(*, user) -> QuerySet[Post]:
     return Post.objects.filter(organisation_id__in=org_ids).select_related("organisation")
 
 
-def post_get_for_user(*, user, pk: int) -> Post:
-    if not hr_organisation_ids(user=user):
-        raise PermissionDenied
-    return get_object_or_404(posts_visible_to(user=user), pk=pk)
+def post_get_for_user(*, user, pk: int, request=None) -> Post:
+    return _get_or_refuse(posts_visible_to, user=user, pk=pk, request=request)
 
 
 def joint_arrangements_visible_to(*, user) -> QuerySet[JointArrangement]:
@@ -227,14 +229,14 @@ def joint_arrangements_visible_to(*, user) -> QuerySet[JointArrangement]:
     )
 
 
-def joint_arrangement_get_for_user(*, user, pk: int) -> JointArrangement:
-    if not hr_organisation_ids(user=user):
-        raise PermissionDenied
-    return get_object_or_404(
-        joint_arrangements_visible_to(user=user).select_related(
+def joint_arrangement_get_for_user(*, user, pk: int, request=None) -> JointArrangement:
+    return _get_or_refuse(
+        lambda user: joint_arrangements_visible_to(user=user).select_related(
             "line_manager_organisation", "professional_supervisor_organisation", "created_by"
         ),
+        user=user,
         pk=pk,
+        request=request,
     )
 
 
@@ -252,10 +254,33 @@ def moves_visible_to(*, user) -> QuerySet[SectorMove]:
     ).select_related("person", "from_organisation", "to_organisation", "from_post", "to_post")
 
 
-def move_get_for_user(*, user, pk: int) -> SectorMove:
-    if not hr_organisation_ids(user=user):
-        raise PermissionDenied
-    return get_object_or_404(moves_visible_to(user=user).select_related("recorded_by", "confirmed_by"), pk=pk)
+def move_get_for_user(*, user, pk: int, request=None) -> SectorMove:
+    return _get_or_refuse(
+        lambda user: moves_visible_to(user=user).select_related("recorded_by", "confirmed_by"),
+        user=user,
+        pk=pk,
+        request=request,
+    )
+
+
+def _get_or_refuse(visible_to, *, user, pk: int, request):
+    """One record from `visible_to(user=...)`: 403 for someone who is no HR administrator, 404 for a record
+    outside their organisations; both audited as refused."""
+    records = visible_to(user=user)
+    is_hr = bool(hr_organisation_ids(user=user))
+    record = records.filter(pk=pk).first() if is_hr else None
+    if record is None:
+        audit_refusal(
+            user=user,
+            request=request,
+            object_type=records.model._meta.label_lower,
+            object_id=pk,
+            reason="not_visible" if is_hr else "not_hr",
+        )
+        if not is_hr:
+            raise PermissionDenied
+        raise Http404("No such record")
+    return record
 
 
 def move_can_confirm(*, user, move: SectorMove) -> bool:

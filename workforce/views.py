@@ -194,7 +194,7 @@ class SectorMoveListView(HRTableView):
 @hr_required
 @require_http_methods(["GET", "POST"])
 def person_detail(request, pk):
-    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    person = selectors.person_get_for_user(user=request.user, pk=pk, request=request)
     # Only the organisation that issued a credential may revoke, reject or reinstate it.
     own_credentials = person.credentials.filter(
         issued_by_id__in=selectors.hr_organisation_ids(user=request.user)
@@ -279,7 +279,7 @@ def person_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_reporting(request, pk):
     """Work e-mail and line managers. Only HR administrators of a current employer may change them."""
-    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    person = selectors.person_get_for_user(user=request.user, pk=pk, request=request)
     today = timezone.localdate()
     employments = list(services.reporting_employments(person=person, actor=request.user, on_date=today))
     if not employments:
@@ -327,7 +327,7 @@ def person_reporting(request, pk):
 
 @hr_required
 def post_detail(request, pk):
-    post = selectors.post_get_for_user(user=request.user, pk=pk)
+    post = selectors.post_get_for_user(user=request.user, pk=pk, request=request)
     assignments = post.assignments.select_related("person", "work_organisation").order_by("-start_date")[:50]
     return render(
         request,
@@ -405,7 +405,7 @@ def arrangement_create(request):
 @hr_required
 @require_http_methods(["GET", "POST"])
 def arrangement_edit(request, pk):
-    arrangement = selectors.joint_arrangement_get_for_user(user=request.user, pk=pk)
+    arrangement = selectors.joint_arrangement_get_for_user(user=request.user, pk=pk, request=request)
     if not selectors.joint_arrangement_can_change(user=request.user, arrangement=arrangement):
         raise PermissionDenied
     return _arrangement_form_page(request, arrangement=arrangement)
@@ -414,7 +414,7 @@ def arrangement_edit(request, pk):
 @hr_required
 @require_http_methods(["GET", "POST"])
 def arrangement_detail(request, pk):
-    arrangement = selectors.joint_arrangement_get_for_user(user=request.user, pk=pk)
+    arrangement = selectors.joint_arrangement_get_for_user(user=request.user, pk=pk, request=request)
     can_change = selectors.joint_arrangement_can_change(user=request.user, arrangement=arrangement)
     document_form = AgreementDocumentForm()
     status = 200
@@ -467,7 +467,7 @@ def arrangement_detail(request, pk):
 
 @hr_required
 def agreement_document_download(request, pk, document_pk):
-    arrangement = selectors.joint_arrangement_get_for_user(user=request.user, pk=pk)
+    arrangement = selectors.joint_arrangement_get_for_user(user=request.user, pk=pk, request=request)
     document = get_object_or_404(AgreementDocument, pk=document_pk, arrangement=arrangement)
     audit(
         action="workforce.agreement_document.downloaded",
@@ -487,7 +487,7 @@ def agreement_document_download(request, pk, document_pk):
 @hr_required
 def arrangement_agreement(request, pk):
     """The joint-role agreement as a web page, or as a PDF with ?format=pdf."""
-    arrangement = selectors.joint_arrangement_get_for_user(user=request.user, pk=pk)
+    arrangement = selectors.joint_arrangement_get_for_user(user=request.user, pk=pk, request=request)
     report = JointAgreementReport(arrangement=arrangement)
     if request.GET.get("format") == "pdf":
         audit(
@@ -514,7 +514,7 @@ def arrangement_agreement(request, pk):
 @hr_required
 @require_http_methods(["GET", "POST"])
 def move_record(request, person_pk):
-    person = selectors.person_get_for_user(user=request.user, pk=person_pk)
+    person = selectors.person_get_for_user(user=request.user, pk=person_pk, request=request)
     today = timezone.localdate()
     current_posts = [a.post for a in services.person_current_assignments(person=person, on_date=today)]
     current_post_ids = [post.pk for post in current_posts]
@@ -580,7 +580,7 @@ def move_record(request, person_pk):
 
 @hr_required
 def move_detail(request, pk):
-    move = selectors.move_get_for_user(user=request.user, pk=pk)
+    move = selectors.move_get_for_user(user=request.user, pk=pk, request=request)
     checks = []
     if move.status == "recorded" and move.to_organisation and move.to_post:
         checks = services.passport_evaluate(
@@ -606,7 +606,7 @@ def move_detail(request, pk):
 @hr_required
 @require_http_methods(["POST"])
 def move_confirm(request, pk):
-    move = selectors.move_get_for_user(user=request.user, pk=pk)
+    move = selectors.move_get_for_user(user=request.user, pk=pk, request=request)
     if not selectors.move_can_confirm(user=request.user, move=move):
         raise PermissionDenied
     try:

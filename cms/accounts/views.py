@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cms.audit import audit
+from cms.audit import REFUSED, audit, audit_refusals_flush
 from cms.tables import FilteredTableView
 
 from . import selectors, services, throttling
@@ -342,11 +342,32 @@ class AuditLogView(PermissionRequiredMixin, FilteredTableView):
     export_name = "audit-log"
     page_title = "Audit log"
     page_intro = (
-        "Every sign-in, change and read of protected records, newest first. Entries cannot be changed."
+        "Every sign-in, change and read of protected records, and every refused request for one, newest first. "
+        "Entries cannot be changed."
     )
+    template_name = "accounts/audit_log.html"
+
+    def get(self, request, *args, **kwargs):
+        # Refusals still counted only in the cache are written first, so the page and its exports miss none.
+        audit_refusals_flush()
+        return super().get(request, *args, **kwargs)
 
     def get_base_queryset(self):
         return AuditEvent.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["refused_access"] = selectors.refused_access_by_user(events=self.object_list)
+        context["refused_filter_query"] = self._refused_filter_query()
+        return context
+
+    def _refused_filter_query(self) -> str:
+        """The current filters (dates included) with the action set to refusals and no page or sort."""
+        query = self.request.GET.copy()
+        for name in ("page", "sort", "actor", "_export"):
+            query.pop(name, None)
+        query["action"] = REFUSED
+        return query.urlencode()
 
     def on_export(self, *, export_format, row_count):
         audit(action="audit.exported", request=self.request, summary=f"Exported audit log as {export_format}")

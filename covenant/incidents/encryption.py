@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core import checks
+from django.core import checks, validators
 from django.db import models
 
 PREFIX = "enc1:"
@@ -67,7 +67,16 @@ def rotate(value: str) -> str:
 
 
 class EncryptedTextField(models.TextField):
-    """A TextField stored encrypted. It cannot be filtered or sorted on; empty stays empty so `blank` still works."""
+    """A TextField stored encrypted. It cannot be filtered or sorted on; empty stays empty so `blank` still works.
+
+    A `max_length` limits the plaintext (checked by `full_clean` and the form field), never the column: the
+    ciphertext is about a third longer than the text plus a hundred characters, so the column is always `text`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(validators.MaxLengthValidator(self.max_length))
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
@@ -81,6 +90,11 @@ class EncryptedTextField(models.TextField):
         if isinstance(value, str) and value.startswith(PREFIX):
             return value
         return encrypt(str(value))
+
+
+def encrypted_field_names(model) -> list[str]:
+    """The model's encrypted columns: what key rotation rewrites and what list pages leave unloaded."""
+    return [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
 
 
 @checks.register(checks.Tags.security, deploy=True)

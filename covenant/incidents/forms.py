@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.datastructures import MultiValueDict
 
 from cms.forms import NHSUKDateField
 
+from . import encryption
 from .models import (
     COLLEAGUE_SOURCES,
     CaseExclusion,
@@ -246,11 +248,19 @@ class ReportForm(forms.Form):
         )
 
     # --- the draft kept in the session ------------------------------------------------------------------------
+    # The session table would otherwise hold what was typed in clear (the narrative, the site, the e-mails of
+    # the people named) until the session expires: the draft is kept encrypted, like the report itself.
     @staticmethod
-    def draft_from_post(post) -> dict:
-        return {key: values for key, values in post.lists() if key != "csrfmiddlewaretoken"}
+    def draft_from_post(post) -> str:
+        fields = {key: values for key, values in post.lists() if key != "csrfmiddlewaretoken"}
+        return encryption.encrypt(json.dumps(fields))
 
-    def initial_from_draft(self, draft: dict) -> dict:
+    def initial_from_draft(self, draft: str | dict) -> dict:
+        if isinstance(draft, str):
+            try:
+                draft = json.loads(encryption.decrypt(draft))
+            except RuntimeError:  # its key has been retired since: the draft is lost, not the page
+                draft = {}
         data = MultiValueDict(draft)
         return {
             name: field.widget.value_from_datadict(data, {}, self.add_prefix(name))

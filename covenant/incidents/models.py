@@ -4,6 +4,12 @@ Audience is explicit. A field or message is either for the reporter (`REPORTER_V
 `Message.Audience.REPORTER`, `IncidentReport.outcome_for_reporter`, `REPORTER_VISIBLE_DECISION_FIELDS`) or
 internal to the handlers; reporter-facing views read only the reporter-visible ones. The anonymous follow-up code is never stored: only a slow hash
 (Django's password hashers) and a keyed HMAC index so a lookup finds one row without scanning.
+
+Every field that holds free text or identifies someone or something outside this system (a site or ward, a crime
+or HSE reference, who support was escalated to, an action's description) is an `EncryptedTextField`; the other
+columns are choices, dates, numbers, flags and keys. `CaseTransition.actor_label` is left in clear: it names the
+member of staff who acted ("reporter" or "system" otherwise), as the audit trail does. The e-mail addresses a
+reporter names are used once, to work out the exclusions, and never stored.
 """
 
 from __future__ import annotations
@@ -285,7 +291,7 @@ class IncidentReport(models.Model):
     occurred_at = models.DateTimeField()
     occurred_approximate = models.BooleanField(default=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="incident_reports")
-    site = models.CharField("site, ward or team", max_length=200, blank=True)
+    site = EncryptedTextField("site, ward or team", max_length=200, blank=True)
     setting = models.CharField(max_length=32, choices=Setting.choices)
     lone_working = models.BooleanField(default=False)
     staff_group = models.CharField(max_length=32, choices=StaffGroup.choices, blank=True)
@@ -307,7 +313,7 @@ class IncidentReport(models.Model):
     treatment = models.CharField(max_length=32, choices=Treatment.choices, default=Treatment.NONE)
     days_off = models.PositiveSmallIntegerField(null=True, blank=True)
     police_contacted = models.CharField(max_length=8, choices=PoliceContact.choices, default=PoliceContact.NO)
-    crime_reference = models.CharField(max_length=40, blank=True)
+    crime_reference = EncryptedTextField(max_length=40, blank=True)
     cctv_available = models.CharField(
         max_length=8, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
     )
@@ -513,7 +519,7 @@ class SupportOffer(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    escalated_to = models.CharField(max_length=200, blank=True)
+    escalated_to = EncryptedTextField(max_length=200, blank=True)
     notes = EncryptedTextField(blank=True, help_text="Internal")
 
     class Meta:
@@ -551,7 +557,7 @@ class RiddorAssessment(models.Model):
 
     report = models.OneToOneField(IncidentReport, on_delete=models.CASCADE, related_name="riddor")
     state = models.CharField(max_length=16, choices=State.choices, default=State.CANDIDATE)
-    hse_reference = models.CharField("HSE reference", max_length=40, blank=True)
+    hse_reference = EncryptedTextField("HSE reference", max_length=40, blank=True)
     reported_on = models.DateField(null=True, blank=True)
     reason = EncryptedTextField(blank=True, help_text="Why it is not reportable")
     updated_at = models.DateTimeField(auto_now=True)
@@ -586,7 +592,7 @@ class PoliceOutcome(models.Model):
 
     report = models.OneToOneField(IncidentReport, on_delete=models.CASCADE, related_name="police_outcome")
     state = models.CharField(max_length=16, choices=State.choices)
-    crime_reference = models.CharField(max_length=40, blank=True)
+    crime_reference = EncryptedTextField(max_length=40, blank=True)
     aewa_eligible = models.BooleanField(
         "Assaults on Emergency Workers Act applies",
         default=False,
@@ -695,7 +701,7 @@ class CaseAction(models.Model):
     """A learning or remedial action with an owner and a due date."""
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField(max_length=300)
+    description = EncryptedTextField(max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incident_actions"
     )

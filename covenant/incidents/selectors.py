@@ -6,6 +6,11 @@
   they are excluded from (named as the source, or line management of the person named, which
   `named_people_with_line_management` derives from the workforce records).
 - Analysts see aggregates only, with counts below five suppressed (see `incident_statistics`).
+
+Every getter that refuses a signed-in person a record (404: not theirs to see; 403: not their role) records the
+refusal with `cms.audit.audit_refusal` before raising, so probing other organisations' cases leaves a trace
+(rate-limited: one row a minute per person and record type, with a count). Pass `request` for the method and
+address; anonymous follow-up by code never comes through here.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from django.db.models.functions import Lower, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from cms.audit import audit_refusal
 from workforce.models import Employment, Organisation, Person
 from workforce.selectors import organisations_for_user
 
@@ -122,9 +128,10 @@ def reports_for_reporter(*, user) -> QuerySet[IncidentReport]:
     )
 
 
-def report_get_for_reporter(*, user, pk: int) -> IncidentReport:
+def report_get_for_reporter(*, user, pk: int, request=None) -> IncidentReport:
     report = reports_for_reporter(user=user).filter(pk=pk).first()
     if report is None:
+        _refuse(user=user, request=request, model=IncidentReport, pk=pk, reason="not_their_report")
         raise Http404("No such report")
     return report
 
@@ -157,16 +164,34 @@ def cases_for_handler(*, user) -> QuerySet[IncidentReport]:
     )
 
 
-def case_get_for_handler(*, user, pk: int) -> IncidentReport:
+def case_get_for_handler(*, user, pk: int, request=None) -> IncidentReport:
     if not getattr(user, "is_authenticated", False) or not user.has_perm("incidents.view_cases"):
+        _refuse(user=user, request=request, model=IncidentReport, pk=pk, reason="not_a_handler")
         raise PermissionDenied
     report = (
         cases_for_handler(user=user).select_related("reporter", "lead_handler", "merged_into").filter(pk=pk)
     )
     report = report.first()
     if report is None:
+        _refuse(user=user, request=request, model=IncidentReport, pk=pk, reason="not_visible")
         raise Http404("No such case")
     return report
+
+
+def case_record_get(*, user, records: QuerySet, pk: int, request=None):
+    """A record on a case already got with `case_get_for_handler` (`records`: its records of one kind, e.g.
+    `report.support_offers`); a record of another case is refused, and audited, like the case itself."""
+    record = records.filter(pk=pk).first()
+    if record is None:
+        _refuse(user=user, request=request, model=records.model, pk=pk, reason="not_on_this_case")
+        raise Http404("No such record on this case")
+    return record
+
+
+def _refuse(*, user, request, model, pk, reason: str) -> None:
+    audit_refusal(
+        user=user, request=request, object_type=model._meta.label_lower, object_id=pk, reason=reason
+    )
 
 
 LINE_MANAGEMENT_DEPTH = 5
@@ -404,15 +429,17 @@ def disclosure_requests_for_custodian(*, user) -> QuerySet[IdentityDisclosureReq
     )
 
 
-def disclosure_request_get_for_custodian(*, user, pk: int) -> IdentityDisclosureRequest:
+def disclosure_request_get_for_custodian(*, user, pk: int, request=None) -> IdentityDisclosureRequest:
     if not getattr(user, "is_authenticated", False) or not user.has_perm(
         "incidents.decide_identity_disclosure"
     ):
+        _refuse(user=user, request=request, model=IdentityDisclosureRequest, pk=pk, reason="not_a_custodian")
         raise PermissionDenied
-    request = disclosure_requests_for_custodian(user=user).filter(pk=pk).first()
-    if request is None:
+    disclosure = disclosure_requests_for_custodian(user=user).filter(pk=pk).first()
+    if disclosure is None:
+        _refuse(user=user, request=request, model=IdentityDisclosureRequest, pk=pk, reason="not_visible")
         raise Http404("No such request")
-    return request
+    return disclosure
 
 
 # --- handler dashboard -----------------------------------------------------------------------------------------

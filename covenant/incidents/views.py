@@ -12,18 +12,19 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from cms.audit import audit
+from cms.audit import audit, audit_refusal
 from cms.reports import pdf_response
 from cms.tables import FilteredTableView
 from workforce.models import Organisation
 
 from . import selectors, services
+from .encryption import encrypted_field_names
 from .filters import CaseFilter
 from .forms import (
     CaseActionForm,
@@ -48,12 +49,9 @@ from .forms import (
     TransitionForm,
 )
 from .models import (
-    CaseAction,
     IncidentReport,
     ReportingMode,
-    Sanction,
     SupportCheckIn,
-    SupportOffer,
     SurveyPrevalence,
 )
 from .reports import BoardReport, statistics_breakdowns
@@ -260,7 +258,7 @@ def my_reports(request):
 
 @login_required
 def my_report(request, pk: int):
-    report = selectors.report_get_for_reporter(user=request.user, pk=pk)
+    report = selectors.report_get_for_reporter(user=request.user, pk=pk, request=request)
     form = ReporterMessageForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,13 +303,10 @@ class CaseListView(LoginRequiredMixin, FilteredTableView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        # The list never shows free text, so encrypted columns are not loaded (or decrypted) for it.
+        # The list never shows free text or identifying details, so encrypted columns are not loaded (or
+        # decrypted) for it.
         return selectors.cases_for_handler(user=self.request.user).defer(
-            "narrative",
-            "status_reason_for_reporter",
-            "outcome_for_reporter",
-            "closure_rationale",
-            "receipt_hash",
+            *encrypted_field_names(IncidentReport), "receipt_hash"
         )
 
     def get_filterset_kwargs(self, filterset_class):
@@ -369,7 +364,7 @@ def _case_context(request, report: IncidentReport, **extra) -> dict:
 
 @login_required
 def case_detail(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     context = _case_context(request, report)
     audit(
         action="incident.viewed",
@@ -384,7 +379,7 @@ def case_detail(request, pk: int):
 @login_required
 @require_POST
 def case_message(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = HandlerMessageForm(request.POST)
     if form.is_valid():
         services.message_post_by_handler(
@@ -403,14 +398,28 @@ def case_message(request, pk: int):
 
 @login_required
 def case_transition(request, pk: int, action: str):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     transition = services.TRANSITIONS.get(action)
     if transition is None:
         raise Http404
     if report.status not in transition.sources:
+        audit_refusal(
+            user=request.user,
+            request=request,
+            object_type=report._meta.label_lower,
+            object_id=report.pk,
+            reason=f"{action}_not_available",
+        )
         raise PermissionDenied("That action is not available on this case")
     refusal = services.transition_refusal(report=report, action=action, user=request.user)
     if refusal is not None and refusal.permission:
+        audit_refusal(
+            user=request.user,
+            request=request,
+            object_type=report._meta.label_lower,
+            object_id=report.pk,
+            reason=f"{action}_not_permitted",
+        )
         raise PermissionDenied(refusal.message)
     handlers = selectors.handlers_for_case(report=report)
     form = TransitionForm(_posted(request), transition=transition, report=report, handlers=handlers)
@@ -490,7 +499,7 @@ def _case_form_view(request, report, form, *, heading, submit_label, on_valid, i
 
 @login_required
 def case_exclusion_add(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = ExclusionForm(_posted(request))
     return _case_form_view(
         request,
@@ -508,7 +517,7 @@ def case_exclusion_add(request, pk: int):
 
 @login_required
 def case_legal_hold(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = LegalHoldForm(_posted(request), initial={"on": "no" if report.legal_hold else "yes"})
     return _case_form_view(
         request,
@@ -526,7 +535,7 @@ def case_legal_hold(request, pk: int):
 
 @login_required
 def case_identity_request(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = DisclosureRequestForm(_posted(request))
     return _case_form_view(
         request,
@@ -544,7 +553,7 @@ def case_identity_request(request, pk: int):
 
 @login_required
 def support_add(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = SupportOfferForm(_posted(request))
     return _case_form_view(
         request,
@@ -565,8 +574,10 @@ def support_add(request, pk: int):
 
 @login_required
 def support_update(request, pk: int, offer_pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    offer = get_object_or_404(SupportOffer, pk=offer_pk, report=report)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
+    offer = selectors.case_record_get(
+        user=request.user, records=report.support_offers, pk=offer_pk, request=request
+    )
     form = SupportUpdateForm(_posted(request))
     return _case_form_view(
         request,
@@ -588,8 +599,13 @@ def support_update(request, pk: int, offer_pk: int):
 
 @login_required
 def check_in_done(request, pk: int, check_in_pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    check_in = get_object_or_404(SupportCheckIn, pk=check_in_pk, offer__report=report)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
+    check_in = selectors.case_record_get(
+        user=request.user,
+        records=SupportCheckIn.objects.filter(offer__report=report),
+        pk=check_in_pk,
+        request=request,
+    )
     form = CheckInForm(_posted(request))
     return _case_form_view(
         request,
@@ -605,7 +621,7 @@ def check_in_done(request, pk: int, check_in_pk: int):
 
 @login_required
 def riddor_edit(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     current = getattr(report, "riddor", None) if hasattr(report, "riddor") else None
     initial = (
         {"state": current.state, "hse_reference": current.hse_reference, "reason": current.reason}
@@ -636,7 +652,7 @@ def riddor_edit(request, pk: int):
 
 @login_required
 def police_edit(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     current = report.police_outcome if hasattr(report, "police_outcome") else None
     initial = (
         {
@@ -697,7 +713,7 @@ SANCTION_WARNING = (
 
 @login_required
 def sanction_add(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = SanctionProposeForm(_posted(request))
     return _case_form_view(
         request,
@@ -713,8 +729,10 @@ def sanction_add(request, pk: int):
 
 @login_required
 def sanction_move(request, pk: int, sanction_pk: int, move: str):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    sanction = get_object_or_404(Sanction, pk=sanction_pk, report=report)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
+    sanction = selectors.case_record_get(
+        user=request.user, records=report.sanctions, pk=sanction_pk, request=request
+    )
     labels = dict(services.sanction_moves_available(sanction))
     if move not in labels:
         raise Http404
@@ -734,7 +752,7 @@ def sanction_move(request, pk: int, sanction_pk: int, move: str):
 
 @login_required
 def action_add(request, pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
     form = CaseActionForm(_posted(request), handlers=selectors.handlers_for_case(report=report))
     return _case_form_view(
         request,
@@ -749,8 +767,10 @@ def action_add(request, pk: int):
 @login_required
 @require_POST
 def action_done(request, pk: int, action_pk: int):
-    report = selectors.case_get_for_handler(user=request.user, pk=pk)
-    action = get_object_or_404(CaseAction, pk=action_pk, report=report)
+    report = selectors.case_get_for_handler(user=request.user, pk=pk, request=request)
+    action = selectors.case_record_get(
+        user=request.user, records=report.actions, pk=action_pk, request=request
+    )
     try:
         services.action_complete(action=action, actor=request.user, request=request)
     except ValidationError as exc:
@@ -782,7 +802,7 @@ def disclosure_list(request):
 
 @login_required
 def disclosure_decide(request, pk: int):
-    disclosure = selectors.disclosure_request_get_for_custodian(user=request.user, pk=pk)
+    disclosure = selectors.disclosure_request_get_for_custodian(user=request.user, pk=pk, request=request)
     form = DisclosureDecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

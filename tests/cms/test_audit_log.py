@@ -1,10 +1,16 @@
 import csv
 import io
+import time
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 
-from cms.audit import audit
+from cms import audit as audit_module
+from cms.accounts.models import AuditEvent
+from cms.audit import REFUSED, audit, audit_refusal, audit_refusals_flush
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +127,6 @@ def test_audit_events_cannot_be_changed_or_deleted():
 
 def test_a_nul_character_in_an_audited_parameter_is_dropped_not_a_500(client, login, make_user, organisation):
     """PostgreSQL's JSON and text cannot hold NUL; an export's filters are audited as the user sent them."""
-    from cms.accounts.models import AuditEvent
-
     login(make_user("hr_admin", organisation=organisation))
     response = client.get("/workforce/people/?q=a%00b&_export=csv")
     assert response.status_code in (200, 400)
@@ -141,3 +145,74 @@ def test_table_pages_count_their_rows_once(client, login, make_user, organisatio
         assert client.get("/workforce/people/").status_code == 200
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 1, counts
+
+
+# --- refused access (issue 12, finding 8) -----------------------------------------------------------------------
+def _refused(user=None):
+    events = AuditEvent.objects.filter(action=REFUSED)
+    return events.filter(actor=user) if user is not None else events
+
+
+def test_refusals_after_a_window_are_carried_by_the_next_row(make_user, monkeypatch):
+    monkeypatch.setattr(audit_module, "REFUSAL_WINDOW_SECONDS", 1)
+    user = make_user("incident_handler")
+    for pk in (1, 2, 3):
+        audit_module.audit_refusal(
+            user=user, object_type="incidents.incidentreport", object_id=pk, reason="x"
+        )
+    assert [row.detail["count"] for row in _refused(user)] == [1]
+    time.sleep(1.1)
+    audit_module.audit_refusal(user=user, object_type="incidents.incidentreport", object_id=4, reason="x")
+    rows = list(_refused(user).order_by("pk"))
+    assert [(row.object_id, row.detail["count"]) for row in rows] == [("1", 1), ("4", 3)]
+    assert audit_refusals_flush() == 0  # nothing left waiting
+
+
+def test_each_record_type_and_person_has_its_own_window(make_user):
+    first, second = make_user("incident_handler"), make_user("incident_handler")
+    for user in (first, second):
+        for object_type in ("incidents.incidentreport", "incidents.sanction"):
+            audit_refusal(user=user, object_type=object_type, object_id=9, reason="x")
+            audit_refusal(user=user, object_type=object_type, object_id=9, reason="x")
+    assert _refused().count() == 4
+    assert sorted(_refused(first).values_list("object_type", flat=True)) == [
+        "incidents.incidentreport",
+        "incidents.sanction",
+    ]
+
+
+def test_every_refusal_is_written_when_the_cache_cannot_be_reached(make_user, monkeypatch):
+    # django-redis with IGNORE_EXCEPTIONS answers None to every call while Redis is down.
+    for name in ("add", "incr", "set", "touch"):
+        monkeypatch.setattr(cache, name, lambda *args, **kwargs: None)
+    user = make_user("incident_handler")
+    for pk in range(3):
+        audit_refusal(user=user, object_type="incidents.incidentreport", object_id=pk, reason="x")
+    assert [row.detail["count"] for row in _refused(user)] == [1, 1, 1]
+
+
+def test_signed_out_refusals_are_not_recorded():
+    assert audit_refusal(user=AnonymousUser(), object_type="incidents.incidentreport", reason="x") is None
+    assert not _refused().exists()
+
+
+def test_the_audit_screen_sums_up_refusals_by_person(client, make_user, login):
+    prober, other = make_user("incident_handler"), make_user("hr_admin")
+    for _ in range(7):
+        audit_refusal(user=prober, object_type="incidents.incidentreport", object_id=1, reason="x")
+    audit_refusal(user=other, object_type="workforce.person", object_id=2, reason="x")
+    login(make_user("auditor"))
+    html = client.get(URL).content.decode()
+    summary = html.split('id="refused-access"', 1)[1].split("</table>", 1)[0]
+    assert summary.index(prober.email) < summary.index(other.email)  # most refused first
+    assert ">7</td>" in summary and ">1</td>" in summary
+
+
+def test_the_scheduled_flush_writes_what_is_waiting(make_user):
+    user = make_user("incident_handler")
+    for pk in range(4):
+        audit_refusal(user=user, object_type="incidents.incidentreport", object_id=pk, reason="x")
+    out = io.StringIO()
+    call_command("audit_flush_refusals", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert sorted(row.detail["count"] for row in _refused(user)) == [1, 3]

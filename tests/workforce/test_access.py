@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from workforce import services
+from cms.accounts.models import AuditEvent
+from cms.audit import REFUSED, audit_refusals_flush
+from workforce import selectors, services
 from workforce.vocabulary import MoveType
 
 from .factories import OrganisationFactory
@@ -129,6 +132,31 @@ def test_hr_admin_of_another_organisation_cannot_see_records(client, make_user, 
     outsider = make_user("hr_admin", organisation=OrganisationFactory(name="Wolds Community"))
     login(outsider)
     assert client.get(OBJECT_PAGES[page](world)).status_code == 404
+    # The refusal is in the audit trail (issue 12, finding 8).
+    refused = AuditEvent.objects.get(action=REFUSED, actor=outsider)
+    assert refused.object_type.startswith("workforce.") and refused.detail["reason"] == "not_visible"
+
+
+def test_a_non_hr_user_asking_the_selector_for_a_person_is_refused_and_audited(make_user, world, trust):
+    # The HR pages turn such users away before asking; the selector refuses on its own all the same.
+    handler = make_user("incident_handler", organisation=trust)
+    with pytest.raises(PermissionDenied):
+        selectors.person_get_for_user(user=handler, pk=world["person"].pk)
+    refused = AuditEvent.objects.get(action=REFUSED, actor=handler)
+    assert (refused.object_type, refused.detail["reason"]) == ("workforce.person", "not_hr")
+
+
+def test_probing_person_pages_is_audited_with_a_count(client, make_user, login, world):
+    outsider = make_user("hr_admin", organisation=OrganisationFactory(name="Wolds Community"))
+    login(outsider)
+    url = reverse("workforce:person_detail", args=[world["person"].pk])
+    for _ in range(30):
+        assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code == 404
+    audit_refusals_flush()
+    rows = AuditEvent.objects.filter(action=REFUSED, actor=outsider)
+    assert {row.object_type for row in rows} == {"workforce.person"}
+    assert rows.count() < 31 and sum(row.detail["count"] for row in rows) == 31
 
 
 @pytest.mark.parametrize("page", sorted(RECORD_PAGES))

@@ -1,38 +1,23 @@
 """Re-encrypt every encrypted incident field with the newest key in INCIDENTS_ENCRYPTION_KEYS."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from cms.audit import audit
 from covenant.incidents import encryption
-from covenant.incidents.models import (
-    CaseTransition,
-    IdentityDisclosureRequest,
-    IncidentReport,
-    Message,
-    ReporterRequestDecision,
-    RiddorAssessment,
-    Sanction,
-    SupportCheckIn,
-    SupportOffer,
-)
 
-MODELS = (
-    IncidentReport,
-    CaseTransition,
-    Message,
-    SupportOffer,
-    SupportCheckIn,
-    RiddorAssessment,
-    Sanction,
-    IdentityDisclosureRequest,
-    ReporterRequestDecision,
-)
 CHUNK = 1000
 
 
-def encrypted_fields(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields if isinstance(f, encryption.EncryptedTextField)]
+def models_with_encrypted_fields() -> list:
+    """Every incidents model with an encrypted column, found from the fields themselves so that a field made
+    encrypted later is rotated too without anyone remembering to list it here."""
+    return [
+        model
+        for model in apps.get_app_config("incidents").get_models()
+        if encryption.encrypted_field_names(model)
+    ]
 
 
 class Command(BaseCommand):
@@ -41,8 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         encryption.reset_keys()
         total = 0
-        for model in MODELS:
-            fields = encrypted_fields(model)
+        for model in models_with_encrypted_fields():
+            fields = encryption.encrypted_field_names(model)
             table = model._meta.db_table
             columns = ", ".join(f'"{name}"' for name in fields)
             # Raw SQL reads the stored ciphertext itself, a chunk at a time in primary-key order.
