@@ -145,7 +145,7 @@ def test_a_transition_not_open_to_the_user_is_refused_and_audited(client, login,
     login(handler)
     assert client.get(reverse("incidents:case_transition", args=[case.pk, "close"])).status_code == 403
     row = _refusals(handler).get()
-    assert row.detail["reason"] == "close_not_available" and row.object_id == str(case.pk)
+    assert row.detail["reason"] == "close_not_permitted" and row.object_id == str(case.pk)
 
 
 def test_another_reporters_report_is_refused_and_audited(client, login, other_reporter, named_report):
