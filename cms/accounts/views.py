@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from cms.audit import audit
+from cms.audit import anonymous_audit_release, audit
 from cms.tables import FilteredTableView
 
 from . import services
@@ -118,10 +118,12 @@ class AuditLogView(PermissionRequiredMixin, FilteredTableView):
     export_name = "audit-log"
     page_title = "Audit log"
     page_intro = (
-        "Every sign-in, change and read of protected records, newest first. Entries cannot be changed."
+        "Every sign-in, change and read of protected records, newest first. Entries cannot be changed. "
+        "Anonymous reports and follow-ups by code show only their hour, and appear once that hour is over."
     )
 
     def get_base_queryset(self):
+        anonymous_audit_release()
         return AuditEvent.objects.all()
 
     def on_export(self, *, export_format, row_count):
