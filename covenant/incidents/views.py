@@ -1,7 +1,8 @@
 """Views for reporting, following up and handling incidents. Thin: a form, one service or selector, a template.
 
 Every read of a case by a handler or a reporter is audited here, in the view that shows it, because a read has
-no service of its own. Anonymous code holders are audited without their address, so the log cannot unmask them.
+no service of its own. Anonymous code holders are audited with `audit_anonymous` (no account, no address, the hour
+only), so the log cannot unmask them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from cms.audit import audit
+from cms.audit import audit, audit_anonymous
 from cms.reports import pdf_response
 from cms.tables import FilteredTableView
 from workforce.models import Organisation
@@ -220,7 +221,7 @@ def follow_up_case(request):
             messages.success(request, "Your reply was sent.")
             return redirect("incidents:follow_up_case")
     if request.method == "GET":
-        audit(
+        audit_anonymous(
             action="incident.viewed_by_code", actor_label="code holder", obj=report, summary=report.reference
         )
     return render(

@@ -1,0 +1,147 @@
+"""Anonymous means unlinkable (issue 12): what an anonymous reporter does leaves nothing beside their account.
+
+- Finding 6: no draft, follow-up code or followed-up case in a session row (which holds `_auth_user_id` when the
+  reporter is signed in); a visitor who is not signed in gets no session row at all.
+- Finding 7: the audit trail keeps only the hour of an anonymous action and cannot order it against the
+  reporter's own sign-in; the report's own times and ciphertexts keep only the hour too.
+- Finding 9: only wrong follow-up codes count against an address, so staff sharing a trust's address never block
+  each other, and a site-wide ceiling keeps guessing hopeless from many addresses.
+
+The tests post the forms a person would, then read the raw rows: `django_session` decoded with SessionStore,
+AuditEvent, the cache.
+"""
+
+import base64
+import datetime
+import re
+import struct
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.accounts.models import AnonymousAuditEvent, AuditEvent
+from covenant.incidents.models import IncidentReport
+from tests.cms.factories import DEMO_PASSWORD
+
+from .conftest import report_post_data
+
+pytestmark = pytest.mark.django_db
+
+CODE_RE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
+NARRATIVE_WORDS = "triage desk"  # from report_post_data's narrative
+ANONYMOUS_FORM = reverse("incidents:report_form", args=["anonymous"])
+FOLLOW_UP = reverse("incidents:follow_up")
+FOLLOW_UP_CASE = reverse("incidents:follow_up_case")
+HOUR = datetime.timedelta(hours=1)
+
+
+def _sessions() -> list[tuple[str, dict]]:
+    """Every django_session row: its raw data and the data decoded as Django would."""
+    return [(row.session_data, SessionStore().decode(row.session_data)) for row in Session.objects.all()]
+
+
+def _the_session_row() -> tuple:
+    """The one django_session row, exactly as stored: key, data and expiry (which dates its last save)."""
+    (row,) = Session.objects.values_list("session_key", "session_data", "expire_date")
+    return row
+
+
+def _cached_values() -> list[bytes]:
+    """The raw (pickled) values in the test cache: what a copy of Redis would hold."""
+    return list(cache._cache.values())
+
+
+def _anonymous_report(client, organisation) -> tuple[IncidentReport, str]:
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    code = CODE_RE.search(client.get(response["Location"]).content.decode()).group(1)
+    return IncidentReport.objects.get(), code
+
+
+def _is_on_the_hour(moment: datetime.datetime) -> bool:
+    return moment.minute == moment.second == moment.microsecond == 0
+
+
+# --- finding 7: the audit trail cannot place an anonymous report beside its reporter ---------------------------
+def test_an_anonymous_report_cannot_be_placed_beside_the_reporters_sign_in(
+    client, reporter, auditor, organisation, login, an_hour_later
+):
+    assert (
+        client.post("/account/sign-in/", {"username": reporter.email, "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
+    sign_in = AuditEvent.objects.get(action="auth.sign_in", actor=reporter)
+    client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    client.post("/account/sign-out/")
+    sign_out = AuditEvent.objects.get(action="auth.sign_out", actor=reporter)
+    report = IncidentReport.objects.get()
+
+    # Nothing in the trail yet: the line is held back with its hour only, no account, no address.
+    assert not AuditEvent.objects.filter(action="incident.submitted").exists()
+    held = AnonymousAuditEvent.objects.get()
+    assert _is_on_the_hour(held.hour) and held.hour <= sign_out.at < held.hour + 2 * HOUR
+    # The report's own rows keep only that hour, and so does the narrative's ciphertext (Fernet stamps a time).
+    assert report.reported_at == held.hour and report.acknowledge_by == held.hour + datetime.timedelta(days=1)
+    assert report.transitions.get().at == held.hour
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT narrative FROM incidents_incidentreport WHERE id = %s", [report.pk])
+        (stored,) = cursor.fetchone()
+    (stamped,) = struct.unpack(">Q", base64.urlsafe_b64decode(stored.removeprefix("enc1:"))[1:9])
+    assert stamped % 3600 == 0
+
+    # Once the hour is over, the auditor's screen releases it into the trail.
+    an_hour_later()
+    login(auditor)
+    page = client.get(reverse("audit_log"))
+    assert page.status_code == 200
+    event = AuditEvent.objects.get(action="incident.submitted")
+    assert event.hour_only and event.at == held.hour
+    assert event.actor is None and event.ip_address is None and event.actor_label == "anonymous reporter"
+    assert set(event.detail) == {"organisation", "mode", "excluded_named", "excluded_line_management"}
+    # Its id comes after everything written in its hour, the reporter's sign-out included: it cannot be ordered
+    # against the sign-in.
+    assert event.pk > sign_out.pk > sign_in.pk
+    assert not AnonymousAuditEvent.objects.exists()
+    local = timezone.localtime(held.hour)
+    assert f"{local:%H}:00–{(local + HOUR):%H}:00" in page.content.decode()
+
+
+def test_anonymous_lines_of_one_hour_are_released_together_after_it(client, organisation, an_hour_later):
+    from cms.audit import anonymous_audit_release
+
+    report, code = _anonymous_report(client, organisation)
+    client.post(FOLLOW_UP, {"code": code})
+    client.get(FOLLOW_UP_CASE)
+    client.post(FOLLOW_UP_CASE, {"body": "A reply."})
+    assert anonymous_audit_release() == 0  # the hour is not over
+    assert AnonymousAuditEvent.objects.count() == 3
+    an_hour_later()
+    assert anonymous_audit_release() == 3
+    events = AuditEvent.objects.filter(hour_only=True)
+    assert {e.action for e in events} == {
+        "incident.submitted",
+        "incident.viewed_by_code",
+        "incident.reporter_message",
+    }
+    assert all(e.actor_id is None and e.ip_address is None and _is_on_the_hour(e.at) for e in events)
+    assert anonymous_audit_release() == 0  # moved once
+
+
+def test_the_new_report_task_carries_only_the_report(
+    client, login, reporter, organisation, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    login(reporter)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ANONYMOUS_FORM, report_post_data(organisation), REMOTE_ADDR="192.0.2.44")
+    report = IncidentReport.objects.get()
+    results = task_backends["default"].results
+    assert [(r.task.name, r.args, r.kwargs) for r in results] == [
+        ("notify_handlers_of_new_report", [report.pk], {})
+    ]
