@@ -66,6 +66,21 @@ def decrypt(value: str) -> str:
         ) from exc
 
 
+def seal(value: str) -> str:
+    """Encrypt short-lived state that leaves the database (a cookie, a cache entry). Unlike `decrypt`, `unseal`
+    accepts nothing but a token made here, and only while it is young enough."""
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def unseal(token: str, *, max_age: int) -> str | None:
+    """The value sealed in `token`, or None if it was not made with our keys, was changed, or is older than
+    `max_age` seconds (Fernet tokens carry the time they were made)."""
+    try:
+        return _fernet().decrypt(token.encode(), ttl=max_age).decode()
+    except (InvalidToken, UnicodeError):
+        return None
+
+
 def rotate(value: str) -> str:
     """Re-encrypt a stored value with the newest key (afresh: Fernet's own rotate would keep the exact time an
     older value was made)."""

@@ -2,7 +2,8 @@
 
 Every read of a case by a handler or a reporter is audited here, in the view that shows it, because a read has
 no service of its own. Anonymous code holders are audited with `audit_anonymous` (no account, no address, the hour
-only), so the log cannot unmask them.
+only), so the log cannot unmask them. Drafts, the follow-up code and the case being followed up never go into an
+account's session: see `reporter_state`.
 """
 
 from __future__ import annotations
@@ -56,12 +57,10 @@ from .models import (
     SupportOffer,
     SurveyPrevalence,
 )
+from .reporter_state import DRAFT_SECONDS, reporter_state
 from .reports import BoardReport, statistics_breakdowns
 from .tables import CaseTable
 
-SESSION_DRAFT = "incident_draft_{mode}"
-SESSION_RECEIPT = "incident_receipt"
-SESSION_FOLLOW_UP = "incident_follow_up"
 FOLLOW_UP_RATE = getattr(settings, "INCIDENT_FOLLOW_UP_RATE", "10/h")
 
 
@@ -98,6 +97,7 @@ def report_start(request):
     )
 
 
+@reporter_state
 def report_form(request, mode: str):
     if mode not in ReportingMode.values:
         raise Http404
@@ -110,12 +110,12 @@ def report_form(request, mode: str):
             raise PermissionDenied("You need to belong to an organisation to report under your name")
     else:
         organisations = Organisation.objects.filter(is_active=True)
-    draft_key = SESSION_DRAFT.format(mode=mode)
+    state = request.reporter_state
     restored = False
     if request.method == "POST":
         form = ReportForm(request.POST, organisations=organisations, anonymous=anonymous)
         # Keep what was typed, so nothing is lost if the page is left or an error comes back.
-        request.session[draft_key] = ReportForm.draft_from_post(request.POST)
+        state.draft_keep(mode, ReportForm.draft_from_post(request.POST))
         if form.is_valid():
             try:
                 report, code = services.report_submit(
@@ -128,17 +128,19 @@ def report_form(request, mode: str):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                request.session.pop(draft_key, None)
-                request.session[SESSION_RECEIPT] = {
-                    "reference": report.reference,
-                    "pk": report.pk if not anonymous else None,
-                    "code": services.receipt_format(code) if code else None,
-                    "wants_support": report.wants_support,
-                }
+                state.draft_drop(mode)
+                state.receipt_keep(
+                    {
+                        "reference": report.reference,
+                        "pk": report.pk if not anonymous else None,
+                        "code": services.receipt_format(code) if code else None,
+                        "wants_support": report.wants_support,
+                    }
+                )
                 return redirect("incidents:report_done")
     else:
         form = ReportForm(organisations=organisations, anonymous=anonymous)
-        draft = request.session.get(draft_key)
+        draft = state.draft(mode)
         if draft:
             form = ReportForm(
                 initial=form.initial_from_draft(draft), organisations=organisations, anonymous=anonymous
@@ -156,25 +158,31 @@ def report_form(request, mode: str):
             "mode": mode,
             "mode_label": ReportingMode(mode).label,
             "restored": restored,
+            "draft_minutes": DRAFT_SECONDS // 60,
             "breadcrumbs": [("Home", "/"), ("Report abuse", reverse("incidents:report_start"))],
         },
     )
 
 
 @require_POST
+@reporter_state
 def report_draft_discard(request, mode: str):
-    request.session.pop(SESSION_DRAFT.format(mode=mode), None)
+    if mode not in ReportingMode.values:
+        raise Http404
+    request.reporter_state.draft_drop(mode)
     return redirect("incidents:report_form", mode=mode)
 
 
+@reporter_state
 def report_done(request):
-    # The code is shown once: it leaves the session as this page is rendered.
-    receipt = request.session.pop(SESSION_RECEIPT, None)
+    # The code is shown once: its cookie is deleted by this page.
+    receipt = request.reporter_state.receipt_take()
     return render(request, "incidents/report_done.html", {"receipt": receipt})
 
 
 # --- anonymous follow-up ---------------------------------------------------------------------------------------
 @sensitive_post_parameters("code")  # an error report must never carry a reporter's follow-up code
+@reporter_state
 def follow_up(request):
     form = FollowUpCodeForm(_posted(request))
     limited = False
@@ -189,8 +197,7 @@ def follow_up(request):
             if report is None:
                 form.add_error("code", "We could not find a report with that code. Check it and try again.")
             else:
-                request.session.cycle_key()
-                request.session[SESSION_FOLLOW_UP] = report.pk
+                request.reporter_state.follow_up_start(report.pk)
                 return redirect("incidents:follow_up_case")
     response = render(request, "incidents/follow_up.html", {"form": form, "breadcrumbs": [("Home", "/")]})
     if limited:
@@ -199,13 +206,14 @@ def follow_up(request):
 
 
 def _follow_up_report(request) -> IncidentReport:
-    pk = request.session.get(SESSION_FOLLOW_UP)
+    pk = request.reporter_state.follow_up_report_id()
     report = IncidentReport.objects.filter(pk=pk, mode=ReportingMode.ANONYMOUS).first() if pk else None
     if report is None:
         raise PermissionDenied("Enter your follow-up code first")
     return report
 
 
+@reporter_state
 def follow_up_case(request):
     try:
         report = _follow_up_report(request)
@@ -238,8 +246,9 @@ def follow_up_case(request):
 
 
 @require_POST
+@reporter_state
 def follow_up_leave(request):
-    request.session.pop(SESSION_FOLLOW_UP, None)
+    request.reporter_state.follow_up_end()
     return redirect("incidents:follow_up")
 
 

@@ -21,11 +21,13 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from cms.accounts.models import AnonymousAuditEvent, AuditEvent
 from covenant.incidents.models import IncidentReport
+from covenant.incidents.reporter_state import FOLLOW_UP_COOKIE, RECEIPT_COOKIE
 from tests.cms.factories import DEMO_PASSWORD
 
 from .conftest import report_post_data
@@ -64,6 +66,104 @@ def _anonymous_report(client, organisation) -> tuple[IncidentReport, str]:
 
 def _is_on_the_hour(moment: datetime.datetime) -> bool:
     return moment.minute == moment.second == moment.microsecond == 0
+
+
+# --- finding 6: nothing of an anonymous journey in a session ----------------------------------------------------
+def test_a_signed_in_anonymous_draft_stays_out_of_the_session(client, login, reporter, organisation):
+    login(reporter)
+    before = _the_session_row()
+    assert SessionStore().decode(before[1])["_auth_user_id"] == str(reporter.pk)
+
+    client.get(ANONYMOUS_FORM)
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation, wants_support=""))
+    assert response.status_code == 200 and "Select yes or no" in response.content.decode()
+
+    # The account's session row is exactly as it was: no draft, and not even saved again (its expiry would date
+    # the report to the second).
+    assert _the_session_row() == before
+    (raw, data), *_ = _sessions()
+    assert NARRATIVE_WORDS not in raw and NARRATIVE_WORDS not in str(data)
+    # The draft is kept for this browser, encrypted in the cache: a copy of the cache shows no narrative.
+    back = client.get(ANONYMOUS_FORM).content.decode()
+    assert "We kept what you entered earlier" in back and NARRATIVE_WORDS in back
+    assert _cached_values() and not any(NARRATIVE_WORDS.encode() in value for value in _cached_values())
+    # It belongs to the browser, not the account: the same person signed in elsewhere does not get it.
+    elsewhere = Client()
+    elsewhere.force_login(reporter)
+    assert "We kept what you entered earlier" not in elsewhere.get(ANONYMOUS_FORM).content.decode()
+
+
+def test_an_anonymous_visitor_gets_no_session_row_at_all(client, organisation):
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation, narrative=""))
+    assert "Describe what happened" in response.content.decode()
+    assert "We kept what you entered earlier" in client.get(ANONYMOUS_FORM).content.decode()
+    report, code = _anonymous_report(client, organisation)
+    assert client.post(FOLLOW_UP, {"code": code}).status_code == 302
+    assert report.reference in client.get(FOLLOW_UP_CASE).content.decode()
+    assert client.post(FOLLOW_UP_CASE, {"body": "It was the night shift."}).status_code == 302
+    client.post(reverse("incidents:follow_up_leave"))
+    assert not Session.objects.exists()
+    assert not any(NARRATIVE_WORDS.encode() in value for value in _cached_values())
+
+
+def test_the_follow_up_code_is_never_in_the_session_or_the_cache(client, login, reporter, organisation):
+    login(reporter)
+    before = _the_session_row()
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    assert response.status_code == 302
+    # Between storing the report and showing the code, the code is only in the browser's sealed cookie.
+    report = IncidentReport.objects.get()
+    receipt_cookie = client.cookies[RECEIPT_COOKIE]
+    assert receipt_cookie["httponly"] and receipt_cookie["samesite"] == "Lax"
+    assert report.reference not in receipt_cookie.value
+    assert _the_session_row() == before
+    done = client.get(response["Location"])
+    code = CODE_RE.search(done.content.decode()).group(1).replace(" ", "")
+    assert "no-store" in done["Cache-Control"]
+    (raw, after), *_ = _sessions()
+    assert code not in raw and code not in str(after) and report.reference not in str(after)
+    assert not any(code.encode() in value for value in _cached_values())
+    assert client.cookies[RECEIPT_COOKIE].value == ""  # deleted: the code is shown once
+    assert _the_session_row() == before
+
+
+def test_following_up_while_signed_in_leaves_the_session_as_it_was(client, login, reporter, organisation):
+    report, code = _anonymous_report(client, organisation)
+    login(reporter)
+    before = _the_session_row()
+
+    assert client.post(FOLLOW_UP, {"code": code})["Location"] == FOLLOW_UP_CASE
+    assert report.reference in client.get(FOLLOW_UP_CASE).content.decode()
+    assert client.post(FOLLOW_UP_CASE, {"body": "It was the night shift."}).status_code == 302
+    assert report.messages.get().author is None
+
+    assert _the_session_row() == before
+    follow_up_cookie = client.cookies[FOLLOW_UP_COOKIE]
+    assert follow_up_cookie["httponly"] and int(follow_up_cookie["max-age"]) <= 30 * 60
+    assert report.reference not in follow_up_cookie.value
+    client.post(reverse("incidents:follow_up_leave"))
+    assert client.get(FOLLOW_UP_CASE)["Location"] == FOLLOW_UP
+
+
+def test_a_forged_or_swapped_follow_up_cookie_opens_nothing(client, organisation):
+    _anonymous_report(client, organisation)  # leaves a genuine, sealed (deleted) receipt behind
+    client.cookies[FOLLOW_UP_COOKIE] = "1"
+    assert client.get(FOLLOW_UP_CASE)["Location"] == FOLLOW_UP
+    # A sealed cookie made for another purpose (the confirmation) is refused too.
+    client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    client.cookies[FOLLOW_UP_COOKIE] = client.cookies[RECEIPT_COOKIE].value
+    assert client.get(FOLLOW_UP_CASE)["Location"] == FOLLOW_UP
+
+
+def test_a_named_draft_is_sealed_in_the_session(client, login, reporter, organisation):
+    url = reverse("incidents:report_form", args=["named"])
+    login(reporter)
+    client.post(url, report_post_data(organisation, wants_support=""))
+    raw, data = _sessions()[0]
+    assert "incident_draft_named" in data
+    assert NARRATIVE_WORDS not in raw and NARRATIVE_WORDS not in str(data)
+    back = client.get(url).content.decode()
+    assert "We kept what you entered earlier" in back and NARRATIVE_WORDS in back
 
 
 # --- finding 7: the audit trail cannot place an anonymous report beside its reporter ---------------------------
