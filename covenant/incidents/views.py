@@ -18,14 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from cms.audit import audit, audit_anonymous
 from cms.reports import pdf_response
 from cms.tables import FilteredTableView
 from workforce.models import Organisation
 
-from . import selectors, services
+from . import selectors, services, throttles
 from .filters import CaseFilter
 from .forms import (
     CaseActionForm,
@@ -60,8 +59,6 @@ from .models import (
 from .reporter_state import DRAFT_SECONDS, reporter_state
 from .reports import BoardReport, statistics_breakdowns
 from .tables import CaseTable
-
-FOLLOW_UP_RATE = getattr(settings, "INCIDENT_FOLLOW_UP_RATE", "10/h")
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -187,14 +184,14 @@ def follow_up(request):
     form = FollowUpCodeForm(_posted(request))
     limited = False
     if request.method == "POST":
-        limited = is_ratelimited(
-            request, group="incidents-follow-up", key="ip", rate=FOLLOW_UP_RATE, method="POST", increment=True
-        )
+        # Only wrong codes count (throttles.py), so staff sharing a trust's address never block each other.
+        limited = throttles.follow_up_refused(request)
         if limited:
             form.add_error(None, "Too many attempts. Wait an hour and try again.")
         elif form.is_valid():
             report = selectors.report_for_receipt(code=form.cleaned_data["code"])
             if report is None:
+                throttles.follow_up_failed(request)
                 form.add_error("code", "We could not find a report with that code. Check it and try again.")
             else:
                 request.reporter_state.follow_up_start(report.pk)

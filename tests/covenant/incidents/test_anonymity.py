@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.accounts.models import AnonymousAuditEvent, AuditEvent
+from covenant.incidents import throttles
 from covenant.incidents.models import IncidentReport
 from covenant.incidents.reporter_state import FOLLOW_UP_COOKIE, RECEIPT_COOKIE
 from tests.cms.factories import DEMO_PASSWORD
@@ -245,3 +246,49 @@ def test_the_new_report_task_carries_only_the_report(
     assert [(r.task.name, r.args, r.kwargs) for r in results] == [
         ("notify_handlers_of_new_report", [report.pk], {})
     ]
+
+
+# --- finding 9: only wrong codes count, per address and site-wide -----------------------------------------------
+def test_staff_behind_one_address_each_follow_up_their_own_report(client, organisation, submit):
+    codes = [submit()[1] for _ in range(12)]  # more than the old limit of 10 look-ups an hour per address
+    for code in codes:
+        response = client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.7")
+        assert response.status_code == 302, response.content.decode()
+
+
+def test_wrong_codes_from_one_address_are_refused_after_the_limit(client, organisation, submit, settings):
+    settings.INCIDENT_FOLLOW_UP_ADDRESS_FAILURES = 5
+    _, code = submit()
+    for _ in range(5):
+        response = client.post(FOLLOW_UP, {"code": "1111 2222 3333 4444"}, REMOTE_ADDR="198.51.100.7")
+        assert response.status_code == 200
+    refused = client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.7")
+    assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    # Another address is not affected.
+    assert client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="203.0.113.9").status_code == 302
+
+
+def test_past_the_site_wide_ceiling_only_addresses_without_failures_get_in(
+    client, organisation, submit, settings
+):
+    settings.INCIDENT_FOLLOW_UP_SITE_FAILURES = 3
+    _, code = submit()
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        client.post(FOLLOW_UP, {"code": "1111 2222 3333 4444"}, REMOTE_ADDR=address)
+    # A guessing address is now refused even with a right code...
+    assert client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.1").status_code == 429
+    # ...while a reporter who has not failed still gets in.
+    assert client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="203.0.113.9").status_code == 302
+
+
+def test_follow_up_failures_are_counted_in_the_shared_cache_without_addresses(client, organisation, submit):
+    _, code = submit()
+    client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.7")
+    client.post(FOLLOW_UP, {"code": "1111 2222 3333 4444"}, REMOTE_ADDR="198.51.100.7")
+    client.post(FOLLOW_UP, {"code": "not a code"}, REMOTE_ADDR="198.51.100.7")  # malformed: no look-up
+    keys = list(cache._cache)
+    counters = [key for key in keys if "incidents:follow-up:failures:" in key]
+    assert len(counters) == 2  # the address's and the site's, each counting the one wrong code
+    assert all(cache.get(key.split(":", 2)[-1]) == 1 for key in counters)
+    assert not any("198.51.100.7" in key for key in keys)
+    assert throttles.SITE_KEY.split("{")[0] in " ".join(counters)

@@ -284,7 +284,7 @@ def test_follow_up_case_without_code_goes_to_the_code_page(client):
 
 def test_follow_up_is_rate_limited(client, organisation, settings):
     _, code = _anonymous_report_with_code(client, organisation)
-    for _ in range(10):
+    for _ in range(settings.INCIDENT_FOLLOW_UP_ADDRESS_FAILURES):
         client.post(reverse("incidents:follow_up"), {"code": "1111 2222 3333 4444"})
     response = client.post(reverse("incidents:follow_up"), {"code": code})
     assert response.status_code == 429
