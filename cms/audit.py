@@ -60,19 +60,25 @@ def audit(
 ) -> AuditEvent:
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
+    object_type, object_id = _target(obj, object_type, object_id)
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=actor_label or (actor.email if actor is not None else "anonymous"),
         action=action,
         object_type=object_type,
-        object_id=str(object_id or ""),
+        object_id=object_id,
         summary=summary.replace("\x00", "")[:255],
         ip_address=client_ip(request),
         detail=_storable(detail or {}),
     )
+
+
+def _target(obj: models.Model | None, object_type: str, object_id: str | int) -> tuple[str, str]:
+    """The record an audit line is about: given outright, or taken from the object."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    return object_type, str(object_id or "")
 
 
 def hour_of(moment: datetime.datetime) -> datetime.datetime:
@@ -91,15 +97,13 @@ def audit_anonymous(
     detail: dict[str, Any] | None = None,
 ) -> AnonymousAuditEvent:
     """Record something done without an identity. Held until its hour is over (see the module's docstring)."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
+    object_type, object_id = _target(obj, object_type, object_id)
     return AnonymousAuditEvent.objects.create(
         hour=hour_of(timezone.now()),
         actor_label=actor_label,
         action=action,
         object_type=object_type,
-        object_id=str(object_id or ""),
+        object_id=object_id,
         summary=summary.replace("\x00", "")[:255],
         detail=_storable(detail or {}),
     )
