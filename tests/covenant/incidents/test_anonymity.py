@@ -211,6 +211,18 @@ def test_an_anonymous_report_cannot_be_placed_beside_the_reporters_sign_in(
     assert f"{local:%H}:00–{(local + HOUR):%H}:00" in page.content.decode()
 
 
+def test_handlers_and_the_code_holder_see_the_hour_of_an_anonymous_report(
+    client, login, handler, organisation, submit
+):
+    report, code = submit()
+    start = timezone.localtime(report.reported_at)
+    between = f"between {start:%H}:00 and {start:%H}:59"
+    client.post(FOLLOW_UP, {"code": code})
+    assert between in client.get(FOLLOW_UP_CASE).content.decode()
+    login(handler)
+    assert between in client.get(reverse("incidents:case_detail", args=[report.pk])).content.decode()
+
+
 def test_anonymous_lines_of_one_hour_are_released_together_after_it(client, organisation, an_hour_later):
     from cms.audit import anonymous_audit_release
 
