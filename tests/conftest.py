@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from tests.cms.factories import DEMO_PASSWORD, UserFactory
 from tests.workforce.factories import MembershipFactory, OrganisationFactory
@@ -62,3 +65,14 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def an_hour_later(monkeypatch):
+    """an_hour_later() moves the clock (`timezone.now`) on by an hour, e.g. to let held anonymous audit lines go."""
+
+    def _move():
+        real_now = timezone.now
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=1))
+
+    return _move

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -88,6 +90,10 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    hour_only = models.BooleanField(
+        default=False,
+        help_text="Done without an identity: the time is the start of its hour (see cms/audit.py)",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -106,3 +112,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events cannot be deleted.")
+
+
+class AnonymousAuditEvent(models.Model):
+    """An audit line about something done without an identity (an anonymous report, a follow-up by code), held
+    back until its hour is over and then moved into AuditEvent by `cms.audit.anonymous_audit_release`.
+
+    Written straight into AuditEvent, its sequential id and exact time would sit beside the sign-in of the person
+    who did it. Here it has a random key and only the hour; its released row gets an id after every row of that
+    hour, in random order among the other anonymous lines of the hour. This is a queue, not the trail: rows leave
+    it on release.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    hour = models.DateTimeField(db_index=True)
+    actor_label = models.CharField(max_length=254)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=255, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"{self.hour:%Y-%m-%d %H}:00 {self.actor_label} {self.action} (held)"

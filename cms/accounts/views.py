@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cms.audit import REFUSED, audit, audit_refusals_flush
+from cms.audit import REFUSED, anonymous_audit_release, audit, audit_refusals_flush
 from cms.tables import FilteredTableView
 
 from . import selectors, services, throttling
@@ -343,7 +343,8 @@ class AuditLogView(PermissionRequiredMixin, FilteredTableView):
     page_title = "Audit log"
     page_intro = (
         "Every sign-in, change and read of protected records, and every refused request for one, newest first. "
-        "Entries cannot be changed."
+        "Entries cannot be changed. Anonymous reports and follow-ups by code show only their hour, and appear "
+        "once that hour is over."
     )
     template_name = "accounts/audit_log.html"
 
@@ -353,6 +354,7 @@ class AuditLogView(PermissionRequiredMixin, FilteredTableView):
         return super().get(request, *args, **kwargs)
 
     def get_base_queryset(self):
+        anonymous_audit_release()
         return AuditEvent.objects.all()
 
     def get_context_data(self, **kwargs):

@@ -238,6 +238,10 @@ RATELIMIT_VIEW = "cms.views.rate_limited"
 # how many responses one client address may send (counted in the shared cache).
 CONSULTATION_MIN_SECONDS = int(env("CONSULTATION_MIN_SECONDS", "20"))
 CONSULTATION_SUBMIT_RATE = env("CONSULTATION_SUBMIT_RATE", "10/h")
+# Wrong incident follow-up codes allowed an hour, per client address and from everywhere together (counted in the
+# shared cache; right codes never count). Why these numbers: covenant/incidents/throttles.py.
+INCIDENT_FOLLOW_UP_ADDRESS_FAILURES = int(env("INCIDENT_FOLLOW_UP_ADDRESS_FAILURES", "60"))
+INCIDENT_FOLLOW_UP_SITE_FAILURES = int(env("INCIDENT_FOLLOW_UP_SITE_FAILURES", "1000"))
 AXES_VERBOSE = False
 
 # Staff screens time out after 30 minutes without a request.

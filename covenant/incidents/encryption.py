@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import time
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -44,8 +45,14 @@ def reset_keys() -> None:
     _fernet.cache_clear()
 
 
+def _hour_now() -> int:
+    return int(time.time()) // 3600 * 3600
+
+
 def encrypt(value: str) -> str:
-    return PREFIX + _fernet().encrypt(value.encode()).decode()
+    # A Fernet token carries the second it was made, readable without the key; stored values carry only the hour,
+    # so that a narrative's ciphertext does not give away when an anonymous report was made (docs/incidents.md).
+    return PREFIX + _fernet().encrypt_at_time(value.encode(), _hour_now()).decode()
 
 
 def decrypt(value: str) -> str:
@@ -59,11 +66,27 @@ def decrypt(value: str) -> str:
         ) from exc
 
 
+def seal(value: str) -> str:
+    """Encrypt short-lived state that leaves the database (a cookie, a cache entry). Unlike `decrypt`, `unseal`
+    accepts nothing but a token made here, and only while it is young enough."""
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def unseal(token: str, *, max_age: int) -> str | None:
+    """The value sealed in `token`, or None if it was not made with our keys, was changed, or is older than
+    `max_age` seconds (Fernet tokens carry the time they were made)."""
+    try:
+        return _fernet().decrypt(token.encode(), ttl=max_age).decode()
+    except (InvalidToken, UnicodeError):
+        return None
+
+
 def rotate(value: str) -> str:
-    """Re-encrypt a stored value with the newest key."""
+    """Re-encrypt a stored value with the newest key (afresh: Fernet's own rotate would keep the exact time an
+    older value was made)."""
     if not value.startswith(PREFIX):
         return encrypt(value) if value else value
-    return PREFIX + _fernet().rotate(value[len(PREFIX) :].encode()).decode()
+    return encrypt(decrypt(value))
 
 
 class EncryptedTextField(models.TextField):

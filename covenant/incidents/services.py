@@ -1,6 +1,7 @@
 """Writes for incidents. Every service is atomic, checks its invariants and writes its own audit record.
 
 Audit records never carry narratives or identities: the reference, the action and who did it are enough.
+What an anonymous reporter does is audited with `audit_anonymous`: no account, no address, the hour only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cms.audit import audit
+from cms.audit import audit, audit_anonymous, hour_of
 
 from . import selectors
 from .models import (
@@ -91,9 +92,10 @@ def report_submit(
 
     if mode not in ReportingMode.values:
         raise ValidationError("Choose how you want to report")
+    anonymous = mode == ReportingMode.ANONYMOUS
     signed_in = getattr(reporter, "is_authenticated", False)
     organisation = data["organisation"]
-    if mode != ReportingMode.ANONYMOUS:
+    if not anonymous:
         if not signed_in:
             raise PermissionDenied("Sign in to report under your name or in confidence")
         if not selectors.reporter_organisations(user=reporter).filter(pk=organisation.pk).exists():
@@ -101,16 +103,19 @@ def report_submit(
     now = timezone.now()
     if data["occurred_at"] > now + datetime.timedelta(minutes=5):
         raise ValidationError({"occurred_at": "The date and time must be in the past"})
+    # An anonymous report's rows keep only the hour it was made: its minute and second would match the
+    # reporter's own sign-in and page views elsewhere in the database (cms/audit.py, docs/incidents.md).
+    stored_at = hour_of(now) if anonymous else now
     fields = {name: data[name] for name in REPORT_FIELDS if name in data}
     report = IncidentReport(
         mode=mode,
-        reporter=reporter if mode != ReportingMode.ANONYMOUS else None,
-        reported_at=now,
-        acknowledge_by=now + ACKNOWLEDGE_WITHIN,
+        reporter=None if anonymous else reporter,
+        reported_at=stored_at,
+        acknowledge_by=stored_at + ACKNOWLEDGE_WITHIN,
         **fields,
     )
     code = None
-    if mode == ReportingMode.ANONYMOUS:
+    if anonymous:
         code = "".join(secrets.choice("0123456789") for _ in range(RECEIPT_DIGITS))
         report.receipt_hash = selectors.receipt_hash(code)
         report.receipt_index = selectors.receipt_index(code)
@@ -125,30 +130,34 @@ def report_submit(
         to_status=Status.SUBMITTED,
         actor=None,
         actor_label="reporter",
+        at=stored_at,
     )
     excluded = Exclusions()
     if report.source in COLLEAGUE_SOURCES and subject_emails:
         # The reporter is never shut out of their own report, even if they manage the person they name.
         excluded = _exclude_named_and_line_management(
-            report=report, emails=subject_emails, keep_user_ids={report.reporter_id} - {None}
+            report=report, emails=subject_emails, keep_user_ids={report.reporter_id} - {None}, at=stored_at
         )
     if report.injury != Injury.NONE and (report.days_off or 0) > 3:
-        RiddorAssessment.objects.create(report=report, state=RiddorAssessment.State.CANDIDATE)
-    audit(
-        action="incident.submitted",
-        actor=reporter if mode != ReportingMode.ANONYMOUS else None,
-        request=None if mode == ReportingMode.ANONYMOUS else request,
-        actor_label="anonymous reporter" if mode == ReportingMode.ANONYMOUS else "",
-        obj=report,
-        summary=f"{report.reference} reported ({report.get_mode_display().lower()})",
+        riddor = RiddorAssessment.objects.create(report=report, state=RiddorAssessment.State.CANDIDATE)
+        if anonymous:  # updated_at is auto_now on save; update() writes it as given
+            RiddorAssessment.objects.filter(pk=riddor.pk).update(updated_at=stored_at)
+    record = {
+        "action": "incident.submitted",
+        "obj": report,
+        "summary": f"{report.reference} reported ({report.get_mode_display().lower()})",
         # Counts only: who was excluded is for the case's handlers, on the case page.
-        detail={
+        "detail": {
             "organisation": report.organisation_id,
             "mode": mode,
             "excluded_named": len(excluded.named),
             "excluded_line_management": len(excluded.line_management),
         },
-    )
+    }
+    if anonymous:
+        audit_anonymous(actor_label="anonymous reporter", **record)
+    else:
+        audit(actor=reporter, request=request, **record)
     _on_commit(notify_handlers_of_new_report, report.pk)
     return report, code
 
@@ -166,10 +175,11 @@ class Exclusions:
 
 
 def _exclude_named_and_line_management(
-    *, report: IncidentReport, emails, keep_user_ids=frozenset(), named=True
+    *, report: IncidentReport, emails, keep_user_ids=frozenset(), named=True, at=None
 ) -> Exclusions:
     """Exclude the accounts with these e-mails (unless `named` is False) and everyone above the named people
     in line management. Existing exclusions keep their reason. A fixed number of queries."""
+    at = at or timezone.now()
     found = selectors.named_people_with_line_management(emails=emails)
     existing = set(report.exclusions.values_list("user_id", flat=True))
     skip = existing | set(keep_user_ids)
@@ -177,11 +187,15 @@ def _exclude_named_and_line_management(
     new_managers = frozenset(found.line_management_user_ids - skip - new_named)
     CaseExclusion.objects.bulk_create(
         [
-            CaseExclusion(report=report, user_id=user_id, reason=CaseExclusion.Reason.NAMED_SUBJECT)
+            CaseExclusion(
+                report=report, user_id=user_id, reason=CaseExclusion.Reason.NAMED_SUBJECT, created_at=at
+            )
             for user_id in sorted(new_named)
         ]
         + [
-            CaseExclusion(report=report, user_id=user_id, reason=CaseExclusion.Reason.LINE_MANAGEMENT)
+            CaseExclusion(
+                report=report, user_id=user_id, reason=CaseExclusion.Reason.LINE_MANAGEMENT, created_at=at
+            )
             for user_id in sorted(new_managers)
         ]
     )
@@ -201,13 +215,13 @@ def message_post_by_reporter(*, report: IncidentReport, body: str, author=None, 
     )
     if report.status == Status.AWAITING_INFO:
         _move(report=report, action="reporter_replied", to_status=Status.UNDER_REVIEW, actor=None, note="")
-    audit(
-        action="incident.reporter_message",
-        actor=author,
-        actor_label="" if author else "anonymous reporter",
-        obj=report,
-        summary=f"Reporter wrote on {report.reference}",
-    )
+    summary = f"Reporter wrote on {report.reference}"
+    if author is None:
+        audit_anonymous(
+            action="incident.reporter_message", actor_label="anonymous reporter", obj=report, summary=summary
+        )
+    else:
+        audit(action="incident.reporter_message", actor=author, obj=report, summary=summary)
     return message
 
 

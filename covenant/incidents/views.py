@@ -1,7 +1,9 @@
 """Views for reporting, following up and handling incidents. Thin: a form, one service or selector, a template.
 
 Every read of a case by a handler or a reporter is audited here, in the view that shows it, because a read has
-no service of its own. Anonymous code holders are audited without their address, so the log cannot unmask them.
+no service of its own. Anonymous code holders are audited with `audit_anonymous` (no account, no address, the hour
+only), so the log cannot unmask them. Drafts, the follow-up code and the case being followed up never go into an
+account's session: see `reporter_state`.
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
-from cms.audit import audit, audit_refusal
+from cms.audit import audit, audit_anonymous, audit_refusal
 from cms.reports import pdf_response
 from cms.tables import FilteredTableView
 from workforce.models import Organisation
 
-from . import selectors, services
+from . import selectors, services, throttles
 from .encryption import encrypted_field_names
 from .filters import CaseFilter
 from .forms import (
@@ -54,13 +55,9 @@ from .models import (
     SupportCheckIn,
     SurveyPrevalence,
 )
+from .reporter_state import DRAFT_SECONDS, reporter_state
 from .reports import BoardReport, statistics_breakdowns
 from .tables import CaseTable
-
-SESSION_DRAFT = "incident_draft_{mode}"
-SESSION_RECEIPT = "incident_receipt"
-SESSION_FOLLOW_UP = "incident_follow_up"
-FOLLOW_UP_RATE = getattr(settings, "INCIDENT_FOLLOW_UP_RATE", "10/h")
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -96,6 +93,7 @@ def report_start(request):
     )
 
 
+@reporter_state
 def report_form(request, mode: str):
     if mode not in ReportingMode.values:
         raise Http404
@@ -108,12 +106,12 @@ def report_form(request, mode: str):
             raise PermissionDenied("You need to belong to an organisation to report under your name")
     else:
         organisations = Organisation.objects.filter(is_active=True)
-    draft_key = SESSION_DRAFT.format(mode=mode)
+    state = request.reporter_state
     restored = False
     if request.method == "POST":
         form = ReportForm(request.POST, organisations=organisations, anonymous=anonymous)
         # Keep what was typed, so nothing is lost if the page is left or an error comes back.
-        request.session[draft_key] = ReportForm.draft_from_post(request.POST)
+        state.draft_keep(mode, ReportForm.draft_from_post(request.POST))
         if form.is_valid():
             try:
                 report, code = services.report_submit(
@@ -126,17 +124,19 @@ def report_form(request, mode: str):
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                request.session.pop(draft_key, None)
-                request.session[SESSION_RECEIPT] = {
-                    "reference": report.reference,
-                    "pk": report.pk if not anonymous else None,
-                    "code": services.receipt_format(code) if code else None,
-                    "wants_support": report.wants_support,
-                }
+                state.draft_drop(mode)
+                state.receipt_keep(
+                    {
+                        "reference": report.reference,
+                        "pk": report.pk if not anonymous else None,
+                        "code": services.receipt_format(code) if code else None,
+                        "wants_support": report.wants_support,
+                    }
+                )
                 return redirect("incidents:report_done")
     else:
         form = ReportForm(organisations=organisations, anonymous=anonymous)
-        draft = request.session.get(draft_key)
+        draft = state.draft(mode)
         if draft:
             form = ReportForm(
                 initial=form.initial_from_draft(draft), organisations=organisations, anonymous=anonymous
@@ -154,41 +154,46 @@ def report_form(request, mode: str):
             "mode": mode,
             "mode_label": ReportingMode(mode).label,
             "restored": restored,
+            "draft_minutes": DRAFT_SECONDS // 60,
             "breadcrumbs": [("Home", "/"), ("Report abuse", reverse("incidents:report_start"))],
         },
     )
 
 
 @require_POST
+@reporter_state
 def report_draft_discard(request, mode: str):
-    request.session.pop(SESSION_DRAFT.format(mode=mode), None)
+    if mode not in ReportingMode.values:
+        raise Http404
+    request.reporter_state.draft_drop(mode)
     return redirect("incidents:report_form", mode=mode)
 
 
+@reporter_state
 def report_done(request):
-    # The code is shown once: it leaves the session as this page is rendered.
-    receipt = request.session.pop(SESSION_RECEIPT, None)
+    # The code is shown once: its cookie is deleted by this page.
+    receipt = request.reporter_state.receipt_take()
     return render(request, "incidents/report_done.html", {"receipt": receipt})
 
 
 # --- anonymous follow-up ---------------------------------------------------------------------------------------
 @sensitive_post_parameters("code")  # an error report must never carry a reporter's follow-up code
+@reporter_state
 def follow_up(request):
     form = FollowUpCodeForm(_posted(request))
     limited = False
     if request.method == "POST":
-        limited = is_ratelimited(
-            request, group="incidents-follow-up", key="ip", rate=FOLLOW_UP_RATE, method="POST", increment=True
-        )
+        # Only wrong codes count (throttles.py), so staff sharing a trust's address never block each other.
+        limited = throttles.follow_up_refused(request)
         if limited:
             form.add_error(None, "Too many attempts. Wait an hour and try again.")
         elif form.is_valid():
             report = selectors.report_for_receipt(code=form.cleaned_data["code"])
             if report is None:
+                throttles.follow_up_failed(request)
                 form.add_error("code", "We could not find a report with that code. Check it and try again.")
             else:
-                request.session.cycle_key()
-                request.session[SESSION_FOLLOW_UP] = report.pk
+                request.reporter_state.follow_up_start(report.pk)
                 return redirect("incidents:follow_up_case")
     response = render(request, "incidents/follow_up.html", {"form": form, "breadcrumbs": [("Home", "/")]})
     if limited:
@@ -197,13 +202,14 @@ def follow_up(request):
 
 
 def _follow_up_report(request) -> IncidentReport:
-    pk = request.session.get(SESSION_FOLLOW_UP)
+    pk = request.reporter_state.follow_up_report_id()
     report = IncidentReport.objects.filter(pk=pk, mode=ReportingMode.ANONYMOUS).first() if pk else None
     if report is None:
         raise PermissionDenied("Enter your follow-up code first")
     return report
 
 
+@reporter_state
 def follow_up_case(request):
     try:
         report = _follow_up_report(request)
@@ -219,7 +225,7 @@ def follow_up_case(request):
             messages.success(request, "Your reply was sent.")
             return redirect("incidents:follow_up_case")
     if request.method == "GET":
-        audit(
+        audit_anonymous(
             action="incident.viewed_by_code", actor_label="code holder", obj=report, summary=report.reference
         )
     return render(
@@ -237,8 +243,9 @@ def follow_up_case(request):
 
 
 @require_POST
+@reporter_state
 def follow_up_leave(request):
-    request.session.pop(SESSION_FOLLOW_UP, None)
+    request.reporter_state.follow_up_end()
     return redirect("incidents:follow_up")
 
 

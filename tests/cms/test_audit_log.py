@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import time
 
@@ -216,3 +217,28 @@ def test_the_scheduled_flush_writes_what_is_waiting(make_user):
     call_command("audit_flush_refusals", stdout=out)
     assert out.getvalue().startswith("1 ")
     assert sorted(row.detail["count"] for row in _refused(user)) == [1, 3]
+
+def test_anonymous_lines_appear_once_their_hour_is_over_showing_the_hour_only(
+    client, make_user, login, an_hour_later
+):
+    from django.utils import timezone
+
+    from cms.accounts.models import AuditEvent
+    from cms.audit import audit_anonymous, hour_of
+
+    hour = timezone.localtime(hour_of(timezone.now()))
+    audit_anonymous(action="incident.submitted", actor_label="anonymous reporter", summary="anon-event")
+    login(make_user("auditor"))
+    assert "anon-event" not in client.get(URL).content.decode()  # held until its hour is over
+    an_hour_later()
+    audit(action="later.event", actor_label="z@example.org", summary="later exact event")
+    html = client.get(URL).content.decode()
+    assert "anon-event" in html
+    span = f"{hour:%-d %b %Y %H}:00–{hour + datetime.timedelta(hours=1):%H}:00"
+    assert span in html
+    # Newest first: the line sorts by its hour, below the later exact-time line.
+    assert html.index("later exact event") < html.index("anon-event")
+    event = AuditEvent.objects.get(summary="anon-event")
+    assert event.hour_only and event.actor is None and event.ip_address is None
+    body = b"".join(client.get(URL, {"action": "incident", "_export": "csv"}).streaming_content)
+    assert span in body.decode("utf-8-sig")

@@ -153,7 +153,7 @@ def _csrf_failure(ctx):
 
 
 def _rate_limited(ctx):
-    ctx.settings.INCIDENT_FOLLOW_UP_RATE = "10/h"
+    ctx.settings.INCIDENT_FOLLOW_UP_ADDRESS_FAILURES = 10
     for _ in range(11):
         response = ctx.client.post(reverse("incidents:follow_up"), {"code": "1111 2222 3333 4444"})
     return response

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cms.accounts.models import AuditEvent
+from cms.audit import anonymous_audit_release
 from covenant.incidents.models import CaseExclusion, IncidentReport, Message, RiddorAssessment
 
 from .conftest import report_post_data
@@ -68,11 +69,15 @@ def test_anonymous_visitor_reports_and_sees_code_once(client, organisation):
     assert "already been shown" in again
 
 
-def test_signed_in_anonymous_report_keeps_no_link_to_the_account(client, login, reporter, organisation):
+def test_signed_in_anonymous_report_keeps_no_link_to_the_account(
+    client, login, reporter, organisation, an_hour_later
+):
     login(reporter)
     client.post(reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation))
     report = IncidentReport.objects.get()
     assert report.reporter is None
+    an_hour_later()
+    anonymous_audit_release()
     event = AuditEvent.objects.get(action="incident.submitted")
     assert event.actor is None and event.ip_address is None
 
@@ -220,7 +225,9 @@ def _anonymous_report_with_code(client, organisation):
     return IncidentReport.objects.get(), code
 
 
-def test_follow_up_with_right_code_shows_status_and_reporter_messages_only(client, organisation, handler):
+def test_follow_up_with_right_code_shows_status_and_reporter_messages_only(
+    client, organisation, handler, an_hour_later
+):
     report, code = _anonymous_report_with_code(client, organisation)
     Message.objects.create(
         report=report, audience="reporter", author=handler, body="Which shift were you on?"
@@ -234,6 +241,8 @@ def test_follow_up_with_right_code_shows_status_and_reporter_messages_only(clien
     assert "Which shift were you on?" in body
     assert "INTERNAL" not in body
     assert report.reporter_status_label in body
+    an_hour_later()
+    anonymous_audit_release()
     assert AuditEvent.objects.filter(action="incident.viewed_by_code", ip_address__isnull=True).exists()
 
 
@@ -275,7 +284,7 @@ def test_follow_up_case_without_code_goes_to_the_code_page(client):
 
 def test_follow_up_is_rate_limited(client, organisation, settings):
     _, code = _anonymous_report_with_code(client, organisation)
-    for _ in range(10):
+    for _ in range(settings.INCIDENT_FOLLOW_UP_ADDRESS_FAILURES):
         client.post(reverse("incidents:follow_up"), {"code": "1111 2222 3333 4444"})
     response = client.post(reverse("incidents:follow_up"), {"code": code})
     assert response.status_code == 429

@@ -1,0 +1,306 @@
+"""Anonymous means unlinkable (issue 12): what an anonymous reporter does leaves nothing beside their account.
+
+- Finding 6: no draft, follow-up code or followed-up case in a session row (which holds `_auth_user_id` when the
+  reporter is signed in); a visitor who is not signed in gets no session row at all.
+- Finding 7: the audit trail keeps only the hour of an anonymous action and cannot order it against the
+  reporter's own sign-in; the report's own times and ciphertexts keep only the hour too.
+- Finding 9: only wrong follow-up codes count against an address, so staff sharing a trust's address never block
+  each other, and a site-wide ceiling keeps guessing hopeless from many addresses.
+
+The tests post the forms a person would, then read the raw rows: `django_session` decoded with SessionStore,
+AuditEvent, the cache.
+"""
+
+import base64
+import datetime
+import re
+import struct
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.accounts.models import AnonymousAuditEvent, AuditEvent
+from covenant.incidents import throttles
+from covenant.incidents.models import IncidentReport
+from covenant.incidents.reporter_state import FOLLOW_UP_COOKIE, RECEIPT_COOKIE
+from tests.cms.factories import DEMO_PASSWORD
+
+from .conftest import report_post_data
+
+pytestmark = pytest.mark.django_db
+
+CODE_RE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
+NARRATIVE_WORDS = "triage desk"  # from report_post_data's narrative
+ANONYMOUS_FORM = reverse("incidents:report_form", args=["anonymous"])
+FOLLOW_UP = reverse("incidents:follow_up")
+FOLLOW_UP_CASE = reverse("incidents:follow_up_case")
+HOUR = datetime.timedelta(hours=1)
+
+
+def _sessions() -> list[tuple[str, dict]]:
+    """Every django_session row: its raw data and the data decoded as Django would."""
+    return [(row.session_data, SessionStore().decode(row.session_data)) for row in Session.objects.all()]
+
+
+def _the_session_row() -> tuple:
+    """The one django_session row, exactly as stored: key, data and expiry (which dates its last save)."""
+    (row,) = Session.objects.values_list("session_key", "session_data", "expire_date")
+    return row
+
+
+def _cached_values() -> list[bytes]:
+    """The raw (pickled) values in the test cache: what a copy of Redis would hold."""
+    return list(cache._cache.values())
+
+
+def _anonymous_report(client, organisation) -> tuple[IncidentReport, str]:
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    code = CODE_RE.search(client.get(response["Location"]).content.decode()).group(1)
+    return IncidentReport.objects.get(), code
+
+
+def _is_on_the_hour(moment: datetime.datetime) -> bool:
+    return moment.minute == moment.second == moment.microsecond == 0
+
+
+# --- finding 6: nothing of an anonymous journey in a session ----------------------------------------------------
+def test_a_signed_in_anonymous_draft_stays_out_of_the_session(client, login, reporter, organisation):
+    login(reporter)
+    before = _the_session_row()
+    assert SessionStore().decode(before[1])["_auth_user_id"] == str(reporter.pk)
+
+    client.get(ANONYMOUS_FORM)
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation, wants_support=""))
+    assert response.status_code == 200 and "Select yes or no" in response.content.decode()
+
+    # The account's session row is exactly as it was: no draft, and not even saved again (its expiry would date
+    # the report to the second).
+    assert _the_session_row() == before
+    (raw, data), *_ = _sessions()
+    assert NARRATIVE_WORDS not in raw and NARRATIVE_WORDS not in str(data)
+    # The draft is kept for this browser, encrypted in the cache: a copy of the cache shows no narrative.
+    back = client.get(ANONYMOUS_FORM).content.decode()
+    assert "We kept what you entered earlier" in back and NARRATIVE_WORDS in back
+    assert _cached_values() and not any(NARRATIVE_WORDS.encode() in value for value in _cached_values())
+    # It belongs to the browser, not the account: the same person signed in elsewhere does not get it.
+    elsewhere = Client()
+    elsewhere.force_login(reporter)
+    assert "We kept what you entered earlier" not in elsewhere.get(ANONYMOUS_FORM).content.decode()
+
+
+def test_an_anonymous_visitor_gets_no_session_row_at_all(client, organisation):
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation, narrative=""))
+    assert "Describe what happened" in response.content.decode()
+    assert "We kept what you entered earlier" in client.get(ANONYMOUS_FORM).content.decode()
+    report, code = _anonymous_report(client, organisation)
+    assert client.post(FOLLOW_UP, {"code": code}).status_code == 302
+    assert report.reference in client.get(FOLLOW_UP_CASE).content.decode()
+    assert client.post(FOLLOW_UP_CASE, {"body": "It was the night shift."}).status_code == 302
+    client.post(reverse("incidents:follow_up_leave"))
+    assert not Session.objects.exists()
+    assert not any(NARRATIVE_WORDS.encode() in value for value in _cached_values())
+
+
+def test_the_follow_up_code_is_never_in_the_session_or_the_cache(client, login, reporter, organisation):
+    login(reporter)
+    before = _the_session_row()
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    assert response.status_code == 302
+    # Between storing the report and showing the code, the code is only in the browser's sealed cookie.
+    report = IncidentReport.objects.get()
+    receipt_cookie = client.cookies[RECEIPT_COOKIE]
+    assert receipt_cookie["httponly"] and receipt_cookie["samesite"] == "Lax"
+    assert report.reference not in receipt_cookie.value
+    assert _the_session_row() == before
+    done = client.get(response["Location"])
+    code = CODE_RE.search(done.content.decode()).group(1).replace(" ", "")
+    assert "no-store" in done["Cache-Control"]
+    (raw, after), *_ = _sessions()
+    assert code not in raw and code not in str(after) and report.reference not in str(after)
+    assert not any(code.encode() in value for value in _cached_values())
+    assert client.cookies[RECEIPT_COOKIE].value == ""  # deleted: the code is shown once
+    assert _the_session_row() == before
+
+
+def test_following_up_while_signed_in_leaves_the_session_as_it_was(client, login, reporter, organisation):
+    report, code = _anonymous_report(client, organisation)
+    login(reporter)
+    before = _the_session_row()
+
+    assert client.post(FOLLOW_UP, {"code": code})["Location"] == FOLLOW_UP_CASE
+    assert report.reference in client.get(FOLLOW_UP_CASE).content.decode()
+    assert client.post(FOLLOW_UP_CASE, {"body": "It was the night shift."}).status_code == 302
+    assert report.messages.get().author is None
+
+    assert _the_session_row() == before
+    follow_up_cookie = client.cookies[FOLLOW_UP_COOKIE]
+    assert follow_up_cookie["httponly"] and int(follow_up_cookie["max-age"]) <= 30 * 60
+    assert report.reference not in follow_up_cookie.value
+    client.post(reverse("incidents:follow_up_leave"))
+    assert client.get(FOLLOW_UP_CASE)["Location"] == FOLLOW_UP
+
+
+def test_a_forged_or_swapped_follow_up_cookie_opens_nothing(client, organisation):
+    _anonymous_report(client, organisation)  # leaves a genuine, sealed (deleted) receipt behind
+    client.cookies[FOLLOW_UP_COOKIE] = "1"
+    assert client.get(FOLLOW_UP_CASE)["Location"] == FOLLOW_UP
+    # A sealed cookie made for another purpose (the confirmation) is refused too.
+    client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    client.cookies[FOLLOW_UP_COOKIE] = client.cookies[RECEIPT_COOKIE].value
+    assert client.get(FOLLOW_UP_CASE)["Location"] == FOLLOW_UP
+
+
+def test_a_named_draft_is_sealed_in_the_session(client, login, reporter, organisation):
+    url = reverse("incidents:report_form", args=["named"])
+    login(reporter)
+    client.post(url, report_post_data(organisation, wants_support=""))
+    raw, data = _sessions()[0]
+    assert "incident_draft_named" in data
+    assert NARRATIVE_WORDS not in raw and NARRATIVE_WORDS not in str(data)
+    back = client.get(url).content.decode()
+    assert "We kept what you entered earlier" in back and NARRATIVE_WORDS in back
+
+
+# --- finding 7: the audit trail cannot place an anonymous report beside its reporter ---------------------------
+def test_an_anonymous_report_cannot_be_placed_beside_the_reporters_sign_in(
+    client, reporter, auditor, organisation, login, an_hour_later
+):
+    assert (
+        client.post("/account/sign-in/", {"username": reporter.email, "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
+    sign_in = AuditEvent.objects.get(action="auth.sign_in", actor=reporter)
+    client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    client.post("/account/sign-out/")
+    sign_out = AuditEvent.objects.get(action="auth.sign_out", actor=reporter)
+    report = IncidentReport.objects.get()
+
+    # Nothing in the trail yet: the line is held back with its hour only, no account, no address.
+    assert not AuditEvent.objects.filter(action="incident.submitted").exists()
+    held = AnonymousAuditEvent.objects.get()
+    assert _is_on_the_hour(held.hour) and held.hour <= sign_out.at < held.hour + 2 * HOUR
+    # The report's own rows keep only that hour, and so does the narrative's ciphertext (Fernet stamps a time).
+    assert report.reported_at == held.hour and report.acknowledge_by == held.hour + datetime.timedelta(days=1)
+    assert report.transitions.get().at == held.hour
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT narrative FROM incidents_incidentreport WHERE id = %s", [report.pk])
+        (stored,) = cursor.fetchone()
+    (stamped,) = struct.unpack(">Q", base64.urlsafe_b64decode(stored.removeprefix("enc1:"))[1:9])
+    assert stamped % 3600 == 0
+
+    # Once the hour is over, the auditor's screen releases it into the trail.
+    an_hour_later()
+    login(auditor)
+    page = client.get(reverse("audit_log"))
+    assert page.status_code == 200
+    event = AuditEvent.objects.get(action="incident.submitted")
+    assert event.hour_only and event.at == held.hour
+    assert event.actor is None and event.ip_address is None and event.actor_label == "anonymous reporter"
+    assert set(event.detail) == {"organisation", "mode", "excluded_named", "excluded_line_management"}
+    # Its id comes after everything written in its hour, the reporter's sign-out included: it cannot be ordered
+    # against the sign-in.
+    assert event.pk > sign_out.pk > sign_in.pk
+    assert not AnonymousAuditEvent.objects.exists()
+    local = timezone.localtime(held.hour)
+    assert f"{local:%H}:00–{(local + HOUR):%H}:00" in page.content.decode()
+
+
+def test_handlers_and_the_code_holder_see_the_hour_of_an_anonymous_report(
+    client, login, handler, organisation, submit
+):
+    report, code = submit()
+    start = timezone.localtime(report.reported_at)
+    between = f"between {start:%H}:00 and {start:%H}:59"
+    client.post(FOLLOW_UP, {"code": code})
+    assert between in client.get(FOLLOW_UP_CASE).content.decode()
+    login(handler)
+    assert between in client.get(reverse("incidents:case_detail", args=[report.pk])).content.decode()
+
+
+def test_anonymous_lines_of_one_hour_are_released_together_after_it(client, organisation, an_hour_later):
+    from cms.audit import anonymous_audit_release
+
+    report, code = _anonymous_report(client, organisation)
+    client.post(FOLLOW_UP, {"code": code})
+    client.get(FOLLOW_UP_CASE)
+    client.post(FOLLOW_UP_CASE, {"body": "A reply."})
+    assert anonymous_audit_release() == 0  # the hour is not over
+    assert AnonymousAuditEvent.objects.count() == 3
+    an_hour_later()
+    assert anonymous_audit_release() == 3
+    events = AuditEvent.objects.filter(hour_only=True)
+    assert {e.action for e in events} == {
+        "incident.submitted",
+        "incident.viewed_by_code",
+        "incident.reporter_message",
+    }
+    assert all(e.actor_id is None and e.ip_address is None and _is_on_the_hour(e.at) for e in events)
+    assert anonymous_audit_release() == 0  # moved once
+
+
+def test_the_new_report_task_carries_only_the_report(
+    client, login, reporter, organisation, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    login(reporter)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ANONYMOUS_FORM, report_post_data(organisation), REMOTE_ADDR="192.0.2.44")
+    report = IncidentReport.objects.get()
+    results = task_backends["default"].results
+    assert [(r.task.name, r.args, r.kwargs) for r in results] == [
+        ("notify_handlers_of_new_report", [report.pk], {})
+    ]
+
+
+# --- finding 9: only wrong codes count, per address and site-wide -----------------------------------------------
+def test_staff_behind_one_address_each_follow_up_their_own_report(client, organisation, submit):
+    codes = [submit()[1] for _ in range(12)]  # more than the old limit of 10 look-ups an hour per address
+    for code in codes:
+        response = client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.7")
+        assert response.status_code == 302, response.content.decode()
+
+
+def test_wrong_codes_from_one_address_are_refused_after_the_limit(client, organisation, submit, settings):
+    settings.INCIDENT_FOLLOW_UP_ADDRESS_FAILURES = 5
+    _, code = submit()
+    for _ in range(5):
+        response = client.post(FOLLOW_UP, {"code": "1111 2222 3333 4444"}, REMOTE_ADDR="198.51.100.7")
+        assert response.status_code == 200
+    refused = client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.7")
+    assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    # Another address is not affected.
+    assert client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="203.0.113.9").status_code == 302
+
+
+def test_past_the_site_wide_ceiling_only_addresses_without_failures_get_in(
+    client, organisation, submit, settings
+):
+    settings.INCIDENT_FOLLOW_UP_SITE_FAILURES = 3
+    _, code = submit()
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        client.post(FOLLOW_UP, {"code": "1111 2222 3333 4444"}, REMOTE_ADDR=address)
+    # A guessing address is now refused even with a right code...
+    assert client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.1").status_code == 429
+    # ...while a reporter who has not failed still gets in.
+    assert client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="203.0.113.9").status_code == 302
+
+
+def test_follow_up_failures_are_counted_in_the_shared_cache_without_addresses(client, organisation, submit):
+    _, code = submit()
+    client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.7")
+    client.post(FOLLOW_UP, {"code": "1111 2222 3333 4444"}, REMOTE_ADDR="198.51.100.7")
+    client.post(FOLLOW_UP, {"code": "not a code"}, REMOTE_ADDR="198.51.100.7")  # malformed: no look-up
+    keys = list(cache._cache)
+    counters = [key for key in keys if "incidents:follow-up:failures:" in key]
+    assert len(counters) == 2  # the address's and the site's, each counting the one wrong code
+    assert all(cache.get(key.split(":", 2)[-1]) == 1 for key in counters)
+    assert not any("198.51.100.7" in key for key in keys)
+    assert throttles.SITE_KEY.split("{")[0] in " ".join(counters)
