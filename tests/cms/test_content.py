@@ -108,8 +108,14 @@ class PageTreeTests(WagtailPageTestCase):
         assert not page.live
 
     def test_a_superuser_creates_and_publishes_a_news_item(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         admin = UserFactory(is_superuser=True, is_staff=True)
         self.client.force_login(admin)
+        # Superusers need two-factor: this session has given its code.
+        session = self.client.session
+        session["otp_device_id"] = TOTPDevice.objects.create(user=admin, name="phone").persistent_id
+        session.save()
         index = pages.news_index()
         data = nested_form_data(
             {
