@@ -1,0 +1,340 @@
+"""Statistical disclosure control: every table of figures passes through here before anything renders it.
+
+The standard
+------------
+Primary and secondary (complementary) cell suppression, as set out in the Government Statistical Service's
+*Disclosure control guidance for tables produced from administrative sources* (GSS/ONS, 2014), with the small-number
+threshold of NHS England's statistical publications (formerly NHS Digital's, e.g. the HES Analysis Guide): counts
+from 1 to 7 are not published. We do not round the other counts; secondary suppression protects the small ones
+instead. Exactly:
+
+1. **Primary suppression.** Every count from 1 to ``THRESHOLD - 1`` (1 to 7) is suppressed. Zero is shown.
+2. **Secondary suppression.** A table is a set of counts and the totals they add up to (a row with its total,
+   a two-way table with row, column and grand totals, or a hierarchy of subtotals). More cells are suppressed,
+   the smallest non-zero first and inner cells before totals, until no suppressed cell can be worked out from the
+   cells and totals shown: every suppressed cell lies on a cycle of suppressed cells in the table's additive
+   structure, so it can be moved by one up or down, with the others on the cycle moving to compensate, and every
+   shown figure stays the same. Only non-zero cells are ever suppressed, so both moves stay non-negative.
+3. **Figures built on counts** (rates, shares, medians, indexes) are "not shown: too few to publish safely" when a
+   count they are built on is suppressed, or when they summarise fewer than ``THRESHOLD`` records.
+4. A suppressed cell is a `Suppressed` value, never a number: it renders as "[c]" (the GSS symbol for
+   "confidential"), charts leave it out, and exports write "[c]".
+
+Who sees what (`Audience`): only the incident handlers of an organisation, on screen, see exact figures
+(`Audience.HANDLER`); analysts, boards (page and PDF), the public and every export get the protected figures,
+handlers' exports and board PDFs included. `Audience.RAW` is for figures that feed further computation (the
+annual report's raw counts) and is never rendered.
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import statistics
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+THRESHOLD = 8
+MARKER = "[c]"
+NOT_SHOWN_TEXT = "not shown: too few to publish safely"
+NOT_APPLICABLE = "–"
+EXPLANATION = (
+    f"[c] means the number is not shown to protect the people involved: it is from 1 to {THRESHOLD - 1}, or it is "
+    "hidden so that a hidden number cannot be worked out from the totals. Rates, shares and medians built on a "
+    "hidden number, or on fewer than " + str(THRESHOLD) + " records, are not shown."
+)
+SOURCE = (
+    "Government Statistical Service, Disclosure control guidance for tables produced from administrative sources "
+    "(primary and secondary suppression); threshold of NHS England's statistical publications (counts 1 to 7)"
+)
+
+
+class Audience(enum.Enum):
+    HANDLER = "handler"  # the organisation's incident handlers, on screen: a lawful need for exact figures
+    ANALYST = "analyst"
+    BOARD = "board"
+    PUBLIC = "public"
+    EXPORT = "export"
+    RAW = "raw"  # inputs to further computation, never rendered
+
+    @property
+    def exact(self) -> bool:
+        return self in (Audience.HANDLER, Audience.RAW)
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A count that may not be published. Not a number: it cannot be added, charted or exported as one."""
+
+    def __str__(self) -> str:
+        return MARKER
+
+    def __html__(self) -> str:
+        return f'<abbr title="Not shown to protect confidentiality">{MARKER}</abbr>'
+
+
+@dataclass(frozen=True)
+class NotShown:
+    """A rate, share, median or index built on too few records to publish safely."""
+
+    def __str__(self) -> str:
+        return NOT_SHOWN_TEXT
+
+
+SUPPRESSED = Suppressed()
+NOT_SHOWN = NotShown()
+
+Cell = int | Suppressed
+
+
+def is_published_number(value: object) -> bool:
+    """True for a figure a chart may draw: a number, not a `Suppressed` or `NotShown` marker."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def export_value(value: object) -> object:
+    """What a CSV or XLSX cell holds: the marker, never the number behind it."""
+    if isinstance(value, Suppressed):
+        return MARKER
+    if isinstance(value, NotShown):
+        return MARKER
+    return value
+
+
+# --- tables -------------------------------------------------------------------------------------------------------
+TOTAL = "__total__"
+_SINK = ("__sink__",)
+
+
+@dataclass
+class AdditiveTable:
+    """Counts and the totals they add up to, as a graph: each cell is an edge and each total relation a vertex.
+
+    A row with its total, a two-way table with its margins and a hierarchy of subtotals all take this form (each
+    count appears in exactly two relations, one of which may be implied by the others), and in it a hidden cell can
+    be worked out from the rest exactly when it is a bridge among the hidden cells.
+    """
+
+    values: dict[Hashable, int]
+    ends: dict[Hashable, tuple[Hashable, Hashable]]
+    totals: frozenset
+
+    @classmethod
+    def one_way(cls, counts: Mapping[Hashable, int], *, total_key: Hashable = TOTAL) -> AdditiveTable:
+        """A row of counts and their total."""
+        return cls.hierarchy({total_key: dict(counts)})
+
+    @classmethod
+    def hierarchy(cls, tree: Mapping[Hashable, object]) -> AdditiveTable:
+        """Nested dicts, one root: ``{"total": {"a": 3, "group": {"b": 9, "c": 2}}}``; a dict's value is its sum."""
+        (root_key, root_children), *rest = tree.items()
+        if rest:
+            raise ValueError("A hierarchy has one root")
+        values: dict[Hashable, int] = {}
+        ends: dict[Hashable, tuple[Hashable, Hashable]] = {}
+        totals = set()
+
+        def walk(key, node, parent_vertex) -> int:
+            if isinstance(node, Mapping):
+                vertex = ("node", key)
+                value = sum(walk(child_key, child, vertex) for child_key, child in node.items())
+                totals.add(key)
+                ends[key] = (parent_vertex, vertex)
+            else:
+                value = int(node)
+                ends[key] = (parent_vertex, _SINK)
+            if key in values:
+                raise ValueError(f"Cell {key!r} appears twice")
+            values[key] = value
+            return value
+
+        # The root's "parent" is the sink: the sum of all leaves equals the root, the relation the others imply.
+        walk(root_key, root_children, _SINK)
+        return cls(values=values, ends=ends, totals=frozenset(totals))
+
+    @classmethod
+    def two_way(
+        cls,
+        counts: Mapping[tuple[Hashable, Hashable], int],
+        *,
+        rows: Iterable[Hashable],
+        columns: Iterable[Hashable],
+    ) -> AdditiveTable:
+        """Inner cells keyed (row, column), with row totals (row, TOTAL), column totals (TOTAL, column) and the
+        grand total (TOTAL, TOTAL)."""
+        rows, columns = list(rows), list(columns)
+        values: dict[Hashable, int] = {}
+        ends: dict[Hashable, tuple[Hashable, Hashable]] = {}
+        for row in [*rows, TOTAL]:
+            for column in [*columns, TOTAL]:
+                if row == TOTAL and column == TOTAL:
+                    value = sum(counts.get((r, c), 0) for r in rows for c in columns)
+                elif row == TOTAL:
+                    value = sum(counts.get((r, column), 0) for r in rows)
+                elif column == TOTAL:
+                    value = sum(counts.get((row, c), 0) for c in columns)
+                else:
+                    value = int(counts.get((row, column), 0))
+                values[(row, column)] = value
+                ends[(row, column)] = (("row", row), ("column", column))
+        totals = frozenset(key for key in values if TOTAL in key)
+        return cls(values=values, ends=ends, totals=totals)
+
+
+def _connected_without(hidden: set, ends, skip, start, goal) -> bool:
+    adjacency = defaultdict(list)
+    for key in hidden:
+        if key != skip:
+            a, b = ends[key]
+            adjacency[a].append(b)
+            adjacency[b].append(a)
+    seen, stack = {start}, [start]
+    while stack:
+        vertex = stack.pop()
+        if vertex == goal:
+            return True
+        for other in adjacency[vertex]:
+            if other not in seen:
+                seen.add(other)
+                stack.append(other)
+    return False
+
+
+def _cheapest_cover(table: AdditiveTable, hidden: set, skip, keep_shown: frozenset) -> list:
+    """The visible non-zero cells to hide, at least cost, so that `skip` lies on a cycle of hidden cells."""
+    start, goal = table.ends[skip]
+    adjacency = defaultdict(list)
+    for key, (a, b) in table.ends.items():
+        if key == skip or (key not in hidden and table.values[key] == 0):
+            continue  # a hidden zero could only move up, so zeros are never hidden
+        if key in hidden:
+            cost = 0
+        else:
+            # Totals cost more than inner cells, and totals that must stay shown (shared with other tables) most.
+            cost = (
+                table.values[key]
+                + (10**6 if key in table.totals else 0)
+                + (10**12 if key in keep_shown else 0)
+            )
+        adjacency[a].append((b, cost, key))
+        adjacency[b].append((a, cost, key))
+    best = {start: 0}
+    came_from: dict = {}
+    queue = [(0, 0, start)]
+    counter = 0
+    while queue:
+        cost, _, vertex = heapq.heappop(queue)
+        if vertex == goal:
+            break
+        if cost > best.get(vertex, float("inf")):
+            continue
+        for other, step, key in adjacency[vertex]:
+            if cost + step < best.get(other, float("inf")):
+                best[other] = cost + step
+                came_from[other] = (vertex, key)
+                counter += 1
+                heapq.heappush(queue, (cost + step, counter, other))
+    if goal not in came_from:
+        raise ValueError(
+            f"No way to protect {skip!r}"
+        )  # cannot happen: a non-zero cell's totals are non-zero
+    path, vertex = [], goal
+    while vertex != start:
+        vertex, key = came_from[vertex]
+        path.append(key)
+    return [key for key in path if key not in hidden]
+
+
+def suppression_pattern(
+    table: AdditiveTable, *, also_hide: Iterable[Hashable] = (), keep_shown: Iterable[Hashable] = ()
+) -> set:
+    """The cells to suppress: primary (1 to 7, and any non-zero cell in `also_hide`), then secondary."""
+    keep = frozenset(keep_shown)
+    hidden = {key for key, value in table.values.items() if 0 < value < THRESHOLD}
+    hidden |= {key for key in also_hide if table.values.get(key, 0) > 0}
+    while True:
+        bridges = [
+            key
+            for key in sorted(hidden, key=lambda k: (table.values[k], repr(k)))
+            if not _connected_without(hidden, table.ends, key, *table.ends[key])
+        ]
+        if not bridges:
+            return hidden
+        hidden.update(_cheapest_cover(table, hidden, bridges[0], keep))
+
+
+def protect(
+    table: AdditiveTable,
+    *,
+    audience: Audience,
+    also_hide: Iterable[Hashable] = (),
+    keep_shown: Iterable[Hashable] = (),
+) -> dict[Hashable, Cell]:
+    """The table's cells as the audience may see them: exact for `Audience.exact`, otherwise suppressed."""
+    if audience.exact:
+        return dict(table.values)
+    hidden = suppression_pattern(table, also_hide=also_hide, keep_shown=keep_shown)
+    return {key: SUPPRESSED if key in hidden else value for key, value in table.values.items()}
+
+
+def protect_linked(
+    tables: Mapping[Hashable, AdditiveTable], *, audience: Audience, shared: Iterable[Hashable] = ()
+) -> dict[Hashable, dict[Hashable, Cell]]:
+    """Several tables that share cells (the same total in each): a shared cell hidden in one is hidden in all.
+
+    Hiding more never uncovers a protected cell (it only adds cycles), so we repeat until the shared cells agree.
+    """
+    shared = set(shared)
+    forced: set = set()
+    while True:
+        result = {
+            name: protect(table, audience=audience, also_hide=forced & set(table.values), keep_shown=shared)
+            for name, table in tables.items()
+        }
+        hidden_shared = {
+            key for cells in result.values() for key in shared if isinstance(cells.get(key), Suppressed)
+        }
+        if hidden_shared <= forced:
+            return result
+        forced |= hidden_shared
+
+
+# --- figures built on counts --------------------------------------------------------------------------------------
+def _hidden(*values: object) -> bool:
+    return any(isinstance(value, Suppressed | NotShown) for value in values)
+
+
+def share(part: Cell, whole: Cell, *, audience: Audience) -> str | NotShown:
+    """A percentage of two protected counts (the part and the whole from the same protected table)."""
+    if _hidden(part, whole):
+        return NOT_SHOWN
+    if whole == 0:
+        return NOT_APPLICABLE
+    if not audience.exact and whole < THRESHOLD:
+        return NOT_SHOWN
+    return f"{100 * part / whole:.0f}%"
+
+
+def rate(count: Cell, *, per: float, audience: Audience, digits: int = 1) -> float | NotShown | str:
+    """`count` scaled by `per` (e.g. 1,000 / headcount): shown only when the count itself is shown."""
+    if _hidden(count):
+        return NOT_SHOWN
+    if not per:
+        return NOT_APPLICABLE
+    return round(count * per, digits)
+
+
+def median(values: list[float], *, audience: Audience, digits: int | None = 1) -> float | NotShown | str:
+    """The median of individual records: not shown for fewer than `THRESHOLD` of them."""
+    if not values:
+        return NOT_APPLICABLE
+    if not audience.exact and len(values) < THRESHOLD:
+        return NOT_SHOWN
+    middle = statistics.median(values)
+    return round(middle, digits) if digits is not None else middle
+
+
+def chart_rows(rows: Iterable[tuple[str, object]]) -> list[tuple[str, float]]:
+    """Only published numbers go in a chart, so a bar never shows what the table hides."""
+    return [(label, value) for label, value in rows if is_published_number(value)]
