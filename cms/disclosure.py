@@ -316,9 +316,12 @@ def share(part: Cell, whole: Cell, *, audience: Audience) -> str | NotShown:
     return f"{100 * part / whole:.0f}%"
 
 
-def rate(count: Cell, *, per: float, audience: Audience, digits: int = 1) -> float | NotShown | str:
-    """`count` scaled by `per` (e.g. 1,000 / headcount): shown only when the count itself is shown."""
-    if _hidden(count):
+def rate(
+    count: Cell, *, per: float, audience: Audience, base: Cell | None = None, digits: int = 1
+) -> float | NotShown | str:
+    """`count` scaled by `per` (e.g. 1,000 / headcount): shown only when the count, and the `base` it is over
+    when that is a protected count too, are shown (a rate and its count give the base away)."""
+    if _hidden(count, base):
         return NOT_SHOWN
     if not per:
         return NOT_APPLICABLE
