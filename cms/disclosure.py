@@ -12,9 +12,10 @@ instead. Exactly:
 2. **Secondary suppression.** A table is a set of counts and the totals they add up to (a row with its total,
    a two-way table with row, column and grand totals, or a hierarchy of subtotals). More cells are suppressed,
    the smallest non-zero first and inner cells before totals, until no suppressed cell can be worked out from the
-   cells and totals shown: every suppressed cell lies on a cycle of suppressed cells in the table's additive
-   structure, so it can be moved by one up or down, with the others on the cycle moving to compensate, and every
-   shown figure stays the same. Only non-zero cells are ever suppressed, so both moves stay non-negative.
+   cells and totals shown, even by a reader who knows the rule (and so that every hidden cell is at least 1: zeros
+   are never hidden): every suppressed cell lies on a cycle of suppressed cells in the table's additive structure
+   along which it can move by one, the others on the cycle moving by one to compensate without any falling below
+   1, while every shown figure stays the same.
 3. **Figures built on counts** (rates, shares, medians, indexes) are "not shown: too few to publish safely" when a
    count they are built on is suppressed, or when they summarise fewer than ``THRESHOLD`` records.
 4. A suppressed cell is a `Suppressed` value, never a number: it renders as "[c]" (the GSS symbol for
@@ -22,7 +23,8 @@ instead. Exactly:
 
 Who sees what (`Audience`): only the incident handlers of an organisation, on screen, see exact figures
 (`Audience.HANDLER`); analysts, boards (page and PDF), the public and every export get the protected figures,
-handlers' exports and board PDFs included. `Audience.RAW` is for figures that feed further computation (the
+handlers' exports and board PDFs included. Consultation summaries (`Audience.CONSULTATION`) follow the same rule
+with a threshold of 3 (counts of 1 and 2 suppressed): they count opinions sent to a public consultation. `Audience.RAW` is for figures that feed further computation (the
 annual report's raw counts) and is never rendered.
 """
 
@@ -36,6 +38,9 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 THRESHOLD = 8
+# Answers to a public consultation are opinions people chose to send, not records about their health or safety;
+# the risk is attributing the answers of the one or two respondents of a type (some asked not to be published).
+CONSULTATION_THRESHOLD = 3
 MARKER = "[c]"
 NOT_SHOWN_TEXT = "not shown: too few to publish safely"
 NOT_APPLICABLE = "–"
@@ -56,11 +61,19 @@ class Audience(enum.Enum):
     BOARD = "board"
     PUBLIC = "public"
     EXPORT = "export"
+    CONSULTATION = "consultation"  # published summaries of a public consultation's responses
     RAW = "raw"  # inputs to further computation, never rendered
 
     @property
     def exact(self) -> bool:
         return self in (Audience.HANDLER, Audience.RAW)
+
+    @property
+    def threshold(self) -> int:
+        """Counts from 1 to threshold - 1 are suppressed for this audience."""
+        if self.exact:
+            return 0
+        return CONSULTATION_THRESHOLD if self is Audience.CONSULTATION else THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,8 @@ class AdditiveTable:
     values: dict[Hashable, int]
     ends: dict[Hashable, tuple[Hashable, Hashable]]
     totals: frozenset
+    # The cell's coefficient (+1 or -1) in the relation at each end: a part is +1, the total it makes up -1.
+    signs: dict[Hashable, tuple[int, int]]
 
     @classmethod
     def one_way(cls, counts: Mapping[Hashable, int], *, total_key: Hashable = TOTAL) -> AdditiveTable:
@@ -133,17 +148,21 @@ class AdditiveTable:
             raise ValueError("A hierarchy has one root")
         values: dict[Hashable, int] = {}
         ends: dict[Hashable, tuple[Hashable, Hashable]] = {}
+        signs: dict[Hashable, tuple[int, int]] = {}
         totals = set()
 
         def walk(key, node, parent_vertex) -> int:
+            # Relations: at a node, its children - itself = 0; at the sink, the leaves - the root = 0.
             if isinstance(node, Mapping):
                 vertex = ("node", key)
                 value = sum(walk(child_key, child, vertex) for child_key, child in node.items())
                 totals.add(key)
                 ends[key] = (parent_vertex, vertex)
+                signs[key] = (-1 if parent_vertex == _SINK else 1, -1)
             else:
                 value = int(node)
                 ends[key] = (parent_vertex, _SINK)
+                signs[key] = (1, 1)
             if key in values:
                 raise ValueError(f"Cell {key!r} appears twice")
             values[key] = value
@@ -151,7 +170,7 @@ class AdditiveTable:
 
         # The root's "parent" is the sink: the sum of all leaves equals the root, the relation the others imply.
         walk(root_key, root_children, _SINK)
-        return cls(values=values, ends=ends, totals=frozenset(totals))
+        return cls(values=values, ends=ends, totals=frozenset(totals), signs=signs)
 
     @classmethod
     def two_way(
@@ -166,6 +185,7 @@ class AdditiveTable:
         rows, columns = list(rows), list(columns)
         values: dict[Hashable, int] = {}
         ends: dict[Hashable, tuple[Hashable, Hashable]] = {}
+        signs: dict[Hashable, tuple[int, int]] = {}
         for row in [*rows, TOTAL]:
             for column in [*columns, TOTAL]:
                 if row == TOTAL and column == TOTAL:
@@ -178,90 +198,97 @@ class AdditiveTable:
                     value = int(counts.get((row, column), 0))
                 values[(row, column)] = value
                 ends[(row, column)] = (("row", row), ("column", column))
+                # Relations: in each row (the totals' row too) the cells - the row total = 0; likewise columns.
+                signs[(row, column)] = (-1 if column == TOTAL else 1, -1 if row == TOTAL else 1)
         totals = frozenset(key for key in values if TOTAL in key)
-        return cls(values=values, ends=ends, totals=totals)
+        return cls(values=values, ends=ends, totals=totals, signs=signs)
 
 
-def _connected_without(hidden: set, ends, skip, start, goal) -> bool:
-    adjacency = defaultdict(list)
-    for key in hidden:
-        if key != skip:
-            a, b = ends[key]
-            adjacency[a].append(b)
-            adjacency[b].append(a)
-    seen, stack = {start}, [start]
-    while stack:
-        vertex = stack.pop()
-        if vertex == goal:
-            return True
-        for other in adjacency[vertex]:
-            if other not in seen:
-                seen.add(other)
-                stack.append(other)
-    return False
+def _cheapest_move(table: AdditiveTable, hidden: set, cell, keep_shown: frozenset) -> tuple[float, list]:
+    """The least costly set of visible cells to hide so that `cell` can take another value, and its cost (0 when
+    it already can).
 
+    A reader who knows the rule knows every hidden cell is at least 1 (zeros are never hidden). `cell` can take
+    another value when it can move by one while other hidden cells move by one to keep every relation, none
+    falling below 1: a cycle through it in the table's graph, each cell on it rising, or falling from 2 or more.
+    We search both directions for `cell` with Dijkstra over the relations, hidden cells costing nothing.
+    """
 
-def _cheapest_cover(table: AdditiveTable, hidden: set, skip, keep_shown: frozenset) -> list:
-    """The visible non-zero cells to hide, at least cost, so that `skip` lies on a cycle of hidden cells."""
-    start, goal = table.ends[skip]
-    adjacency = defaultdict(list)
-    for key, (a, b) in table.ends.items():
-        if key == skip or (key not in hidden and table.values[key] == 0):
-            continue  # a hidden zero could only move up, so zeros are never hidden
+    def cost(key) -> float:
         if key in hidden:
-            cost = 0
-        else:
-            # Totals cost more than inner cells, and totals that must stay shown (shared with other tables) most.
-            cost = (
-                table.values[key]
-                + (10**6 if key in table.totals else 0)
-                + (10**12 if key in keep_shown else 0)
-            )
-        adjacency[a].append((b, cost, key))
-        adjacency[b].append((a, cost, key))
-    best = {start: 0}
-    came_from: dict = {}
-    queue = [(0, 0, start)]
-    counter = 0
-    while queue:
-        cost, _, vertex = heapq.heappop(queue)
-        if vertex == goal:
-            break
-        if cost > best.get(vertex, float("inf")):
+            return 0
+        # Totals cost more than inner cells, and totals that must stay shown (shared with other tables) most.
+        return (
+            table.values[key] + (10**6 if key in table.totals else 0) + (10**12 if key in keep_shown else 0)
+        )
+
+    incident = defaultdict(list)
+    for key, (a, b) in table.ends.items():
+        if key != cell and (key in hidden or table.values[key] > 0):
+            incident[a].append((key, 0))
+            incident[b].append((key, 1))
+    start, goal = table.ends[cell]
+    best: tuple[float, list] = (float("inf"), [])
+    for move in (1, -1):
+        if move == -1 and table.values[cell] < 2:
             continue
-        for other, step, key in adjacency[vertex]:
-            if cost + step < best.get(other, float("inf")):
-                best[other] = cost + step
-                came_from[other] = (vertex, key)
-                counter += 1
-                heapq.heappush(queue, (cost + step, counter, other))
-    if goal not in came_from:
-        raise ValueError(
-            f"No way to protect {skip!r}"
-        )  # cannot happen: a non-zero cell's totals are non-zero
-    path, vertex = [], goal
-    while vertex != start:
-        vertex, key = came_from[vertex]
-        path.append(key)
-    return [key for key in path if key not in hidden]
+        # At `start` the other cells must contribute -sign*move; arriving at `goal`, what is still needed there
+        # must be exactly what the cell's own change contributes.
+        need_at_goal = table.signs[cell][1] * move
+        distances = {start: 0}
+        came_from: dict = {}
+        queue = [(0, 0, start, -table.signs[cell][0] * move)]
+        counter = 0
+        while queue:
+            distance, _, vertex, need = heapq.heappop(queue)
+            if vertex == goal and need == need_at_goal:
+                break
+            if distance > distances.get(vertex, float("inf")):
+                continue
+            for key, side in incident[vertex]:
+                step = need * table.signs[key][side]  # this cell's change: +1 or -1
+                if step < 0 and table.values[key] < 2:
+                    continue
+                other = table.ends[key][1 - side]
+                total = distance + cost(key)
+                if total < distances.get(other, float("inf")):
+                    distances[other] = total
+                    came_from[other] = (vertex, key)
+                    counter += 1
+                    # What the next cell must contribute at `other` to cancel this one's change there.
+                    heapq.heappush(queue, (total, counter, other, -table.signs[key][1 - side] * step))
+        if goal in came_from and distances[goal] < best[0]:
+            path, vertex = [], goal
+            while vertex != start:
+                vertex, key = came_from[vertex]
+                path.append(key)
+            best = (distances[goal], [key for key in path if key not in hidden])
+    return best
 
 
 def suppression_pattern(
-    table: AdditiveTable, *, also_hide: Iterable[Hashable] = (), keep_shown: Iterable[Hashable] = ()
+    table: AdditiveTable,
+    *,
+    threshold: int = THRESHOLD,
+    also_hide: Iterable[Hashable] = (),
+    keep_shown: Iterable[Hashable] = (),
 ) -> set:
-    """The cells to suppress: primary (1 to 7, and any non-zero cell in `also_hide`), then secondary."""
+    """The cells to suppress: primary (1 to threshold - 1, and any non-zero cell in `also_hide`), then secondary."""
     keep = frozenset(keep_shown)
-    hidden = {key for key, value in table.values.items() if 0 < value < THRESHOLD}
+    hidden = {key for key, value in table.values.items() if 0 < value < threshold}
     hidden |= {key for key in also_hide if table.values.get(key, 0) > 0}
     while True:
-        bridges = [
-            key
-            for key in sorted(hidden, key=lambda k: (table.values[k], repr(k)))
-            if not _connected_without(hidden, table.ends, key, *table.ends[key])
-        ]
-        if not bridges:
+        for key in sorted(hidden, key=lambda k: (table.values[k], repr(k))):
+            cost, cover = _cheapest_move(table, hidden, key, keep)
+            if cover:
+                hidden.update(cover)
+                break
+            if cost == float("inf"):
+                raise ValueError(
+                    f"No way to protect {key!r}"
+                )  # cannot happen: raising a cell and its totals works
+        else:
             return hidden
-        hidden.update(_cheapest_cover(table, hidden, bridges[0], keep))
 
 
 def protect(
@@ -274,7 +301,9 @@ def protect(
     """The table's cells as the audience may see them: exact for `Audience.exact`, otherwise suppressed."""
     if audience.exact:
         return dict(table.values)
-    hidden = suppression_pattern(table, also_hide=also_hide, keep_shown=keep_shown)
+    hidden = suppression_pattern(
+        table, threshold=audience.threshold, also_hide=also_hide, keep_shown=keep_shown
+    )
     return {key: SUPPRESSED if key in hidden else value for key, value in table.values.items()}
 
 
@@ -311,7 +340,7 @@ def share(part: Cell, whole: Cell, *, audience: Audience) -> str | NotShown:
         return NOT_SHOWN
     if whole == 0:
         return NOT_APPLICABLE
-    if not audience.exact and whole < THRESHOLD:
+    if whole < audience.threshold:
         return NOT_SHOWN
     return f"{100 * part / whole:.0f}%"
 
@@ -332,7 +361,7 @@ def median(values: list[float], *, audience: Audience, digits: int | None = 1) -
     """The median of individual records: not shown for fewer than `THRESHOLD` of them."""
     if not values:
         return NOT_APPLICABLE
-    if not audience.exact and len(values) < THRESHOLD:
+    if len(values) < audience.threshold:
         return NOT_SHOWN
     middle = statistics.median(values)
     return round(middle, digits) if digits is not None else middle

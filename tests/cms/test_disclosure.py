@@ -2,7 +2,8 @@
 
 The checks here do not reuse the module's graph: they rebuild the additive constraints of the table from its shape
 (a row and its total; a two-way table with row, column and grand totals) and ask whether any table of non-negative
-integers other than the true one agrees with everything shown.
+integers other than the true one agrees with everything shown, for a reader who knows the rule: zeros are never
+hidden, so every hidden cell is at least 1.
 """
 
 from __future__ import annotations
@@ -22,16 +23,15 @@ SMALL_HEAVY = st.one_of(st.integers(0, 9), st.integers(0, 40))
 def one_way_feasible_values(counts: dict, shown: dict, key) -> tuple[int, int | None]:
     """Bounds of a hidden cell of a row with its total, from what is shown: exact for one linear relation.
 
-    With the total shown, the hidden cells share R = total - shown cells; one hidden cell is exactly R, two or more
-    can each take every value from 0 to R. With the total hidden, every hidden cell can grow with it (no upper bound).
+    With the total shown, the k hidden cells share R = total - shown cells, each at least 1: one hidden cell is
+    exactly R; with two or more, each can take every value from 1 to R - (k - 1). With the total hidden, every
+    hidden cell can grow with it (no upper bound).
     """
-    hidden_cells = [k for k in counts if isinstance(shown[k], Suppressed)]
+    hidden_cells = [k for k in counts if k != TOTAL and isinstance(shown[k], Suppressed)]
     if isinstance(shown[TOTAL], Suppressed):
-        return 0, None
+        return 1, None
     rest = shown[TOTAL] - sum(v for k, v in shown.items() if k != TOTAL and not isinstance(v, Suppressed))
-    if len(hidden_cells) == 1:
-        return rest, rest
-    return 0, rest
+    return 1 if len(hidden_cells) > 1 else rest, rest - (len(hidden_cells) - 1)
 
 
 def two_way_movable_cells(grid: list[list[int]], hidden: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -39,7 +39,8 @@ def two_way_movable_cells(grid: list[list[int]], hidden: set[tuple[int, int]]) -
 
     A table agreeing with everything shown is the true one plus a change d on the hidden cells that keeps every
     row and column relation and stays non-negative. The relations form a network (totally unimodular), so if any
-    such change moves a cell, one with entries in {-1, 0, 1} does (a conformal simple cycle of it). We enumerate
+    such change moves a cell, one with entries in {-1, 0, 1} does (a conformal simple cycle of it; the bounds, hidden
+    cells at least 1, are integers, so the polytope stays integral). We enumerate
     those, row by row, checking each relation as soon as its cells are all set.
     """
     n_rows, n_cols = len(grid), len(grid[0])
@@ -61,7 +62,7 @@ def two_way_movable_cells(grid: list[list[int]], hidden: set[tuple[int, int]]) -
         cell = order[index]
         i, j = cell
         for step in (-1, 0, 1):
-            if grid[i][j] + step < 0:
+            if grid[i][j] + step < 1:  # a hidden cell is at least 1
                 continue
             change[cell] = step
             ok = True
@@ -142,7 +143,7 @@ def test_the_checker_finds_what_primary_suppression_alone_gives_away():
 
 
 def test_the_checker_agrees_with_brute_force_on_small_tables():
-    """Every table of 2 x 2 inner cells from 0 to 3 agreeing with what is shown, enumerated."""
+    """Every table of 2 x 2 inner cells agreeing with what is shown (hidden cells at least 1), enumerated."""
     grid_values = {(0, 0): 2, (0, 1): 9, (1, 0): 8, (1, 1): 1}
     table = AdditiveTable.two_way(grid_values, rows=range(2), columns=range(2))
     for pattern in (
@@ -158,7 +159,9 @@ def test_the_checker_agrees_with_brute_force_on_small_tables():
             if candidate == grid:
                 continue
             if all(
-                candidate[i][j] == grid[i][j] for i in range(3) for j in range(3) if (i, j) not in pattern
+                candidate[i][j] == grid[i][j] if (i, j) not in pattern else candidate[i][j] >= 1
+                for i in range(3)
+                for j in range(3)
             ):
                 moved |= {(i, j) for i in range(3) for j in range(3) if candidate[i][j] != grid[i][j]}
         assert two_way_movable_cells(grid, pattern) == moved & pattern
@@ -174,6 +177,20 @@ def test_december_cannot_be_found_by_subtraction():
     table = AdditiveTable.one_way({"Oct": 15, "Nov": 9, "Dec": 2})
     shown = disclosure.protect(table, audience=Audience.BOARD)
     assert shown == {"Oct": 15, "Nov": disclosure.SUPPRESSED, "Dec": disclosure.SUPPRESSED, TOTAL: 26}
+
+
+def test_a_reader_who_knows_zeros_are_never_hidden_learns_nothing():
+    """1, 1 and 20 make 22: hiding the two 1s alone leaves 2 to share between two cells of at least 1 each."""
+    shown = disclosure.protect(AdditiveTable.one_way({"a": 1, "b": 1, "c": 20}), audience=Audience.PUBLIC)
+    assert isinstance(shown["a"], Suppressed) and isinstance(shown["b"], Suppressed)
+    assert isinstance(shown["c"], Suppressed) or isinstance(shown[TOTAL], Suppressed)
+
+
+def test_consultation_summaries_use_a_threshold_of_three():
+    table = AdditiveTable.one_way({"public": 2, "staff": 3, "organisation": 40})
+    shown = disclosure.protect(table, audience=Audience.CONSULTATION)
+    assert isinstance(shown["public"], Suppressed) and isinstance(shown["staff"], Suppressed)
+    assert shown["organisation"] == 40 and shown[TOTAL] == 45
 
 
 def test_threshold_and_zero():
