@@ -44,11 +44,18 @@ CONSULTATION_THRESHOLD = 3
 MARKER = "[c]"
 NOT_SHOWN_TEXT = "not shown: too few to publish safely"
 NOT_APPLICABLE = "–"
-EXPLANATION = (
-    f"[c] means the number is not shown to protect the people involved: it is from 1 to {THRESHOLD - 1}, or it is "
-    "hidden so that a hidden number cannot be worked out from the totals. Rates, shares and medians built on a "
-    "hidden number, or on fewer than " + str(THRESHOLD) + " records, are not shown."
-)
+
+
+def explanation(threshold: int = THRESHOLD) -> str:
+    """What "[c]" and "not shown" mean, for a table protected with `threshold`."""
+    return (
+        f"[c] means the number is not shown to protect the people involved: it is from 1 to {threshold - 1}, or it "
+        "is hidden so that a hidden number cannot be worked out from the totals. Rates, shares and medians built on "
+        f"a hidden number, or on fewer than {threshold} records, are not shown."
+    )
+
+
+EXPLANATION = explanation()
 SOURCE = (
     "Government Statistical Service, Disclosure control guidance for tables produced from administrative sources "
     "(primary and secondary suppression); threshold of NHS England's statistical publications (counts 1 to 7)"

@@ -14,6 +14,6 @@ def is_published_number(value) -> bool:
 
 
 @register.simple_tag
-def disclosure_explanation() -> str:
-    """What [c] and "not shown" mean, from the module itself so the words follow the rule."""
-    return disclosure.EXPLANATION
+def disclosure_explanation(audience: str = "public") -> str:
+    """What [c] and "not shown" mean for an audience, from the module itself so the words follow the rule."""
+    return disclosure.explanation(disclosure.Audience(audience).threshold)
