@@ -132,8 +132,9 @@ class AdditiveTable:
     """Counts and the totals they add up to, as a graph: each cell is an edge and each total relation a vertex.
 
     A row with its total, a two-way table with its margins and a hierarchy of subtotals all take this form (each
-    count appears in exactly two relations, one of which may be implied by the others), and in it a hidden cell can
-    be worked out from the rest exactly when it is a bridge among the hidden cells.
+    count appears in exactly two relations, one of which may be implied by the others). The relations form a
+    network, so a hidden cell can take another value exactly when it lies on a cycle of hidden cells along which
+    it can move by one (see `_cheapest_move`).
     """
 
     values: dict[Hashable, int]
@@ -291,9 +292,8 @@ def suppression_pattern(
                 hidden.update(cover)
                 break
             if cost == float("inf"):
-                raise ValueError(
-                    f"No way to protect {key!r}"
-                )  # cannot happen: raising a cell and its totals works
+                # Cannot happen: raising a cell together with the totals above it always keeps every relation.
+                raise ValueError(f"No way to protect {key!r}")
         else:
             return hidden
 
