@@ -10,6 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from cms import disclosure
+from cms.disclosure import TOTAL, AdditiveTable, Audience
+
 from .models import (
     Answer,
     CampaignGroup,
@@ -113,19 +116,34 @@ def response_counts(*, consultation: ConsultationPage) -> dict:
     for row in rows:
         by_type[row["respondent_type"]] += row["n"]
         by_channel[row["channel"]] += row["n"]
-    total = sum(by_type.values())
-
-    def pct(n: int) -> float:
-        return round(100 * n / total, 1) if total else 0.0
-
+    # Both rows add up to the number of responses: protected together (cms/disclosure.py, audience: consultation).
+    cells = disclosure.protect_linked(
+        {
+            "type": AdditiveTable.one_way(
+                {("type", value): by_type.get(value, 0) for value, _ in RespondentType.choices},
+                total_key="total",
+            ),
+            "channel": AdditiveTable.one_way(
+                {("channel", value): by_channel.get(value, 0) for value, _ in Channel.choices},
+                total_key="total",
+            ),
+        },
+        audience=Audience.CONSULTATION,
+        shared=["total"],
+    )
+    total = cells["type"]["total"]
     return {
         "total": total,
         "by_type": [
-            (label, by_type.get(value, 0), pct(by_type.get(value, 0)))
+            (label, cells["type"][("type", value)], _percent(cells["type"][("type", value)], total))
             for value, label in RespondentType.choices
         ],
         "by_channel": [
-            (label, by_channel.get(value, 0), pct(by_channel.get(value, 0)))
+            (
+                label,
+                cells["channel"][("channel", value)],
+                _percent(cells["channel"][("channel", value)], total),
+            )
             for value, label in Channel.choices
         ],
     }
@@ -159,6 +177,43 @@ def question_summaries_cached(*, consultation: ConsultationPage, timeout: int = 
         summaries = question_summaries(consultation=consultation)
         cache.set(key, summaries, timeout)
     return summaries
+
+
+def _percent(count, whole) -> float | disclosure.NotShown:
+    """Per cent of those who answered, to one decimal place; not shown when either count is hidden."""
+    if isinstance(count, disclosure.Suppressed) or isinstance(whole, disclosure.Suppressed):
+        return disclosure.NOT_SHOWN
+    return round(100 * count / whole, 1) if whole else 0.0
+
+
+def _protected_answers(*, question, per_type: dict, option_keys: dict, types: list) -> dict:
+    """A closed question's answers by option and respondent type, through cms/disclosure.py (audience:
+    consultation, counts of 1 and 2 suppressed, docs/disclosure-control.md), keyed like `AdditiveTable.two_way`.
+
+    A single-choice question is a two-way table with its margins (each answer in one option). When people may tick
+    several options the options do not add up to those who answered, so each count is protected on its own."""
+    options = question.options
+    counts = {
+        (option, value): per_type.get(value, {}).get(option_keys[option], 0)
+        for option in options
+        for value, _ in types
+    }
+    answered = {value: per_type.get(value, {}).get("answered", 0) for value, _ in types}
+    if all(sum(counts[(o, value)] for o in options) == answered[value] for value, _ in types):
+        return disclosure.protect(
+            AdditiveTable.two_way(counts, rows=options, columns=[value for value, _ in types]),
+            audience=Audience.CONSULTATION,
+        )
+    cells = {
+        **counts,
+        **{(option, TOTAL): sum(counts[(option, value)] for value, _ in types) for option in options},
+        **{(TOTAL, value): answered[value] for value, _ in types},
+        (TOTAL, TOTAL): sum(answered.values()),
+    }
+    return {
+        key: disclosure.protect(AdditiveTable.one_way({key: n}), audience=Audience.CONSULTATION)[key]
+        for key, n in cells.items()
+    }
 
 
 def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
@@ -230,23 +285,31 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
         if question.is_closed_question:
             options = question.options
             per_type = grid.get(question.pk, {})
-            answered = sum(row["answered"] for row in per_type.values())
+            cells = _protected_answers(
+                question=question, per_type=per_type, option_keys=option_keys, types=types
+            )
+            answered = cells[(TOTAL, TOTAL)]
             for option in options:
-                key = option_keys[option]
-                total = sum(row[key] for row in per_type.values())
                 summary["rows"].append(
                     {
                         "option": option,
-                        "count": total,
-                        "percent": round(100 * total / answered, 1) if answered else 0.0,
-                        "by_type": [per_type.get(value, {}).get(key, 0) for value, _ in types],
+                        "count": cells[(option, TOTAL)],
+                        "percent": _percent(cells[(option, TOTAL)], answered),
+                        "by_type": [cells[(option, value)] for value, _ in types],
                     }
                 )
             summary["answered"] = answered
             summary["type_labels"] = [label for _, label in types]
+            # Hidden cells are left out of the chart (drawn as nothing); the table beside it says "[c]".
             summary["chart"] = stacked_bar_chart(
                 options,
-                {label: [row["by_type"][t] for row in summary["rows"]] for t, (_, label) in enumerate(types)},
+                {
+                    label: [
+                        n if disclosure.is_published_number(n) else 0
+                        for n in (r["by_type"][t] for r in summary["rows"])
+                    ]
+                    for t, (_, label) in enumerate(types)
+                },
                 title=f"Question {question.number}: answers by respondent type",
             )
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cms.charts import bar_chart
+from cms.disclosure import Audience
 from cms.reports import Report
 
 from . import selectors
@@ -13,11 +14,13 @@ from . import selectors
 class BoardReport(Report):
     template_name = "incidents/board_report.html"
 
-    def __init__(self, *, organisations, organisation, period: str, suppressed: bool, pdf_url: str = ""):
+    """Always protected (cms/disclosure.py, Audience.BOARD), for every reader: the page is the PDF's web version and
+    a board pack travels, so handlers' exact figures stay on their statistics screen."""
+
+    def __init__(self, *, organisations, organisation, period: str, pdf_url: str = ""):
         self.organisations = organisations
         self.organisation = organisation
         self.period = period
-        self.suppressed = suppressed
         self.pdf_url = pdf_url
         self.start, self.end = selectors.half_year_bounds(period)
 
@@ -30,7 +33,7 @@ class BoardReport(Report):
 
     def get_context(self) -> dict[str, Any]:
         stats = selectors.incident_statistics(
-            organisations=self.organisations, start=self.start, end=self.end, suppressed=self.suppressed
+            organisations=self.organisations, start=self.start, end=self.end, audience=Audience.BOARD
         )
         return {
             "stats": stats,

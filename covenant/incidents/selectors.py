@@ -5,7 +5,8 @@
 - A handler sees the cases of the organisations where they hold the incident_handler role, minus any case
   they are excluded from (named as the source, or line management of the person named, which
   `named_people_with_line_management` derives from the workforce records).
-- Analysts see aggregates only, with counts below five suppressed (see `incident_statistics`).
+- Analysts see aggregates only, protected by cms/disclosure.py (see `incident_statistics`); only handlers see
+  exact figures for their own organisations, on screen (`statistics_audience`).
 
 Every getter that refuses a signed-in person a record (404: not theirs to see; 403: not their role) records the
 refusal with `cms.audit.audit_refusal` before raising, so probing other organisations' cases leaves a trace
@@ -29,7 +30,9 @@ from django.db.models.functions import Lower, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from cms import disclosure
 from cms.audit import audit_refusal
+from cms.disclosure import AdditiveTable, Audience, Cell, NotShown, Suppressed
 from workforce.models import Employment, Organisation, Person
 from workforce.selectors import organisations_for_user
 
@@ -56,9 +59,6 @@ from .models import (
     SupportOffer,
     SurveyPrevalence,
 )
-
-SUPPRESSION_THRESHOLD = 5
-SUPPRESSED_LABEL = "fewer than 5"
 
 
 # --- follow-up codes -------------------------------------------------------------------------------------------
@@ -459,7 +459,15 @@ def handler_dashboard(*, user, limit: int = 20) -> HandlerDashboard:
     today = timezone.localdate()
     case_ids = cases.values("pk")
     return HandlerDashboard(
-        open_by_state=[(labels[s], by_state.get(s, 0)) for s in OPEN_STATUSES],
+        # A handler's own working list, on screen: exact (cms/disclosure.py, Audience.HANDLER).
+        open_by_state=[
+            (labels[s], n)
+            for s, n in disclosure.protect(
+                AdditiveTable.one_way({s: by_state.get(s, 0) for s in OPEN_STATUSES}),
+                audience=Audience.HANDLER,
+            ).items()
+            if s != disclosure.TOTAL
+        ],
         overdue_acknowledgements=list(
             cases.filter(status=Status.SUBMITTED, acknowledge_by__lt=timezone.now()).order_by(
                 "acknowledge_by"
@@ -504,31 +512,34 @@ def statistics_organisations(*, user) -> QuerySet[Organisation]:
     return Organisation.objects.none()
 
 
-def statistics_must_suppress(*, user) -> bool:
-    """Small numbers are hidden from anyone who does not manage the cases themselves."""
-    return not user.has_perm("incidents.view_cases")
-
-
-def suppress(value: int | None, *, enabled: bool) -> int | str | None:
-    if enabled and value is not None and 0 < value < SUPPRESSION_THRESHOLD:
-        return SUPPRESSED_LABEL
-    return value
+def statistics_audience(*, user, organisations: QuerySet[Organisation]) -> Audience:
+    """Exact figures on screen only for the incident handlers of every organisation in scope (a lawful need:
+    they manage the cases); everyone else, analysts included, sees protected figures (cms/disclosure.py)."""
+    if not user.has_perm("incidents.view_cases"):
+        return Audience.ANALYST
+    own = set(handler_organisations(user=user).values_list("pk", flat=True))
+    scope = set(organisations.values_list("pk", flat=True))
+    return Audience.HANDLER if scope and scope <= own else Audience.ANALYST
 
 
 @dataclass
 class Breakdown:
     title: str
-    rows: list[tuple[str, int | str]]
-    chart_rows: list[tuple[str, float]] = field(default_factory=list)
+    rows: list[tuple[str, Cell]]
+
+    @property
+    def chart_rows(self) -> list[tuple[str, float]]:
+        """Suppressed rows are left out of the chart, so a bar never shows what the table hides."""
+        return disclosure.chart_rows(self.rows)
 
 
 @dataclass
 class UnderReportingRow:
     label: str
-    reports: int | str
-    reports_per_1000: float | str
+    reports: Cell
+    reports_per_1000: float | NotShown | str
     survey_per_1000: float
-    reporting_ratio: str
+    reporting_ratio: str | NotShown
 
 
 # Which report categories correspond to each Staff Survey prevalence question.
@@ -541,32 +552,33 @@ HARASSMENT_CATEGORIES = (
     Category.ONLINE_ABUSE,
     Category.BULLYING,
 )
+REPORTS = "reports"
 
 
-def _under_reporting(*, survey, category_counts, start, end, suppressed) -> list[UnderReportingRow]:
+def _under_reporting(*, survey, group_cells, start, end, audience) -> list[UnderReportingRow]:
     """Reports per 1,000 staff (annualised) beside the share of staff who said they experienced it, per 1,000.
 
     The ratio is a rough index of how much goes unreported: people can experience several incidents, and one
-    report can cover several people, so it is a trend to watch rather than a measurement."""
+    report can cover several people, so it is a trend to watch rather than a measurement. The reports are the
+    protected subtotals of the category table, so neither they nor the rate on them give a hidden category away."""
     days = (end - start).days + 1
     rows = []
-    for label, categories, percent in (
-        ("Physical violence", PHYSICAL_CATEGORIES, survey.physical_violence_percent),
-        ("Harassment, bullying or abuse", HARASSMENT_CATEGORIES, survey.harassment_percent),
+    for label, group, percent in (
+        ("Physical violence", "physical", survey.physical_violence_percent),
+        ("Harassment, bullying or abuse", "harassment", survey.harassment_percent),
     ):
-        reports = sum(category_counts.get(c, 0) for c in categories)
-        per_1000 = reports * 1000 / survey.headcount * 365 / days
+        reports = group_cells[("category_group", group)]
+        per_1000 = disclosure.rate(reports, per=1000 / survey.headcount * 365 / days, audience=audience)
         survey_per_1000 = float(percent) * 10
-        small = suppressed and 0 < reports < SUPPRESSION_THRESHOLD
-        if small:
-            ratio = "suppressed"
+        if isinstance(per_1000, NotShown):
+            ratio = disclosure.NOT_SHOWN
         else:
             ratio = f"{100 * per_1000 / survey_per_1000:.0f}%" if survey_per_1000 else "–"
         rows.append(
             UnderReportingRow(
                 label=label,
-                reports=suppress(reports, enabled=suppressed),
-                reports_per_1000="suppressed" if small else round(per_1000, 1),
+                reports=reports,
+                reports_per_1000=per_1000,
                 survey_per_1000=round(survey_per_1000, 1),
                 reporting_ratio=ratio,
             )
@@ -578,50 +590,87 @@ def _under_reporting(*, survey, category_counts, start, end, suppressed) -> list
 class IncidentStatistics:
     start: datetime.date
     end: datetime.date
-    suppressed: bool
-    total: int | str
+    audience: Audience
+    total: Cell
     by_month: Breakdown
     by_category: Breakdown
     by_source: Breakdown
     by_survey_source: Breakdown
     by_setting: Breakdown
     by_staff_group: Breakdown
-    medical_factors_share: str
-    acknowledged: int | str
-    acknowledged_on_time: int | str
-    acknowledged_on_time_share: str
-    median_hours_to_acknowledge: float | None
-    support_offered: int | str
-    support_accepted: int | str
+    medical_factors_share: str | NotShown
+    acknowledged: Cell
+    acknowledged_on_time: Cell
+    acknowledged_on_time_share: str | NotShown
+    median_hours_to_acknowledge: float | NotShown | str
+    support_offered: Cell
+    support_accepted: Cell
     sanctions: Breakdown
     police: Breakdown
     under_reporting: list[UnderReportingRow] = field(default_factory=list)
     survey: SurveyPrevalence | None = None
 
+    @property
+    def suppressed(self) -> bool:
+        return not self.audience.exact
 
-def _share(part: int, whole: int, *, suppressed: bool) -> str:
-    if whole == 0:
-        return "–"
-    if suppressed and (0 < part < SUPPRESSION_THRESHOLD or whole < SUPPRESSION_THRESHOLD):
-        return "suppressed"
-    return f"{100 * part / whole:.0f}%"
+    def export_rows(self) -> list[tuple[str, str, object]]:
+        """(section, label, value) for a CSV: markers for what is hidden, never the numbers behind them."""
+        rows = [
+            ("Summary", "Reports", self.total),
+            ("Summary", "Acknowledged", self.acknowledged),
+            ("Summary", "Acknowledged within 1 day", self.acknowledged_on_time),
+            ("Summary", "Share acknowledged within 1 day", self.acknowledged_on_time_share),
+            ("Summary", "Median hours to acknowledge", self.median_hours_to_acknowledge),
+            ("Summary", "Share with medical or clinical factors suspected", self.medical_factors_share),
+            ("Summary", "Support offered", self.support_offered),
+            ("Summary", "Support accepted", self.support_accepted),
+        ]
+        for breakdown in (
+            self.by_month,
+            self.by_category,
+            self.by_survey_source,
+            self.by_source,
+            self.by_setting,
+            self.by_staff_group,
+            self.sanctions,
+            self.police,
+        ):
+            rows.extend((breakdown.title, label, value) for label, value in breakdown.rows)
+        for row in self.under_reporting:
+            rows.append(("Under-reporting index", f"{row.label}: reports", row.reports))
+            rows.append(
+                (
+                    "Under-reporting index",
+                    f"{row.label}: reports per 1,000 staff a year",
+                    row.reports_per_1000,
+                )
+            )
+            rows.append(("Under-reporting index", f"{row.label}: reported", row.reporting_ratio))
+        return [(section, label, disclosure.export_value(value)) for section, label, value in rows]
 
 
-def _breakdown(title, counts: dict, choices, *, suppressed: bool) -> Breakdown:
-    rows, chart = [], []
-    for value, label in choices:
-        n = counts.get(value, 0)
-        rows.append((label, suppress(n, enabled=suppressed)))
-        # Suppressed rows are left out of the chart, so a bar never shows what the table hides.
-        if not (suppressed and 0 < n < SUPPRESSION_THRESHOLD):
-            chart.append((label, n))
-    return Breakdown(title=title, rows=rows, chart_rows=chart)
+def _leaves(prefix: str, counts: dict, keys, total: int) -> dict:
+    """A row of counts keyed (prefix, value), with what the choices do not cover as one unpublished residual."""
+    leaves = {(prefix, key): counts.get(key, 0) for key in keys}
+    residual = total - sum(leaves.values())
+    if residual:
+        leaves[(prefix, "__other__")] = residual
+    return leaves
+
+
+def _breakdown(title, cells: dict, prefix: str, choices) -> Breakdown:
+    return Breakdown(title=title, rows=[(label, cells[(prefix, value)]) for value, label in choices])
 
 
 def incident_statistics(
-    *, organisations: QuerySet[Organisation], start: datetime.date, end: datetime.date, suppressed: bool
+    *, organisations: QuerySet[Organisation], start: datetime.date, end: datetime.date, audience: Audience
 ) -> IncidentStatistics:
-    """Aggregate figures for reports made from `start` to `end` (inclusive). No narratives, no identities."""
+    """Aggregate figures for reports made from `start` to `end` (inclusive), as `audience` may see them.
+
+    No narratives, no identities. Every table goes through cms/disclosure.py: the breakdowns by month, category,
+    source, setting and staff group, the acknowledgements and the medical factors all add up to the same total of
+    reports, so they are protected together (a total hidden in one is hidden in all)."""
     tz = timezone.get_current_timezone()
     start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
@@ -652,10 +701,15 @@ def incident_statistics(
         month_totals[month.replace(day=1)] += n
 
     source_counts = counts("source")
-    survey_groups: Counter = Counter()
-    for source, n in source_counts.items():
-        survey_groups[SURVEY_SOURCE_GROUP.get(source, "Not known")] += n
-    group_labels = [(g, g) for g in dict.fromkeys(SURVEY_SOURCE_GROUP.values())]
+    groups = list(dict.fromkeys(SURVEY_SOURCE_GROUP.values()))
+    group_labels = [(g, g) for g in groups]
+    source_tree: dict = {("source_group", g): {} for g in groups}
+    for value, _label in Source.choices:
+        group = ("source_group", SURVEY_SOURCE_GROUP.get(value, "Not known"))
+        source_tree[group][("source", value)] = source_counts.get(value, 0)
+    missing = total - sum(source_counts.get(value, 0) for value, _ in Source.choices)
+    if missing:
+        source_tree[("source", "__other__")] = missing
 
     medical = reports.exclude(medical_factors__in=[MedicalFactor.NONE, MedicalFactor.UNKNOWN]).count()
     acknowledged_qs = reports.filter(acknowledged_at__isnull=False)
@@ -665,15 +719,15 @@ def incident_statistics(
         (ack - rep).total_seconds() / 3600
         for rep, ack in acknowledged_qs.order_by().values_list("reported_at", "acknowledged_at")[:50000]
     )
-    median = round(hours[len(hours) // 2], 1) if hours else None
 
     support = SupportOffer.objects.filter(report__in=reports)
+    support_offered = support.count()
     support_accepted = support.filter(
         state__in=[SupportOffer.State.ACCEPTED, SupportOffer.State.COMPLETED, SupportOffer.State.ESCALATED]
     ).count()
+    # Issued means an issue date was recorded: a sanction revoked before it was issued was never issued.
     sanction_counts = dict(
-        Sanction.objects.filter(report__in=reports)
-        .exclude(state__in=[Sanction.State.PROPOSED, Sanction.State.CLINICAL_REVIEW, Sanction.State.APPROVED])
+        Sanction.objects.filter(report__in=reports, issued_on__isnull=False)
         .order_by()
         .values_list("kind")
         .annotate(n=Count("pk"))
@@ -685,6 +739,70 @@ def incident_statistics(
         .annotate(n=Count("pk"))
     )
     category_counts = counts("category")
+    category_tree = {
+        ("category_group", "physical"): {
+            ("category", c): category_counts.get(c, 0) for c in PHYSICAL_CATEGORIES
+        },
+        ("category_group", "harassment"): {
+            ("category", c): category_counts.get(c, 0) for c in HARASSMENT_CATEGORIES
+        },
+        ("category_group", "other"): {
+            ("category", c): category_counts.get(c, 0)
+            for c, _ in Category.choices
+            if c not in PHYSICAL_CATEGORIES and c not in HARASSMENT_CATEGORIES
+        },
+    }
+    missing = total - sum(category_counts.get(c, 0) for c, _ in Category.choices)
+    if missing:
+        category_tree[("category", "__other__")] = missing
+    staff_choices = [*StaffGroup.choices, ("", "Not recorded")]
+    linked = disclosure.protect_linked(
+        {
+            "month": AdditiveTable.one_way(
+                _leaves("month", month_totals, [m for m, _ in months], total), total_key=REPORTS
+            ),
+            "category": AdditiveTable.hierarchy({REPORTS: category_tree}),
+            "source": AdditiveTable.hierarchy({REPORTS: source_tree}),
+            "setting": AdditiveTable.one_way(
+                _leaves("setting", counts("setting"), [s for s, _ in Setting.choices], total),
+                total_key=REPORTS,
+            ),
+            "staff_group": AdditiveTable.one_way(
+                _leaves("staff_group", counts("staff_group"), [s for s, _ in staff_choices], total),
+                total_key=REPORTS,
+            ),
+            "acknowledged": AdditiveTable.hierarchy(
+                {
+                    REPORTS: {
+                        "acknowledged": {"on_time": on_time, "late": acknowledged - on_time},
+                        "not_acknowledged": total - acknowledged,
+                    }
+                }
+            ),
+            "medical": AdditiveTable.hierarchy(
+                {REPORTS: {"medical": medical, "not_medical": total - medical}}
+            ),
+        },
+        audience=audience,
+        shared=[REPORTS],
+    )
+    support_cells = disclosure.protect(
+        AdditiveTable.hierarchy(
+            {"offered": {"accepted": support_accepted, "not_accepted": support_offered - support_accepted}}
+        ),
+        audience=audience,
+    )
+    sanction_cells = disclosure.protect(
+        AdditiveTable.one_way({("kind", k): sanction_counts.get(k, 0) for k, _ in Sanction.Kind.choices}),
+        audience=audience,
+    )
+    police_cells = disclosure.protect(
+        AdditiveTable.one_way(
+            {("state", s): police_counts.get(s, 0) for s, _ in PoliceOutcome.State.choices}
+        ),
+        audience=audience,
+    )
+    ack_cells = linked["acknowledged"]
     survey = None
     under_reporting = []
     if len(organisation_ids) == 1:
@@ -695,48 +813,54 @@ def incident_statistics(
         )
         if survey is not None:
             under_reporting = _under_reporting(
-                survey=survey, category_counts=category_counts, start=start, end=end, suppressed=suppressed
+                survey=survey, group_cells=linked["category"], start=start, end=end, audience=audience
             )
+    median = (
+        disclosure.NOT_SHOWN
+        if isinstance(ack_cells["acknowledged"], Suppressed)
+        else disclosure.median(hours, audience=audience)
+    )
     return IncidentStatistics(
         under_reporting=under_reporting,
         survey=survey,
         start=start,
         end=end,
-        suppressed=suppressed,
-        total=suppress(total, enabled=suppressed),
-        by_month=_breakdown("Reports by month", month_totals, months, suppressed=suppressed),
-        by_category=_breakdown(
-            "Reports by category", category_counts, Category.choices, suppressed=suppressed
-        ),
-        by_source=_breakdown("Reports by source", source_counts, Source.choices, suppressed=suppressed),
+        audience=audience,
+        total=linked["month"][REPORTS],
+        by_month=_breakdown("Reports by month", linked["month"], "month", months),
+        by_category=_breakdown("Reports by category", linked["category"], "category", Category.choices),
+        by_source=_breakdown("Reports by source", linked["source"], "source", Source.choices),
         by_survey_source=_breakdown(
-            "Reports by NHS Staff Survey source group", survey_groups, group_labels, suppressed=suppressed
+            "Reports by NHS Staff Survey source group", linked["source"], "source_group", group_labels
         ),
-        by_setting=_breakdown(
-            "Reports by setting", counts("setting"), Setting.choices, suppressed=suppressed
-        ),
+        by_setting=_breakdown("Reports by setting", linked["setting"], "setting", Setting.choices),
         by_staff_group=_breakdown(
-            "Reports by staff group",
-            counts("staff_group"),
-            [*StaffGroup.choices, ("", "Not recorded")],
-            suppressed=suppressed,
+            "Reports by staff group", linked["staff_group"], "staff_group", staff_choices
         ),
-        medical_factors_share=_share(medical, total, suppressed=suppressed),
-        acknowledged=suppress(acknowledged, enabled=suppressed),
-        acknowledged_on_time=suppress(on_time, enabled=suppressed),
-        acknowledged_on_time_share=_share(on_time, acknowledged, suppressed=suppressed),
-        median_hours_to_acknowledge=median
-        if not (suppressed and 0 < acknowledged < SUPPRESSION_THRESHOLD)
-        else None,
-        support_offered=suppress(support.count(), enabled=suppressed),
-        support_accepted=suppress(support_accepted, enabled=suppressed),
-        sanctions=_breakdown(
-            "Sanctions issued", sanction_counts, Sanction.Kind.choices, suppressed=suppressed
+        medical_factors_share=disclosure.share(
+            linked["medical"]["medical"], linked["medical"][REPORTS], audience=audience
         ),
-        police=_breakdown(
-            "Police outcomes", police_counts, PoliceOutcome.State.choices, suppressed=suppressed
+        acknowledged=ack_cells["acknowledged"],
+        acknowledged_on_time=ack_cells["on_time"],
+        acknowledged_on_time_share=disclosure.share(
+            ack_cells["on_time"], ack_cells["acknowledged"], audience=audience
         ),
+        median_hours_to_acknowledge=median,
+        support_offered=support_cells["offered"],
+        support_accepted=support_cells["accepted"],
+        sanctions=_breakdown("Sanctions issued", sanction_cells, "kind", Sanction.Kind.choices),
+        police=_breakdown("Police outcomes", police_cells, "state", PoliceOutcome.State.choices),
     )
+
+
+def sanctions_issued_count(
+    *, organisation_ids: list[int] | None, start: datetime.date, end: datetime.date
+) -> int:
+    """Sanctions issued from `start` to `end` (by their issue date): one revoked before it was issued never was."""
+    sanctions = Sanction.objects.filter(issued_on__gte=start, issued_on__lte=end)
+    if organisation_ids is not None:
+        sanctions = sanctions.filter(report__organisation_id__in=organisation_ids)
+    return sanctions.count()
 
 
 def half_year_bounds(label: str) -> tuple[datetime.date, datetime.date]:

@@ -8,6 +8,8 @@ account's session: see `reporter_state`.
 
 from __future__ import annotations
 
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,9 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from cms import disclosure
 from cms.audit import audit, audit_anonymous, audit_refusal
+from cms.disclosure import Audience
 from cms.reports import pdf_response
 from cms.tables import FilteredTableView
 from workforce.models import Organisation
@@ -863,13 +867,13 @@ def statistics(request):
     if scope is None:
         return render(request, "incidents/statistics.html", {"form": form}, status=400)
     start, end = selectors.half_year_bounds(period)
-    stats = selectors.incident_statistics(
-        organisations=scope,
-        start=start,
-        end=end,
-        suppressed=selectors.statistics_must_suppress(user=request.user),
-    )
+    if request.GET.get("format") == "csv":
+        return _statistics_csv(request, scope=scope, period=period, start=start, end=end)
+    audience = selectors.statistics_audience(user=request.user, organisations=scope)
+    stats = selectors.incident_statistics(organisations=scope, start=start, end=end, audience=audience)
     audit(action="incident.statistics_viewed", request=request, summary="Incident statistics viewed")
+    query = request.GET.copy()
+    query["format"] = "csv"
     return render(
         request,
         "incidents/statistics.html",
@@ -878,11 +882,33 @@ def statistics(request):
             "stats": stats,
             "organisation": chosen,
             "period": period,
+            "exact_for": list(scope.order_by("name").values_list("name", flat=True))
+            if audience.exact
+            else [],
             "breakdowns": statistics_breakdowns(stats),
             "board_report_url": reverse("incidents:board_report") + "?" + request.GET.urlencode(),
+            "export_url": reverse("incidents:statistics") + "?" + query.urlencode(),
             "breadcrumbs": [("Home", "/")],
         },
     )
+
+
+def _statistics_csv(request, *, scope, period, start, end):
+    """The figures as CSV: protected for every reader, handlers included (an export travels)."""
+    stats = selectors.incident_statistics(organisations=scope, start=start, end=end, audience=Audience.EXPORT)
+    audit(
+        action="incident.statistics_exported",
+        request=request,
+        summary=f"Incident statistics exported {period}",
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="incident-figures-{period}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Section", "Measure", "Value"])
+    writer.writerows(stats.export_rows())
+    writer.writerow([])
+    writer.writerow(["Note", disclosure.EXPLANATION, ""])
+    return response
 
 
 @login_required
@@ -894,7 +920,6 @@ def board_report(request):
         organisations=scope,
         organisation=chosen,
         period=period,
-        suppressed=selectors.statistics_must_suppress(user=request.user),
         pdf_url=reverse("incidents:board_report") + "?" + request.GET.urlencode() + "&format=pdf",
     )
     audit(

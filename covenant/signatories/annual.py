@@ -1,27 +1,35 @@
 """Figures for the annual Covenant report, read from the workforce and incident records (read-only).
 
 For a financial year and the one before it, system-wide and for each organisation that had signed by the end of
-the year. Raw counts are gathered first (`ScopeFigures`); `present()` then turns them into what may be published,
-hiding any count from 1 to 4, and any rate, share or median built on one.
+the year. Raw counts are gathered first (`ScopeFigures`); `publish()` then turns them into what may be published
+through cms/disclosure.py (audience: the public): each count measure is one table whose cells are the signatories'
+figures and the rest of the system, adding up to the system's figure, protected by primary and secondary
+suppression; rates, shares and medians built on a hidden count or on fewer than 8 records are not shown. A year
+before any organisation had signed has no Covenant figures: it shows "no data".
 """
 
 from __future__ import annotations
 
 import datetime
-import statistics
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
 
+from cms import disclosure
+from cms.disclosure import AdditiveTable, Audience
 from covenant.incidents.models import Category
-from covenant.incidents.selectors import SUPPRESSED_LABEL, SUPPRESSION_THRESHOLD, incident_statistics
+from covenant.incidents.selectors import incident_statistics, sanctions_issued_count
 from workforce.models import JointArrangement, Organisation, SectorMove
 from workforce.selectors import headcount_as_at, sector_flow
 from workforce.vocabulary import ArrangementStatus, MoveStatus
 
 from .models import CovenantSignature, FinancialYear, SignatureStatus
 
+AUDIENCE = Audience.PUBLIC
+NO_DATA = "no data"
+SYSTEM = "system"
 NOT_APPLICABLE = "–"
 
 
@@ -94,7 +102,8 @@ def scope_figures(*, year: FinancialYear, organisation_ids: list[int] | None) ->
         if organisation_ids is None
         else Organisation.objects.filter(pk__in=organisation_ids)
     )
-    incidents = incident_statistics(organisations=organisations, start=start, end=end, suppressed=False)
+    # Raw counts (Audience.RAW): protected below, once every scope's figures are known.
+    incidents = incident_statistics(organisations=organisations, start=start, end=end, audience=Audience.RAW)
     labels = dict(Category.choices)
     by_label = dict(incidents.by_category.rows)
     return ScopeFigures(
@@ -112,44 +121,107 @@ def scope_figures(*, year: FinancialYear, organisation_ids: list[int] | None) ->
         acknowledged=incidents.acknowledged,
         acknowledged_on_time=incidents.acknowledged_on_time,
         support_offered=incidents.support_offered,
-        sanctions_issued=sum(n for _, n in incidents.sanctions.rows),
+        sanctions_issued=sanctions_issued_count(organisation_ids=organisation_ids, start=start, end=end),
     )
 
 
 # --- what may be published ----------------------------------------------------------------------------------------
+COUNTS = {
+    "joint_roles": "Joint roles in post",
+    "to_social_care": "Moves from the NHS to social care",
+    "to_nhs": "Moves from social care to the NHS",
+    "headcount": "Staff (headcount at the end of the period)",
+    "incidents": "Incidents of violence or abuse reported",
+    "support_offered": "Support offered to staff",
+    "sanctions_issued": "Sanctions issued",
+}
+ROW_ORDER = [
+    "Joint roles in post",
+    "Moves from the NHS to social care",
+    "Moves from social care to the NHS",
+    "Median days from offer to start (moves between sectors)",
+    "Share of checks reused from the staff passport",
+    "Staff (headcount at the end of the period)",
+    "Incidents of violence or abuse reported",
+    "Incidents reported per 1,000 staff a year",
+    "Share acknowledged on time",
+    "Support offered to staff",
+    "Sanctions issued",
+]
 
 
-def _small(n: int) -> bool:
-    return 0 < n < SUPPRESSION_THRESHOLD
+def _count_cells(values: dict[Hashable, int], *, linked: dict[Hashable, AdditiveTable] | None = None) -> dict:
+    """One measure: the signatories' figures and the rest of the system add up to the system's figure.
+
+    A measure that is not additive (a move or a joint role involves two organisations, so the organisations'
+    figures can exceed the system's) has no such relation to exploit: each figure is then protected on its own.
+    """
+    parts = {key: value for key, value in values.items() if key != SYSTEM}
+    rest = values[SYSTEM] - sum(parts.values())
+    if rest < 0:
+        return {
+            key: disclosure.protect(AdditiveTable.one_way({key: value}), audience=AUDIENCE)[key]
+            for key, value in values.items()
+        }
+    tables = {
+        "organisations": AdditiveTable.one_way({**parts, ("rest",): rest}, total_key=SYSTEM),
+        **(linked or {}),
+    }
+    protected = disclosure.protect_linked(tables, audience=AUDIENCE, shared=[SYSTEM])
+    return {key: cell for table in protected.values() for key, cell in table.items()}
 
 
-def shown_count(n: int) -> int | str:
-    return SUPPRESSED_LABEL if _small(n) else n
+def _share(part: int, whole: int) -> str | disclosure.NotShown:
+    cells = disclosure.protect(
+        AdditiveTable.hierarchy({"whole": {"part": part, "rest": whole - part}}), audience=AUDIENCE
+    )
+    return disclosure.share(cells["part"], cells["whole"], audience=AUDIENCE)
 
 
-def shown_rate(n: int, figures: ScopeFigures) -> float | str:
-    """Per 1,000 staff, over a year: a part year is scaled up so years compare."""
-    if not figures.headcount:
-        return NOT_APPLICABLE
-    if _small(n):
-        return SUPPRESSED_LABEL
-    return round(n * 1000 / figures.headcount * 365 / figures.days, 1)
-
-
-def shown_share(part: int, whole: int) -> str:
-    if whole == 0:
-        return NOT_APPLICABLE
-    if _small(part) or whole < SUPPRESSION_THRESHOLD:
-        return SUPPRESSED_LABEL
-    return f"{100 * part / whole:.0f}%"
-
-
-def shown_median(values: list[int]) -> float | str:
-    if not values:
-        return NOT_APPLICABLE
-    if len(values) < SUPPRESSION_THRESHOLD:
-        return SUPPRESSED_LABEL
-    return statistics.median(values)
+def publish(
+    figures: dict[Hashable, ScopeFigures],
+) -> tuple[dict[Hashable, dict[str, object]], dict[str, object]]:
+    """What may be published for one year: a row of figures per scope (SYSTEM and each organisation), and the
+    system's incidents per 1,000 staff a year by category."""
+    cells = {
+        attribute: _count_cells({key: getattr(f, attribute) for key, f in figures.items()})
+        for attribute in COUNTS
+        if attribute != "incidents"
+    }
+    system = figures[SYSTEM]
+    by_category = AdditiveTable.one_way(
+        {("category", key): n for key, n in system.incidents_by_category.items()}, total_key=SYSTEM
+    )
+    cells["incidents"] = _count_cells(
+        {key: f.incidents for key, f in figures.items()}, linked={"categories": by_category}
+    )
+    published = {}
+    for key, f in figures.items():
+        per = 1000 / f.headcount * 365 / f.days if f.headcount else 0
+        row = {COUNTS[attribute]: cells[attribute][key] for attribute in COUNTS}
+        row["Median days from offer to start (moves between sectors)"] = disclosure.median(
+            f.offer_to_start_days, audience=AUDIENCE, digits=None
+        )
+        row["Share of checks reused from the staff passport"] = _share(
+            f.checks_reused, f.checks_reused + f.checks_repeated
+        )
+        row["Incidents reported per 1,000 staff a year"] = disclosure.rate(
+            cells["incidents"][key], per=per, base=cells["headcount"][key], audience=AUDIENCE
+        )
+        row["Share acknowledged on time"] = _share(f.acknowledged_on_time, f.acknowledged)
+        published[key] = {label: row[label] for label in ROW_ORDER}
+    per = 1000 / system.headcount * 365 / system.days if system.headcount else 0
+    categories = {
+        label: disclosure.rate(
+            cells["incidents"].get(("category", key), 0),
+            per=per,
+            base=cells["headcount"][SYSTEM],
+            audience=AUDIENCE,
+        )
+        for key, label in Category.choices
+        if system.incidents_by_category.get(key)
+    }
+    return published, categories
 
 
 @dataclass
@@ -159,40 +231,14 @@ class Row:
     previous: object
 
 
-def summary_rows(current: ScopeFigures, previous: ScopeFigures) -> list[Row]:
-    def both(label, show):
-        return Row(label, show(current), show(previous))
-
-    return [
-        both("Joint roles in post", lambda f: shown_count(f.joint_roles)),
-        both("Moves from the NHS to social care", lambda f: shown_count(f.to_social_care)),
-        both("Moves from social care to the NHS", lambda f: shown_count(f.to_nhs)),
-        both(
-            "Median days from offer to start (moves between sectors)",
-            lambda f: shown_median(f.offer_to_start_days),
-        ),
-        both(
-            "Share of checks reused from the staff passport",
-            lambda f: shown_share(f.checks_reused, f.checks_reused + f.checks_repeated),
-        ),
-        both("Staff (headcount at the end of the period)", lambda f: shown_count(f.headcount)),
-        both("Incidents of violence or abuse reported", lambda f: shown_count(f.incidents)),
-        both("Incidents reported per 1,000 staff a year", lambda f: shown_rate(f.incidents, f)),
-        both("Share acknowledged on time", lambda f: shown_share(f.acknowledged_on_time, f.acknowledged)),
-        both("Support offered to staff", lambda f: shown_count(f.support_offered)),
-        both("Sanctions issued", lambda f: shown_count(f.sanctions_issued)),
-    ]
-
-
-def category_rows(current: ScopeFigures, previous: ScopeFigures) -> list[Row]:
+def compare(current: dict[str, object], previous: dict[str, object] | None) -> list[Row]:
+    """This year beside last; a year with no signatories is "no data", not zeros."""
+    labels = list(dict.fromkeys([*current, *(previous or {})]))
     return [
         Row(
-            label,
-            shown_rate(current.incidents_by_category.get(key, 0), current),
-            shown_rate(previous.incidents_by_category.get(key, 0), previous),
+            label, current.get(label, NOT_APPLICABLE), NO_DATA if previous is None else previous.get(label, 0)
         )
-        for key, label in Category.choices
-        if current.incidents_by_category.get(key) or previous.incidents_by_category.get(key)
+        for label in labels
     ]
 
 
@@ -247,35 +293,45 @@ def signatures_by_year_end(year: FinancialYear) -> list[CovenantSignature]:
 
 
 def annual_report(*, year: FinancialYear) -> dict:
-    """Everything the annual report shows, already suppressed: safe to publish."""
-    system_now = scope_figures(year=year, organisation_ids=None)
-    system_before = scope_figures(year=year.previous(), organisation_ids=None)
+    """Everything the annual report shows, already protected (cms/disclosure.py, Audience.PUBLIC)."""
     signatures = signatures_by_year_end(year)
     previous_signatures = signatures_by_year_end(year.previous())
-    sections = []
-    for signature in signatures:
-        ids = [signature.organisation_id]
-        current = scope_figures(year=year, organisation_ids=ids)
-        previous = scope_figures(year=year.previous(), organisation_ids=ids)
-        sections.append(
-            OrganisationSection(
-                organisation=signature.organisation,
-                signature=signature,
-                rows=summary_rows(current, previous),
-                pledges=pledge_rows(signature=signature, year=year),
-            )
+    ids = [signature.organisation_id for signature in signatures]
+
+    def figures_for(some_year):
+        figures = {SYSTEM: scope_figures(year=some_year, organisation_ids=None)}
+        figures.update({pk: scope_figures(year=some_year, organisation_ids=[pk]) for pk in ids})
+        return figures
+
+    now, now_categories = publish(figures_for(year))
+    before, before_categories = publish(figures_for(year.previous()))
+    # Before any organisation signed there was no Covenant to report on: "no data", never 0 or 0.0.
+    no_previous = not previous_signatures
+    category_rows = [
+        Row(label, now_categories.get(label, 0), NO_DATA if no_previous else before_categories.get(label, 0))
+        for _, label in Category.choices
+        if label in now_categories or (label in before_categories and not no_previous)
+    ]
+    sections = [
+        OrganisationSection(
+            organisation=signature.organisation,
+            signature=signature,
+            rows=compare(now[signature.organisation_id], before[signature.organisation_id]),
+            pledges=pledge_rows(signature=signature, year=year),
         )
+        for signature in signatures
+    ]
+    system_end = period(year)[1]
     return {
         "year": year,
         "previous_year": year.previous(),
-        "in_progress": system_now.end < year.end,
-        "period_end": system_now.end,
+        "in_progress": system_end < year.end,
+        "period_end": system_end,
         "signatories": Row(
             "Organisations that had signed the Covenant", len(signatures), len(previous_signatures)
         ),
-        "system_rows": summary_rows(system_now, system_before),
-        "category_rows": category_rows(system_now, system_before),
-        "system_now": system_now,
-        "system_before": system_before,
+        "system_rows": compare(now[SYSTEM], None if no_previous else before[SYSTEM]),
+        "category_rows": category_rows,
+        "no_previous_data": no_previous,
         "sections": sections,
     }

@@ -218,6 +218,7 @@ def test_the_scheduled_flush_writes_what_is_waiting(make_user):
     assert out.getvalue().startswith("1 ")
     assert sorted(row.detail["count"] for row in _refused(user)) == [1, 3]
 
+
 def test_anonymous_lines_appear_once_their_hour_is_over_showing_the_hour_only(
     client, make_user, login, an_hour_later
 ):

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from covenant.incidents.models import Category, SupportOffer
+from cms.disclosure import NOT_SHOWN, SUPPRESSED
+from covenant.incidents.models import Category, Sanction, SupportOffer
 from covenant.signatories import annual
 from covenant.signatories.models import FinancialYear
 from tests.cms.factories import UserFactory
@@ -81,8 +82,8 @@ def world(care_provider):
         AssignmentFactory(
             employment=EmploymentFactory(employer=care_provider, start_date=datetime.date(2024, 1, 1))
         )
-    # Six moves from the NHS into the care provider, two the other way (a small number, suppressed).
-    for index, days in enumerate((10, 20, 30, 40, 50, 60)):
+    # Nine moves from the NHS into the care provider, two the other way (a small number, suppressed).
+    for index, days in enumerate((10, 20, 30, 40, 50, 60, 70, 80, 90)):
         _move(
             sender=trust,
             receiver=care_provider,
@@ -134,32 +135,86 @@ def world(care_provider):
 def test_figures_come_from_the_records_and_small_numbers_are_suppressed(world, care_provider):
     figures = annual.annual_report(year=YEAR)
     system = {row.label: row for row in figures["system_rows"]}
-    assert system["Moves from the NHS to social care"].current == 6
-    assert system["Moves from social care to the NHS"].current == "fewer than 5"
+    assert system["Moves from the NHS to social care"].current == 9
+    assert system["Moves from social care to the NHS"].current == SUPPRESSED
     assert (
-        system["Median days from offer to start (moves between sectors)"].current == 25
-    )  # 5, 5, 10, 20 | 30, 40, 50, 60
+        system["Median days from offer to start (moves between sectors)"].current == 40
+    )  # 5, 5, 10, 20, 30, | 40 |, 50, 60, 70, 80, 90
     assert system["Share of checks reused from the staff passport"].current == "50%"
-    assert system["Joint roles in post"].current == 5
+    assert system["Joint roles in post"].current == SUPPRESSED  # 5
     assert system["Incidents of violence or abuse reported"].current == 8
-    assert system["Incidents of violence or abuse reported"].previous == 7
-    assert system["Share acknowledged on time"].current == "88%"  # 7 of 8
-    assert system["Support offered to staff"].current == 5
+    # 21 staff: the 10 care workers and the 11 movers' assignments at their first employer.
+    assert system["Staff (headcount at the end of the period)"].current == 21
+    assert system["Incidents reported per 1,000 staff a year"].current == round(8 * 1000 / 21, 1)
+    assert system["Share acknowledged on time"].current == NOT_SHOWN  # 7 of 8: 1 late
+    assert system["Support offered to staff"].current == SUPPRESSED  # 5
     assert system["Sanctions issued"].current == 0
 
     categories = {row.label: row for row in figures["category_rows"]}
-    # 6 reports over a full year; 18 staff: the 10 care workers and the 8 movers' assignments.
-    assert system["Staff (headcount at the end of the period)"].current == 18
-    assert categories["Verbal abuse or threats"].current == round(6 * 1000 / 18, 1)
-    assert categories["Physical assault"].current == "fewer than 5"
+    # 6 verbal abuse and 2 physical assaults: both hidden, so no rate on them either.
+    assert categories["Verbal abuse or threats"].current == NOT_SHOWN
+    assert categories["Physical assault"].current == NOT_SHOWN
 
     section = figures["sections"][0]
     assert section.organisation == care_provider
     rows = {row.label: row for row in section.rows}
-    assert rows["Moves from the NHS to social care"].current == 6
-    assert rows["Share of checks reused from the staff passport"].current == "50%"
+    assert rows["Moves from the NHS to social care"].current == 9
+    assert rows["Share of checks reused from the staff passport"].current == "50%"  # 9 of 18
+    assert rows["Staff (headcount at the end of the period)"].current == 12
+    assert rows["Incidents reported per 1,000 staff a year"].current == round(8 * 1000 / 12, 1)
     assert section.pledges[0].current == "85 %" and section.pledges[0].previous == "60 %"
     assert figures["signatories"].current == 1 and figures["signatories"].previous == 0
+
+
+def test_a_year_before_any_signatory_shows_no_data(client, world):
+    """Nobody had signed by March 2025: 2024/25 has no Covenant figures, not zeros."""
+    figures = annual.annual_report(year=YEAR)
+    assert figures["no_previous_data"]
+    assert {row.previous for row in figures["system_rows"]} == {"no data"}
+    assert {row.previous for row in figures["category_rows"]} == {"no data"}
+    html = client.get(URL).content.decode()
+    assert "there are no figures for that year" in html
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">0.0</td>' not in html
+    later = annual.annual_report(year=FinancialYear(2026))
+    assert not later["no_previous_data"]
+    previous = {row.label: row.previous for row in later["system_rows"]}
+    assert previous["Incidents of violence or abuse reported"] == 8
+
+
+def test_sanctions_revoked_before_they_were_issued_are_not_counted(world, care_provider):
+    report = IncidentReportFactory(organisation=care_provider, reported_at=_at(datetime.date(2025, 5, 1)))
+    for day in range(8):
+        Sanction.objects.create(
+            report=report,
+            subject_description="P",
+            kind=Sanction.Kind.WRITTEN_WARNING,
+            state=Sanction.State.ISSUED,
+            issued_on=datetime.date(2025, 6, 1 + day),
+        )
+    for _ in range(3):  # proposed, then revoked before issue
+        Sanction.objects.create(
+            report=report, subject_description="P", kind=Sanction.Kind.ABA, state=Sanction.State.REVOKED
+        )
+    # Issued, later revoked: it was issued.
+    Sanction.objects.create(
+        report=report,
+        subject_description="P",
+        kind=Sanction.Kind.ABA,
+        state=Sanction.State.REVOKED,
+        issued_on=datetime.date(2025, 7, 1),
+    )
+    # Issued the year before: not this year's.
+    Sanction.objects.create(
+        report=report,
+        subject_description="P",
+        kind=Sanction.Kind.ABA,
+        state=Sanction.State.EXPIRED,
+        issued_on=datetime.date(2025, 3, 1),
+    )
+    assert annual.scope_figures(year=YEAR, organisation_ids=None).sanctions_issued == 9
+    assert annual.scope_figures(year=YEAR, organisation_ids=[care_provider.pk]).sanctions_issued == 9
+    system = {row.label: row for row in annual.annual_report(year=YEAR)["system_rows"]}
+    assert system["Sanctions issued"].current == 9
 
 
 def test_an_organisation_sees_only_its_own_records(world):
@@ -176,14 +231,14 @@ def test_report_page_compares_with_the_previous_year(client, world):
     assert "2024/25" in html
     assert "Harbourside Care Homes Ltd" in html
     assert "We will mentor every new care worker." in html
-    assert "fewer than 5" in html
+    assert "[c]" in html and "not shown: too few to publish safely" in html and "fewer than 5" not in html
+    assert "[c] means the number is not shown" in html
     assert (
         "<title id=" in html and "Moves between the NHS and social care, this year and last</title>" in html
     )
-    category_chart = html[html.index("Incidents reported per 1,000 staff a year by category") :]
-    assert "Physical assault" not in category_chart.split("</svg>")[0], (
-        "suppressed figures stay out of charts"
-    )
+    moves_chart = html[html.index("Moves between the NHS and social care, this year and last</title>") :]
+    assert "Social care to NHS" not in moves_chart.split("</svg>")[0], "suppressed figures stay out of charts"
+    assert "Incidents reported per 1,000 staff a year by category" not in html, "no published category rate"
     assert 'href="/covenant/report/2025-26/pdf/"' in html
 
 
@@ -197,7 +252,7 @@ def test_report_pdf(client, world):
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "NHS Covenant annual report 2025/26" in text
     assert "Harbourside Care Homes Ltd" in text
-    assert "fewer than 5" in text
+    assert "[c]" in text and "fewer than 5" not in text
     assert len(reader.pages) >= 2
 
 
