@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.template.loader import render_to_string
 from django_tasks import task
 
 from cms.taskqueue import email_send_once
 
+logger = logging.getLogger(__name__)
+
+
+class ReceiptNotSent(Exception):
+    """Raised instead of the mail error, whose text can quote the address, so the task table never holds it."""
+
 
 @task()
-def send_response_receipt(*, response_id: int, email: str) -> None:
+def send_response_receipt(*, response_id: int, receipt_ref: str) -> None:
     """E-mail a receipt with the reference number, once per response however often this runs.
 
-    The address is used here and never stored."""
+    The task is given a reference to the address held encrypted in the cache (receipts.py), never the address,
+    and removes it when done, sent or not; a worker killed mid-send leaves it for the retried task."""
+    from . import receipts
     from .models import ConsultationResponse
 
+    address = receipts.held_address(receipt_ref)
     response = ConsultationResponse.objects.select_related("consultation").filter(pk=response_id).first()
-    if response is None:
+    if response is None or not address:
+        receipts.discard(receipt_ref)
         return
     context = {"response": response, "consultation": response.consultation}
-    email_send_once(
-        task="consultation.receipt",
-        key=str(response.pk),
-        subject=f"Your response to {response.consultation.title}: {response.reference}",
-        body=render_to_string("consultation/email/receipt.txt", context),
-        to=[email],
-    )
+    try:
+        email_send_once(
+            task="consultation.receipt",
+            key=str(response.pk),
+            subject=f"Your response to {response.consultation.title}: {response.reference}",
+            body=render_to_string("consultation/email/receipt.txt", context),
+            to=[address],
+        )
+    except Exception:
+        logger.warning("The receipt for response %s could not be sent", response.pk)
+        raise ReceiptNotSent(f"The receipt for response {response.reference} could not be sent") from None
+    finally:
+        receipts.discard(receipt_ref)
 
 
 @task()
