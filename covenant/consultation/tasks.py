@@ -47,6 +47,47 @@ def send_response_receipt(*, response_id: int, receipt_ref: str) -> None:
 
 
 @task()
+def notify_safeguarding_lead(*, referral_id: int) -> None:
+    """Tell the consultation's safeguarding lead (every safeguarding lead when it names none) that a referral is
+    waiting: its reference, deadline and a link, never the words of the response."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from cms.accounts.roles import ROLES_BY_KEY
+
+    from .models import SafeguardingReferral
+
+    referral = SafeguardingReferral.objects.select_related("lead", "response").filter(pk=referral_id).first()
+    if referral is None or not referral.is_open:
+        return
+    if referral.lead is not None and referral.lead.is_active:
+        recipients = [referral.lead.email]
+    else:
+        recipients = sorted(
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=ROLES_BY_KEY["safeguarding_lead"].name)
+            .values_list("email", flat=True)
+            .distinct()
+        )
+    if not recipients:
+        logger.error("Safeguarding referral %s has nobody to notify: name a safeguarding lead", referral.pk)
+        return
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "consultation:safeguarding_referral", args=[referral.pk]
+    )
+    context = {"referral": referral, "link": link}
+    email_send_once(
+        task="consultation.safeguarding_referral",
+        key=str(referral.pk),
+        subject=f"Safeguarding referral {referral.reference}: decide by {timezone.localtime(referral.due_at):%-d %B %Y %H:%M}",
+        body=render_to_string("consultation/email/safeguarding_referral.txt", context),
+        to=recipients,
+    )
+
+
+@task()
 def detect_campaigns(*, consultation_id: int) -> None:
     from .models import ConsultationPage
     from .services import campaigns_detect
