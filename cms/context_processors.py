@@ -13,6 +13,7 @@ NAV_ITEMS = (
     ("Figures", "incidents:statistics", "incidents.view_incident_statistics"),
     ("Moderation", "consultation:moderation_queue", "consultation.moderate_response"),
     ("Analysis", "consultation:analysis", "consultation.analyse_response"),
+    ("Safeguarding", "consultation:safeguarding_queue", "consultation.handle_safeguarding"),
     ("Covenant requests", "signatories:review_list", "signatories.approve_signature"),
     ("Audit", "audit_log", "accounts.view_audit_log"),
     ("CMS", "wagtailadmin_home", "wagtailadmin.access_admin"),

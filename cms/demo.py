@@ -147,6 +147,13 @@ DEMO_USERS = (
         "Engagement officer",
         [("R&W ICB", "consultation_moderator")],
     ),
+    (
+        "safeguarding.lead@rw-icb.example",
+        "Grace",
+        "Okafor",
+        "Designated nurse for safeguarding",
+        [("R&W ICB", "safeguarding_lead")],
+    ),
     ("editor@rw-icb.example", "Lucy", "Tranter", "Digital content editor", [("R&W ICB", "editor")]),
     # A second editor: a page is approved by someone other than its author.
     ("approver@rw-icb.example", "Hannah", "Marsh", "Communications lead", [("R&W ICB", "editor")]),

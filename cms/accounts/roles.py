@@ -61,6 +61,13 @@ ROLES: tuple[Role, ...] = (
         "Reviews consultation responses, redacts personal data and approves them for publication.",
     ),
     Role(
+        "safeguarding_lead",
+        "Safeguarding lead",
+        "Reads consultation responses that may disclose a risk to someone, and decides whether to refer them to "
+        "the local authority, within a day.",
+        requires_two_factor=True,
+    ),
+    Role(
         "editor",
         "Editor",
         "Writes and publishes the site's pages in the CMS.",

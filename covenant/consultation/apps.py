@@ -9,6 +9,7 @@ class ConsultationConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
+        from . import encryption  # noqa: F401  (registers its deploy check)
         from .models import ConsultationPage
 
         page_published.connect(

@@ -18,8 +18,16 @@ from django.utils import timezone
 
 from tests.covenant.consultation.factories import COVENANT_QUESTIONS, consultation_page, hub_page
 
-from . import detection, services
-from .models import Answer, Channel, ConsultationPage, ConsultationResponse, ModerationState, Theme
+from . import detection, safeguarding, services
+from .models import (
+    Answer,
+    Channel,
+    ConsultationPage,
+    ConsultationResponse,
+    ModerationState,
+    ReferralStatus,
+    Theme,
+)
 
 COVENANT_SLUG = "nhs-covenant"
 CONCLUDED_SLUG = "lone-working-safety"
@@ -162,11 +170,22 @@ def _submit_all(page, *, count: int, seed: int, moderator, channel_mix: bool, st
     return created
 
 
-def _moderate(page, *, moderator, share: float, seed: int) -> None:
+def _moderate(page, *, moderator, lead, share: float, seed: int, leave_referrals_open: bool = False) -> None:
     for response in page.responses.filter(moderation_state=ModerationState.PENDING).order_by("pk"):
         rng = random.Random(f"{seed}-moderate-{response.idempotency_key}")  # nosec B311  # demo data, not security
         if rng.random() > share:
             continue
+        if safeguarding.safeguarding_blockers(response):
+            if leave_referrals_open:  # the safeguarding lead's queue has work to show; the response waits
+                continue
+            for referral in response.safeguarding_referrals.filter(status=ReferralStatus.OPEN):
+                safeguarding.referral_decide(
+                    referral=referral,
+                    lead=lead,
+                    decision=ReferralStatus.REFERRED,
+                    reason="Discussed with the respondent's employer's safeguarding team and referred to the local "
+                    "authority's adult safeguarding hub.",
+                )
         for answer in response.answers.exclude(text=""):
             for flag in detection.find_personal_data(answer.text):
                 try:
@@ -199,6 +218,12 @@ def _theme(page, *, analyst, share: float, seed: int) -> None:
                     services.answer_tag(answer=answer, theme=theme, user=analyst)
 
 
+def _name_lead(page, lead) -> None:
+    if lead is not None and page.safeguarding_lead_id is None:
+        page.safeguarding_lead = lead
+        page.save(update_fields=["safeguarding_lead"])
+
+
 @transaction.atomic
 def seed(*, world, sizes: dict, stdout=None) -> None:
     from cms.models import HomePage
@@ -207,6 +232,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         return
     moderator = world.users.get("moderator@rw-icb.example")
     analyst = world.users.get("analyst@rw-icb.example")
+    lead = world.users.get("safeguarding.lead@rw-icb.example")
     hub = hub_page(slug="consultations")
     covenant = ConsultationPage.objects.filter(slug=COVENANT_SLUG).first() or consultation_page(
         title="The NHS Covenant: have your say",
@@ -222,6 +248,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         ),
         audience="NHS and social care staff, people who use services, and organisations in Riverside and Wolds",
     )
+    _name_lead(covenant, lead)
     concluded = ConsultationPage.objects.filter(slug=CONCLUDED_SLUG).first()
     if concluded is None:
         concluded = consultation_page(
@@ -233,6 +260,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             summary="How should employers protect staff who work alone in the community?",
             body="<p>Community nurses, home care workers and paramedics often work alone.</p>",
         )
+        _name_lead(concluded, lead)
         _submit_all(
             concluded,
             count=max(10, sizes["responses"] // 5),
@@ -240,7 +268,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             moderator=moderator,
             channel_mix=True,
         )
-        _moderate(concluded, moderator=moderator, share=1.0, seed=sizes["seed"])
+        _moderate(concluded, moderator=moderator, lead=lead, share=1.0, seed=sizes["seed"])
         _theme(concluded, analyst=analyst, share=1.0, seed=sizes["seed"])
         services.campaigns_detect(consultation=concluded)
         now = timezone.now()
@@ -257,7 +285,9 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         )
         concluded.save_revision().publish()
     _submit_all(covenant, count=sizes["responses"], seed=sizes["seed"], moderator=moderator, channel_mix=True)
-    _moderate(covenant, moderator=moderator, share=0.6, seed=sizes["seed"])
+    _moderate(
+        covenant, moderator=moderator, lead=lead, share=0.6, seed=sizes["seed"], leave_referrals_open=True
+    )
     _theme(covenant, analyst=analyst, share=0.7, seed=sizes["seed"])
     if not covenant.campaigns.exists():
         services.campaigns_detect(consultation=covenant)

@@ -1,29 +1,51 @@
 """Finds likely personal data and possible safeguarding disclosures in free text.
 
-These are suggestions for a moderator, never automatic redactions: patterns over-match (a ward number
-that looks like a phone number) and under-match (a name without a title). NHS numbers are only flagged
-when their mod-11 check digit is valid, which removes most ten-digit false positives.
+These are suggestions for a moderator, never automatic redactions. Each kind is a pattern plus a check that
+removes the commonest false positives: NHS numbers only with a valid mod-11 check digit; phone numbers only in
+the shapes UK numbers are written in; names from a list of forenames and surnames (the en_GB and other English
+locales' lists that Faker ships, read offline) or after a title (Dr, Mrs, Nurse, Sister ...), where a forename
+that is also an ordinary word (Will, May, Hope) counts only with a surname, a title or a word such as
+"colleague" or "called" before it. How well this does is measured on `tests/data/personal_data_labelled.jsonl`
+by `benchmarks/redaction.py` and `tests/covenant/consultation/test_detection_quality.py`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Ten digits in the NHS pattern 3-3-4, with spaces or hyphens, or run together.
-NHS_NUMBER_RE = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
-PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
-POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[A-Z]{2}\b", re.IGNORECASE)
+NHS_NUMBER_RE = re.compile(r"(?<![\d+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+_SEP = r"[ -]?"
+# UK numbers: +44 or 0, then the ten digits of the national number grouped as people write them (mobiles
+# 7xxx xxxxxx, London 20 xxxx xxxx, cities 1xx xxx xxxx, towns 1xxx xxxxxx), or an area code in brackets.
+PHONE_RE = re.compile(
+    r"(?<![\w+])(?:"
+    r"(?:\+44\s?(?:\(0\)\s?)?|0)"
+    rf"(?:\d{{4}}{_SEP}\d{{3}}{_SEP}\d{{3}}|\d{{4}}{_SEP}\d{{6}}|\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{4}}"
+    rf"|\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}}|\d{{10}})"
+    rf"|\(0\d{{2,4}}\)\s?\d{{3,4}}{_SEP}\d{{3,4}}"
+    r")(?![\d])"
+)
+POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[A-Z]{2}\b|\b[a-z]{1,2}\d[a-z\d]? \d[a-z]{2}\b")
 STREET_WORDS = (
-    "Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Close|Drive|Dr|Way|Court|Crescent|Place|Terrace|Gardens|Grove|"
-    "Walk|Row|Square|Hill|Park|Mews"
+    "Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|"
+    "Walk|Row|Square|Hill|Park|Mews|Parade|Rise|View|Green|Vale|Wharf|Boulevard|Gate|Yard|Approach"
 )
-ADDRESS_RE = re.compile(rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][a-z'-]+\s+){{1,3}}(?:{STREET_WORDS})\b")
-NAME_AFTER_TITLE_RE = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Nurse|Sister|Prof|Professor|Sir|Dame|Councillor|Cllr)\.?"
-    r"\s+([A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)?)"
+ADDRESS_RE = re.compile(
+    r"\b(?:(?:Flat|Apartment|Apt|Unit|Room)\s+\d{1,4}[A-Za-z]?,?\s+)?"
+    rf"\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'-]+\s+){{1,3}}(?:{STREET_WORDS})\b"
 )
+TITLES = (
+    "Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Nurse|Sister|Matron|Prof|Professor|Sir|Dame|Councillor|Cllr|Rev|Reverend|"
+    "Father|Lord|Lady"
+)
+# A capitalised word as names are written: Smith, O'Brien, McDonald, Smith-Jones.
+NAME_PATTERN = r"(?:[A-Z]')?(?:Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+NAME_AFTER_TITLE_RE = re.compile(rf"\b(?:{TITLES})\.?\s+({NAME_PATTERN}(?:\s+{NAME_PATTERN})?)\b")
+TOKEN_RE = re.compile(rf"\b{NAME_PATTERN}\b")
 SAFEGUARDING_RE = re.compile(
     r"\b(?:"
     r"kill(?:ing)? myself|end(?:ing)? my life|suicid\w*|self[- ]harm\w*|hurt(?:ing)? myself|"
@@ -36,6 +58,53 @@ SAFEGUARDING_RE = re.compile(
 )
 
 PERSONAL_DATA_KINDS = ("email", "phone", "nhs_number", "postcode", "address", "name")
+
+# Forenames that are also ordinary words or places: a name only with a surname, a title or a cue word before.
+AMBIGUOUS_FORENAMES = frozenset(
+    """Will May Hope Grace Joy Faith Rose Mark Bill Sue Pat April June August Dawn Summer Autumn Winter Lily Iris
+    Ruby Amber Holly Ivy Jack Frank Hazel Robin Ray Dean Miles Chase Max Art Sky Guy Victor Rich Sunny Sunday
+    Monday Friday Blessing Precious Gift Favour Patience Promise Goodluck Charity Honour Mercy Harmony Destiny
+    Justice Trinity Star Crystal Jade Pearl Daisy Poppy Heather Violet Fern Willow River Brook Brooke Storm Rain
+    Sterling Carol Chester Lincoln Jordan Paris Austin Florence Georgia India Sydney Kent Don Penny Nick Kit
+    Drew Reed Rod Gene Happy Royal Major Prince King Earl Duke Baron Basil Sage Ginger Cherry Olive Page Case
+    Lane Bishop Hunter Mason Taylor Parker Carter Cooper Fisher Porter Walker Marshall Bay Cliff Dale Glen Heath
+    Wade Chance Rusty Noble Young Long Hall Ward Wood Hill Green Brown White Black Gray Grey Lee Say Sonny Bob
+    Bud Ali Asia Angel Beau Bell Belle Carmen Christian Clay Colt Cash Dallas Denver Dylan Eden Ellis Ember
+    Gale Harley Jay Jewel Journey Legend Liberty London Lucky Madison Marina Marley Melody Memory Miracle
+    Misty Nova Oakley Ocean Orion Phoenix Quinn Raven Reign Remy Rio Rowan Royce Ryder Sawyer Scout Shadow
+    Shell Sierra Skye Snow Sol Spencer Tate Tiger True Tyler Unique Valentine Vale Wren Zion Hero Noel Christmas
+    Easter Marsh Rowe Stone Banks Price Rice Power Best Little""".split()
+)
+# Capitalised words that are never a person's name here, and words after which a forename is a place.
+NOT_NAMES = frozenset(
+    """The This That These Those There Then They Their When What Where Which While Why How Who Our Your We You
+    It Its If In On At Of For From To With Without And But Or Not No Yes Please Thank Thanks Dear Hello Hi
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+    September October November December Christmas Easter NHS Trust Hospital Hospitals Ward Wards Unit Team Teams
+    Council Care Centre Center Street Road Lane Avenue Station Park House Court Infirmary Surgery Practice Medical
+    Health Healthcare Primary School College University Square Clinic Service Services Board Covenant England
+    Scotland Wales Ireland Britain British English Government Department Minister Secretary Band Agency Bank
+    Staff Nurse Nurses Doctor Doctors Sister Matron Manager Managers Practitioner Practitioners Associate
+    Associates Assistant Assistants Consultant Consultants Registrar Paramedic Paramedics Midwife Midwives Social
+    Worker Workers Carer Carers Home Homes Community Mental Adult Adults Children Child Emergency Accident
+    Department Intensive Acute General Royal Queen King Prince Princess Saint St Mount North South East West
+    Central Covid Coronavirus Agenda Change Freedom Speak Up Guardian Integrated System Region Regional Local
+    Authority Safeguarding Police Ambulance Fire Union Unison Unite College Royal Chief Executive Director
+    Officer Lead Leads Head Deputy Senior Junior Student Students Trainee Training Day Night Shift Shifts""".split()
+)
+PLACE_AFTER = frozenset(
+    {"St", "Saint", "Queen", "King", "Prince", "Princess", "Lady", "Royal", "Mount", "Port"}
+)
+PLACE_BEFORE = frozenset(
+    "Hospital Ward Unit Street Road Lane Avenue House Court Centre Center Infirmary Surgery Practice School "
+    "College University Park Square Station Building Wing Suite Clinic Hall Health Medical Trust".split()
+)
+# A capitalised word right after one of these is a name even if it is also an ordinary word: "my colleague Will".
+NAME_CUES = frozenset(
+    """called named colleague colleagues manager husband wife partner son daughter mum mother dad father friend
+    sister brother nurse doctor carer supervisor midwife matron consultant registrar paramedic grandson
+    granddaughter nan grandma grandad aunt uncle cousin boss mentor neighbour niece nephew""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -54,11 +123,55 @@ class Flag:
         return RedactionReason(self.kind).label
 
 
+# Forenames from these locales may stand alone ("Sarah was kind"); those only in the broad lists (the generic
+# English one holds words such as "Lone" and "Meta") count only before a surname or after a cue.
+CORE_LOCALES = ("en_GB", "en_IE", "en_IN", "en_NG", "en_PK", "en_KE", "en_NZ", "en_US")
+LOCALES = (*CORE_LOCALES, "en", "ha_NG", "tw_GH", "pl_PL")
+
+
+def _faker_names(locales: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    from importlib import import_module
+
+    forenames: set[str] = set()
+    surnames: set[str] = set()
+    for locale in locales:
+        provider = import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            forenames.update(getattr(provider, attribute, ()))
+        surnames.update(getattr(provider, "last_names", ()))
+    clean = re.compile(rf"^{NAME_PATTERN}$")
+    return (
+        frozenset(name for name in forenames if clean.match(name)),
+        frozenset(name for name in surnames if clean.match(name)),
+    )
+
+
+@lru_cache(maxsize=1)
+def name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(forenames, surnames) from the person providers Faker ships, read offline (no network, no model)."""
+    return _faker_names(LOCALES)
+
+
+@lru_cache(maxsize=1)
+def standalone_forenames() -> frozenset[str]:
+    return _faker_names(CORE_LOCALES)[0] - ambiguous_forenames()
+
+
+@lru_cache(maxsize=1)
+def ambiguous_forenames() -> frozenset[str]:
+    """Forenames that are also common English words: the list above and any in Faker's own English word list."""
+    from faker.providers.lorem.en_US import Provider as Words
+
+    common = {word.capitalize() for word in Words.word_list}
+    forenames, _ = name_lists()
+    return AMBIGUOUS_FORENAMES | (forenames & common)
+
+
 def nhs_number_is_valid(digits: str) -> bool:
     """The NHS number mod-11 check: weights 10..2 on the first nine digits; 11 - remainder is the check digit
     (11 becomes 0; 10 means the number can never be valid)."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
+    if len(digits) != 10 or not digits.isdigit() or len(set(digits)) == 1:
+        return False  # 000 000 0000 passes the arithmetic but is a placeholder, never a number
     total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
     if check == 11:
@@ -68,6 +181,56 @@ def nhs_number_is_valid(digits: str) -> bool:
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+_PREVIOUS_WORD_RE = re.compile(r"([A-Za-z']+)[ \t]+$")
+
+
+def _previous_word(text: str, start: int) -> str:
+    match = _PREVIOUS_WORD_RE.search(text, max(0, start - 40), start)
+    return match.group(1) if match else ""
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    """Runs of capitalised words that look like a person's name (the title rule is applied separately)."""
+    forenames, surnames = name_lists()
+    ambiguous_words = ambiguous_forenames()
+    standalone = standalone_forenames()
+    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    spans = []
+    index = 0
+    while index < len(tokens):
+        start, end, word = tokens[index]
+        previous = _previous_word(text, start)
+        cued = previous.lower() in NAME_CUES and previous.islower()
+        ambiguous = word in ambiguous_words
+        if not (cued or word in forenames or ambiguous) or previous in PLACE_AFTER:
+            index += 1  # a name starts with a forename or after a cue ("my colleague ...")
+            continue
+        run_end, last = end, index
+        # Extend over surnames (or unknown capitalised words) that follow with a single space.
+        while last + 1 < len(tokens):
+            next_start, next_end, next_word = tokens[last + 1]
+            if text[run_end:next_start] != " " or next_word in NOT_NAMES or next_word in PLACE_BEFORE:
+                break
+            if next_word not in surnames and next_word not in forenames and next_word in ambiguous_words:
+                break
+            run_end, last = next_end, last + 1
+            if last - index >= 2:
+                break
+        followed_by_place = (
+            last + 1 < len(tokens)
+            and tokens[last + 1][2] in PLACE_BEFORE
+            and text[run_end : tokens[last + 1][0]] == " "
+        )
+        if followed_by_place or (word in NOT_NAMES and not (cued and ambiguous)):
+            index = last + 1
+            continue
+        forename_like = word in forenames or ambiguous
+        if (forename_like and (last > index or cued)) or word in standalone or cued:
+            spans.append((start, run_end))
+        index = last + 1
+    return spans
 
 
 def find_personal_data(text: str) -> list[Flag]:
@@ -88,15 +251,21 @@ def find_personal_data(text: str) -> list[Flag]:
         if nhs_number_is_valid("".join(match.groups())):
             add("nhs_number", match.start(), match.end())
     for match in PHONE_RE.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if 10 <= len(digits) <= 13:
-            add("phone", match.start(), match.end())
+        add("phone", match.start(), match.end())
     for match in ADDRESS_RE.finditer(text):
         add("address", match.start(), match.end())
     for match in POSTCODE_RE.finditer(text):
         add("postcode", match.start(), match.end())
     for match in NAME_AFTER_TITLE_RE.finditer(text):
-        add("name", match.start(1), match.end(1))
+        start, end = match.start(1), match.end(1)
+        first, _, second = match.group(1).partition(" ")
+        if first in NOT_NAMES or first in PLACE_BEFORE:
+            continue
+        if second and (second in NOT_NAMES or second in PLACE_BEFORE):
+            end = start + len(first)
+        add("name", start, end)
+    for start, end in _name_spans(text):
+        add("name", start, end)
     return sorted(found, key=lambda flag: flag.start)
 
 

@@ -336,3 +336,40 @@ class SuggestionAcceptForm(forms.Form):
     name = forms.CharField(
         label="Name for this theme", max_length=120, error_messages={"required": "Enter a name"}
     )
+
+
+class SafeguardingConcernForm(forms.Form):
+    concern = forms.CharField(
+        label="What is the concern?",
+        help_text="Goes to the safeguarding lead with the response. Do not copy the respondent's words",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the concern is"},
+    )
+
+
+class SafeguardingNoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a note"},
+    )
+
+
+class SafeguardingDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("referred", "Referred to the local authority"),
+            ("no_action", "No further action"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose referred to the local authority or no further action"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the reason for the decision"},
+    )

@@ -24,6 +24,8 @@ from wagtail.search import index
 
 from workforce.models import Region
 
+from .encryption import EncryptedTextField
+
 OUTCOME_DUE_AFTER = datetime.timedelta(weeks=12)
 
 
@@ -141,12 +143,23 @@ class ConsultationPage(RoutablePageMixin, Page):
     delay_explanation = models.TextField(
         blank=True, help_text="Shown if the outcome is not published within 12 weeks of closing"
     )
+    safeguarding_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"groups__name": "Safeguarding lead"},
+        help_text="Owns the safeguarding referrals from this consultation's responses and is e-mailed about "
+        "each one. Without one, every safeguarding lead is e-mailed",
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading="Dates"),
         FieldPanel("audience"),
+        FieldPanel("safeguarding_lead"),
         FieldPanel("body"),
         FieldPanel("documents"),
         InlinePanel("question_definitions", heading="Questions", label="Question"),
@@ -169,6 +182,7 @@ class ConsultationPage(RoutablePageMixin, Page):
         permissions = [
             ("moderate_response", "Can moderate consultation responses"),
             ("analyse_response", "Can analyse and theme consultation responses"),
+            ("handle_safeguarding", "Can read and decide safeguarding referrals from consultation responses"),
         ]
 
     def clean(self):
@@ -627,3 +641,92 @@ class CampaignGroup(models.Model):
 
     def __str__(self):
         return self.label
+
+
+# --- safeguarding ---------------------------------------------------------------------------------------------
+
+SAFEGUARDING_DEADLINE = datetime.timedelta(hours=24)
+
+
+class ReferralStatus(models.TextChoices):
+    OPEN = "open", "Open: waiting for the safeguarding lead"
+    REFERRED = "referred", "Referred to the local authority"
+    NO_FURTHER_ACTION = "no_action", "No further action"
+
+
+class ReferralOrigin(models.TextChoices):
+    DETECTED = "detected", "Found by the automatic check"
+    MODERATOR = "moderator", "Raised by a moderator"
+
+
+class SafeguardingReferral(models.Model):
+    """A possible safeguarding disclosure in a response, passed to the consultation's safeguarding lead.
+
+    The response waits in moderation (it cannot be approved) while a referral is open. Free text is encrypted at
+    rest; the audit trail records who read and changed the referral, never its text."""
+
+    response = models.ForeignKey(
+        ConsultationResponse, on_delete=models.PROTECT, related_name="safeguarding_referrals"
+    )
+    origin = models.CharField(max_length=10, choices=ReferralOrigin.choices)
+    status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.OPEN)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The safeguarding lead who owns it",
+    )
+    concern = EncryptedTextField(blank=True, help_text="Why the moderator raised it")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response"],
+                condition=models.Q(status="open"),
+                name="referral_one_open_per_response",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="referral_queue_idx")]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"SG-{self.pk:06d}" if self.pk else "SG-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReferralStatus.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+
+class SafeguardingNote(models.Model):
+    """A note the safeguarding lead adds to a referral (calls made, advice taken). Encrypted at rest."""
+
+    referral = models.ForeignKey(SafeguardingReferral, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note on {self.referral}"

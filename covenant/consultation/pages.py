@@ -1,7 +1,8 @@
 """The public routes of a consultation page: responding, published responses, summary, outcome, open data.
 
 Each function takes the request and the `ConsultationPage`; the page's routes (models.py) call them.
-Progress through the form is kept in the session, keyed by page, until the response is submitted.
+Progress through the form is kept in the session, keyed by page, until the response is submitted; the optional
+receipt address is kept out of the session and the database (receipts.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cms.tables import csv_blocks, in_blocks, neutralise
 
-from . import selectors, services
+from . import receipts, selectors, services
 from .forms import AboutYouForm, QuestionsForm, SubmitForm
 from .models import ConsultationPage, ConsultationResponse, Lifecycle, PublishConsent, RespondentType
 from .reports import OutcomeReport
@@ -133,15 +134,17 @@ def about_you(request, page: ConsultationPage):
                     "respondent_name",
                 )
             }
-            progress["email"] = data.get("email") or ""
             _save_progress(request, page, progress)
             if request.GET.get("change") or not sections:
-                return HttpResponseRedirect(_url(page, "check"))
-            return HttpResponseRedirect(_url(page, "questions", step=1))
+                redirect = HttpResponseRedirect(_url(page, "check"))
+            else:
+                redirect = HttpResponseRedirect(_url(page, "questions", step=1))
+            receipts.remember_in_cookie(redirect, page, data.get("email") or "")
+            return redirect
         status = 400
     else:
         initial = dict(progress.get("about") or {})
-        initial["email"] = progress.get("email", "")
+        initial["email"] = receipts.address_from_cookie(request, page)
         form = AboutYouForm(initial=initial)
         status = 200
     context = {"form": form, "honeypot": HONEYPOT_FIELD, **_step_context(page, 1, len(sections))}
@@ -235,7 +238,7 @@ def _check_page(request, page, progress, *, error: str = "", status: int = 200):
         "about": about,
         "respondent_type_label": RespondentType(about["respondent_type"]).label,
         "consent_label": PublishConsent(about["publish_consent"]).label,
-        "email": progress.get("email", ""),
+        "email": receipts.address_from_cookie(request, page),
         "rows": _check_rows(page, progress, questions_list, sections),
         "form": SubmitForm(initial={"token": progress["token"]}),
         "send_url": reverse("consultation:send", args=[page.pk]),
@@ -293,16 +296,22 @@ def _submit(request, page, progress):
         if exc.code == "closed":
             return _not_open(request, page)
         return _check_page(request, page, progress, error=" ".join(exc.messages), status=400)
-    email = progress.get("email")
+    email = receipts.address_from_cookie(request, page)
     if created and email:
-        transaction.on_commit(lambda: send_response_receipt.enqueue(response_id=response.pk, email=email))
+        # The task gets a reference to the address held encrypted in the cache, never the address itself.
+        receipt_ref = receipts.hold(email)
+        transaction.on_commit(
+            lambda: send_response_receipt.enqueue(response_id=response.pk, receipt_ref=receipt_ref)
+        )
     return _confirmed(request, page, response)
 
 
 def _confirmed(request, page, response):
     request.session[_done_key(page)] = response.reference
     request.session.pop(_key(page), None)
-    return HttpResponseRedirect(_url(page, "confirmation"))
+    redirect = HttpResponseRedirect(_url(page, "confirmation"))
+    receipts.forget_cookie(redirect, page)
+    return redirect
 
 
 def confirmation(request, page: ConsultationPage):

@@ -5,4 +5,5 @@ Editors author consultation pages through the Wagtail page permissions they alre
 ROLE_PERMISSIONS = {
     "consultation_moderator": ["consultation.moderate_response"],
     "analyst": ["consultation.analyse_response"],
+    "safeguarding_lead": ["consultation.handle_safeguarding"],
 }

@@ -34,6 +34,7 @@ from .models import (
     ThemeTag,
     encode_selected,
 )
+from .safeguarding import referral_raise, safeguarding_blockers
 
 MODERATE_PERMISSION = "consultation.moderate_response"
 ANALYSE_PERMISSION = "consultation.analyse_response"
@@ -240,6 +241,8 @@ def response_submit(
             if selected or text
         ]
     )
+    if flags_sg:
+        referral_raise(response=response, origin="detected", request=request)
     if channel != Channel.ONLINE:
         audit(
             action="consultation.response_entered",
@@ -337,6 +340,8 @@ def response_moderate(
         raise ValidationError(
             "This respondent asked us not to publish their response, so it cannot be approved"
         )
+    if decision == ModerationState.APPROVED and (blockers := safeguarding_blockers(response)):
+        raise ValidationError(blockers)
     previous = response.moderation_state
     response.moderation_state = decision
     response.moderation_note = note[:300]

@@ -2,29 +2,88 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.template.loader import render_to_string
 from django_tasks import task
 
 from cms.taskqueue import email_send_once
 
+logger = logging.getLogger(__name__)
+
+
+class ReceiptNotSent(Exception):
+    """Raised instead of the mail error, whose text can quote the address, so the task table never holds it."""
+
 
 @task()
-def send_response_receipt(*, response_id: int, email: str) -> None:
+def send_response_receipt(*, response_id: int, receipt_ref: str) -> None:
     """E-mail a receipt with the reference number, once per response however often this runs.
 
-    The address is used here and never stored."""
+    The task is given a reference to the address held encrypted in the cache (receipts.py), never the address,
+    and removes it when done, sent or not; a worker killed mid-send leaves it for the retried task."""
+    from . import receipts
     from .models import ConsultationResponse
 
+    address = receipts.held_address(receipt_ref)
     response = ConsultationResponse.objects.select_related("consultation").filter(pk=response_id).first()
-    if response is None:
+    if response is None or not address:
+        receipts.discard(receipt_ref)
         return
     context = {"response": response, "consultation": response.consultation}
+    try:
+        email_send_once(
+            task="consultation.receipt",
+            key=str(response.pk),
+            subject=f"Your response to {response.consultation.title}: {response.reference}",
+            body=render_to_string("consultation/email/receipt.txt", context),
+            to=[address],
+        )
+    except Exception:
+        logger.warning("The receipt for response %s could not be sent", response.pk)
+        raise ReceiptNotSent(f"The receipt for response {response.reference} could not be sent") from None
+    finally:
+        receipts.discard(receipt_ref)
+
+
+@task()
+def notify_safeguarding_lead(*, referral_id: int) -> None:
+    """Tell the consultation's safeguarding lead (every safeguarding lead when it names none) that a referral is
+    waiting: its reference, deadline and a link, never the words of the response."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from cms.accounts.roles import ROLES_BY_KEY
+
+    from .models import SafeguardingReferral
+
+    referral = SafeguardingReferral.objects.select_related("lead", "response").filter(pk=referral_id).first()
+    if referral is None or not referral.is_open:
+        return
+    if referral.lead is not None and referral.lead.is_active:
+        recipients = [referral.lead.email]
+    else:
+        recipients = sorted(
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=ROLES_BY_KEY["safeguarding_lead"].name)
+            .values_list("email", flat=True)
+            .distinct()
+        )
+    if not recipients:
+        logger.error("Safeguarding referral %s has nobody to notify: name a safeguarding lead", referral.pk)
+        return
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "consultation:safeguarding_referral", args=[referral.pk]
+    )
+    context = {"referral": referral, "link": link}
     email_send_once(
-        task="consultation.receipt",
-        key=str(response.pk),
-        subject=f"Your response to {response.consultation.title}: {response.reference}",
-        body=render_to_string("consultation/email/receipt.txt", context),
-        to=[email],
+        task="consultation.safeguarding_referral",
+        key=str(referral.pk),
+        subject=f"Safeguarding referral {referral.reference}: decide by {timezone.localtime(referral.due_at):%-d %B %Y %H:%M}",
+        body=render_to_string("consultation/email/safeguarding_referral.txt", context),
+        to=recipients,
     )
 
 

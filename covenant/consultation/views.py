@@ -21,13 +21,16 @@ from django.views.decorators.http import require_http_methods
 from cms.audit import audit
 from cms.tables import FilteredTableView
 
-from . import detection, selectors, services
+from . import detection, safeguarding, selectors, services
 from .filters import AnswerFilter, ModerationFilter
 from .forms import (
     ModerationDecisionForm,
     OfflineResponseForm,
     QuestionsForm,
     RedactForm,
+    SafeguardingConcernForm,
+    SafeguardingDecisionForm,
+    SafeguardingNoteForm,
     StaffAboutYouForm,
     SuggestionAcceptForm,
     TagForm,
@@ -158,10 +161,32 @@ def moderate(request, pk: int):
         initial={"decision": response.moderation_state if response.moderation_state != "pending" else None}
     )
     bound_form, bound_answer_id, status = None, None, 200
+    concern_form = SafeguardingConcernForm()
+    if request.method == "GET":
+        # Responses sent before referrals existed, or flagged since: the check runs when a moderator opens it.
+        safeguarding.referral_detect(response=response, request=request)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "decide":
+            if action == "safeguarding":
+                concern_form = SafeguardingConcernForm(request.POST)
+                if concern_form.is_valid():
+                    referral, created = safeguarding.referral_raise(
+                        response=response,
+                        origin="moderator",
+                        raised_by=request.user,
+                        concern=concern_form.cleaned_data["concern"],
+                        request=request,
+                    )
+                    messages.success(
+                        request,
+                        f"Safeguarding referral {referral.reference} opened: the safeguarding lead has been told."
+                        if created
+                        else f"Your concern was added to the open safeguarding referral {referral.reference}.",
+                    )
+                    return redirect("consultation:moderate", pk=response.pk)
+                status = 400
+            elif action == "decide":
                 decision_form = ModerationDecisionForm(request.POST)
                 if decision_form.is_valid():
                     services.response_moderate(
@@ -227,9 +252,107 @@ def moderate(request, pk: int):
         "entered_by": selectors.response_entered_by(response=response),
         "panels": _answer_panels(response, bound_form=bound_form, bound_answer_id=bound_answer_id),
         "decision_form": decision_form,
+        "concern_form": concern_form,
+        "referrals": safeguarding.referrals_for_response(user=request.user, response=response),
+        "safeguarding_blockers": safeguarding.safeguarding_blockers(response),
         "breadcrumbs": [("Moderation", reverse("consultation:moderation_queue")), (response.reference, "")],
     }
     return render(request, "consultation/staff/moderate.html", context, status=status)
+
+
+# --- safeguarding ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def safeguarding_queue(request):
+    status = request.GET.get("status", "open")
+    referrals = safeguarding.referral_queue(user=request.user, status=status)
+    audit(
+        action="consultation.safeguarding_queue_viewed",
+        request=request,
+        summary="Viewed the safeguarding referrals",
+        detail={"status": status},
+    )
+    context = {
+        "referrals": referrals[:500],
+        "status": status,
+        "now": timezone.now(),
+        "breadcrumbs": [("Safeguarding referrals", "")],
+    }
+    return render(request, "consultation/staff/safeguarding_queue.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safeguarding_referral(request, pk: int):
+    referral = safeguarding.referral_for_lead(user=request.user, pk=pk)
+    note_form, decision_form, status = SafeguardingNoteForm(), SafeguardingDecisionForm(), 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "note":
+            note_form = SafeguardingNoteForm(request.POST)
+            if note_form.is_valid():
+                try:
+                    safeguarding.referral_note_add(
+                        referral=referral,
+                        lead=request.user,
+                        text=note_form.cleaned_data["text"],
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    _add_service_errors(note_form, exc)
+                else:
+                    messages.success(request, "Note added.")
+                    return redirect("consultation:safeguarding_referral", pk=referral.pk)
+        elif action == "decide":
+            decision_form = SafeguardingDecisionForm(request.POST)
+            if decision_form.is_valid():
+                try:
+                    safeguarding.referral_decide(
+                        referral=referral,
+                        lead=request.user,
+                        decision=decision_form.cleaned_data["decision"],
+                        reason=decision_form.cleaned_data["reason"],
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    _add_service_errors(decision_form, exc)
+                else:
+                    messages.success(
+                        request, f"{referral.reference} decided. The response can now be moderated."
+                    )
+                    return redirect("consultation:safeguarding_queue")
+        else:
+            return _bad_request(request, "Unknown action")
+        status = 400
+    audit(
+        action="consultation.safeguarding_referral_viewed",
+        request=request,
+        obj=referral,
+        summary=f"Viewed {referral.reference}",
+        detail={"response": referral.response_id},
+    )
+    response = referral.response
+    answers = [
+        {
+            "answer": answer,
+            "pieces": _highlight(answer.text, detection.find_safeguarding(answer.text)),
+        }
+        for answer in response.answers.select_related("question").exclude(text="")
+    ]
+    context = {
+        "referral": referral,
+        "response": response,
+        "answers": answers,
+        "notes": referral.notes.select_related("author"),
+        "note_form": note_form,
+        "decision_form": decision_form,
+        "breadcrumbs": [
+            ("Safeguarding referrals", reverse("consultation:safeguarding_queue")),
+            (referral.reference, ""),
+        ],
+    }
+    return render(request, "consultation/staff/safeguarding_referral.html", context, status=status)
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:

@@ -18,6 +18,7 @@ def _manage(*args, env):
         "DATABASE_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "INCIDENTS_ENCRYPTION_KEYS",
+        "CONSULTATION_ENCRYPTION_KEYS",
         "HASHING_KEY",
         "REDIS_URL",
         "TRUSTED_PROXY_COUNT",
@@ -48,6 +49,7 @@ def _production_env():
         "ALLOWED_HOSTS": "covenant.example.nhs.uk",
         "DATABASE_URL": "sqlite:///:memory:",
         "INCIDENTS_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "CONSULTATION_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "HASHING_KEY": "h4sh-" + "zyxwvutsrqponmlkjihgfedcba9876543210ZYXWVUTS",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         "TRUSTED_PROXY_COUNT": "1",
@@ -86,7 +88,14 @@ def test_check_deploy_flags_a_weak_value(variable, value, check_id):
 def test_the_production_server_refuses_to_start_when_a_deploy_check_fails():
     env = _production_env()
     env.pop("INCIDENTS_ENCRYPTION_KEYS")
-    dropped = {"SECRET_KEY", "DATABASE_URL", "INCIDENTS_ENCRYPTION_KEYS", "HASHING_KEY", "REDIS_URL"}
+    dropped = {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "INCIDENTS_ENCRYPTION_KEYS",
+        "CONSULTATION_ENCRYPTION_KEYS",
+        "HASHING_KEY",
+        "REDIS_URL",
+    }
     full = {k: v for k, v in os.environ.items() if k not in dropped} | env
     full["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
     code = "import runpy; runpy.run_path('gunicorn.conf.py')['on_starting'](None)"

@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cms.models import TaskReceipt, TaskWorker
 from cms.taskqueue import GAVE_UP, message_id, requeue_abandoned_tasks, this_machine, worker_presence
+from covenant.consultation import receipts
 from covenant.consultation.tasks import send_response_receipt
 from covenant.incidents.models import ReportingMode
 from covenant.incidents.tasks import notify_handlers_of_new_report, notify_reporter_of_outcome
@@ -199,8 +200,8 @@ def test_a_task_stopped_by_a_forced_shutdown_is_run_again(new_report):
 
 def test_a_receipt_enqueued_twice_is_sent_once_with_a_message_id_made_from_its_key(db):
     response = ConsultationResponseFactory(consultation=consultation_page())
-    first = send_response_receipt.enqueue(response_id=response.pk, email="someone@example.org")
-    again = send_response_receipt.enqueue(response_id=response.pk, email="someone@example.org")
+    first = send_response_receipt.enqueue(response_id=response.pk, receipt_ref=receipts.hold("a@example.org"))
+    again = send_response_receipt.enqueue(response_id=response.pk, receipt_ref=receipts.hold("a@example.org"))
 
     run_worker()
 

@@ -1,0 +1,239 @@
+"""Safeguarding referrals: a possible disclosure of risk in a response goes to a named safeguarding lead, who
+decides within SAFEGUARDING_DEADLINE whether to refer it to the local authority.
+
+One subdomain in one module: the writes (services: keyword-only, atomic, audited) and the reads (selectors: they
+check the permission). Kept apart from services.py and selectors.py so the moderation code only calls in here.
+The audit trail records who read, raised, noted and decided a referral, never the words of the response or of
+any note.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cms.audit import audit
+
+from . import detection
+from .models import (
+    SAFEGUARDING_DEADLINE,
+    ConsultationResponse,
+    ReferralOrigin,
+    ReferralStatus,
+    SafeguardingNote,
+    SafeguardingReferral,
+)
+
+HANDLE_PERMISSION = "consultation.handle_safeguarding"
+MODERATE_PERMISSION = "consultation.moderate_response"
+DECISIONS = (ReferralStatus.REFERRED, ReferralStatus.NO_FURTHER_ACTION)
+
+
+def _require(user, permission: str) -> None:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(permission):
+        raise PermissionDenied
+
+
+# --- reads ----------------------------------------------------------------------------------------------------
+
+
+def safeguarding_blockers(response: ConsultationResponse) -> list[str]:
+    """Why this response may not be approved for publication yet, as far as safeguarding goes ([] if nothing)."""
+    open_referral = response.safeguarding_referrals.filter(status=ReferralStatus.OPEN).first()
+    if open_referral is None:
+        return []
+    return [
+        f"Safeguarding referral {open_referral.reference} is open: the response cannot be approved until the "
+        "safeguarding lead has decided it"
+    ]
+
+
+def referrals_for_response(*, user, response: ConsultationResponse) -> QuerySet[SafeguardingReferral]:
+    """What a moderator sees of the referrals on a response: status, owner and deadline."""
+    if not (user.has_perm(MODERATE_PERMISSION) or user.has_perm(HANDLE_PERMISSION)):
+        raise PermissionDenied
+    return response.safeguarding_referrals.select_related("lead", "raised_by", "decided_by").order_by("-pk")
+
+
+def referral_queue(*, user, status: str = "") -> QuerySet[SafeguardingReferral]:
+    """Every referral for the safeguarding leads, open ones first by deadline."""
+    _require(user, HANDLE_PERMISSION)
+    referrals = SafeguardingReferral.objects.select_related(
+        "response__consultation", "lead", "raised_by", "decided_by"
+    )
+    if status in ReferralStatus.values:
+        referrals = referrals.filter(status=status)
+    return referrals.order_by("-status", "due_at", "pk")  # "open" sorts after "no_action" and "referred"
+
+
+def referral_for_lead(*, user, pk: int) -> SafeguardingReferral:
+    _require(user, HANDLE_PERMISSION)
+    try:
+        return SafeguardingReferral.objects.select_related(
+            "response__consultation", "lead", "raised_by", "decided_by"
+        ).get(pk=pk)
+    except SafeguardingReferral.DoesNotExist as exc:
+        raise Http404("No such referral") from exc
+
+
+def response_disclosures(response: ConsultationResponse) -> list[str]:
+    """The phrases the automatic check finds in the response's answers."""
+    return [
+        flag.text
+        for text in response.answers.exclude(text="").values_list("text", flat=True)
+        for flag in detection.find_safeguarding(text)
+    ]
+
+
+# --- writes ---------------------------------------------------------------------------------------------------
+
+
+def _notify(referral: SafeguardingReferral) -> None:
+    from .tasks import notify_safeguarding_lead
+
+    transaction.on_commit(lambda: notify_safeguarding_lead.enqueue(referral_id=referral.pk))
+
+
+@transaction.atomic
+def referral_raise(
+    *,
+    response: ConsultationResponse,
+    origin: str,
+    raised_by=None,
+    concern: str = "",
+    request=None,
+) -> tuple[SafeguardingReferral, bool]:
+    """Open a referral to the consultation's safeguarding lead, due SAFEGUARDING_DEADLINE from now.
+
+    A moderator raises one with their concern; the system raises one when the automatic check finds a possible
+    disclosure. While one is open for the response, raising again adds nothing (a moderator's concern is kept
+    as a note on it). Returns (referral, created)."""
+    if origin == ReferralOrigin.MODERATOR:
+        _require(raised_by, MODERATE_PERMISSION)
+        concern = concern.strip()
+        if not concern:
+            raise ValidationError({"concern": "Say what the concern is"})
+        if len(concern) > 2000:
+            raise ValidationError({"concern": "The concern must be 2,000 characters or fewer"})
+    elif origin != ReferralOrigin.DETECTED:
+        raise ValidationError("Unknown origin")
+    response = (
+        ConsultationResponse.objects.select_for_update().select_related("consultation").get(pk=response.pk)
+    )
+    existing = response.safeguarding_referrals.filter(status=ReferralStatus.OPEN).first()
+    if existing is not None:
+        if origin == ReferralOrigin.MODERATOR:
+            SafeguardingNote.objects.create(referral=existing, author=raised_by, text=concern)
+            audit(
+                action="consultation.safeguarding_concern_added",
+                actor=raised_by,
+                request=request,
+                obj=existing,
+                summary=f"Concern added to {existing.reference} (response {response.reference})",
+                detail={"response": response.pk},
+            )
+        return existing, False
+    now = timezone.now()
+    referral = SafeguardingReferral(
+        response=response,
+        origin=origin,
+        raised_by=raised_by if origin == ReferralOrigin.MODERATOR else None,
+        raised_at=now,
+        due_at=now + SAFEGUARDING_DEADLINE,
+        lead=response.consultation.safeguarding_lead,
+        concern=concern,
+    )
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:  # opened by a concurrent request a moment ago
+        return response.safeguarding_referrals.get(status=ReferralStatus.OPEN), False
+    if not response.safeguarding_flagged:
+        response.safeguarding_flagged = True
+        response.save(update_fields=["safeguarding_flagged"])
+    audit(
+        action="consultation.safeguarding_referral_opened",
+        actor=raised_by if origin == ReferralOrigin.MODERATOR else None,
+        actor_label="" if origin == ReferralOrigin.MODERATOR else "system",
+        request=request,
+        obj=referral,
+        summary=f"Safeguarding referral {referral.reference} opened for response {response.reference}",
+        detail={
+            "response": response.pk,
+            "origin": origin,
+            "lead": referral.lead_id,
+            "due_at": referral.due_at.isoformat(),
+        },
+    )
+    _notify(referral)
+    return referral, True
+
+
+def referral_detect(*, response: ConsultationResponse, request=None) -> SafeguardingReferral | None:
+    """Open a referral when the automatic check finds a possible disclosure and the response has never had one
+    (a lead's decision is not reopened each time someone looks). Returns the new referral, or None."""
+    if response.safeguarding_referrals.exists():
+        return None
+    if not response_disclosures(response):
+        return None
+    referral, created = referral_raise(response=response, origin=ReferralOrigin.DETECTED, request=request)
+    return referral if created else None
+
+
+@transaction.atomic
+def referral_note_add(*, referral: SafeguardingReferral, lead, text: str, request=None) -> SafeguardingNote:
+    _require(lead, HANDLE_PERMISSION)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Enter a note"})
+    if len(text) > 4000:
+        raise ValidationError({"text": "The note must be 4,000 characters or fewer"})
+    note = SafeguardingNote.objects.create(referral=referral, author=lead, text=text)
+    audit(
+        action="consultation.safeguarding_note_added",
+        actor=lead,
+        request=request,
+        obj=referral,
+        summary=f"Note added to {referral.reference}",
+        detail={"note": note.pk},
+    )
+    return note
+
+
+@transaction.atomic
+def referral_decide(
+    *, referral: SafeguardingReferral, lead, decision: str, reason: str, request=None
+) -> SafeguardingReferral:
+    """The lead's decision: referred to the local authority, or no further action, with the reason. A lead who
+    decides an unowned referral becomes its owner. The response can then be moderated as usual."""
+    _require(lead, HANDLE_PERMISSION)
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": "Choose referred to the local authority or no further action"})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for the decision"})
+    if len(reason) > 4000:
+        raise ValidationError({"reason": "The reason must be 4,000 characters or fewer"})
+    referral = SafeguardingReferral.objects.select_for_update().get(pk=referral.pk)
+    if not referral.is_open:
+        raise ValidationError("This referral has already been decided")
+    now = timezone.now()
+    referral.status = decision
+    referral.decision_reason = reason
+    referral.decided_by = lead
+    referral.decided_at = now
+    if referral.lead_id is None:
+        referral.lead = lead
+    referral.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "lead"])
+    audit(
+        action="consultation.safeguarding_referral_decided",
+        actor=lead,
+        request=request,
+        obj=referral,
+        summary=f"{referral.reference}: {referral.get_status_display()}",
+        detail={"response": referral.response_id, "decision": decision, "overdue": now > referral.due_at},
+    )
+    return referral

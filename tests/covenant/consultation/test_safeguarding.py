@@ -1,0 +1,227 @@
+"""Finding 6: a safeguarding flag opens a referral to the consultation's safeguarding lead, with an owner, a
+deadline, notes and a decision, audited; the response cannot be approved until the lead has decided."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.accounts.models import AuditEvent
+from covenant.consultation import safeguarding
+from covenant.consultation.models import (
+    ConsultationResponse,
+    ModerationState,
+    ReferralStatus,
+    SafeguardingReferral,
+)
+
+from .factories import ConsultationResponseFactory, answer
+from .test_respond import FULL_ANSWERS, answer_everything, submit
+
+pytestmark = pytest.mark.django_db
+
+DISCLOSURE = "After the last night shift I want to end my life, and nobody at work knows."
+CONCERN = "Mentions a colleague who lives with a violent partner."
+
+
+@pytest.fixture
+def lead(make_user, organisation, consultation):
+    user = make_user("safeguarding_lead", organisation=organisation, email="lead@example.org")
+    consultation.safeguarding_lead = user
+    consultation.save(update_fields=["safeguarding_lead"])
+    return user
+
+
+@pytest.fixture
+def other_lead(make_user, organisation):
+    return make_user("safeguarding_lead", organisation=organisation, email="second.lead@example.org")
+
+
+def decide(
+    client, referral, decision="no_action", reason="Spoke to the respondent's GP practice; no risk now."
+):
+    return client.post(
+        reverse("consultation:safeguarding_referral", args=[referral.pk]),
+        {"action": "decide", "decision": decision, "reason": reason},
+    )
+
+
+def approve(client, response):
+    return client.post(
+        reverse("consultation:moderate", args=[response.pk]), {"action": "decide", "decision": "approved"}
+    )
+
+
+def test_a_disclosure_goes_to_the_named_lead_and_holds_the_response_until_they_decide(
+    client, consultation, lead, moderator, login, django_capture_on_commit_callbacks
+):
+    answers = {**FULL_ANSWERS, 5: DISCLOSURE}
+    answer_everything(client, consultation, answers=answers)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, consultation)
+    response = ConsultationResponse.objects.get()
+    referral = SafeguardingReferral.objects.get(response=response)
+    assert referral.status == ReferralStatus.OPEN
+    assert referral.origin == "detected"
+    assert referral.lead == lead
+    assert referral.due_at - referral.raised_at == datetime.timedelta(hours=24)
+    # The lead is e-mailed the reference and a link, never the words.
+    [email] = mail.outbox
+    assert email.to == ["lead@example.org"]
+    assert referral.reference in email.subject and referral.reference in email.body
+    assert f"http://testserver/consultation/safeguarding/{referral.pk}/" in email.body
+    assert "end my life" not in email.body and "night shift" not in email.body
+
+    # The moderator cannot approve while it is open, and is told why.
+    login(moderator)
+    page = client.get(reverse("consultation:moderate", args=[response.pk])).content.decode()
+    assert referral.reference in page and "Open: waiting for the safeguarding lead" in page
+    refused = approve(client, response)
+    assert refused.status_code == 400
+    assert f"Safeguarding referral {referral.reference} is open" in refused.content.decode()
+    response.refresh_from_db()
+    assert response.moderation_state == ModerationState.PENDING
+
+    # The lead reads it (audited), adds a note and decides.
+    login(lead)
+    queue = client.get(reverse("consultation:safeguarding_queue"))
+    assert queue.status_code == 200 and referral.reference in queue.content.decode()
+    detail = client.get(reverse("consultation:safeguarding_referral", args=[referral.pk]))
+    assert detail.status_code == 200
+    assert "end my life" in detail.content.decode()
+    noted = client.post(
+        reverse("consultation:safeguarding_referral", args=[referral.pk]),
+        {"action": "note", "text": "Called the respondent's listed GP practice."},
+    )
+    assert noted.status_code == 302
+    assert decide(client, referral).status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.NO_FURTHER_ACTION
+    assert referral.decided_by == lead and referral.decided_at is not None
+
+    login(moderator)
+    assert approve(client, response).status_code == 302
+    response.refresh_from_db()
+    assert response.moderation_state == ModerationState.APPROVED
+
+    actions = set(
+        AuditEvent.objects.filter(object_type="consultation.safeguardingreferral").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == {
+        "consultation.safeguarding_referral_opened",
+        "consultation.safeguarding_referral_viewed",
+        "consultation.safeguarding_note_added",
+        "consultation.safeguarding_referral_decided",
+    }
+    assert AuditEvent.objects.filter(action="consultation.safeguarding_queue_viewed", actor=lead).exists()
+    trail = str(list(AuditEvent.objects.values("summary", "detail")))
+    assert "end my life" not in trail and "GP practice" not in trail
+
+
+def test_a_moderator_raises_a_concern_with_a_note_kept_encrypted(
+    client, consultation, lead, moderator, login, django_capture_on_commit_callbacks
+):
+    response = ConsultationResponseFactory(consultation=consultation)
+    answer(response, consultation.active_questions().get(sort_order=4), text="Parking is hard on nights.")
+    login(moderator)
+    client.get(reverse("consultation:moderate", args=[response.pk]))
+    assert not SafeguardingReferral.objects.exists()  # nothing for the automatic check to find
+    with django_capture_on_commit_callbacks(execute=True):
+        raised = client.post(
+            reverse("consultation:moderate", args=[response.pk]),
+            {"action": "safeguarding", "concern": CONCERN},
+        )
+    assert raised.status_code == 302
+    referral = SafeguardingReferral.objects.get()
+    assert (referral.origin, referral.raised_by, referral.lead) == ("moderator", moderator, lead)
+    assert referral.concern == CONCERN
+    response.refresh_from_db()
+    assert response.safeguarding_flagged
+    assert len(mail.outbox) == 1 and "violent" not in mail.outbox[0].body
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT concern FROM consultation_safeguardingreferral")
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("enc1:") and "violent" not in stored
+    # Raising again while it is open adds the concern to the same referral.
+    client.post(
+        reverse("consultation:moderate", args=[response.pk]),
+        {"action": "safeguarding", "concern": "Also: a child."},
+    )
+    assert SafeguardingReferral.objects.count() == 1
+    assert referral.notes.get().text == "Also: a child."
+    # An empty concern is refused beside the field.
+    empty = client.post(
+        reverse("consultation:moderate", args=[response.pk]), {"action": "safeguarding", "concern": ""}
+    )
+    assert empty.status_code == 400 and "Say what the concern is" in empty.content.decode()
+
+
+def test_opening_a_flagged_response_from_before_referrals_opens_one_once(
+    client, consultation, other_lead, moderator, login, django_capture_on_commit_callbacks
+):
+    response = ConsultationResponseFactory(consultation=consultation, safeguarding_flagged=True)
+    answer(
+        response,
+        consultation.active_questions().get(sort_order=4),
+        text="My partner hits me when I get home.",
+    )
+    login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("consultation:moderate", args=[response.pk]))
+    referral = SafeguardingReferral.objects.get()
+    assert referral.lead is None  # the consultation names no lead: every lead is told
+    assert mail.outbox[0].to == ["second.lead@example.org"]
+    login(other_lead)
+    decide(client, referral, decision="referred", reason="Referred to the local authority's MASH today.")
+    login(moderator)
+    client.get(reverse("consultation:moderate", args=[response.pk]))
+    assert SafeguardingReferral.objects.count() == 1  # a decided referral is not reopened by looking again
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.REFERRED and referral.lead == other_lead  # the decider owns it
+
+
+def test_the_queue_marks_overdue_referrals_and_is_for_leads_with_a_second_factor(
+    client, consultation, lead, moderator, analyst, login
+):
+    response = ConsultationResponseFactory(consultation=consultation)
+    referral, _ = safeguarding.referral_raise(
+        response=response, origin="moderator", raised_by=moderator, concern="x"
+    )
+    SafeguardingReferral.objects.filter(pk=referral.pk).update(
+        due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    url = reverse("consultation:safeguarding_queue")
+    for person in (moderator, analyst):
+        login(person)
+        assert client.get(url).status_code == 403
+        assert (
+            client.get(reverse("consultation:safeguarding_referral", args=[referral.pk])).status_code == 403
+        )
+    client.logout()
+    assert client.get(url).status_code == 302
+    login(lead, verified=False)
+    assert client.get(url).status_code == 302  # a password alone is not enough
+    login(lead)
+    body = client.get(url).content.decode()
+    assert referral.reference in body and "Overdue" in body
+
+
+def test_a_decision_needs_a_reason_and_is_made_once(client, consultation, lead, moderator, login):
+    response = ConsultationResponseFactory(consultation=consultation)
+    referral, _ = safeguarding.referral_raise(
+        response=response, origin="moderator", raised_by=moderator, concern="x"
+    )
+    login(lead)
+    missing = decide(client, referral, reason="")
+    assert missing.status_code == 400 and "Give the reason for the decision" in missing.content.decode()
+    assert decide(client, referral).status_code == 302
+    again = decide(client, referral, decision="referred")
+    assert again.status_code == 400 and "already been decided" in again.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.NO_FURTHER_ACTION
+    assert safeguarding.safeguarding_blockers(response) == []
