@@ -238,6 +238,8 @@ RATELIMIT_VIEW = "cms.views.rate_limited"
 # how many responses one client address may send (counted in the shared cache).
 CONSULTATION_MIN_SECONDS = int(env("CONSULTATION_MIN_SECONDS", "20"))
 CONSULTATION_SUBMIT_RATE = env("CONSULTATION_SUBMIT_RATE", "10/h")
+# Near-duplicate groups at least this big are proposed as campaigns; smaller ones as duplicates.
+CONSULTATION_CAMPAIGN_MIN_SIZE = int(env("CONSULTATION_CAMPAIGN_MIN_SIZE", "5"))
 AXES_VERBOSE = False
 
 # Staff screens time out after 30 minutes without a request.
