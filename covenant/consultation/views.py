@@ -141,7 +141,13 @@ def _panel(target, log, *, bound=None):
             dismiss_forms.append((suggestion, bound["dismiss"]))
         else:
             dismiss_forms.append(
-                (suggestion, DismissForm(initial={"suggestion": suggestion.value}, prefix=f"d-{target.key}"))
+                (
+                    suggestion,
+                    DismissForm(
+                        initial={"suggestion": suggestion.value},
+                        auto_id=_dismiss_id(target, suggestion.value),
+                    ),
+                )
             )
     return {
         "target": target,
@@ -155,6 +161,11 @@ def _panel(target, log, *, bound=None):
         "form": form,
         "dismiss_forms": dismiss_forms,
     }
+
+
+def _dismiss_id(target, value: str) -> str:
+    """Several dismiss forms share a page: each gets its own element ids so every label finds its field."""
+    return f"id_dismiss-{target.key}-{value.replace(':', '-')}_%s"
 
 
 def _moderation_panels(response, *, bound_key=None, bound=None):
@@ -256,7 +267,10 @@ def moderate(request, pk: int):
             elif action == "dismiss":
                 target = _posted_target(request, response)
                 found = suggestions.target_suggestions(target, list(response.redactions.all()))
-                form = DismissForm(request.POST, suggestion_choices=_choices(found), prefix=f"d-{target.key}")
+                value = request.POST.get("suggestion", "")
+                form = DismissForm(
+                    request.POST, suggestion_choices=_choices(found), auto_id=_dismiss_id(target, value)
+                )
                 if form.is_valid():
                     start, end, kind = form.cleaned_data["suggestion"]
                     services.suggestion_dismiss(
@@ -272,7 +286,6 @@ def moderate(request, pk: int):
                     )
                     messages.success(request, "Suggestion dismissed.")
                     return redirect("consultation:moderate", pk=response.pk)
-                value = request.POST.get(f"d-{target.key}-suggestion", "")
                 bound_key, bound, status = target.key, {"dismiss": form, "dismiss_value": value}, 400
             elif action == "unredact":
                 redaction = get_object_or_404(

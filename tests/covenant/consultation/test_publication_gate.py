@@ -248,11 +248,11 @@ def test_finding_3_a_suggestion_can_be_dismissed_with_a_reason(closed_consultati
     start = text.index("01632")
     value = f"{start}:{start + len('01632 960001')}:phone"
     login(moderator)
-    form = {"action": "dismiss", "answer_id": ans.pk, f"d-a{ans.pk}-suggestion": value}
+    form = {"action": "dismiss", "answer_id": ans.pk, "suggestion": value}
     result = client.post(moderate_url(response), form)
     assert result.status_code == 400
     assert "Say why this is not personal data" in result.content.decode()
-    form[f"d-a{ans.pk}-note"] = "The ward's public switchboard, not a person's number"
+    form["note"] = "The ward's public switchboard, not a person's number"
     assert client.post(moderate_url(response), form).status_code == 302
     dismissal = Redaction.objects.get()
     assert dismissal.decision == RedactionDecision.DISMISSED and dismissal.redacted_by == moderator
