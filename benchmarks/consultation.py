@@ -245,6 +245,12 @@ def _build_world(*, responses: int, rng: random.Random):
                     if consent == "named" and respondent_type != "organisation"
                     else "",
                     publish_consent=consent,
+                    redacted_respondent_name=f"Person {i}"
+                    if consent == "named" and respondent_type != "organisation"
+                    else "",
+                    redacted_organisation_name=f"Organisation {i % 300}"
+                    if respondent_type == "organisation"
+                    else "",
                     moderation_state=rng.choice(states),
                     submitted_at=start + timezone.timedelta(seconds=i * 60),
                 )

@@ -242,6 +242,8 @@ CONSULTATION_SUBMIT_RATE = env("CONSULTATION_SUBMIT_RATE", "10/h")
 # shared cache; right codes never count). Why these numbers: covenant/incidents/throttles.py.
 INCIDENT_FOLLOW_UP_ADDRESS_FAILURES = int(env("INCIDENT_FOLLOW_UP_ADDRESS_FAILURES", "60"))
 INCIDENT_FOLLOW_UP_SITE_FAILURES = int(env("INCIDENT_FOLLOW_UP_SITE_FAILURES", "1000"))
+# Near-duplicate groups at least this big are proposed as campaigns; smaller ones as duplicates.
+CONSULTATION_CAMPAIGN_MIN_SIZE = int(env("CONSULTATION_CAMPAIGN_MIN_SIZE", "5"))
 AXES_VERBOSE = False
 
 # Staff screens time out after 30 minutes without a request.

@@ -1,5 +1,5 @@
 """Demo consultations: the open NHS Covenant consultation with responses in every moderation state (some with
-planted personal data that moderators redacted, a campaign group, analysts' themes), and a concluded one with
+planted personal data that moderators redacted, campaign groups for analysts to confirm, analysts' themes), and a concluded one with
 its published outcome.
 
 Every person, number and address is invented: phone numbers are from Ofcom's drama range, NHS numbers from
@@ -12,15 +12,15 @@ from __future__ import annotations
 import random
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from tests.covenant.consultation.factories import COVENANT_QUESTIONS, consultation_page, hub_page
 
-from . import detection, safeguarding, services
+from . import safeguarding, services, suggestions
 from .models import (
     Answer,
+    CampaignKind,
     Channel,
     ConsultationPage,
     ConsultationResponse,
@@ -186,14 +186,10 @@ def _moderate(page, *, moderator, lead, share: float, seed: int, leave_referrals
                     reason="Discussed with the respondent's employer's safeguarding team and referred to the local "
                     "authority's adult safeguarding hub.",
                 )
-        for answer in response.answers.exclude(text=""):
-            for flag in detection.find_personal_data(answer.text):
-                try:
-                    services.answer_redact(
-                        answer=answer, moderator=moderator, spans=[(flag.start, flag.end)], reason=flag.kind
-                    )
-                except ValidationError:  # an overlapping suggestion is simply skipped
-                    continue
+        # The moderator resolves every personal-data suggestion as the screen's "Redact all suggestions" does,
+        # so the approved responses pass the publication gate.
+        if suggestions.unresolved_suggestions(response):
+            services.response_redact_suggestions(response=response, moderator=moderator)
         if response.publish_consent == "none" or rng.random() < 0.05:
             decision = ModerationState.REJECTED
         else:
@@ -209,7 +205,7 @@ def _theme(page, *, analyst, share: float, seed: int) -> None:
         )
         candidates = Answer.objects.filter(
             response__consultation=page,
-            response__moderation_state__in=[ModerationState.APPROVED, ModerationState.REJECTED],
+            response__moderation_state=ModerationState.APPROVED,
             question__in=free_text,
         ).exclude(tags__theme=theme)
         for answer in candidates.order_by("pk"):
@@ -270,7 +266,10 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         )
         _moderate(concluded, moderator=moderator, lead=lead, share=1.0, seed=sizes["seed"])
         _theme(concluded, analyst=analyst, share=1.0, seed=sizes["seed"])
-        services.campaigns_detect(consultation=concluded)
+        # The analyst confirms the campaigns, so the outcome shows them; near-duplicates stay proposed.
+        for group in services.campaigns_detect(consultation=concluded):
+            if group.kind == CampaignKind.CAMPAIGN:
+                services.campaign_review(group=group, user=analyst, decision="confirmed")
         now = timezone.now()
         concluded.opens_at = now - timezone.timedelta(days=200)
         concluded.closes_at = now - timezone.timedelta(days=110)

@@ -85,7 +85,7 @@ class AnswerFilter(django_filters.FilterSet):
         empty_label="All",
     )
     untagged = django_filters.BooleanFilter(label="Only untagged free text", method="filter_untagged")
-    q = django_filters.CharFilter(field_name="redacted_text", lookup_expr="icontains", label="Text contains")
+    q = django_filters.CharFilter(field_name="published_text", lookup_expr="icontains", label="Text contains")
 
     class Meta:
         model = Answer
@@ -106,5 +106,5 @@ class AnswerFilter(django_filters.FilterSet):
 
     def filter_untagged(self, queryset, name, value):
         if value:
-            return queryset.exclude(redacted_text="").filter(tags__isnull=True)
+            return queryset.exclude(published_text="").filter(tags__isnull=True)
         return queryset

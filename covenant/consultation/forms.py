@@ -281,22 +281,25 @@ class ModerationDecisionForm(forms.Form):
 
 
 class RedactForm(forms.Form):
-    """Redact either suggested spans (checkboxes) or every occurrence of a phrase the moderator types."""
+    """Redact suggested spans (checkboxes, each redacted under the kind that was found) and/or every occurrence
+    of a phrase the moderator types (which needs a reason)."""
 
-    answer = forms.IntegerField(widget=forms.HiddenInput)
     suggestions = forms.MultipleChoiceField(
-        label="Suggested redactions", required=False, widget=forms.CheckboxSelectMultiple
+        label="Suggested redactions",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each is redacted as what was found, for example “[redacted: e-mail address]”",
     )
     phrase = forms.CharField(
-        label="Text to redact",
+        label="Other text to redact",
         required=False,
         max_length=500,
-        help_text="Every occurrence in this answer is redacted",
+        help_text="Every occurrence in this field is redacted",
     )
     reason = forms.ChoiceField(
-        label="Reason",
+        label="Reason for the other text",
+        required=False,
         choices=[("", "Choose a reason"), *RedactionReason.choices],
-        error_messages={"required": "Choose a reason for the redaction"},
     )
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
 
@@ -306,9 +309,41 @@ class RedactForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("suggestions") and not (cleaned.get("phrase") or "").strip():
+        phrase = (cleaned.get("phrase") or "").strip()
+        if not cleaned.get("suggestions") and not phrase:
             self.add_error("phrase", "Enter the text to redact, or choose a suggested redaction")
+        if phrase and not cleaned.get("reason"):
+            self.add_error("reason", "Choose a reason for the redaction")
         return cleaned
+
+    def suggested_spans(self) -> list[tuple[int, int, str]]:
+        spans = []
+        for value in self.cleaned_data["suggestions"]:
+            start, end, kind = value.split(":", 2)
+            spans.append((int(start), int(end), kind))
+        return spans
+
+
+class DismissForm(forms.Form):
+    """Dismiss one suggestion: the moderator says why it is not personal data."""
+
+    suggestion = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Why is this not personal data?",
+        max_length=300,
+        error_messages={"required": "Say why this is not personal data"},
+    )
+
+    def __init__(self, *args, suggestion_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = {value for value, _ in suggestion_choices}
+
+    def clean_suggestion(self):
+        value = self.cleaned_data["suggestion"]
+        if value not in self.allowed:
+            raise forms.ValidationError("That suggestion has already been resolved")
+        start, end, kind = value.split(":", 2)
+        return int(start), int(end), kind
 
 
 class ThemeForm(forms.Form):

@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -442,6 +443,10 @@ class ConsultationResponse(models.Model):
     respondent_type = models.CharField(max_length=20, choices=RespondentType.choices)
     respondent_name = models.CharField(max_length=120, blank=True)
     organisation_name = models.CharField(max_length=200, blank=True)
+    # What is published of the two free-text "about you" fields, rebuilt from the redaction log like an
+    # answer's `redacted_text`. Read them through `publication`, never directly.
+    redacted_respondent_name = models.CharField(max_length=400, blank=True)
+    redacted_organisation_name = models.CharField(max_length=600, blank=True)
     region = models.CharField(max_length=32, choices=Region.choices, blank=True)
     publish_consent = models.CharField(max_length=10, choices=PublishConsent.choices)
     submitted_at = models.DateTimeField(default=timezone.now)
@@ -483,14 +488,14 @@ class ConsultationResponse(models.Model):
             self.moderation_state == ModerationState.APPROVED and self.publish_consent != PublishConsent.NONE
         )
 
-    @property
-    def public_name(self) -> str:
-        """The name shown with a published response: nothing unless they asked to be named."""
+    def published_fields(self) -> list[str]:
+        """The free-text "about you" fields that are published with this response, given its consent: the
+        respondent's name for named individuals, the organisation's name for named organisations."""
         if self.publish_consent != PublishConsent.NAMED:
-            return ""
+            return []
         if self.respondent_type == RespondentType.ORGANISATION:
-            return self.organisation_name
-        return self.respondent_name
+            return [RedactedField.ORGANISATION_NAME]
+        return [RedactedField.RESPONDENT_NAME]
 
 
 class Answer(models.Model):
@@ -541,10 +546,32 @@ class RedactionReason(models.TextChoices):
     OTHER = "other", "Other identifying detail"
 
 
-class Redaction(models.Model):
-    """The redaction log: which span was removed, why, by whom. `original` is visible only to moderators."""
+class RedactedField(models.TextChoices):
+    """Where a redaction applies: an answer's free text, or one of the published "about you" fields."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="redactions")
+    ANSWER = "answer", "Answer"
+    RESPONDENT_NAME = "respondent_name", "Name"
+    ORGANISATION_NAME = "organisation_name", "Organisation name"
+
+
+class RedactionDecision(models.TextChoices):
+    REDACTED = "redacted", "Redacted"
+    DISMISSED = "dismissed", "Suggestion dismissed"
+
+
+class Redaction(models.Model):
+    """The redaction log: which span was removed (or which suggestion a moderator judged not to be personal
+    data, and why), by whom, when. `original` is visible only to moderators. Only `redacted` entries change
+    the published text; a `dismissed` entry resolves a suggestion for the publication gate."""
+
+    response = models.ForeignKey(ConsultationResponse, on_delete=models.CASCADE, related_name="redactions")
+    field = models.CharField(max_length=20, choices=RedactedField.choices, default=RedactedField.ANSWER)
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="redactions"
+    )
+    decision = models.CharField(
+        max_length=10, choices=RedactionDecision.choices, default=RedactionDecision.REDACTED
+    )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     original = models.TextField()
@@ -554,10 +581,21 @@ class Redaction(models.Model):
     redacted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["answer_id", "start"]
+        ordering = ["field", "answer_id", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(field="answer") & Q(answer__isnull=False))
+                | (~Q(field="answer") & Q(answer__isnull=True)),
+                name="redaction_answer_iff_answer_field",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_reason_display()} ({self.start}-{self.end})"
+
+    @property
+    def is_dismissal(self) -> bool:
+        return self.decision == RedactionDecision.DISMISSED
 
     @property
     def placeholder(self) -> str:
@@ -624,14 +662,30 @@ class ThemeTag(models.Model):
         return self.confirmed_at is not None
 
 
+class CampaignKind(models.TextChoices):
+    CAMPAIGN = "campaign", "Campaign"
+    DUPLICATE = "duplicate", "Near-duplicates"
+
+
+class CampaignReview(models.TextChoices):
+    PROPOSED = "proposed", "Proposed: waiting for an analyst"
+    CONFIRMED = "confirmed", "Confirmed by an analyst"
+    REJECTED = "rejected", "Not a campaign (analyst)"
+
+
 class CampaignGroup(models.Model):
-    """Responses sharing template text (near-duplicates), found by `campaigns_detect`."""
+    """Responses sharing template text (near-duplicates), proposed by `campaigns_detect`. Only groups an
+    analyst confirms appear in the outcome. No text is stored: an example is read, redacted, from an
+    approved member when it is shown (`publication.campaign_example`)."""
 
     consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="campaigns")
     label = models.CharField(max_length=120)
-    sample_text = models.TextField(
-        blank=True, help_text="The template text, from the first response in the group"
+    kind = models.CharField(max_length=10, choices=CampaignKind.choices, default=CampaignKind.CAMPAIGN)
+    review = models.CharField(max_length=10, choices=CampaignReview.choices, default=CampaignReview.PROPOSED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     size = models.PositiveIntegerField(default=0)
     exact_duplicates = models.PositiveIntegerField(default=0)
     detected_at = models.DateTimeField(default=timezone.now)

@@ -22,7 +22,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cms.tables import csv_blocks, in_blocks, neutralise
 
-from . import receipts, selectors, services
+from . import publication, receipts, selectors, services
 from .forms import AboutYouForm, QuestionsForm, SubmitForm
 from .models import ConsultationPage, ConsultationResponse, Lifecycle, PublishConsent, RespondentType
 from .reports import OutcomeReport
@@ -338,7 +338,7 @@ def published(request, page: ConsultationPage):
         respondent_type = ""
     question = selectors.question_for(consultation=page, pk=request.GET.get("question"))
     theme = selectors.theme_for(consultation=page, pk=request.GET.get("theme"))
-    responses = selectors.published_responses(
+    responses = publication.published_responses(
         consultation=page, search=search, respondent_type=respondent_type, question=question, theme=theme
     )
     page_obj = Paginator(responses, PUBLISHED_PER_PAGE).get_page(request.GET.get("page"))
@@ -395,70 +395,10 @@ OPEN_DATA_FIELDS = (
 )
 
 
-def _open_data_records(page, chunk_size: int = 2000):
-    """Published responses as plain records, read in keyset chunks with values() so memory stays flat."""
-    from collections import defaultdict
-
-    from .models import Answer, ThemeTag
-
-    questions_list = selectors.questions_for(consultation=page)
-    published = (
-        selectors.published_responses(consultation=page)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "public_id",
-            "submitted_at",
-            "respondent_type",
-            "respondent_name",
-            "organisation_name",
-            "region",
-            "publish_consent",
-        )
+def _open_data_records(page):
+    return publication.open_data_records(
+        consultation=page, questions=selectors.questions_for(consultation=page)
     )
-    last = 0
-    while True:
-        chunk = list(published.filter(pk__gt=last)[:chunk_size])
-        if not chunk:
-            break
-        last = chunk[-1][0]
-        ids = [row[0] for row in chunk]
-        answers = defaultdict(dict)
-        answer_ids = {}
-        for answer_id, response_id, question_id, selected, text in Answer.objects.filter(
-            response_id__in=ids
-        ).values_list("pk", "response_id", "question_id", "selected", "redacted_text"):
-            answers[response_id][question_id] = (answer_id, selected, text)
-            answer_ids[answer_id] = response_id
-        themes = defaultdict(list)
-        for answer_id, name in ThemeTag.objects.filter(
-            answer_id__in=list(answer_ids), confirmed_at__isnull=False
-        ).values_list("answer_id", "theme__name"):
-            themes[answer_id].append(name)
-        for pk, public_id, submitted_at, respondent_type, name, organisation, region, consent in chunk:
-            named = consent == PublishConsent.NAMED
-            is_organisation = respondent_type == RespondentType.ORGANISATION
-            record = {
-                "public_id": public_id,
-                "submitted_date": submitted_at.date().isoformat(),
-                "respondent_type": respondent_type,
-                "respondent_name": name if named and not is_organisation else "",
-                "organisation_name": organisation if named and is_organisation else "",
-                "region": region,
-                "answers": [],
-            }
-            for question in questions_list:
-                answer_id, selected, text = answers[pk].get(question.pk, (None, "", ""))
-                record["answers"].append(
-                    {
-                        "question": question.number,
-                        "question_id": str(question.uuid),
-                        "selected": [value for value in selected.split("\n") if value],
-                        "text": text,
-                        "themes": sorted(themes.get(answer_id, [])),
-                    }
-                )
-            yield record
 
 
 def open_data(request, page: ConsultationPage, fmt: str):

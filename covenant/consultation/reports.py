@@ -7,7 +7,7 @@ from typing import Any
 
 from cms.reports import Report
 
-from . import selectors
+from . import publication, selectors
 from .models import ConsultationPage
 
 
@@ -27,10 +27,10 @@ class OutcomeReport(Report):
         ]
         for summary in summaries:
             summary["theme_quotes"] = [
-                (theme, selectors.theme_quotations(theme=theme)) for theme in summary["themes"]
+                (theme, publication.theme_quotations(theme=theme)) for theme in summary["themes"]
             ]
         cross_cutting = [
-            (theme, selectors.theme_quotations(theme=theme))
+            (theme, publication.theme_quotations(theme=theme))
             for theme in selectors.cross_cutting_themes(consultation=consultation)
         ]
         return {
@@ -38,9 +38,9 @@ class OutcomeReport(Report):
             "counts": selectors.response_counts(consultation=consultation),
             "summaries": summaries,
             "cross_cutting": cross_cutting,
-            "campaigns": list(selectors.campaign_groups(consultation=consultation)),
-            "duplicates": selectors.duplicate_groups(consultation=consultation)[:20],
-            "organisations": selectors.responding_organisations(consultation=consultation),
+            # Only groups an analyst confirmed; each with a redacted example from an approved member.
+            "campaigns": selectors.campaign_groups(consultation=consultation, confirmed_only=True),
+            "organisations": publication.responding_organisations(consultation=consultation),
             "published_url": consultation.subpage_url("published"),
             "pdf_url": consultation.subpage_url("outcome_pdf"),
         }

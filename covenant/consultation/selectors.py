@@ -7,15 +7,17 @@ import math
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from cms import disclosure
 from cms.disclosure import TOTAL, AdditiveTable, Audience
 
+from . import publication
 from .models import (
     Answer,
     CampaignGroup,
+    CampaignReview,
     Channel,
     ConsultationHubPage,
     ConsultationPage,
@@ -71,38 +73,10 @@ def question_sections(questions: list[Question]) -> list[list[Question]]:
 # --- public --------------------------------------------------------------------------------------------------
 
 COUNTED = ~Q(moderation_state=ModerationState.INVALID)
-PUBLISHED = Q(moderation_state=ModerationState.APPROVED) & ~Q(publish_consent=PublishConsent.NONE)
 
 
 def counted_responses(*, consultation: ConsultationPage) -> QuerySet[ConsultationResponse]:
     return ConsultationResponse.objects.filter(COUNTED, consultation=consultation)
-
-
-def published_responses(
-    *,
-    consultation: ConsultationPage,
-    search: str = "",
-    respondent_type: str = "",
-    question: Question | None = None,
-    theme: Theme | None = None,
-) -> QuerySet[ConsultationResponse]:
-    """Approved, consented responses. Callers show only `redacted_text`; confirmed tags only."""
-    queryset = ConsultationResponse.objects.filter(PUBLISHED, consultation=consultation)
-    if respondent_type:
-        queryset = queryset.filter(respondent_type=respondent_type)
-    if question is not None:
-        queryset = queryset.filter(answers__question=question)
-    if theme is not None:
-        queryset = queryset.filter(answers__tags__theme=theme, answers__tags__confirmed_at__isnull=False)
-    if search:
-        queryset = queryset.filter(answers__redacted_text__icontains=search)
-    if question is not None or theme is not None or search:
-        queryset = queryset.filter(pk__in=queryset.values("pk"))
-        queryset = ConsultationResponse.objects.filter(pk__in=queryset.values("pk"))
-    answers = Answer.objects.select_related("question").prefetch_related(
-        Prefetch("tags", queryset=ThemeTag.objects.filter(confirmed_at__isnull=False).select_related("theme"))
-    )
-    return queryset.order_by("submitted_at", "pk").prefetch_related(Prefetch("answers", queryset=answers))
 
 
 def response_counts(*, consultation: ConsultationPage) -> dict:
@@ -334,35 +308,29 @@ def cross_cutting_themes(*, consultation: ConsultationPage) -> QuerySet[Theme]:
     )
 
 
-def theme_quotations(*, theme: Theme, limit: int = 3) -> list[Answer]:
-    return list(
-        Answer.objects.filter(
-            tags__theme=theme,
-            tags__confirmed_at__isnull=False,
-            response__moderation_state=ModerationState.APPROVED,
-        )
-        .exclude(response__publish_consent=PublishConsent.NONE)
-        .select_related("response")
-        .order_by("response__submitted_at", "pk")[:limit]
-    )
+def campaign_groups(*, consultation: ConsultationPage, confirmed_only: bool = False) -> list[CampaignGroup]:
+    """Campaign and duplicate groups, each with `example`: redacted text from an approved member, or "".
+    The outcome passes `confirmed_only`: only groups an analyst confirmed are published."""
+    groups = CampaignGroup.objects.filter(consultation=consultation).select_related("reviewed_by")
+    if confirmed_only:
+        groups = groups.filter(review=CampaignReview.CONFIRMED)
+    groups = list(groups.order_by("kind", "-size", "pk"))
+    for group in groups:
+        group.example = publication.campaign_example(group)
+    return groups
 
 
-def responding_organisations(*, consultation: ConsultationPage) -> list[str]:
-    names = (
-        ConsultationResponse.objects.filter(
-            PUBLISHED,
-            consultation=consultation,
-            respondent_type=RespondentType.ORGANISATION,
-            publish_consent=PublishConsent.NAMED,
-        )
-        .exclude(organisation_name="")
-        .values_list("organisation_name", flat=True)
-    )
-    return sorted(set(names), key=str.lower)
+def publication_blockers(response: ConsultationResponse) -> list[str]:
+    """Why `response` cannot be approved for publication yet, in words a moderator can act on; empty when it
+    can. `services.response_moderate` refuses approval while this finds anything. Other checks that must hold
+    a response in moderation add their reasons here."""
+    from . import suggestions
 
-
-def campaign_groups(*, consultation: ConsultationPage) -> QuerySet[CampaignGroup]:
-    return CampaignGroup.objects.filter(consultation=consultation).order_by("-size", "pk")
+    reasons = []
+    if response.publish_consent == PublishConsent.NONE:
+        reasons.append("This respondent asked us not to publish their response, so it cannot be approved")
+    reasons += [suggestion.reason for suggestion in suggestions.unresolved_suggestions(response)]
+    return reasons
 
 
 # --- staff ---------------------------------------------------------------------------------------------------
@@ -436,23 +404,19 @@ def consultations_for_staff(*, user) -> QuerySet[ConsultationPage]:
 
 
 def answers_for_analysis(*, user, consultation: ConsultationPage) -> QuerySet[Answer]:
-    """Answers analysts may read: moderated responses only, and only the redacted text (the original stays
-    with the moderators)."""
+    """Answers analysts may read: those of approved responses (they passed the publication gate), with
+    `published_text` only (the original stays with the moderators)."""
     _require(user, ANALYSE_PERMISSION)
-    return (
-        Answer.objects.filter(response__consultation=consultation)
-        .filter(response__moderation_state__in=[ModerationState.APPROVED, ModerationState.REJECTED])
-        .select_related("response", "question")
-        .prefetch_related(Prefetch("tags", queryset=ThemeTag.objects.select_related("theme")))
-        .order_by("response__submitted_at", "response_id", "question__sort_order")
-    )
+    return publication.publishable_answers(
+        consultation=consultation, audience=publication.Audience.ANALYST
+    ).order_by("response__submitted_at", "response_id", "question__sort_order")
 
 
 def answer_for_analysis(*, user, pk: int) -> Answer:
     _require(user, ANALYSE_PERMISSION)
     answer = (
-        Answer.objects.select_related("response", "question", "response__consultation")
-        .filter(response__moderation_state__in=[ModerationState.APPROVED, ModerationState.REJECTED])
+        publication.publishable_answers(audience=publication.Audience.ANALYST)
+        .select_related("response__consultation")
         .filter(pk=pk)
         .first()
     )
@@ -471,9 +435,9 @@ def theme_suggestions(
     rows = list(
         answers_for_analysis(user=user, consultation=consultation)
         .filter(question=question)
-        .exclude(redacted_text="")
+        .exclude(published_text="")
         .order_by("pk")
-        .values_list("pk", "redacted_text")[:limit]
+        .values_list("pk", "published_text")[:limit]
     )
     if not rows:
         return []

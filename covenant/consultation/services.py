@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from cms.audit import audit
 
-from . import detection, textanalysis
+from . import detection, suggestions, textanalysis
 from .models import (
     Answer,
     CampaignGroup,
+    CampaignKind,
+    CampaignReview,
     Channel,
     ConsultationPage,
     ConsultationResponse,
@@ -27,7 +29,9 @@ from .models import (
     Question,
     QuestionDefinition,
     QuestionKind,
+    RedactedField,
     Redaction,
+    RedactionDecision,
     RedactionReason,
     RespondentType,
     Theme,
@@ -215,6 +219,8 @@ def response_submit(
         personal_data_flagged=flags_pd,
         safeguarding_flagged=flags_sg,
         fingerprint=textanalysis.fingerprint(_response_text(texts)),
+        redacted_respondent_name=cleaned_about["respondent_name"],
+        redacted_organisation_name=cleaned_about["organisation_name"],
         **cleaned_about,
     )
     if submitted_at is not None:
@@ -333,16 +339,21 @@ def response_enter_offline(
 def response_moderate(
     *, response: ConsultationResponse, moderator, decision: str, note: str = "", request=None
 ) -> ConsultationResponse:
+    """Record a moderation decision. Approval is refused, with every reason, while `publication_blockers`
+    finds anything (consent refused, a personal-data suggestion not yet redacted or dismissed, ...)."""
+    from .selectors import publication_blockers
+
     _require(moderator, MODERATE_PERMISSION)
     if decision not in (ModerationState.APPROVED, ModerationState.REJECTED, ModerationState.INVALID):
         raise ValidationError("Choose approve, do not publish, or invalid")
-    if decision == ModerationState.APPROVED and response.publish_consent == PublishConsent.NONE:
-        raise ValidationError(
-            "This respondent asked us not to publish their response, so it cannot be approved"
-        )
-    if decision == ModerationState.APPROVED and (blockers := safeguarding_blockers(response)):
-        raise ValidationError(blockers)
-    previous = response.moderation_state
+    # Lock the row so that a redaction undone, or a safeguarding concern raised, at the same moment cannot slip
+    # past the gate.
+    locked = _locked(response)
+    if decision == ModerationState.APPROVED:
+        blockers = publication_blockers(locked) + safeguarding_blockers(locked)
+        if blockers:
+            raise ValidationError(blockers, code="blocked")
+    previous = locked.moderation_state
     response.moderation_state = decision
     response.moderation_note = note[:300]
     response.moderated_by = moderator
@@ -362,6 +373,8 @@ def response_moderate(
 def apply_redactions(text: str, redactions: list[Redaction]) -> str:
     pieces, cursor = [], 0
     for redaction in sorted(redactions, key=lambda r: r.start):
+        if redaction.decision != RedactionDecision.REDACTED:
+            continue
         pieces.append(text[cursor : redaction.start])
         pieces.append(redaction.placeholder)
         cursor = redaction.end
@@ -369,7 +382,147 @@ def apply_redactions(text: str, redactions: list[Redaction]) -> str:
     return "".join(pieces)
 
 
+_PUBLISHED_FIELD = {
+    RedactedField.RESPONDENT_NAME: "redacted_respondent_name",
+    RedactedField.ORGANISATION_NAME: "redacted_organisation_name",
+}
+
+
+def _rebuild(response: ConsultationResponse, target: suggestions.Target) -> None:
+    """Rebuild the published version of a target from its original and the redaction log, so that undoing
+    a redaction is exact."""
+    log = [entry for entry in response.redactions.all() if target.matches(entry)]
+    published = apply_redactions(target.text, log)
+    if target.answer is not None:
+        Answer.objects.filter(pk=target.answer.pk).update(redacted_text=published)
+    else:
+        ConsultationResponse.objects.filter(pk=response.pk).update(
+            **{_PUBLISHED_FIELD[target.field]: published}
+        )
+
+
+def _target(response: ConsultationResponse, *, field: str, answer: Answer | None) -> suggestions.Target:
+    if answer is not None and answer.response_id != response.pk:
+        raise ValidationError("That answer is not part of this response")
+    target = suggestions.find_target(response, field=field, answer=answer)
+    if target is None:
+        raise ValidationError("That text is not published with this response, so there is nothing to redact")
+    return target
+
+
+def _uncovered(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) not already redacted."""
+    pieces, cursor = [], start
+    for t_start, t_end in sorted(taken):
+        if t_end <= cursor or t_start >= end:
+            continue
+        if t_start > cursor:
+            pieces.append((cursor, t_start))
+        cursor = max(cursor, t_end)
+    if cursor < end:
+        pieces.append((cursor, end))
+    return pieces
+
+
+def _redact(
+    *,
+    response: ConsultationResponse,
+    target: suggestions.Target,
+    moderator,
+    spans: list[tuple[int, int, str]],
+    note: str = "",
+) -> list[Redaction]:
+    """Redact (start, end, reason) spans of one target, skipping what is already redacted."""
+    taken = [
+        (r.start, r.end)
+        for r in response.redactions.all()
+        if target.matches(r) and r.decision == RedactionDecision.REDACTED
+    ]
+    created = []
+    for start, end, reason in sorted(set(spans)):
+        if reason not in RedactionReason.values:
+            raise ValidationError("Choose a reason for the redaction")
+        if not 0 <= start < end <= len(target.text):
+            raise ValidationError("That text is not in the answer")
+        for piece_start, piece_end in _uncovered(start, end, taken):
+            taken.append((piece_start, piece_end))
+            created.append(
+                Redaction(
+                    response=response,
+                    field=target.field,
+                    answer=target.answer,
+                    start=piece_start,
+                    end=piece_end,
+                    original=target.text[piece_start:piece_end],
+                    reason=reason,
+                    note=note[:300],
+                    redacted_by=moderator,
+                )
+            )
+    Redaction.objects.bulk_create(created)
+    if created:
+        _rebuild(response, target)
+    return created
+
+
+def _audit_redactions(*, response, moderator, request, created: list[Redaction], action: str) -> None:
+    audit(
+        action=action,
+        actor=moderator,
+        request=request,
+        obj=response,
+        summary=f"{len(created)} redaction(s) in response {response.reference}",
+        # The redacted words are never copied into the audit trail: only where, the span and the reason.
+        detail={
+            "redactions": [
+                {"field": r.field, "answer": r.answer_id, "span": [r.start, r.end], "reason": r.reason}
+                for r in created
+            ]
+        },
+    )
+
+
+def _locked(response: ConsultationResponse) -> ConsultationResponse:
+    return ConsultationResponse.objects.select_for_update().get(pk=response.pk)
+
+
 @transaction.atomic
+def response_redact(
+    *,
+    response: ConsultationResponse,
+    moderator,
+    field: str = RedactedField.ANSWER,
+    answer: Answer | None = None,
+    suggested: list[tuple[int, int, str]] = (),
+    spans: list[tuple[int, int]] = (),
+    reason: str = "",
+    note: str = "",
+    request=None,
+) -> list[Redaction]:
+    """Redact text in one published field of a response (an answer's text, the name or the organisation's
+    name). `suggested` spans carry their own kind, the kind that was found; typed `spans` need a `reason`.
+    The original stays in the redaction log, for moderators only."""
+    _require(moderator, MODERATE_PERMISSION)
+    response = _locked(response)
+    target = _target(response, field=field, answer=answer)
+    if spans and reason not in RedactionReason.values:
+        raise ValidationError("Choose a reason for the redaction")
+    wanted = [tuple(span) for span in suggested] + [(start, end, reason) for start, end in spans]
+    if not wanted:
+        raise ValidationError("Choose the text to redact")
+    created = _redact(response=response, target=target, moderator=moderator, spans=wanted, note=note)
+    if not created:
+        raise ValidationError("That text has already been redacted")
+    _audit_redactions(
+        response=response,
+        moderator=moderator,
+        request=request,
+        created=created,
+        action="consultation.answer_redacted",
+    )
+    return created
+
+
 def answer_redact(
     *,
     answer: Answer,
@@ -379,65 +532,125 @@ def answer_redact(
     note: str = "",
     request=None,
 ) -> list[Redaction]:
-    """Redact spans of an answer's text. The original is kept in the redaction log for moderators only."""
-    _require(moderator, MODERATE_PERMISSION)
-    if reason not in RedactionReason.values:
-        raise ValidationError("Choose a reason for the redaction")
-    if not spans:
-        raise ValidationError("Choose the text to redact")
-    answer = Answer.objects.select_for_update().get(pk=answer.pk)
-    existing = list(answer.redactions.all())
-    taken = [(r.start, r.end) for r in existing]
-    created = []
-    for start, end in sorted(set(spans)):
-        if not 0 <= start < end <= len(answer.text):
-            raise ValidationError("That text is not in the answer")
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
-            continue
-        taken.append((start, end))
-        created.append(
-            Redaction(
-                answer=answer,
-                start=start,
-                end=end,
-                original=answer.text[start:end],
-                reason=reason,
-                note=note[:300],
-                redacted_by=moderator,
-            )
-        )
-    if not created:
-        raise ValidationError("That text has already been redacted")
-    Redaction.objects.bulk_create(created)
-    answer.redacted_text = apply_redactions(answer.text, existing + created)
-    answer.save(update_fields=["redacted_text"])
-    audit(
-        action="consultation.answer_redacted",
-        actor=moderator,
+    """Redact spans of an answer's text under one reason."""
+    return response_redact(
+        response=answer.response,
+        moderator=moderator,
+        answer=answer,
+        spans=spans,
+        reason=reason,
+        note=note,
         request=request,
-        obj=answer.response,
-        summary=f"{len(created)} redaction(s) in response {answer.response.reference}",
-        # The redacted words are never copied into the audit trail.
-        detail={"answer": answer.pk, "reason": reason, "spans": [[r.start, r.end] for r in created]},
+    )
+
+
+@transaction.atomic
+def response_redact_suggestions(
+    *, response: ConsultationResponse, moderator, request=None
+) -> list[Redaction]:
+    """ "Redact all suggestions": every unresolved personal-data suggestion in every published field of the
+    response is redacted, each under the kind that was found. One transaction, one audit entry."""
+    _require(moderator, MODERATE_PERMISSION)
+    response = _locked(response)
+    by_target: dict[str, tuple[suggestions.Target, list]] = {}
+    for suggestion in suggestions.unresolved_suggestions(response):
+        flag = suggestion.flag
+        entry = by_target.setdefault(suggestion.target.key, (suggestion.target, []))
+        entry[1].append((flag.start, flag.end, flag.kind))
+    created: list[Redaction] = []
+    for target, spans in by_target.values():
+        created += _redact(response=response, target=target, moderator=moderator, spans=spans)
+    if not created:
+        raise ValidationError("There are no suggestions left to redact")
+    _audit_redactions(
+        response=response,
+        moderator=moderator,
+        request=request,
+        created=created,
+        action="consultation.suggestions_redacted",
     )
     return created
 
 
 @transaction.atomic
-def redaction_remove(*, redaction: Redaction, moderator, request=None) -> None:
+def suggestion_dismiss(
+    *,
+    response: ConsultationResponse,
+    moderator,
+    start: int,
+    end: int,
+    kind: str,
+    note: str,
+    field: str = RedactedField.ANSWER,
+    answer: Answer | None = None,
+    request=None,
+) -> Redaction:
+    """A moderator judges a suggestion not to be personal data (a ward number that looks like a phone number)
+    and says why. The dismissal goes to the redaction log and resolves the suggestion for the gate; the text
+    is published as written."""
     _require(moderator, MODERATE_PERMISSION)
-    answer = Answer.objects.select_for_update().get(pk=redaction.answer_id)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say why this is not personal data"})
+    response = _locked(response)
+    target = _target(response, field=field, answer=answer)
+    log = list(response.redactions.all())
+    match = next(
+        (
+            s
+            for s in suggestions.target_suggestions(target, log)
+            if (s.flag.start, s.flag.end, s.flag.kind) == (start, end, kind)
+        ),
+        None,
+    )
+    if match is None:
+        raise ValidationError("That suggestion has already been resolved")
+    dismissal = Redaction.objects.create(
+        response=response,
+        field=target.field,
+        answer=target.answer,
+        decision=RedactionDecision.DISMISSED,
+        start=start,
+        end=end,
+        original=target.text[start:end],
+        reason=kind,
+        note=note[:300],
+        redacted_by=moderator,
+    )
+    audit(
+        action="consultation.suggestion_dismissed",
+        actor=moderator,
+        request=request,
+        obj=response,
+        summary=f"Suggestion dismissed in response {response.reference}",
+        detail={"field": target.field, "answer": dismissal.answer_id, "span": [start, end], "kind": kind},
+    )
+    return dismissal
+
+
+@transaction.atomic
+def redaction_remove(*, redaction: Redaction, moderator, request=None) -> None:
+    """Undo a redaction or a dismissal. Refused on an approved response: what is published must stay
+    redacted, so the moderator first marks it not for publication (and approves it again through the gate)."""
+    _require(moderator, MODERATE_PERMISSION)
+    response = _locked(redaction.response)
+    if response.moderation_state == ModerationState.APPROVED:
+        raise ValidationError(
+            "This response is approved for publication. Mark it not for publication before you undo a "
+            "redaction, then approve it again"
+        )
+    target = _target(response, field=redaction.field, answer=redaction.answer)
     span = [redaction.start, redaction.end]
+    decision = redaction.decision
     redaction.delete()
-    answer.redacted_text = apply_redactions(answer.text, list(answer.redactions.all()))
-    answer.save(update_fields=["redacted_text"])
+    _rebuild(response, target)
     audit(
         action="consultation.redaction_removed",
         actor=moderator,
         request=request,
-        obj=answer.response,
-        summary=f"Redaction removed in response {answer.response.reference}",
-        detail={"answer": answer.pk, "span": span},
+        obj=response,
+        summary=f"{RedactionDecision(decision).label} undone in response {response.reference}",
+        detail={"field": target.field, "answer": redaction.answer_id, "span": span, "decision": decision},
     )
 
 
@@ -690,12 +903,20 @@ def theme_from_suggestion(
 # --- campaigns -----------------------------------------------------------------------------------------------
 
 
+def campaign_min_size() -> int:
+    from django.conf import settings
+
+    return max(2, int(getattr(settings, "CONSULTATION_CAMPAIGN_MIN_SIZE", 5)))
+
+
 @transaction.atomic
 def campaigns_detect(
     *, consultation: ConsultationPage, user=None, threshold: float = 0.7
 ) -> list[CampaignGroup]:
-    """Group near-identical responses (template text) and record them as campaign groups, replacing the
-    previous detection. Short answers are ignored; only responses that are counted take part."""
+    """Group near-identical responses (template text) and propose them to analysts, replacing the previous
+    detection. Groups of at least `CONSULTATION_CAMPAIGN_MIN_SIZE` are proposed as campaigns, smaller ones as
+    near-duplicates. A group with exactly the same members as before keeps its analyst's review; any other
+    waits for one. Short answers are ignored; only responses that are counted take part. No text is stored."""
     if user is not None:
         _require(user, ANALYSE_PERMISSION)
     responses = ConsultationResponse.objects.filter(consultation=consultation).exclude(
@@ -711,21 +932,39 @@ def campaigns_detect(
         texts.setdefault(response_id, []).append(text)
     joined = {key: _response_text(value) for key, value in texts.items()}
     groups = textanalysis.near_duplicate_groups(joined, threshold=threshold)
+    previous_members: dict[int, set[int]] = {}
+    for response_id, group_id in ConsultationResponse.objects.filter(
+        consultation=consultation, campaign__isnull=False
+    ).values_list("pk", "campaign_id"):
+        previous_members.setdefault(group_id, set()).add(response_id)
+    reviews = {
+        frozenset(previous_members.get(group.pk, ())): group
+        for group in CampaignGroup.objects.filter(consultation=consultation).exclude(
+            review=CampaignReview.PROPOSED
+        )
+    }
     ConsultationResponse.objects.filter(consultation=consultation, campaign__isnull=False).update(
         campaign=None
     )
     CampaignGroup.objects.filter(consultation=consultation).delete()
+    min_size = campaign_min_size()
     created = []
-    for number, members in enumerate(groups, start=1):
-        sample = joined[members[0]]
+    numbers = {CampaignKind.CAMPAIGN: 0, CampaignKind.DUPLICATE: 0}
+    for members in groups:
+        kind = CampaignKind.CAMPAIGN if len(members) >= min_size else CampaignKind.DUPLICATE
+        numbers[kind] += 1
         counts: dict[str, int] = {}
         for pk in members:
             print_ = textanalysis.fingerprint(joined[pk])
             counts[print_] = counts.get(print_, 0) + 1
+        kept = reviews.get(frozenset(members))
         group = CampaignGroup.objects.create(
             consultation=consultation,
-            label=f"Campaign {number}",
-            sample_text=sample[:2000],
+            label=f"{'Campaign' if kind == CampaignKind.CAMPAIGN else 'Duplicates'} {numbers[kind]}",
+            kind=kind,
+            review=kept.review if kept else CampaignReview.PROPOSED,
+            reviewed_by=kept.reviewed_by if kept else None,
+            reviewed_at=kept.reviewed_at if kept else None,
             size=len(members),
             exact_duplicates=max(counts.values()) if counts else 0,
         )
@@ -735,8 +974,29 @@ def campaigns_detect(
         action="consultation.campaigns_detected",
         actor=user,
         obj=consultation,
-        summary=f"{len(created)} campaign groups found",
-        detail={"groups": [g.size for g in created]},
+        summary=f"{len(created)} groups proposed",
+        detail={"groups": [[g.kind, g.size] for g in created], "min_size": min_size},
         actor_label="" if user else "system",
     )
     return created
+
+
+@transaction.atomic
+def campaign_review(*, group: CampaignGroup, user, decision: str, request=None) -> CampaignGroup:
+    """An analyst confirms a proposed group (it then appears in the outcome) or says it is not one."""
+    _require(user, ANALYSE_PERMISSION)
+    if decision not in (CampaignReview.CONFIRMED, CampaignReview.REJECTED):
+        raise ValidationError("Choose confirm or not a campaign")
+    group = CampaignGroup.objects.select_for_update().get(pk=group.pk)
+    previous = group.review
+    group.review, group.reviewed_by, group.reviewed_at = decision, user, timezone.now()
+    group.save(update_fields=["review", "reviewed_by", "reviewed_at"])
+    audit(
+        action=f"consultation.campaign_{decision}",
+        actor=user,
+        request=request,
+        obj=group,
+        summary=f"{group.label} ({group.size} responses): {group.get_review_display()}",
+        detail={"from": previous, "to": decision, "kind": group.kind, "size": group.size},
+    )
+    return group

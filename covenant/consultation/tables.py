@@ -53,7 +53,7 @@ class AnswerTable(tables.Table):
     respondent_type = tables.Column(verbose_name="Respondent type", accessor="response__respondent_type")
     question = tables.Column(verbose_name="Question", accessor="question__sort_order")
     selected = tables.Column(verbose_name="Answer", orderable=False)
-    redacted_text = tables.Column(verbose_name="Text (redacted)", orderable=False)
+    published_text = tables.Column(verbose_name="Text (redacted)", orderable=False)
     themes = tables.Column(verbose_name="Themes", empty_values=(), orderable=False)
     moderation_state = tables.Column(verbose_name="State", accessor="response__moderation_state")
 
@@ -64,7 +64,7 @@ class AnswerTable(tables.Table):
             "respondent_type",
             "question",
             "selected",
-            "redacted_text",
+            "published_text",
             "themes",
             "moderation_state",
         )
@@ -96,10 +96,10 @@ class AnswerTable(tables.Table):
     def value_selected(self, record):
         return "; ".join(record.choices)
 
-    def render_redacted_text(self, value):
+    def render_published_text(self, value):
         return value if len(value) <= 300 else value[:300] + "…"
 
-    def value_redacted_text(self, value):
+    def value_published_text(self, value):
         return value
 
     def render_themes(self, record):

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_http_methods
 from cms.audit import audit
 from cms.tables import FilteredTableView
 
-from . import detection, safeguarding, selectors, services
+from . import detection, safeguarding, selectors, services, suggestions
 from .filters import AnswerFilter, ModerationFilter
 from .forms import (
+    DismissForm,
     ModerationDecisionForm,
     OfflineResponseForm,
     QuestionsForm,
@@ -38,7 +39,7 @@ from .forms import (
     ThemeForm,
     ThemeMergeForm,
 )
-from .models import Answer, Lifecycle, Redaction, ThemeTag
+from .models import Answer, CampaignGroup, Lifecycle, Redaction, ThemeTag
 from .tables import AnswerTable, ModerationTable
 from .tasks import detect_campaigns
 
@@ -122,35 +123,82 @@ def _highlight(text: str, flags: list[detection.Flag]) -> list[tuple[str, str]]:
     return [piece for piece in pieces if piece[1]]
 
 
-def _answer_panels(response, *, bound_form=None, bound_answer_id=None):
-    panels = []
-    for answer in response.answers.select_related("question").prefetch_related("redactions__redacted_by"):
-        redacted = [(r.start, r.end) for r in answer.redactions.all()]
-        flags = [
-            flag
-            for flag in detection.find_personal_data(answer.text)
-            if not any(flag.start < end and start < flag.end for start, end in redacted)
-        ]
-        safeguarding = detection.find_safeguarding(answer.text)
-        choices = [(f"{flag.start}:{flag.end}:{flag.kind}", f"{flag.label}: {flag.text}") for flag in flags]
-        if bound_form is not None and bound_answer_id == answer.pk:
-            form = bound_form
+def _choices(found: list[suggestions.Suggestion]) -> list[tuple[str, str]]:
+    return [(suggestion.value, suggestion.label) for suggestion in found]
+
+
+def _panel(target, log, *, bound=None):
+    """What the moderator sees of one published field: the original with flags, the log, the forms."""
+    entries = [entry for entry in log if target.matches(entry)]
+    found = suggestions.target_suggestions(target, log)
+    safeguarding = detection.find_safeguarding(target.text)
+    bound = bound or {}
+    form = bound.get("redact") or RedactForm(
+        initial={"suggestions": [s.value for s in found]},
+        suggestion_choices=_choices(found),
+        prefix=target.key,
+    )
+    dismiss_forms = []
+    for suggestion in found:
+        if bound.get("dismiss_value") == suggestion.value:
+            dismiss_forms.append((suggestion, bound["dismiss"]))
         else:
-            form = RedactForm(
-                initial={"answer": answer.pk, "suggestions": [value for value, _ in choices]},
-                suggestion_choices=choices,
-                prefix=f"a{answer.pk}",
+            dismiss_forms.append(
+                (
+                    suggestion,
+                    DismissForm(
+                        initial={"suggestion": suggestion.value},
+                        auto_id=_dismiss_id(target, suggestion.value),
+                    ),
+                )
             )
-        panels.append(
-            {
-                "answer": answer,
-                "pieces": _highlight(answer.text, sorted(flags + safeguarding, key=lambda f: f.start)),
-                "flags": flags,
-                "safeguarding": safeguarding,
-                "form": form if answer.text else None,
-            }
-        )
-    return panels
+    return {
+        "target": target,
+        "pieces": _highlight(
+            target.text, sorted([s.flag for s in found] + safeguarding, key=lambda f: f.start)
+        ),
+        "suggestions": found,
+        "safeguarding": safeguarding,
+        "log": entries,
+        "published": services.apply_redactions(target.text, entries),
+        "form": form,
+        "dismiss_forms": dismiss_forms,
+    }
+
+
+def _dismiss_id(target, value: str) -> str:
+    """Several dismiss forms share a page: each gets its own element ids so every label finds its field."""
+    return f"id_dismiss-{target.key}-{value.replace(':', '-')}_%s"
+
+
+def _moderation_panels(response, *, bound_key=None, bound=None):
+    """Panels for the response's published "about you" fields, then one per answer (choices and text)."""
+    log = list(response.redactions.select_related("redacted_by"))
+    answers = list(response.answers.select_related("question"))
+    targets = {target.key: target for target in suggestions.targets(response, answers)}
+    fields = [
+        _panel(target, log, bound=bound if key == bound_key else None)
+        for key, target in targets.items()
+        if target.answer is None
+    ]
+    panels = []
+    for answer in answers:
+        target = targets.get(f"a{answer.pk}")
+        panel = _panel(target, log, bound=bound if target.key == bound_key else None) if target else {}
+        panels.append({"answer": answer, **panel})
+    return fields, panels
+
+
+def _posted_target(request, response):
+    """The field a redaction form names: `answer_id` for an answer's text, or `field` for a name."""
+    if "answer_id" in request.POST:
+        answer = get_object_or_404(Answer, pk=_posted_id(request, "answer_id"), response=response)
+        target = suggestions.find_target(response, field="answer", answer=answer)
+    else:
+        target = suggestions.find_target(response, field=request.POST.get("field", ""), answer=None)
+    if target is None:
+        raise Http404("No such field")
+    return target
 
 
 @login_required
@@ -160,7 +208,7 @@ def moderate(request, pk: int):
     decision_form = ModerationDecisionForm(
         initial={"decision": response.moderation_state if response.moderation_state != "pending" else None}
     )
-    bound_form, bound_answer_id, status = None, None, 200
+    bound_key, bound, status = None, None, 200
     concern_form = SafeguardingConcernForm()
     if request.method == "GET":
         # Responses sent before referrals existed, or flagged since: the check runs when a moderator opens it.
@@ -189,52 +237,87 @@ def moderate(request, pk: int):
             elif action == "decide":
                 decision_form = ModerationDecisionForm(request.POST)
                 if decision_form.is_valid():
-                    services.response_moderate(
-                        response=response,
-                        moderator=request.user,
-                        decision=decision_form.cleaned_data["decision"],
-                        note=decision_form.cleaned_data["note"],
-                        request=request,
-                    )
-                    messages.success(
-                        request, f"Response {response.reference}: {response.get_moderation_state_display()}"
-                    )
-                    return redirect(reverse("consultation:moderation_queue") + "?moderation_state=pending")
+                    try:
+                        services.response_moderate(
+                            response=response,
+                            moderator=request.user,
+                            decision=decision_form.cleaned_data["decision"],
+                            note=decision_form.cleaned_data["note"],
+                            request=request,
+                        )
+                    except ValidationError as exc:
+                        # Beside the Approve button: every reason the response cannot be published yet.
+                        decision_form.add_error("decision", exc.messages)
+                    else:
+                        response.refresh_from_db()
+                        messages.success(
+                            request,
+                            f"Response {response.reference}: {response.get_moderation_state_display()}",
+                        )
+                        return redirect(
+                            reverse("consultation:moderation_queue") + "?moderation_state=pending"
+                        )
                 status = 400
+            elif action == "redact_all":
+                created = services.response_redact_suggestions(
+                    response=response, moderator=request.user, request=request
+                )
+                messages.success(request, f"{len(created)} suggestion(s) redacted.")
+                return redirect("consultation:moderate", pk=response.pk)
             elif action == "redact":
-                answer = get_object_or_404(Answer, pk=_posted_id(request, "answer_id"), response=response)
-                prefix = f"a{answer.pk}"
-                flags = detection.find_personal_data(answer.text)
-                choices = [(f"{f.start}:{f.end}:{f.kind}", f"{f.label}: {f.text}") for f in flags]
-                form = RedactForm(request.POST, suggestion_choices=choices, prefix=prefix)
+                target = _posted_target(request, response)
+                log = list(response.redactions.all())
+                found = suggestions.target_suggestions(target, log)
+                form = RedactForm(request.POST, suggestion_choices=_choices(found), prefix=target.key)
                 if form.is_valid():
-                    spans = []
-                    for value in form.cleaned_data["suggestions"]:
-                        start, end, _ = value.split(":", 2)
-                        spans.append((int(start), int(end)))
                     phrase = form.cleaned_data.get("phrase") or ""
-                    phrase_spans = services.spans_for_phrase(answer.text, phrase)
+                    phrase_spans = services.spans_for_phrase(target.text, phrase)
                     if phrase and not phrase_spans:
                         form.add_error("phrase", "That text is not in this answer")
                     else:
-                        spans += phrase_spans
-                        services.answer_redact(
-                            answer=answer,
+                        services.response_redact(
+                            response=response,
                             moderator=request.user,
-                            spans=spans,
+                            field=target.field,
+                            answer=target.answer,
+                            suggested=form.suggested_spans(),
+                            spans=phrase_spans,
                             reason=form.cleaned_data["reason"],
                             note=form.cleaned_data["note"],
                             request=request,
                         )
                         messages.success(request, "Redacted.")
                         return redirect("consultation:moderate", pk=response.pk)
-                bound_form, bound_answer_id, status = form, answer.pk, 400
+                bound_key, bound, status = target.key, {"redact": form}, 400
+            elif action == "dismiss":
+                target = _posted_target(request, response)
+                found = suggestions.target_suggestions(target, list(response.redactions.all()))
+                value = request.POST.get("suggestion", "")
+                form = DismissForm(
+                    request.POST, suggestion_choices=_choices(found), auto_id=_dismiss_id(target, value)
+                )
+                if form.is_valid():
+                    start, end, kind = form.cleaned_data["suggestion"]
+                    services.suggestion_dismiss(
+                        response=response,
+                        moderator=request.user,
+                        field=target.field,
+                        answer=target.answer,
+                        start=start,
+                        end=end,
+                        kind=kind,
+                        note=form.cleaned_data["note"],
+                        request=request,
+                    )
+                    messages.success(request, "Suggestion dismissed.")
+                    return redirect("consultation:moderate", pk=response.pk)
+                bound_key, bound, status = target.key, {"dismiss": form, "dismiss_value": value}, 400
             elif action == "unredact":
                 redaction = get_object_or_404(
-                    Redaction, pk=_posted_id(request, "redaction_id"), answer__response=response
+                    Redaction, pk=_posted_id(request, "redaction_id"), response=response
                 )
                 services.redaction_remove(redaction=redaction, moderator=request.user, request=request)
-                messages.success(request, "Redaction removed.")
+                messages.success(request, "Undone.")
                 return redirect("consultation:moderate", pk=response.pk)
             else:
                 return _bad_request(request, "Unknown action")
@@ -247,10 +330,14 @@ def moderate(request, pk: int):
         obj=response,
         summary=f"Viewed {response.reference}",
     )
+    field_panels, panels = _moderation_panels(response, bound_key=bound_key, bound=bound)
     context = {
         "response": response,
         "entered_by": selectors.response_entered_by(response=response),
-        "panels": _answer_panels(response, bound_form=bound_form, bound_answer_id=bound_answer_id),
+        "field_panels": field_panels,
+        "panels": panels,
+        "blockers": selectors.publication_blockers(response),
+        "unresolved": sum(len(p["suggestions"]) for p in [*field_panels, *panels] if p.get("suggestions")),
         "decision_form": decision_form,
         "concern_form": concern_form,
         "referrals": safeguarding.referrals_for_response(user=request.user, response=response),
@@ -506,7 +593,7 @@ class AnswerTableView(LoginRequiredMixin, FilteredTableView):
             "response__respondent_type",
             "question__sort_order",
             "selected",
-            "redacted_text",
+            "published_text",
             "response__moderation_state",
         )
         # One streaming query (a server-side cursor on PostgreSQL); themes are looked up per chunk.
@@ -605,6 +692,15 @@ def themes(request, pk: int):
                     )
                     return redirect("consultation:themes", pk=consultation.pk)
                 status = 400
+            elif action in ("campaign_confirmed", "campaign_rejected"):
+                group = get_object_or_404(
+                    CampaignGroup, pk=_posted_id(request, "group_id"), consultation=consultation
+                )
+                group = services.campaign_review(
+                    group=group, user=request.user, decision=action.removeprefix("campaign_"), request=request
+                )
+                messages.success(request, f"{group.label}: {group.get_review_display()}.")
+                return redirect("consultation:themes", pk=consultation.pk)
             elif action == "campaigns":
                 detect_campaigns.enqueue(consultation_id=consultation.pk)
                 audit(
@@ -636,6 +732,7 @@ def themes(request, pk: int):
         "question": question,
         "suggestions": suggestions,
         "campaigns": selectors.campaign_groups(consultation=consultation),
+        "min_size": services.campaign_min_size(),
         "duplicates": selectors.duplicate_groups(consultation=consultation)[:20],
         "breadcrumbs": [("Analysis", reverse("consultation:analysis")), (consultation.title, "")],
     }

@@ -110,6 +110,12 @@ def test_moderator_approves_a_response(page, make_user, sign_in, organisation, a
     page.get_by_role("link", name=response.reference).click()
     page.wait_for_url(f"**/consultation/moderation/{response.pk}/")
     assert_accessible(page)
+    # The phone number holds the response in moderation until it is redacted (the publication gate).
+    assert "Before this response can be approved" in page.inner_text("main")
+    page.get_by_role("button", name="Redact all suggestions").click()
+    page.wait_for_url(f"**/consultation/moderation/{response.pk}/")
+    assert "[redacted: phone number]" in page.inner_text("main")
+    assert_accessible(page)
 
     submit(page, "Save decision")
     assert_error_summary(page)

@@ -180,6 +180,11 @@ class ConsultationResponseFactory(factory.django.DjangoModelFactory):
     idempotency_key = factory.LazyFunction(uuid.uuid4)
     respondent_type = RespondentType.PUBLIC
     publish_consent = PublishConsent.ANONYMOUS
+    respondent_name = ""
+    organisation_name = ""
+    # As `response_submit` does: the published versions start as typed, until a moderator redacts them.
+    redacted_respondent_name = factory.LazyAttribute(lambda response: response.respondent_name)
+    redacted_organisation_name = factory.LazyAttribute(lambda response: response.organisation_name)
 
 
 def answer(response, question, *, selected=(), text=""):

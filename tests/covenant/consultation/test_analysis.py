@@ -164,8 +164,10 @@ def test_campaign_detection_groups_template_responses(
     response = client.post(reverse("consultation:themes", args=[consultation.pk]), {"action": "campaigns"})
     assert response.status_code == 302
     body = client.get(reverse("consultation:themes", args=[consultation.pk])).content.decode()
-    assert "Campaign 1" in body
+    # Four is under the campaign minimum (CONSULTATION_CAMPAIGN_MIN_SIZE, 5): proposed as near-duplicates.
+    assert "Duplicates 1" in body
     group = consultation.campaigns.get()
+    assert (group.kind, group.review) == ("duplicate", "proposed")
     assert group.size == 4
     assert group.exact_duplicates == 2
     assert group.responses.count() == 4

@@ -89,6 +89,11 @@ def test_redact_a_suggested_phone_number_then_approve(flagged, moderator, login,
     result = client.post(
         reverse("consultation:moderate", args=[response.pk]), {"action": "decide", "decision": "approved"}
     )
+    assert result.status_code == 400  # the e-mail address and the name are still to be resolved
+    client.post(reverse("consultation:moderate", args=[response.pk]), {"action": "redact_all"})
+    result = client.post(
+        reverse("consultation:moderate", args=[response.pk]), {"action": "decide", "decision": "approved"}
+    )
     assert result.status_code == 302
     response.refresh_from_db()
     assert response.moderation_state == ModerationState.APPROVED

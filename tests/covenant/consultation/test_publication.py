@@ -24,7 +24,7 @@ def published_world(concluded_consultation, moderator, analyst):
         anonymous, questions[0], selected=["Agree"], text="Everyone deserves safety. Ring 07700 900123."
     )
     a5 = answer(anonymous, questions[4], text="Panic alarms for community staff.")
-    services.answer_redact(answer=a1, moderator=moderator, spans=[(32, 44)], reason="phone")
+    services.answer_redact(answer=a1, moderator=moderator, spans=[(31, 43)], reason="phone")
     services.response_moderate(response=anonymous, moderator=moderator, decision=ModerationState.APPROVED)
     named = ConsultationResponseFactory(
         consultation=page,

@@ -39,8 +39,15 @@ def test_public_response_to_published_outcome(client, consultation, make_user, l
             f"a{free_text.pk}-reason": "phone",
         },
     )
+    # The answer to question 1 carries the same phone number: the gate holds the response until it is resolved.
+    refused = client.post(moderate_url, {"action": "decide", "decision": "approved"})
+    assert refused.status_code == 400
+    assert "Question 1: a suggested phone number is not yet redacted or dismissed" in refused.content.decode()
+    client.post(moderate_url, {"action": "redact_all"})
     client.post(moderate_url, {"action": "decide", "decision": "approved"})
-    assert Redaction.objects.count() == 1
+    assert Redaction.objects.count() == 2
+    response.refresh_from_db()
+    assert response.moderation_state == "approved"
 
     login(make_user("analyst", organisation=organisation))
     client.post(

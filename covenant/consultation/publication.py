@@ -1,0 +1,239 @@
+"""What anyone but a moderator may read of a response: the one way to the published text.
+
+Every public or analyst-facing screen and export (published responses, open data, the outcome page and PDF,
+quotations, campaign examples, the analysts' answers table, themes and exports) reads responses through this
+module. It returns only **approved** responses (approval requires consent and passes the publication gate,
+`selectors.publication_blockers`), and only their redacted text:
+
+- `publishable_answers(consultation=..., audience=...)`: answers annotated with `published_text` (the
+  redacted text) and, for their response, `published_name`;
+- `published_text(answer)` and `published_name(response)` for a single record;
+- `published_responses`, `theme_quotations`, `responding_organisations`, `campaign_example`,
+  `open_data_records` for the screens that need them.
+
+`tests/covenant/consultation/test_publication_gate.py` scans the code and templates: nothing outside this
+module, the services that write redactions and the moderators' own screen may read an answer's text, a
+respondent's name or organisation, or their redacted versions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.db import models
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+
+from .models import (
+    Answer,
+    CampaignGroup,
+    ConsultationPage,
+    ConsultationResponse,
+    ModerationState,
+    PublishConsent,
+    Question,
+    RespondentType,
+    Theme,
+    ThemeTag,
+)
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", "Anyone (confirmed themes only)"
+    ANALYST = "analyst", "Analysts (every theme tag, confirmed or not)"
+
+
+PUBLISHABLE = Q(moderation_state=ModerationState.APPROVED) & ~Q(publish_consent=PublishConsent.NONE)
+_NAMED = Q(publish_consent=PublishConsent.NAMED)
+_PUBLISHED_NAME = Case(
+    When(_NAMED & Q(respondent_type=RespondentType.ORGANISATION), then=F("redacted_organisation_name")),
+    When(_NAMED, then=F("redacted_respondent_name")),
+    default=Value(""),
+    output_field=models.CharField(),
+)
+
+
+def is_publishable(response: ConsultationResponse) -> bool:
+    return (
+        response.moderation_state == ModerationState.APPROVED
+        and response.publish_consent != PublishConsent.NONE
+    )
+
+
+def published_name(response: ConsultationResponse) -> str:
+    """The (redacted) name shown with a published response: nothing unless they asked to be named."""
+    if not is_publishable(response) or response.publish_consent != PublishConsent.NAMED:
+        return ""
+    if response.respondent_type == RespondentType.ORGANISATION:
+        return response.redacted_organisation_name
+    return response.redacted_respondent_name
+
+
+def published_text(answer: Answer) -> str:
+    """The redacted text of an answer, or "" when its response is not published."""
+    return answer.redacted_text if is_publishable(answer.response) else ""
+
+
+def publishable_responses(*, consultation: ConsultationPage) -> QuerySet[ConsultationResponse]:
+    return ConsultationResponse.objects.filter(PUBLISHABLE, consultation=consultation).annotate(
+        published_name=_PUBLISHED_NAME
+    )
+
+
+def _tags(audience: str) -> Prefetch:
+    tags = ThemeTag.objects.select_related("theme")
+    if audience == Audience.PUBLIC:
+        tags = tags.filter(confirmed_at__isnull=False)
+    return Prefetch("tags", queryset=tags)
+
+
+def publishable_answers(
+    *, consultation: ConsultationPage | None = None, audience: str = Audience.PUBLIC
+) -> QuerySet[Answer]:
+    """Answers of approved responses, each with `published_text` (redacted) and theme tags for the audience
+    (confirmed tags only for the public). Read `published_text`, never the model fields."""
+    answers = Answer.objects.filter(response__moderation_state=ModerationState.APPROVED).exclude(
+        response__publish_consent=PublishConsent.NONE
+    )
+    if consultation is not None:
+        answers = answers.filter(response__consultation=consultation)
+    return (
+        answers.annotate(published_text=F("redacted_text"))
+        .select_related("question", "response")
+        .prefetch_related(_tags(audience))
+    )
+
+
+def published_responses(
+    *,
+    consultation: ConsultationPage,
+    search: str = "",
+    respondent_type: str = "",
+    question: Question | None = None,
+    theme: Theme | None = None,
+) -> QuerySet[ConsultationResponse]:
+    """Approved, consented responses with `published_name` and their answers' `published_text`."""
+    queryset = publishable_responses(consultation=consultation)
+    if respondent_type:
+        queryset = queryset.filter(respondent_type=respondent_type)
+    if question is not None:
+        queryset = queryset.filter(answers__question=question)
+    if theme is not None:
+        queryset = queryset.filter(answers__tags__theme=theme, answers__tags__confirmed_at__isnull=False)
+    if search:
+        queryset = queryset.filter(answers__redacted_text__icontains=search)
+    if question is not None or theme is not None or search:
+        queryset = publishable_responses(consultation=consultation).filter(pk__in=queryset.values("pk"))
+    answers = (
+        Answer.objects.annotate(published_text=F("redacted_text"))
+        .select_related("question")
+        .prefetch_related(_tags(Audience.PUBLIC))
+    )
+    return queryset.order_by("submitted_at", "pk").prefetch_related(Prefetch("answers", queryset=answers))
+
+
+def theme_quotations(*, theme: Theme, limit: int = 3) -> list[Answer]:
+    """Up to `limit` published answers carrying a confirmed tag of `theme`, with `published_text` and their
+    response's `published_name`."""
+    answers = list(
+        publishable_answers(consultation=theme.consultation)
+        .filter(tags__theme=theme, tags__confirmed_at__isnull=False)
+        .exclude(redacted_text="")
+        .order_by("response__submitted_at", "pk")[:limit]
+    )
+    for answer in answers:
+        answer.published_name = published_name(answer.response)
+    return answers
+
+
+def responding_organisations(*, consultation: ConsultationPage) -> list[str]:
+    """The (redacted) names of the organisations that responded and asked to be named."""
+    names = (
+        publishable_responses(consultation=consultation)
+        .filter(respondent_type=RespondentType.ORGANISATION, publish_consent=PublishConsent.NAMED)
+        .exclude(redacted_organisation_name="")
+        .values_list("published_name", flat=True)
+    )
+    return sorted(set(names), key=str.lower)
+
+
+def campaign_example(group: CampaignGroup, *, limit: int = 300) -> str:
+    """A redacted example of a campaign group's wording, from its earliest approved member; "" if none of
+    its members is approved for publication."""
+    texts = list(
+        publishable_answers(consultation=group.consultation)
+        .filter(response__campaign=group)
+        .exclude(redacted_text="")
+        .order_by("response__submitted_at", "response_id", "question__sort_order")
+        .values_list("response_id", "published_text")[:20]
+    )
+    if not texts:
+        return ""
+    first = texts[0][0]
+    example = " ".join(text for response_id, text in texts if response_id == first)
+    return example if len(example) <= limit else example[: limit - 1] + "…"
+
+
+def open_data_records(*, consultation: ConsultationPage, questions: list[Question], chunk_size: int = 2000):
+    """Published responses as plain records, read in keyset chunks with values() so memory stays flat."""
+    published = (
+        publishable_responses(consultation=consultation)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "public_id",
+            "submitted_at",
+            "respondent_type",
+            "published_name",
+            "region",
+            "publish_consent",
+        )
+    )
+    last = 0
+    while True:
+        chunk = list(published.filter(pk__gt=last)[:chunk_size])
+        if not chunk:
+            break
+        last = chunk[-1][0]
+        yield from _records(chunk, questions)
+
+
+def _records(chunk: list[tuple], questions: list[Question]) -> Iterator[dict]:
+    ids = [row[0] for row in chunk]
+    answers: dict[int, dict] = defaultdict(dict)
+    answer_ids = {}
+    for answer_id, response_id, question_id, selected, text in (
+        Answer.objects.filter(response_id__in=ids)
+        .annotate(published_text=F("redacted_text"))
+        .values_list("pk", "response_id", "question_id", "selected", "published_text")
+    ):
+        answers[response_id][question_id] = (answer_id, selected, text)
+        answer_ids[answer_id] = response_id
+    themes = defaultdict(list)
+    for answer_id, name in ThemeTag.objects.filter(
+        answer_id__in=list(answer_ids), confirmed_at__isnull=False
+    ).values_list("answer_id", "theme__name"):
+        themes[answer_id].append(name)
+    for pk, public_id, submitted_at, respondent_type, name, region, _consent in chunk:
+        is_organisation = respondent_type == RespondentType.ORGANISATION
+        record = {
+            "public_id": public_id,
+            "submitted_date": submitted_at.date().isoformat(),
+            "respondent_type": respondent_type,
+            "respondent_name": "" if is_organisation else name,
+            "organisation_name": name if is_organisation else "",
+            "region": region,
+            "answers": [],
+        }
+        for question in questions:
+            answer_id, selected, text = answers[pk].get(question.pk, (None, "", ""))
+            record["answers"].append(
+                {
+                    "question": question.number,
+                    "question_id": str(question.uuid),
+                    "selected": [value for value in selected.split("\n") if value],
+                    "text": text,
+                    "themes": sorted(themes.get(answer_id, [])),
+                }
+            )
+        yield record
