@@ -96,7 +96,10 @@ def target_suggestions(target: Target, log: list[Redaction]) -> list[Suggestion]
     return [
         Suggestion(target, flag)
         for flag in detection.find_personal_data(target.text)
-        if (flag.start, flag.end, flag.kind) not in dismissed and not _covered(flag.start, flag.end, redacted)
+        if (flag.start, flag.end, flag.kind) not in dismissed
+        and not _covered(flag.start, flag.end, redacted)
+        # The name field holds a name by design: the respondent asked to be published under it.
+        and not (target.field == RedactedField.RESPONDENT_NAME and flag.kind == "name")
     ]
 
 

@@ -387,9 +387,17 @@ MAY_READ_ORIGINAL = {
     "templates/consultation/staff/moderate.html",
     "templates/consultation/staff/redaction_panel.html",
     "templates/consultation/respond_check.html",
+    # the safeguarding lead reads the original text of a response that may disclose a risk, as moderators do
+    "covenant/consultation/safeguarding.py",
+    "templates/consultation/staff/safeguarding_referral.html",
 }
 # Single lines elsewhere, with why they are safe.
 ALLOWED_LINES = {
+    # the safeguarding lead's referral page highlights the disclosure in the original text (leads only)
+    (
+        "covenant/consultation/views.py",
+        '"pieces": _highlight(answer.text, detection.find_safeguarding(answer.text)),',
+    ),
     # the responding journey copies the respondent's own answers into the session; open data column names
     ("covenant/consultation/pages.py", '"organisation_name",'),
     ("covenant/consultation/pages.py", '"respondent_name",'),

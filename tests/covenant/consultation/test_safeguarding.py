@@ -103,6 +103,8 @@ def test_a_disclosure_goes_to_the_named_lead_and_holds_the_response_until_they_d
     assert referral.decided_by == lead and referral.decided_at is not None
 
     login(moderator)
+    # The publication gate still asks for the personal-data suggestions to be resolved.
+    client.post(reverse("consultation:moderate", args=[response.pk]), {"action": "redact_all"})
     assert approve(client, response).status_code == 302
     response.refresh_from_db()
     assert response.moderation_state == ModerationState.APPROVED
