@@ -315,14 +315,19 @@ def protect(
 
 
 def protect_linked(
-    tables: Mapping[Hashable, AdditiveTable], *, audience: Audience, shared: Iterable[Hashable] = ()
+    tables: Mapping[Hashable, AdditiveTable],
+    *,
+    audience: Audience,
+    shared: Iterable[Hashable] = (),
+    also_hide: Iterable[Hashable] = (),
 ) -> dict[Hashable, dict[Hashable, Cell]]:
     """Several tables that share cells (the same total in each): a shared cell hidden in one is hidden in all.
 
     Hiding more never uncovers a protected cell (it only adds cycles), so we repeat until the shared cells agree.
+    `also_hide`: cells to hide whatever their value (hidden elsewhere, e.g. in a table published beside this one).
     """
     shared = set(shared)
-    forced: set = set()
+    forced: set = set(also_hide)
     while True:
         result = {
             name: protect(table, audience=audience, also_hide=forced & set(table.values), keep_shown=shared)
@@ -334,6 +339,69 @@ def protect_linked(
         if hidden_shared <= forced:
             return result
         forced |= hidden_shared
+
+
+def _renamed(table: AdditiveTable, names: Mapping[Hashable, Hashable]) -> AdditiveTable:
+    def name(key):
+        return names.get(key, key)
+
+    return AdditiveTable(
+        values={name(k): v for k, v in table.values.items()},
+        ends={name(k): v for k, v in table.ends.items()},
+        totals=frozenset(name(k) for k in table.totals),
+        signs={name(k): v for k, v in table.signs.items()},
+    )
+
+
+def _node_value(node) -> int:
+    return sum(_node_value(child) for child in node.values()) if isinstance(node, Mapping) else int(node)
+
+
+def rows_by_hierarchy(
+    trees: Mapping[Hashable, Mapping[Hashable, object]], *, name: Hashable
+) -> tuple[dict[Hashable, AdditiveTable], set]:
+    """A two-way table whose columns form a hierarchy: rows (e.g. organisations), each with the same tree of counts
+    (``{root: {"a": 3, "group": {"b": 9, "c": 2}}}``, as for `AdditiveTable.hierarchy`), plus the all-rows total.
+
+    Cells are keyed ``(row, node)``, the all-rows total ``(TOTAL, node)``. Each internal node of the tree gives one
+    two-way table (the rows by the node's children, with the rows' and the children's totals); the tables share
+    the internal nodes' cells (a node is a column of its parent's table and the row totals of its own), so they are
+    protected together with `protect_linked` (pass the shared cells returned). Returns ``({(name, node): table},
+    shared cells)``."""
+    rows = list(trees)
+    if not rows:
+        return {}, set()
+    (root_key, root), *rest = next(iter(trees.values())).items()
+    if rest:
+        raise ValueError("A hierarchy has one root")
+    tables: dict[Hashable, AdditiveTable] = {}
+    shared: set = set()
+
+    def nodes_at(path):
+        result = {}
+        for row in rows:
+            node = trees[row][root_key]
+            for step in path:
+                node = node[step]
+            result[row] = node
+        return result
+
+    def walk(key, path):
+        nodes = nodes_at(path)
+        first = nodes[rows[0]]
+        if not isinstance(first, Mapping):
+            return
+        children = list(first)
+        counts = {(row, child): _node_value(nodes[row][child]) for row in rows for child in children}
+        table = AdditiveTable.two_way(counts, rows=rows, columns=children)
+        names = {(row, TOTAL): (row, key) for row in [*rows, TOTAL]}
+        tables[(name, key)] = _renamed(table, names)
+        shared.update(names.values())
+        for child in children:
+            walk(child, [*path, child])
+
+    walk(root_key, [])
+    return tables, shared
 
 
 # --- figures built on counts --------------------------------------------------------------------------------------

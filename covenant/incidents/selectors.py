@@ -650,17 +650,224 @@ class IncidentStatistics:
         return [(section, label, disclosure.export_value(value)) for section, label, value in rows]
 
 
-def _leaves(prefix: str, counts: dict, keys, total: int) -> dict:
-    """A row of counts keyed (prefix, value), with what the choices do not cover as one unpublished residual."""
-    leaves = {(prefix, key): counts.get(key, 0) for key in keys}
-    residual = total - sum(leaves.values())
-    if residual:
-        leaves[(prefix, "__other__")] = residual
-    return leaves
-
-
 def _breakdown(title, cells: dict, prefix: str, choices) -> Breakdown:
     return Breakdown(title=title, rows=[(label, cells[(prefix, value)]) for value, label in choices])
+
+
+OTHER = "__other__"
+STAFF_CHOICES = [*StaffGroup.choices, ("", "Not recorded")]
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
+    months = []
+    cursor = start.replace(day=1)
+    while cursor <= end:
+        months.append((cursor, cursor.strftime("%b %Y")))
+        cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _period_reports(*, organisation_ids, start: datetime.date, end: datetime.date):
+    tz = timezone.get_current_timezone()
+    start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    # Ids as constants let the planner use the (organisation, reported_at) index for each organisation.
+    return IncidentReport.objects.filter(
+        organisation_id__in=organisation_ids, reported_at__gte=start_at, reported_at__lt=end_at
+    ).exclude(status__in=[Status.MERGED, Status.NOT_AN_INCIDENT])
+
+
+def _organisation_trees(*, organisation_ids: list[int], start, end) -> dict[int, dict[str, dict]]:
+    """Each organisation's counts for the period as trees of the same shape (cms/disclosure.py hierarchies):
+    ``{organisation id: {table name: {root: {...}}}}``. Every tree has every key, zeros included, so that the
+    organisations' trees line up as the rows of one table."""
+    reports = _period_reports(organisation_ids=organisation_ids, start=start, end=end)
+
+    def grouped(queryset, column) -> dict[int, dict]:
+        result: dict[int, dict] = {pk: {} for pk in organisation_ids}
+        for pk, value, n in (
+            queryset.order_by().values_list("organisation_id", column).annotate(n=Count("pk"))
+        ):
+            result[pk][value] = result[pk].get(value, 0) + n
+        return result
+
+    def count_by_org(queryset, field="organisation_id") -> Counter:
+        return Counter(
+            dict(queryset.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        )
+
+    totals = count_by_org(reports)
+    month_counts: dict[int, Counter] = {pk: Counter() for pk in organisation_ids}
+    for pk, month, n in (
+        reports.order_by()
+        .annotate(month=TruncMonth("reported_at"))
+        .values_list("organisation_id", "month")
+        .annotate(n=Count("pk"))
+    ):
+        day = timezone.localdate(month) if isinstance(month, datetime.datetime) else month
+        month_counts[pk][day.replace(day=1)] += n
+    months = [m for m, _ in _months(start, end)]
+    categories = grouped(reports, "category")
+    sources = grouped(reports, "source")
+    settings_ = grouped(reports, "setting")
+    staff_groups = grouped(reports, "staff_group")
+    medical = count_by_org(reports.exclude(medical_factors__in=[MedicalFactor.NONE, MedicalFactor.UNKNOWN]))
+    acknowledged_qs = reports.filter(acknowledged_at__isnull=False)
+    acknowledged = count_by_org(acknowledged_qs)
+    on_time = count_by_org(acknowledged_qs.filter(acknowledged_at__lte=F("acknowledge_by")))
+    support = SupportOffer.objects.filter(report__in=reports)
+    support_offered = count_by_org(support, "report__organisation_id")
+    support_accepted = count_by_org(
+        support.filter(
+            state__in=[
+                SupportOffer.State.ACCEPTED,
+                SupportOffer.State.COMPLETED,
+                SupportOffer.State.ESCALATED,
+            ]
+        ),
+        "report__organisation_id",
+    )
+    # Issued means an issue date was recorded: a sanction revoked before it was issued was never issued.
+    sanctions: dict[int, Counter] = {pk: Counter() for pk in organisation_ids}
+    for pk, kind, n in (
+        Sanction.objects.filter(report__in=reports, issued_on__isnull=False)
+        .order_by()
+        .values_list("report__organisation_id", "kind")
+        .annotate(n=Count("pk"))
+    ):
+        sanctions[pk][kind] += n
+    police: dict[int, Counter] = {pk: Counter() for pk in organisation_ids}
+    for pk, state, n in (
+        PoliceOutcome.objects.filter(report__in=reports)
+        .order_by()
+        .values_list("report__organisation_id", "state")
+        .annotate(n=Count("pk"))
+    ):
+        police[pk][state] += n
+    groups = list(dict.fromkeys(SURVEY_SOURCE_GROUP.values()))
+
+    def leaves(prefix, counts, keys, total):
+        # What the choices do not cover is one unpublished residual.
+        row = {(prefix, key): counts.get(key, 0) for key in keys}
+        row[(prefix, OTHER)] = total - sum(row.values())
+        return row
+
+    trees = {}
+    for pk in organisation_ids:
+        total = totals.get(pk, 0)
+        category_counts = categories[pk]
+        category_tree = {
+            ("category_group", "physical"): {
+                ("category", c): category_counts.get(c, 0) for c in PHYSICAL_CATEGORIES
+            },
+            ("category_group", "harassment"): {
+                ("category", c): category_counts.get(c, 0) for c in HARASSMENT_CATEGORIES
+            },
+            ("category_group", "other"): {
+                ("category", c): category_counts.get(c, 0)
+                for c, _ in Category.choices
+                if c not in PHYSICAL_CATEGORIES and c not in HARASSMENT_CATEGORIES
+            },
+        }
+        category_tree[("category", OTHER)] = total - sum(
+            category_counts.get(c, 0) for c, _ in Category.choices
+        )
+        source_counts = sources[pk]
+        source_tree: dict = {("source_group", g): {} for g in groups}
+        for value, _label in Source.choices:
+            group = ("source_group", SURVEY_SOURCE_GROUP.get(value, "Not known"))
+            source_tree[group][("source", value)] = source_counts.get(value, 0)
+        source_tree[("source", OTHER)] = total - sum(source_counts.get(v, 0) for v, _ in Source.choices)
+        acked, timely = acknowledged.get(pk, 0), on_time.get(pk, 0)
+        offered, accepted = support_offered.get(pk, 0), support_accepted.get(pk, 0)
+        trees[pk] = {
+            "month": {REPORTS: leaves("month", month_counts[pk], months, total)},
+            "category": {REPORTS: category_tree},
+            "source": {REPORTS: source_tree},
+            "setting": {REPORTS: leaves("setting", settings_[pk], [s for s, _ in Setting.choices], total)},
+            "staff_group": {
+                REPORTS: leaves("staff_group", staff_groups[pk], [s for s, _ in STAFF_CHOICES], total)
+            },
+            "acknowledged": {
+                REPORTS: {
+                    "acknowledged": {"on_time": timely, "late": acked - timely},
+                    "not_acknowledged": total - acked,
+                }
+            },
+            "medical": {REPORTS: {"medical": medical.get(pk, 0), "not_medical": total - medical.get(pk, 0)}},
+            "support": {"offered": {"accepted": accepted, "not_accepted": offered - accepted}},
+            "sanctions": {
+                ("kind", TOTAL_SANCTIONS): {("kind", k): sanctions[pk][k] for k, _ in Sanction.Kind.choices}
+            },
+            "police": {
+                ("state", TOTAL_POLICE): {("state", s): police[pk][s] for s, _ in PoliceOutcome.State.choices}
+            },
+        }
+    return trees
+
+
+TOTAL_SANCTIONS = "__sanctions__"
+TOTAL_POLICE = "__police__"
+
+
+def _flatten(tree: dict) -> dict:
+    """Every node of a tree, keyed as in `AdditiveTable.hierarchy`, with its value."""
+    return dict(AdditiveTable.hierarchy(tree).values)
+
+
+def protected_period_cells(*, start: datetime.date, end: datetime.date, audience: Audience) -> dict:
+    """Every organisation's figures for the period protected jointly, as one table: ``{row: {cell: value}}``, a
+    row per organisation id and `disclosure.TOTAL` for all organisations.
+
+    Each breakdown is the organisations by the breakdown's categories (a hierarchy) with the organisations' totals
+    and the all-organisations row (`disclosure.rows_by_hierarchy`), and the breakdowns share each organisation's
+    number of reports (`protect_linked`). Every view of the period, for one organisation or for all, takes its cells
+    from this one pattern, so a cell hidden here is hidden wherever it is shown: one organisation's hidden count
+    cannot be found by subtracting the others from the all-organisations figure, nor from another scope's."""
+    organisation_ids = sorted(Organisation.objects.values_list("pk", flat=True))
+    trees = _organisation_trees(organisation_ids=organisation_ids, start=start, end=end)
+    tables: dict = {}
+    shared: set = set()
+    names = next(iter(trees.values())).keys() if trees else []
+    for name in names:
+        named, named_shared = disclosure.rows_by_hierarchy(
+            {pk: trees[pk][name] for pk in organisation_ids}, name=name
+        )
+        tables.update(named)
+        shared |= named_shared
+    protected = disclosure.protect_linked(tables, audience=audience, shared=shared)
+    rows: dict = {pk: {} for pk in [*organisation_ids, disclosure.TOTAL]}
+    for table in protected.values():
+        for (row, key), value in table.items():
+            rows[row][key] = value
+    return rows
+
+
+def _scope_cells(*, organisation_ids: list[int], start, end, audience: Audience) -> dict:
+    """The cells for the scope: exact sums for `Audience.exact`; otherwise taken from the joint pattern of
+    `protected_period_cells` (the all-organisations row for all, an organisation's row for one, and for several
+    a cell's sum only when every one of their cells is shown)."""
+    if audience.exact:
+        trees = _organisation_trees(organisation_ids=organisation_ids, start=start, end=end)
+        if not trees:
+            trees = {0: _organisation_trees(organisation_ids=[0], start=start, end=end)[0]}
+        cells: Counter = Counter()
+        for tree in trees.values():
+            # The breakdowns share their root (the number of reports): merge an organisation's, then add up.
+            merged = {key: value for part in tree.values() for key, value in _flatten(part).items()}
+            cells.update(merged)
+        return {key: cells[key] for key in merged}
+    joint = protected_period_cells(start=start, end=end, audience=audience)
+    every = [row for row in joint if row != disclosure.TOTAL]
+    if set(organisation_ids) == set(every):
+        return joint[disclosure.TOTAL]
+    if len(organisation_ids) == 1:
+        return joint[organisation_ids[0]]
+    result = {}
+    for key in joint[disclosure.TOTAL]:
+        values = [joint[pk][key] for pk in organisation_ids]
+        result[key] = disclosure.SUPPRESSED if any(isinstance(v, Suppressed) for v in values) else sum(values)
+    return result
 
 
 def incident_statistics(
@@ -668,141 +875,23 @@ def incident_statistics(
 ) -> IncidentStatistics:
     """Aggregate figures for reports made from `start` to `end` (inclusive), as `audience` may see them.
 
-    No narratives, no identities. Every table goes through cms/disclosure.py: the breakdowns by month, category,
+    No narratives, no identities. Every table goes through cms/disclosure.py. The breakdowns by month, category,
     source, setting and staff group, the acknowledgements and the medical factors all add up to the same total of
-    reports, so they are protected together (a total hidden in one is hidden in all)."""
-    tz = timezone.get_current_timezone()
-    start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    end_at = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    # Ids as constants let the planner use the (organisation, reported_at) index for each organisation.
+    reports, so they are protected together (a total hidden in one is hidden in all); and every organisation's
+    tables are protected jointly with the all-organisations row (`protected_period_cells`), so that no view can
+    be subtracted from another."""
     organisation_ids = list(organisations.values_list("pk", flat=True))
-    reports = IncidentReport.objects.filter(
-        organisation_id__in=organisation_ids, reported_at__gte=start_at, reported_at__lt=end_at
-    ).exclude(status__in=[Status.MERGED, Status.NOT_AN_INCIDENT])
-
-    def counts(column):
-        return dict(reports.order_by().values_list(column).annotate(n=Count("pk")))
-
-    total = reports.count()
-    month_counts = {
-        timezone.localdate(m) if isinstance(m, datetime.datetime) else m: n
-        for m, n in reports.order_by()
-        .annotate(month=TruncMonth("reported_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-    }
-    months = []
-    cursor = start.replace(day=1)
-    while cursor <= end:
-        months.append((cursor, cursor.strftime("%b %Y")))
-        cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
-    month_totals: Counter = Counter()
-    for month, n in month_counts.items():
-        month_totals[month.replace(day=1)] += n
-
-    source_counts = counts("source")
+    cells = _scope_cells(organisation_ids=organisation_ids, start=start, end=end, audience=audience)
+    reports = _period_reports(organisation_ids=organisation_ids, start=start, end=end)
+    months = _months(start, end)
     groups = list(dict.fromkeys(SURVEY_SOURCE_GROUP.values()))
     group_labels = [(g, g) for g in groups]
-    source_tree: dict = {("source_group", g): {} for g in groups}
-    for value, _label in Source.choices:
-        group = ("source_group", SURVEY_SOURCE_GROUP.get(value, "Not known"))
-        source_tree[group][("source", value)] = source_counts.get(value, 0)
-    missing = total - sum(source_counts.get(value, 0) for value, _ in Source.choices)
-    if missing:
-        source_tree[("source", "__other__")] = missing
-
-    medical = reports.exclude(medical_factors__in=[MedicalFactor.NONE, MedicalFactor.UNKNOWN]).count()
-    acknowledged_qs = reports.filter(acknowledged_at__isnull=False)
-    acknowledged = acknowledged_qs.count()
-    on_time = acknowledged_qs.filter(acknowledged_at__lte=F("acknowledge_by")).count()
     hours = sorted(
         (ack - rep).total_seconds() / 3600
-        for rep, ack in acknowledged_qs.order_by().values_list("reported_at", "acknowledged_at")[:50000]
-    )
-
-    support = SupportOffer.objects.filter(report__in=reports)
-    support_offered = support.count()
-    support_accepted = support.filter(
-        state__in=[SupportOffer.State.ACCEPTED, SupportOffer.State.COMPLETED, SupportOffer.State.ESCALATED]
-    ).count()
-    # Issued means an issue date was recorded: a sanction revoked before it was issued was never issued.
-    sanction_counts = dict(
-        Sanction.objects.filter(report__in=reports, issued_on__isnull=False)
+        for rep, ack in reports.filter(acknowledged_at__isnull=False)
         .order_by()
-        .values_list("kind")
-        .annotate(n=Count("pk"))
+        .values_list("reported_at", "acknowledged_at")[:50000]
     )
-    police_counts = dict(
-        PoliceOutcome.objects.filter(report__in=reports)
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("pk"))
-    )
-    category_counts = counts("category")
-    category_tree = {
-        ("category_group", "physical"): {
-            ("category", c): category_counts.get(c, 0) for c in PHYSICAL_CATEGORIES
-        },
-        ("category_group", "harassment"): {
-            ("category", c): category_counts.get(c, 0) for c in HARASSMENT_CATEGORIES
-        },
-        ("category_group", "other"): {
-            ("category", c): category_counts.get(c, 0)
-            for c, _ in Category.choices
-            if c not in PHYSICAL_CATEGORIES and c not in HARASSMENT_CATEGORIES
-        },
-    }
-    missing = total - sum(category_counts.get(c, 0) for c, _ in Category.choices)
-    if missing:
-        category_tree[("category", "__other__")] = missing
-    staff_choices = [*StaffGroup.choices, ("", "Not recorded")]
-    linked = disclosure.protect_linked(
-        {
-            "month": AdditiveTable.one_way(
-                _leaves("month", month_totals, [m for m, _ in months], total), total_key=REPORTS
-            ),
-            "category": AdditiveTable.hierarchy({REPORTS: category_tree}),
-            "source": AdditiveTable.hierarchy({REPORTS: source_tree}),
-            "setting": AdditiveTable.one_way(
-                _leaves("setting", counts("setting"), [s for s, _ in Setting.choices], total),
-                total_key=REPORTS,
-            ),
-            "staff_group": AdditiveTable.one_way(
-                _leaves("staff_group", counts("staff_group"), [s for s, _ in staff_choices], total),
-                total_key=REPORTS,
-            ),
-            "acknowledged": AdditiveTable.hierarchy(
-                {
-                    REPORTS: {
-                        "acknowledged": {"on_time": on_time, "late": acknowledged - on_time},
-                        "not_acknowledged": total - acknowledged,
-                    }
-                }
-            ),
-            "medical": AdditiveTable.hierarchy(
-                {REPORTS: {"medical": medical, "not_medical": total - medical}}
-            ),
-        },
-        audience=audience,
-        shared=[REPORTS],
-    )
-    support_cells = disclosure.protect(
-        AdditiveTable.hierarchy(
-            {"offered": {"accepted": support_accepted, "not_accepted": support_offered - support_accepted}}
-        ),
-        audience=audience,
-    )
-    sanction_cells = disclosure.protect(
-        AdditiveTable.one_way({("kind", k): sanction_counts.get(k, 0) for k, _ in Sanction.Kind.choices}),
-        audience=audience,
-    )
-    police_cells = disclosure.protect(
-        AdditiveTable.one_way(
-            {("state", s): police_counts.get(s, 0) for s, _ in PoliceOutcome.State.choices}
-        ),
-        audience=audience,
-    )
-    ack_cells = linked["acknowledged"]
     survey = None
     under_reporting = []
     if len(organisation_ids) == 1:
@@ -813,11 +902,11 @@ def incident_statistics(
         )
         if survey is not None:
             under_reporting = _under_reporting(
-                survey=survey, group_cells=linked["category"], start=start, end=end, audience=audience
+                survey=survey, group_cells=cells, start=start, end=end, audience=audience
             )
     median = (
         disclosure.NOT_SHOWN
-        if isinstance(ack_cells["acknowledged"], Suppressed)
+        if isinstance(cells["acknowledged"], Suppressed)
         else disclosure.median(hours, audience=audience)
     )
     return IncidentStatistics(
@@ -826,30 +915,26 @@ def incident_statistics(
         start=start,
         end=end,
         audience=audience,
-        total=linked["month"][REPORTS],
-        by_month=_breakdown("Reports by month", linked["month"], "month", months),
-        by_category=_breakdown("Reports by category", linked["category"], "category", Category.choices),
-        by_source=_breakdown("Reports by source", linked["source"], "source", Source.choices),
+        total=cells[REPORTS],
+        by_month=_breakdown("Reports by month", cells, "month", months),
+        by_category=_breakdown("Reports by category", cells, "category", Category.choices),
+        by_source=_breakdown("Reports by source", cells, "source", Source.choices),
         by_survey_source=_breakdown(
-            "Reports by NHS Staff Survey source group", linked["source"], "source_group", group_labels
+            "Reports by NHS Staff Survey source group", cells, "source_group", group_labels
         ),
-        by_setting=_breakdown("Reports by setting", linked["setting"], "setting", Setting.choices),
-        by_staff_group=_breakdown(
-            "Reports by staff group", linked["staff_group"], "staff_group", staff_choices
-        ),
-        medical_factors_share=disclosure.share(
-            linked["medical"]["medical"], linked["medical"][REPORTS], audience=audience
-        ),
-        acknowledged=ack_cells["acknowledged"],
-        acknowledged_on_time=ack_cells["on_time"],
+        by_setting=_breakdown("Reports by setting", cells, "setting", Setting.choices),
+        by_staff_group=_breakdown("Reports by staff group", cells, "staff_group", STAFF_CHOICES),
+        medical_factors_share=disclosure.share(cells["medical"], cells[REPORTS], audience=audience),
+        acknowledged=cells["acknowledged"],
+        acknowledged_on_time=cells["on_time"],
         acknowledged_on_time_share=disclosure.share(
-            ack_cells["on_time"], ack_cells["acknowledged"], audience=audience
+            cells["on_time"], cells["acknowledged"], audience=audience
         ),
         median_hours_to_acknowledge=median,
-        support_offered=support_cells["offered"],
-        support_accepted=support_cells["accepted"],
-        sanctions=_breakdown("Sanctions issued", sanction_cells, "kind", Sanction.Kind.choices),
-        police=_breakdown("Police outcomes", police_cells, "state", PoliceOutcome.State.choices),
+        support_offered=cells["offered"],
+        support_accepted=cells["accepted"],
+        sanctions=_breakdown("Sanctions issued", cells, "kind", Sanction.Kind.choices),
+        police=_breakdown("Police outcomes", cells, "state", PoliceOutcome.State.choices),
     )
 
 

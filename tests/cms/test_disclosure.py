@@ -253,3 +253,34 @@ def test_markers_render_and_export_as_markers_never_numbers():
     assert disclosure.chart_rows([("a", disclosure.SUPPRESSED), ("b", 9), ("c", disclosure.NOT_SHOWN)]) == [
         ("b", 9)
     ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 3).flatmap(lambda rows: st.lists(SMALL_HEAVY, min_size=rows * 3, max_size=rows * 3)))
+def test_rows_by_a_hierarchy_are_protected_table_by_table_with_shared_cells_agreeing(flat):
+    """Organisations by a hierarchy of categories, with the all-organisations row (review A1): each two-way table
+    of the decomposition passes the independent check, and a cell shared by two tables is hidden in both or none."""
+    n_rows = len(flat) // 3
+    trees = {
+        r: {"all": {"group": {"a": flat[3 * r], "b": flat[3 * r + 1]}, "c": flat[3 * r + 2]}}
+        for r in range(n_rows)
+    }
+    tables, shared = disclosure.rows_by_hierarchy(trees, name="t")
+    assert set(tables) == {("t", "all"), ("t", "group")}
+    shown = disclosure.protect_linked(tables, audience=Audience.ANALYST, shared=shared)
+    for key in shared:
+        states = {isinstance(cells[key], Suppressed) for cells in shown.values() if key in cells}
+        assert len(states) == 1, f"shared cell {key} hidden in one table only"
+    for (_, node), cells in shown.items():
+        columns = ["group", "c"] if node == "all" else ["a", "b"]
+        keys_r, keys_c = [*range(n_rows), TOTAL], [*columns, node]
+        values = tables[("t", node)].values
+        grid = [[values[(r, c)] for c in keys_c] for r in keys_r]
+        hidden = {
+            (keys_r.index(r), keys_c.index(c)) for (r, c), v in cells.items() if isinstance(v, Suppressed)
+        }
+        for (r, c), value in values.items():
+            if 0 < value < disclosure.THRESHOLD:
+                assert isinstance(cells[(r, c)], Suppressed)
+        if hidden:
+            assert two_way_movable_cells(grid, hidden) == hidden

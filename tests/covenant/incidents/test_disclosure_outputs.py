@@ -153,3 +153,49 @@ def test_rates_shares_and_medians_on_small_counts_are_not_shown(client, login, a
     html = response.content.decode()
     assert "not shown: too few to publish safely" in html
     assert "fewer than 5" not in html
+
+
+# --- differencing across scopes (review A1, A2) --------------------------------------------------------------------
+@pytest.fixture
+def two_organisations(organisation, other_organisation):
+    """Org A: 3 physical assaults and 20 verbal; org B: 10 physical and 20 verbal, in one half-year."""
+    period, months = _last_half()
+    _reports(organisation, months[0], 3, category="physical_assault")
+    _reports(organisation, months[0], 20, category="verbal_abuse")
+    _reports(other_organisation, months[0], 10, category="physical_assault")
+    _reports(other_organisation, months[0], 20, category="verbal_abuse")
+    return period
+
+
+def _category_cells(html: str, label: str) -> str:
+    match = re.search(
+        rf'<td class="nhsuk-table__cell">{re.escape(label)}</td><td[^>]*>(.*?)</td>', html, flags=re.S
+    )
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def _physical(client, view, query):
+    if view == "page":
+        html = client.get(reverse("incidents:statistics"), query).content.decode()
+        return _category_cells(html, "Physical assault")
+    if view == "board":
+        html = client.get(reverse("incidents:board_report"), query).content.decode()
+        return _category_cells(html, "Physical assault")
+    body = client.get(reverse("incidents:statistics"), {**query, "format": "csv"}).content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    return next(r[2] for r in rows if r[:2] == ["Reports by category", "Physical assault"])
+
+
+@pytest.mark.parametrize("view", ["page", "csv", "board"])
+def test_analyst_cannot_find_a_hidden_count_by_subtracting_one_scope_from_another(
+    client, login, analyst, organisation, other_organisation, two_organisations, view
+):
+    period = two_organisations
+    login(analyst)
+    everyone = _physical(client, view, {"period": period})
+    org_b = _physical(client, view, {"period": period, "organisation": other_organisation.pk})
+    org_a = _physical(client, view, {"period": period, "organisation": organisation.pk})
+    assert org_a == "[c]"
+    # All organisations - B = A: one of them must be hidden too, in every view (one pattern for the period).
+    assert "[c]" in (everyone, org_b), (everyone, org_b)
+
