@@ -5,8 +5,8 @@
 - A handler sees the cases of the organisations where they hold the incident_handler role, minus any case
   they are excluded from (named as the source, or line management of the person named, which
   `named_people_with_line_management` derives from the workforce records).
-- Analysts see aggregates only, protected by cms/disclosure.py (see `incident_statistics`); only handlers see
-  exact figures for their own organisations, on screen (`statistics_audience`).
+- Analysts see aggregates only, protected by cms/disclosure.py (see `incident_statistics`); only handlers who
+  are not analysts see exact figures for their own organisations, on screen (`statistics_audience`).
 
 Every getter that refuses a signed-in person a record (404: not theirs to see; 403: not their role) records the
 refusal with `cms.audit.audit_refusal` before raising, so probing other organisations' cases leaves a trace
@@ -514,8 +514,14 @@ def statistics_organisations(*, user) -> QuerySet[Organisation]:
 
 def statistics_audience(*, user, organisations: QuerySet[Organisation]) -> Audience:
     """Exact figures on screen only for the incident handlers of every organisation in scope (a lawful need:
-    they manage the cases); everyone else, analysts included, sees protected figures (cms/disclosure.py)."""
+    they manage the cases); everyone else sees protected figures (cms/disclosure.py).
+
+    Anyone who may see a scope wider than the organisations they handle (an analyst) sees protected figures
+    everywhere, for the organisations they handle too: exact figures for one organisation beside protected ones
+    for all organisations would give the others' hidden figures away by subtraction."""
     if not user.has_perm("incidents.view_cases"):
+        return Audience.ANALYST
+    if user.has_perm("incidents.view_incident_statistics") and "analyst" in user.role_keys:
         return Audience.ANALYST
     own = set(handler_organisations(user=user).values_list("pk", flat=True))
     scope = set(organisations.values_list("pk", flat=True))

@@ -199,3 +199,22 @@ def test_analyst_cannot_find_a_hidden_count_by_subtracting_one_scope_from_anothe
     # All organisations - B = A: one of them must be hidden too, in every view (one pattern for the period).
     assert "[c]" in (everyone, org_b), (everyone, org_b)
 
+
+def test_analyst_who_also_handles_an_organisation_sees_it_protected(
+    client, login, analyst, organisation, other_organisation, two_organisations
+):
+    from .conftest import grant
+
+    period = two_organisations
+    grant(analyst, organisation, "incident_handler")
+    login(analyst)
+    response = client.get(
+        reverse("incidents:statistics"), {"period": period, "organisation": organisation.pk}
+    )
+    html = response.content.decode()
+    assert not response.context["stats"].audience.exact
+    assert _category_cells(html, "Physical assault") == "[c]"
+    assert "Exact figures:" not in html and "Protected figures:" in html
+    everyone = _physical(client, "page", {"period": period})
+    org_b = _physical(client, "page", {"period": period, "organisation": other_organisation.pk})
+    assert "[c]" in (everyone, org_b)
