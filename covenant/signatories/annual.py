@@ -20,7 +20,13 @@ from django.utils import timezone
 from cms import disclosure
 from cms.disclosure import AdditiveTable, Audience
 from covenant.incidents.models import Category
-from covenant.incidents.selectors import incident_statistics, sanctions_issued_count
+from covenant.incidents.selectors import (
+    REPORTS,
+    half_year_bounds,
+    incident_statistics,
+    protected_period_cells,
+    sanctions_issued_count,
+)
 from workforce.models import JointArrangement, Organisation, SectorMove
 from workforce.selectors import headcount_as_at, sector_flow
 from workforce.vocabulary import ArrangementStatus, MoveStatus
@@ -150,7 +156,37 @@ ROW_ORDER = [
 ]
 
 
-def _count_cells(values: dict[Hashable, int], *, linked: dict[Hashable, AdditiveTable] | None = None) -> dict:
+def half_year_hidden(year: FinancialYear) -> dict[str, set]:
+    """What the analysts' figures hide in either half of the year (the joint pattern of each half-year, as on the
+    statistics page, the board report and the CSV export): the year's figure is their sum, so it is hidden with
+    them (the year and its halves are a hierarchy: with a half hidden and the other shown, the year would give the
+    hidden half away by subtraction). Keys: SYSTEM and organisation ids for "incidents" and "support_offered";
+    ("category", key) for the system's "categories"."""
+    hidden: dict[str, set] = {"incidents": set(), "support_offered": set(), "categories": set()}
+    for half in ("H1", "H2"):
+        start, end = half_year_bounds(f"{year.start_year}-{half}")
+        # The analysts' audience: the same threshold as the public's, so the same pattern as they see.
+        rows = protected_period_cells(start=start, end=end, audience=Audience.ANALYST)
+        for row, cells in rows.items():
+            key = SYSTEM if row == disclosure.TOTAL else row
+            if isinstance(cells[REPORTS], disclosure.Suppressed):
+                hidden["incidents"].add(key)
+            if isinstance(cells["offered"], disclosure.Suppressed):
+                hidden["support_offered"].add(key)
+        hidden["categories"] |= {
+            key
+            for key, cell in rows[disclosure.TOTAL].items()
+            if isinstance(key, tuple) and key[0] == "category" and isinstance(cell, disclosure.Suppressed)
+        }
+    return hidden
+
+
+def _count_cells(
+    values: dict[Hashable, int],
+    *,
+    linked: dict[Hashable, AdditiveTable] | None = None,
+    also_hide: set | frozenset = frozenset(),
+) -> dict:
     """One measure: the signatories' figures and the rest of the system add up to the system's figure.
 
     A measure that is not additive (a move or a joint role involves two organisations, so the organisations'
@@ -160,14 +196,16 @@ def _count_cells(values: dict[Hashable, int], *, linked: dict[Hashable, Additive
     rest = values[SYSTEM] - sum(parts.values())
     if rest < 0:
         return {
-            key: disclosure.protect(AdditiveTable.one_way({key: value}), audience=AUDIENCE)[key]
+            key: disclosure.protect(
+                AdditiveTable.one_way({key: value}), audience=AUDIENCE, also_hide=also_hide & {key}
+            )[key]
             for key, value in values.items()
         }
     tables = {
         "organisations": AdditiveTable.one_way({**parts, ("rest",): rest}, total_key=SYSTEM),
         **(linked or {}),
     }
-    protected = disclosure.protect_linked(tables, audience=AUDIENCE, shared=[SYSTEM])
+    protected = disclosure.protect_linked(tables, audience=AUDIENCE, shared=[SYSTEM], also_hide=also_hide)
     return {key: cell for table in protected.values() for key, cell in table.items()}
 
 
@@ -179,12 +217,18 @@ def _share(part: int, whole: int) -> str | disclosure.NotShown:
 
 
 def publish(
-    figures: dict[Hashable, ScopeFigures],
+    figures: dict[Hashable, ScopeFigures], *, hidden: dict[str, set] | None = None
 ) -> tuple[dict[Hashable, dict[str, object]], dict[str, object]]:
     """What may be published for one year: a row of figures per scope (SYSTEM and each organisation), and the
-    system's incidents per 1,000 staff a year by category."""
+    system's incidents per 1,000 staff a year by category. `hidden`: what the half-years hide
+    (`half_year_hidden`), hidden in the year too. A rate is shown only beside its count, so it cannot be turned
+    back into a hidden one."""
+    hidden = hidden or {}
     cells = {
-        attribute: _count_cells({key: getattr(f, attribute) for key, f in figures.items()})
+        attribute: _count_cells(
+            {key: getattr(f, attribute) for key, f in figures.items()},
+            also_hide=hidden.get(attribute, set()) & set(figures),
+        )
         for attribute in COUNTS
         if attribute != "incidents"
     }
@@ -193,7 +237,9 @@ def publish(
         {("category", key): n for key, n in system.incidents_by_category.items()}, total_key=SYSTEM
     )
     cells["incidents"] = _count_cells(
-        {key: f.incidents for key, f in figures.items()}, linked={"categories": by_category}
+        {key: f.incidents for key, f in figures.items()},
+        linked={"categories": by_category},
+        also_hide=(hidden.get("incidents", set()) & set(figures)) | hidden.get("categories", set()),
     )
     published = {}
     for key, f in figures.items():
@@ -303,8 +349,10 @@ def annual_report(*, year: FinancialYear) -> dict:
         figures.update({pk: scope_figures(year=some_year, organisation_ids=[pk]) for pk in ids})
         return figures
 
-    now, now_categories = publish(figures_for(year))
-    before, before_categories = publish(figures_for(year.previous()))
+    now, now_categories = publish(figures_for(year), hidden=half_year_hidden(year))
+    before, before_categories = publish(
+        figures_for(year.previous()), hidden=half_year_hidden(year.previous())
+    )
     # Before any organisation signed there was no Covenant to report on: "no data", never 0 or 0.0.
     no_previous = not previous_signatures
     category_rows = [

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cms.disclosure import NOT_SHOWN, SUPPRESSED
+from cms.disclosure import NOT_SHOWN, NOT_SHOWN_TEXT, SUPPRESSED
 from covenant.incidents.models import Category, Sanction, SupportOffer
 from covenant.signatories import annual
 from covenant.signatories.models import FinancialYear
@@ -276,3 +276,50 @@ def test_financial_year_parsing():
     assert FinancialYear.containing(datetime.date(2026, 3, 31)) == FinancialYear(2025)
     assert FinancialYear.containing(datetime.date(2026, 4, 1)) == FinancialYear(2026)
     assert FinancialYear(2025).label == "2025/26"
+
+
+def _first_cell_after(html: str, label: str) -> str:
+    import re
+
+    match = re.search(rf"{re.escape(label)}</t[hd]>\s*<td[^>]*>(.*?)</td>", html, flags=re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def test_a_half_years_hidden_count_cannot_be_found_from_the_year_or_its_rate(client, care_provider):
+    """Review A3: 3 reports in the first half of 2025/26 and 20 in the second. The analysts' figures show the second
+    half (20) and hide the first; the year's 23 would give the 3 away by subtraction, and so would its rate per
+    1,000 staff with the headcount. The year is hidden with its half, and no rate is published on it."""
+    from cms.disclosure import Audience
+    from covenant.incidents import selectors
+    from workforce.models import Organisation
+
+    for _ in range(9):
+        AssignmentFactory(
+            employment=EmploymentFactory(employer=care_provider, start_date=datetime.date(2024, 1, 1))
+        )
+    for i in range(3):
+        _incident(care_provider, datetime.date(2025, 7, 1 + i))
+    for i in range(20):
+        _incident(care_provider, datetime.date(2025, 11, 1 + i))
+    CovenantSignatureFactory(organisation=care_provider, signed_on=datetime.date(2025, 5, 1))
+    organisations = Organisation.objects.filter(pk=care_provider.pk)
+    halves = [
+        selectors.incident_statistics(
+            organisations=organisations, start=start, end=end, audience=Audience.ANALYST
+        ).total
+        for start, end in (selectors.half_year_bounds("2025-H1"), selectors.half_year_bounds("2025-H2"))
+    ]
+    assert halves == [SUPPRESSED, 20]
+    html = client.get(URL).content.decode()
+    section = html[html.index("Harbourside Care Homes Ltd", html.index("<h2")) :]
+    assert _first_cell_after(section, "Incidents of violence or abuse reported") == "[c]"
+    assert _first_cell_after(section, "Incidents reported per 1,000 staff a year") == NOT_SHOWN_TEXT
+    figures = annual.annual_report(year=YEAR)
+    system = {row.label: row for row in figures["system_rows"]}
+    assert system["Incidents of violence or abuse reported"].current == SUPPRESSED
+    assert system["Incidents reported per 1,000 staff a year"].current == NOT_SHOWN
+    rows = {row.label: row for row in figures["sections"][0].rows}
+    assert rows["Incidents of violence or abuse reported"].current == SUPPRESSED
+    assert rows["Incidents reported per 1,000 staff a year"].current == NOT_SHOWN
+    categories = {row.label: row.current for row in figures["category_rows"]}
+    assert categories.get("Verbal abuse or threats", NOT_SHOWN) == NOT_SHOWN
