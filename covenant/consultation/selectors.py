@@ -223,6 +223,7 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
         .order_by("-n", "name")
     ):
         if theme.n:
+            _protect_theme(theme)
             theme_counts[theme.question_id].append(theme)
     summaries = []
     counted = Q(response__consultation=consultation) & ~Q(response__moderation_state=ModerationState.INVALID)
@@ -287,18 +288,39 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
                 title=f"Question {question.number}: answers by respondent type",
             )
         else:
-            summary["answered"] = free_text_answered.get(question.pk, 0)
-        if summary["themes"]:
-            summary["theme_chart"] = bar_chart(
-                [(theme.name, theme.n) for theme in summary["themes"]],
-                title=f"Question {question.number}: themes raised",
-            )
+            summary["answered"] = disclosure.protect(
+                AdditiveTable.one_way({"answered": free_text_answered.get(question.pk, 0)}),
+                audience=Audience.CONSULTATION,
+            )["answered"]
+        # Hidden theme counts are left out of the chart, so a bar never shows what the table hides.
+        theme_rows = disclosure.chart_rows([(theme.name, theme.n) for theme in summary["themes"]])
+        if theme_rows:
+            summary["theme_chart"] = bar_chart(theme_rows, title=f"Question {question.number}: themes raised")
         summaries.append(summary)
     return summaries
 
 
-def cross_cutting_themes(*, consultation: ConsultationPage) -> QuerySet[Theme]:
-    return (
+def _protect_theme(theme: Theme) -> Theme:
+    """A theme's counts as published (cms/disclosure.py, audience: consultation, counts of 1 and 2 hidden): `n`,
+    the responses with the confirmed theme, and `published`, those of them published (when annotated). A response
+    can raise several themes, so the themes do not add up: each theme's counts are protected on their own."""
+    published = getattr(theme, "published", None)
+    if published is None:
+        theme.n = disclosure.protect(AdditiveTable.one_way({"n": theme.n}), audience=Audience.CONSULTATION)[
+            "n"
+        ]
+        return theme
+    cells = disclosure.protect(
+        AdditiveTable.hierarchy({"n": {"published": published, "not_published": theme.n - published}}),
+        audience=Audience.CONSULTATION,
+    )
+    theme.n, theme.published = cells["n"], cells["published"]
+    return theme
+
+
+def cross_cutting_themes(*, consultation: ConsultationPage) -> list[Theme]:
+    """Themes across the questions, with `n` protected (`_protect_theme`)."""
+    themes = (
         Theme.objects.filter(consultation=consultation, question__isnull=True)
         .annotate(
             n=Count("tags__answer__response", filter=Q(tags__confirmed_at__isnull=False), distinct=True)
@@ -306,6 +328,7 @@ def cross_cutting_themes(*, consultation: ConsultationPage) -> QuerySet[Theme]:
         .filter(n__gt=0)
         .order_by("-n", "name")
     )
+    return [_protect_theme(theme) for theme in themes]
 
 
 def campaign_groups(*, consultation: ConsultationPage, confirmed_only: bool = False) -> list[CampaignGroup]:
@@ -317,6 +340,19 @@ def campaign_groups(*, consultation: ConsultationPage, confirmed_only: bool = Fa
     groups = list(groups.order_by("kind", "-size", "pk"))
     for group in groups:
         group.example = publication.campaign_example(group)
+        # As published (the outcome report): through cms/disclosure.py, audience: consultation.
+        cells = disclosure.protect(
+            AdditiveTable.hierarchy(
+                {
+                    "size": {
+                        "exact": group.exact_duplicates,
+                        "rest": max(group.size - group.exact_duplicates, 0),
+                    }
+                }
+            ),
+            audience=Audience.CONSULTATION,
+        )
+        group.published_size, group.published_exact_duplicates = cells["size"], cells["exact"]
     return groups
 
 

@@ -245,8 +245,14 @@ def publish(
     for key, f in figures.items():
         per = 1000 / f.headcount * 365 / f.days if f.headcount else 0
         row = {COUNTS[attribute]: cells[attribute][key] for attribute in COUNTS}
-        row["Median days from offer to start (moves between sectors)"] = disclosure.median(
-            f.offer_to_start_days, audience=AUDIENCE, digits=None
+        # A median is shown only beside the counts of the moves it summarises (both directions).
+        row["Median days from offer to start (moves between sectors)"] = (
+            disclosure.NOT_SHOWN
+            if any(
+                isinstance(cells[attribute][key], disclosure.Suppressed)
+                for attribute in ("to_social_care", "to_nhs")
+            )
+            else disclosure.median(f.offer_to_start_days, audience=AUDIENCE, digits=None)
         )
         row["Share of checks reused from the staff passport"] = _share(
             f.checks_reused, f.checks_reused + f.checks_repeated

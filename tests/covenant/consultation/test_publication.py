@@ -170,3 +170,31 @@ def test_summary_cache_follows_changes(client, published_world, moderator):
     services.response_moderate(response=published_world["named"], moderator=moderator, decision="invalid")
     again = client.get(page.subpage_url("summary")).context["summaries"][0]["answered"]
     assert again == first - 1
+
+
+def test_theme_answered_and_duplicate_counts_go_through_disclosure_control(client, published_world, analyst):
+    """Review A4: the theme counts and their chart, "N responses answered this question" and the outcome's
+    duplicate-set counts are protected like the other consultation figures (counts of 1 and 2 hidden)."""
+    from covenant.consultation.models import CampaignGroup, CampaignKind, CampaignReview
+
+    page = published_world["page"]
+    CampaignGroup.objects.create(
+        consultation=page,
+        label="Pair of near-identical responses",
+        kind=CampaignKind.DUPLICATE,
+        review=CampaignReview.CONFIRMED,
+        size=2,
+        exact_duplicates=2,
+    )
+    response = client.get(page.subpage_url("summary"))
+    q5 = response.context["summaries"][4]
+    assert isinstance(q5["answered"], Suppressed)  # two responses answered the free-text question
+    (theme,) = q5["themes"]
+    assert isinstance(theme.n, Suppressed) and isinstance(theme.published, Suppressed)  # one response
+    assert "theme_chart" not in q5, "a chart would draw the hidden count"
+    body = response.content.decode()
+    assert "[c] responses answered this question" in body
+    assert "2 responses answered" not in body
+    outcome = client.get(page.subpage_url("outcome")).content.decode()
+    row = outcome[outcome.index("Pair of near-identical responses") :].split("</tr>")[0]
+    assert ">2<" not in row and row.count("[c]") == 2

@@ -140,18 +140,20 @@ def test_merge_moves_tags_without_duplicates_and_keeps_who_did_what(
 def test_merged_theme_counts_in_the_public_summary(closed_consultation, analyst, client):
     page = closed_consultation
     question = free_text(page)
-    first, second = moderated_answers(page, question, 2)
+    first, second, third = moderated_answers(page, question, 3)
     old = services.theme_create(consultation=page, name="Old name", user=analyst, question=question)
     kept = services.theme_create(consultation=page, name="Kept", user=analyst, question=question)
     services.answer_tag(answer=first, theme=old, user=analyst)
     services.answer_tag(answer=second, theme=kept, user=analyst)
+    services.answer_tag(answer=third, theme=kept, user=analyst)
     body = client.get(page.subpage_url("summary")).content.decode()
     assert "Old name" in body
     services.theme_update(theme=kept, user=analyst, name="Renamed", description="")
     services.theme_merge(source=old, target=Theme.objects.get(pk=kept.pk), user=analyst)
     summary = client.get(page.subpage_url("summary"))
     themes = summary.context["summaries"][4]["themes"]
-    assert [(theme.name, theme.n) for theme in themes] == [("Renamed", 2)]
+    # Three responses: above the consultation threshold (counts of 1 and 2 are hidden).
+    assert [(theme.name, theme.n) for theme in themes] == [("Renamed", 3)]
     assert "Old name" not in summary.content.decode()
 
 
