@@ -21,8 +21,8 @@ instead. Exactly:
 4. A suppressed cell is a `Suppressed` value, never a number: it renders as "[c]" (the GSS symbol for
    "confidential"), charts leave it out, and exports write "[c]".
 
-Who sees what (`Audience`): only the incident handlers of an organisation, on screen, see exact figures
-(`Audience.HANDLER`); analysts, boards (page and PDF), the public and every export get the protected figures,
+Who sees what (`Audience`): only the incident handlers of an organisation who are not analysts, on screen, see
+exact figures (`Audience.HANDLER`); analysts, boards (page and PDF), the public and every export get the protected figures,
 handlers' exports and board PDFs included. Consultation summaries (`Audience.CONSULTATION`) follow the same rule
 with a threshold of 3 (counts of 1 and 2 suppressed): they count opinions sent to a public consultation. `Audience.RAW` is for figures that feed further computation (the
 annual report's raw counts) and is never rendered.
