@@ -351,3 +351,55 @@ def test_follow_up_failures_are_counted_in_the_shared_cache_without_addresses(cl
     assert all(cache.get(key.split(":", 2)[-1]) == 1 for key in counters)
     assert not any("198.51.100.7" in key for key in keys)
     assert throttles.SITE_KEY.split("{")[0] in " ".join(counters)
+
+
+# --- review fix: the public pages do not depend on the account ---------------------------------------------------
+def test_a_signed_in_member_of_staff_idle_past_the_timeout_still_sends_an_anonymous_report(
+    client, login, reporter, organisation, settings
+):
+    login(reporter)
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    session = client.session
+    session["last_seen"] = session["last_seen"] - settings.STAFF_SESSION_IDLE_SECONDS - 5
+    session.save()
+    before = _the_session_row()
+
+    assert client.get(ANONYMOUS_FORM).status_code == 200
+    response = client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    assert response.status_code == 302 and response["Location"] == reverse("incidents:report_done")
+    code = CODE_RE.search(client.get(response["Location"]).content.decode()).group(1)
+    report = IncidentReport.objects.get()
+    assert report.reporter is None
+    assert client.post(FOLLOW_UP, {"code": code}).status_code == 302
+    assert client.post(FOLLOW_UP_CASE, {"body": "It was the night shift."}).status_code == 302
+
+    # Not signed out, and the session not even touched: last_seen is not refreshed by these pages.
+    assert not AuditEvent.objects.filter(action="auth.sign_out").exists()
+    assert _the_session_row() == before
+    # The staff pages still apply the timeout.
+    assert client.get(reverse("accounts:dashboard")).status_code == 302
+    assert AuditEvent.objects.filter(action="auth.sign_out", actor=reporter).exists()
+
+
+def test_a_password_only_session_with_a_second_factor_can_still_report_anonymously(
+    client, reporter, organisation
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=reporter, name="phone", confirmed=True)
+    client.force_login(reporter)
+    assert client.get(reverse("accounts:dashboard"))["Location"].startswith("/account/two-factor/verify/")
+
+    form = client.get(ANONYMOUS_FORM)
+    assert form.status_code == 200
+    # The page treats them as a signed-out visitor: nothing of the account on it.
+    assert reporter.email not in form.content.decode()
+    report, code = _anonymous_report(client, organisation)
+    assert report.reporter is None and report.mode == "anonymous"
+    assert client.post(FOLLOW_UP, {"code": code}).status_code == 302
+    assert report.reference in client.get(FOLLOW_UP_CASE).content.decode()
+    # Everything else is still held at the code.
+    assert client.get(reverse("incidents:my_reports"))["Location"].startswith("/account/two-factor/verify/")
+    assert client.get(reverse("incidents:report_form", args=["named"]))["Location"].startswith(
+        "/account/two-factor/verify/"
+    )
