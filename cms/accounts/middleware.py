@@ -1,9 +1,11 @@
 import time
+from functools import cached_property
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -18,7 +20,11 @@ class StaffSessionTimeoutMiddleware:
 
     Once a user has a second factor, whatever their roles, a password-only session reaches nothing but the
     security code, a recovery code and sign-out (the set-up page included: a password cannot enrol a new factor).
-    A user whose role requires two-factor and who has none yet reaches nothing but set-up and sign-out."""
+    A user whose role requires two-factor and who has none yet reaches nothing but set-up and sign-out.
+
+    The anonymous report and follow-up pages are public and must not depend on the account: on them a signed-in
+    user is neither timed out nor held at the second factor, the session is left as it is (`last_seen` is not
+    refreshed, which would also date the session row to the report), and the view sees a signed-out visitor."""
 
     # Exact paths, never prefixes: a CMS page whose slug starts like one of them must not slip through. Static files
     # are answered by WhiteNoise before this middleware.
@@ -29,7 +35,24 @@ class StaffSessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @cached_property
+    def anonymous_paths(self) -> frozenset[str]:
+        # Exact paths, as above, read from the incidents URLs once they are loaded.
+        return frozenset(
+            {
+                reverse("incidents:report_form", args=["anonymous"]),
+                reverse("incidents:report_draft_discard", args=["anonymous"]),
+                reverse("incidents:report_done"),  # shows the anonymous reporter's code, once
+                reverse("incidents:follow_up"),
+                reverse("incidents:follow_up_case"),
+                reverse("incidents:follow_up_leave"),
+            }
+        )
+
     def __call__(self, request):
+        if request.path_info in self.anonymous_paths:
+            request.user = AnonymousUser()
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())

@@ -238,10 +238,12 @@ RATELIMIT_VIEW = "cms.views.rate_limited"
 # how many responses one client address may send (counted in the shared cache).
 CONSULTATION_MIN_SECONDS = int(env("CONSULTATION_MIN_SECONDS", "20"))
 CONSULTATION_SUBMIT_RATE = env("CONSULTATION_SUBMIT_RATE", "10/h")
-# Wrong incident follow-up codes allowed an hour, per client address and from everywhere together (counted in the
-# shared cache; right codes never count). Why these numbers: covenant/incidents/throttles.py.
+# Wrong incident follow-up codes allowed an hour, per client address (IPv6: per /64) and from everywhere together,
+# and per address once the site-wide figure is passed (counted in the shared cache; right codes are given back).
+# Why these numbers: covenant/incidents/throttles.py.
 INCIDENT_FOLLOW_UP_ADDRESS_FAILURES = int(env("INCIDENT_FOLLOW_UP_ADDRESS_FAILURES", "60"))
 INCIDENT_FOLLOW_UP_SITE_FAILURES = int(env("INCIDENT_FOLLOW_UP_SITE_FAILURES", "1000"))
+INCIDENT_FOLLOW_UP_FAILURES_PAST_CEILING = int(env("INCIDENT_FOLLOW_UP_FAILURES_PAST_CEILING", "3"))
 # Near-duplicate groups at least this big are proposed as campaigns; smaller ones as duplicates.
 CONSULTATION_CAMPAIGN_MIN_SIZE = int(env("CONSULTATION_CAMPAIGN_MIN_SIZE", "5"))
 AXES_VERBOSE = False

@@ -81,12 +81,30 @@ def unseal(token: str, *, max_age: int) -> str | None:
         return None
 
 
-def rotate(value: str) -> str:
+class Ciphertext(str):
+    """A value already encrypted here, written to an encrypted column as it is. Only code that made the ciphertext
+    itself (key rotation) wraps a value in it: any plain `str`, whatever it starts with, is encrypted, so text a
+    person typed that happens to begin with the prefix is never stored in clear."""
+
+
+def _looks_like_a_token(value: str) -> bool:
+    """Whether the text after the prefix has a Fernet token's shape: base64url of a version byte, time, IV,
+    whole AES blocks and an HMAC tag. Text a person typed after the prefix (kept in clear by versions before the
+    `Ciphertext` wrapper) does not."""
+    try:
+        raw = base64.b64decode(value[len(PREFIX) :].encode("ascii"), altchars=b"-_", validate=True)
+    except (ValueError, UnicodeError):
+        return False
+    return len(raw) >= 73 and raw[0] == 0x80 and (len(raw) - 57) % 16 == 0
+
+
+def rotate(value: str) -> Ciphertext:
     """Re-encrypt a stored value with the newest key (afresh: Fernet's own rotate would keep the exact time an
-    older value was made)."""
-    if not value.startswith(PREFIX):
-        return encrypt(value) if value else value
-    return encrypt(decrypt(value))
+    older value was made). Text stored in clear is encrypted, also text that begins with the prefix but is no
+    token. Raises RuntimeError for a token none of the keys decrypts."""
+    if not value.startswith(PREFIX) or not _looks_like_a_token(value):
+        return Ciphertext(encrypt(value) if value else value)
+    return Ciphertext(encrypt(decrypt(value)))
 
 
 class EncryptedTextField(models.TextField):
@@ -110,8 +128,8 @@ class EncryptedTextField(models.TextField):
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        if isinstance(value, str) and value.startswith(PREFIX):
-            return value
+        if isinstance(value, Ciphertext):
+            return str(value)
         return encrypt(str(value))
 
 

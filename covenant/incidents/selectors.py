@@ -287,6 +287,16 @@ def sign_off_requester_id(*, report: IncidentReport) -> int | None:
     )
 
 
+def moved_into_status_by_id(*, report: IncidentReport) -> int | None:
+    """Who moved the case into the state it is in now (the actor of the latest transition into it)."""
+    return (
+        report.transitions.filter(to_status=report.status)
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
 # --- what the reporter asked for -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReporterRequest:

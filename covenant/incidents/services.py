@@ -256,6 +256,11 @@ class ActorRule(StrEnum):
         "a handler who may sign off cases and is neither the investigator nor the person who sent the case "
         "for sign-off"
     )
+    # A case that ended without sign-off (merged, not an incident, redirected) is archived only by a second person.
+    NOT_WHO_ENDED_IT = (
+        "from a state reached without sign-off, a handler other than the one who moved the case into it; "
+        "otherwise any handler"
+    )
 
 
 @dataclass(frozen=True)
@@ -275,6 +280,8 @@ class Transition:
     needs_reporter_message: bool = False
     # Every request the reporter made (support, police action) must have an answer before this step.
     needs_requests_answered: bool = False
+    # From these sources, someone other than the handler who moved the case into the source state (ActorRule).
+    second_person_from: tuple[str, ...] = ()
 
     @property
     def phrase(self) -> str:
@@ -282,6 +289,10 @@ class Transition:
 
 
 INVESTIGATION = (Status.ASSIGNED, Status.UNDER_REVIEW, Status.AWAITING_INFO, Status.ACTION_PENDING)
+# States a case reaches when one handler decides it needs no investigation: no one signs them off.
+ENDED_WITHOUT_SIGN_OFF = (Status.NOT_AN_INCIDENT, Status.REDIRECTED, Status.MERGED)
+# A case may be merged only into one still being worked, which carries the reporter's requests on to an answer.
+NOT_A_MERGE_TARGET = (Status.CLOSED, Status.ARCHIVED, *ENDED_WITHOUT_SIGN_OFF)
 
 # The one table of the workflow: which step goes from which states to which, and who may take it. The service
 # enforces it and the case page shows from it only the steps the current user may take (with the reason for
@@ -372,8 +383,10 @@ TRANSITIONS = {
         Transition(
             "archive",
             "Archive",
-            (Status.CLOSED, Status.NOT_AN_INCIDENT, Status.REDIRECTED, Status.MERGED),
+            (Status.CLOSED, *ENDED_WITHOUT_SIGN_OFF),
             Status.ARCHIVED,
+            actor=ActorRule.NOT_WHO_ENDED_IT,
+            second_person_from=ENDED_WITHOUT_SIGN_OFF,
         ),
     )
 }
@@ -418,6 +431,10 @@ class _CaseFacts:
         return selectors.sign_off_requester_id(report=self.report)
 
     @cached_property
+    def ended_by_id(self) -> int | None:
+        return selectors.moved_into_status_by_id(report=self.report)
+
+    @cached_property
     def unanswered(self) -> list[selectors.ReporterRequest]:
         return [r for r in selectors.reporter_requests(report=self.report) if not r.answered]
 
@@ -457,6 +474,12 @@ def _refusal(transition: Transition, facts: _CaseFacts) -> Refusal | None:
                 f"You sent the case for sign-off, so another handler must {transition.phrase}",
                 permission=True,
             )
+    if report.status in transition.second_person_from and user.pk == facts.ended_by_id:
+        return Refusal(
+            f"You decided the case was {report.get_status_display().lower()}, so another handler must "
+            f"{transition.phrase}",
+            permission=True,
+        )
     if transition.needs_requests_answered:
         # The outcome for the reporter is written in the sign-off request itself, so only the close waits on it.
         missing = [r for r in facts.unanswered if r.decidable or transition.action != "request_sign_off"]
@@ -549,6 +572,8 @@ def case_transition(
         elif not selectors.handlers_for_case(report=report).filter(pk=investigator.pk).exists():
             errors["investigator"] = "Choose a handler at this organisation who is not excluded from the case"
     if transition.needs_merge_target:
+        if merge_into is not None:  # its state as it is now, held until this step is written
+            merge_into = IncidentReport.objects.select_for_update().filter(pk=merge_into.pk).first()
         if (
             merge_into is None
             or merge_into.pk == report.pk
@@ -557,6 +582,11 @@ def case_transition(
             errors["merge_into"] = "Enter the reference of another case at the same organisation"
         elif merge_into.status == Status.MERGED:
             errors["merge_into"] = "That case was itself merged; merge into the case it joined"
+        elif merge_into.status in NOT_A_MERGE_TARGET:
+            errors["merge_into"] = (
+                f"That case is {merge_into.get_status_display().lower()}: merge only into a case still being "
+                "worked, so that what the reporter asked for is answered"
+            )
     if transition.needs_outcome:
         if not outcome_for_reporter.strip():
             errors["outcome_for_reporter"] = "Enter the outcome the reporter will see"

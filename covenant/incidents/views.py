@@ -186,17 +186,19 @@ def report_done(request):
 def follow_up(request):
     form = FollowUpCodeForm(_posted(request))
     limited = False
-    if request.method == "POST":
-        # Only wrong codes count (throttles.py), so staff sharing a trust's address never block each other.
-        limited = throttles.follow_up_refused(request)
+    if request.method == "POST" and form.is_valid():
+        # Each attempt is counted before the look-up; a right code is given back (throttles.py), so staff
+        # sharing a trust's address never block each other.
+        attempt = throttles.follow_up_attempt(request)
+        limited = attempt.refused
         if limited:
             form.add_error(None, "Too many attempts. Wait an hour and try again.")
-        elif form.is_valid():
+        else:
             report = selectors.report_for_receipt(code=form.cleaned_data["code"])
             if report is None:
-                throttles.follow_up_failed(request)
                 form.add_error("code", "We could not find a report with that code. Check it and try again.")
             else:
+                attempt.give_back()
                 request.reporter_state.follow_up_start(report.pk)
                 return redirect("incidents:follow_up_case")
     response = render(request, "incidents/follow_up.html", {"form": form, "breadcrumbs": [("Home", "/")]})

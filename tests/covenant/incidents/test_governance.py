@@ -198,6 +198,15 @@ WHO_MAY = {
     "reopen": HANDLERS,
     "archive": HANDLERS,
 }
+# A case that ended without sign-off was put there by one handler (the lead in `_case_in`); someone else archives it.
+ENDED_WITHOUT_SIGN_OFF = (Status.NOT_AN_INCIDENT, Status.REDIRECTED, Status.MERGED)
+WHO_MAY_FROM = {("archive", status): HANDLERS - {"lead"} for status in ENDED_WITHOUT_SIGN_OFF}
+
+
+def _who_may(action: str, status: str) -> set[str]:
+    return WHO_MAY_FROM.get((action, status), WHO_MAY[action])
+
+
 # Those who may not see the case at all are turned away before any rule: 404 (excluded, elsewhere) or 403.
 OUTSIDERS = {"excluded_handler": 404, "other_org_handler": 404, "reporter": 403}
 
@@ -241,6 +250,17 @@ def _case_in(status: str, cast, organisation) -> IncidentReport:
         closed_at=timezone.now() if status == Status.CLOSED else None,
     )
     CaseExclusion.objects.create(report=report, user=cast["excluded_handler"], reason="conflict")
+    if status in ENDED_WITHOUT_SIGN_OFF:
+        CaseTransition.objects.create(
+            report=report,
+            action={Status.NOT_AN_INCIDENT: "not_an_incident", Status.REDIRECTED: "redirect"}.get(
+                status, "merge"
+            ),
+            from_status=Status.TRIAGE,
+            to_status=status,
+            actor=cast["lead"],
+            actor_label=cast["lead"].email,
+        )
     if status == Status.AWAITING_SIGN_OFF:
         CaseTransition.objects.create(
             report=report,
@@ -296,7 +316,7 @@ def test_who_may_take_each_step(action, actor, client, login, cast, organisation
     [(a, s) for a, t in services.TRANSITIONS.items() for s in t.sources[1:]],
 )
 def test_each_step_from_each_of_its_states(action, source, client, login, cast, organisation):
-    allowed = sorted(WHO_MAY[action])[0]
+    allowed = sorted(_who_may(action, source))[0]
     report = _case_in(source, cast, organisation)
     login(cast[allowed])
     assert _do(client, report, action, **_form_for(action, report, cast)).status_code == 302
@@ -313,9 +333,72 @@ def test_the_case_page_offers_exactly_the_allowed_steps(actor, client, login, ca
         expected = {
             action
             for action, transition in services.TRANSITIONS.items()
-            if status in transition.sources and actor in WHO_MAY[action]
+            if status in transition.sources and actor in _who_may(action, status)
         }
         assert offered == expected, status
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("source", ENDED_WITHOUT_SIGN_OFF)
+def test_who_may_archive_a_case_that_ended_without_sign_off(source, actor, client, login, cast, organisation):
+    report = _case_in(source, cast, organisation)
+    before = report.transitions.count()
+    login(cast[actor])
+    response = _do(client, report, "archive")
+    if actor in _who_may("archive", source):
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert _status(report) == Status.ARCHIVED
+    else:
+        assert response.status_code == OUTSIDERS.get(actor, 403)
+        assert _status(report) == source and report.transitions.count() == before
+
+
+@pytest.mark.parametrize("target_status", [Status.ARCHIVED, Status.CLOSED, *ENDED_WITHOUT_SIGN_OFF])
+def test_a_case_is_merged_only_into_a_live_case(target_status, client, login, cast, organisation):
+    report = _case_in(Status.TRIAGE, cast, organisation)
+    target = _case_in(target_status, cast, organisation)
+    login(cast["other_handler"])
+    response = _do(client, report, "merge", merge_into=target.reference)
+    assert response.status_code == 400 and "That case" in response.content.decode()
+    assert _status(report) == Status.TRIAGE
+    live = _case_in(Status.UNDER_REVIEW, cast, organisation)
+    assert _do(client, report, "merge", merge_into=live.reference).status_code == 302
+    report.refresh_from_db()
+    assert report.status == Status.MERGED and report.merged_into == live
+
+
+def test_one_handler_cannot_end_a_case_alone_by_merging_and_archiving_it(
+    client, login, handler, second_handler, organisation
+):
+    """The reproduction: one handler acknowledged a report that asked for support and police action, merged it
+    into an archived case, and archived it, so no one ever answered the reporter. Likewise "not an incident" or
+    "redirect", then archive."""
+    report = IncidentReportFactory(
+        organisation=organisation, wants_support=True, wants_police_action="yes", wants_feedback=True
+    )
+    archived = IncidentReportFactory(organisation=organisation, status=Status.ARCHIVED)
+    login(handler)
+    assert _do(client, report, "acknowledge").status_code == 302
+    assert _do(client, report, "merge", merge_into=archived.reference).status_code == 400
+    assert _status(report) == Status.TRIAGE
+
+    live = IncidentReportFactory(organisation=organisation, status=Status.UNDER_REVIEW)
+    assert _do(client, report, "merge", merge_into=live.reference).status_code == 302
+    assert _do(client, report, "archive").status_code == 403
+    assert _status(report) == Status.MERGED
+    page = client.get(reverse("incidents:case_detail", args=[report.pk])).content.decode()
+    assert "another handler must archive" in page
+    login(second_handler)
+    assert _do(client, report, "archive").status_code == 302
+    assert _status(report) == Status.ARCHIVED
+
+    for action in ("not_an_incident", "redirect"):
+        other = IncidentReportFactory(organisation=organisation, status=Status.TRIAGE)
+        login(handler)
+        assert _do(client, other, action, reason_for_reporter="This goes to HR.").status_code == 302
+        assert _do(client, other, "archive").status_code == 403
+        login(second_handler)
+        assert _do(client, other, "archive").status_code == 302
 
 
 def test_a_step_from_the_wrong_state_is_refused(client, login, cast, organisation):

@@ -1,7 +1,11 @@
-"""Re-encrypt every encrypted incident field with the newest key in INCIDENTS_ENCRYPTION_KEYS."""
+"""Re-encrypt every encrypted incident field with the newest key in INCIDENTS_ENCRYPTION_KEYS.
+
+A value none of the keys decrypts is left as it is and listed (table, id, column); the others are rotated, and the
+command then exits with an error so that no one retires an old key while a value may still need it.
+"""
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from cms.audit import audit
@@ -26,6 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         encryption.reset_keys()
         total = 0
+        unreadable: list[str] = []
         for model in models_with_encrypted_fields():
             fields = encryption.encrypted_field_names(model)
             table = model._meta.db_table
@@ -41,17 +46,30 @@ class Command(BaseCommand):
                     break
                 with transaction.atomic():
                     for row in rows:
-                        values = {
-                            name: encryption.rotate(value) if value else value
-                            for name, value in zip(fields, row[1:], strict=True)
-                        }
-                        model.objects.filter(pk=row[0]).update(**values)
+                        values = {}
+                        for name, value in zip(fields, row[1:], strict=True):
+                            if not value:
+                                continue
+                            try:
+                                values[name] = encryption.rotate(value)
+                            except RuntimeError:
+                                unreadable.append(f"{table} id {row[0]} {name}")
+                        if values:
+                            model.objects.filter(pk=row[0]).update(**values)
                 last = rows[-1][0]
                 count += len(rows)
             total += count
             self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
+        for where in unreadable:
+            self.stderr.write(f"Not re-encrypted, no key decrypts it: {where}")
         audit(
             action="incident.keys_rotated",
             actor_label="system",
-            summary=f"{total} incident rows re-encrypted",
+            summary=f"{total} incident rows re-encrypted"
+            + (f", {len(unreadable)} values no key decrypts left as they were" if unreadable else ""),
         )
+        if unreadable:
+            raise CommandError(
+                f"{len(unreadable)} values could not be decrypted with any key and were left as they were "
+                "(listed above): keep the old keys until they are resolved."
+            )
