@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet
 from django.db.models.functions import Lower, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -40,6 +41,7 @@ from .models import (
     OPEN_STATUSES,
     SURVEY_SOURCE_GROUP,
     CaseExclusion,
+    CaseTransition,
     Category,
     IdentityDisclosureRequest,
     IncidentReport,
@@ -840,6 +842,29 @@ def protected_period_cells(*, start: datetime.date, end: datetime.date, audience
     number of reports (`protect_linked`). Every view of the period, for one organisation or for all, takes its cells
     from this one pattern, so a cell hidden here is hidden wherever it is shown: one organisation's hidden count
     cannot be found by subtracting the others from the all-organisations figure, nor from another scope's."""
+    # The joint pattern costs time that grows with the number of organisations (docs/disclosure-control.md), so it
+    # is kept for a short while: every view of the period in that time reads the same pattern. New reports and
+    # workflow steps start a new one at once; other changes (a support offer accepted, a sanction issued) show
+    # within JOINT_PATTERN_SECONDS.
+    version = (
+        tuple(IncidentReport.objects.aggregate(n=Count("pk"), top=Max("pk")).values()),
+        CaseTransition.objects.aggregate(top=Max("pk"))["top"],
+    )
+    key = (
+        "incidents:joint:" + hashlib.sha256(repr((start, end, audience.value, *version)).encode()).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = _protected_period_cells(start=start, end=end, audience=audience)
+    cache.set(key, rows, JOINT_PATTERN_SECONDS)
+    return rows
+
+
+JOINT_PATTERN_SECONDS = 120
+
+
+def _protected_period_cells(*, start: datetime.date, end: datetime.date, audience: Audience) -> dict:
     organisation_ids = sorted(Organisation.objects.values_list("pk", flat=True))
     trees = _organisation_trees(organisation_ids=organisation_ids, start=start, end=end)
     tables: dict = {}
