@@ -21,6 +21,7 @@ from . import detection
 from .models import (
     SAFEGUARDING_DEADLINE,
     ConsultationResponse,
+    ModerationState,
     ReferralOrigin,
     ReferralStatus,
     SafeguardingNote,
@@ -125,6 +126,9 @@ def referral_raise(
     )
     existing = response.safeguarding_referrals.filter(status=ReferralStatus.OPEN).first()
     if existing is not None:
+        existing.withdrawn = _withdraw(
+            response, existing, raised_by=raised_by, origin=origin, request=request
+        )
         if origin == ReferralOrigin.MODERATOR:
             SafeguardingNote.objects.create(referral=existing, author=raised_by, text=concern)
             audit(
@@ -150,7 +154,11 @@ def referral_raise(
         with transaction.atomic():
             referral.save()
     except IntegrityError:  # opened by a concurrent request a moment ago
-        return response.safeguarding_referrals.get(status=ReferralStatus.OPEN), False
+        existing = response.safeguarding_referrals.get(status=ReferralStatus.OPEN)
+        existing.withdrawn = _withdraw(
+            response, existing, raised_by=raised_by, origin=origin, request=request
+        )
+        return existing, False
     if not response.safeguarding_flagged:
         response.safeguarding_flagged = True
         response.save(update_fields=["safeguarding_flagged"])
@@ -168,8 +176,34 @@ def referral_raise(
             "due_at": referral.due_at.isoformat(),
         },
     )
+    referral.withdrawn = _withdraw(response, referral, raised_by=raised_by, origin=origin, request=request)
     _notify(referral)
     return referral, True
+
+
+def _withdraw(
+    response: ConsultationResponse, referral: SafeguardingReferral, *, raised_by, origin: str, request
+) -> bool:
+    """Take an approved response out of publication while `referral` is open: back to pending, audited.
+    `response` is the row locked by the caller. Returns whether it was published."""
+    if response.moderation_state != ModerationState.APPROVED:
+        return False
+    by = raised_by if origin == ReferralOrigin.MODERATOR else None
+    response.moderation_state = ModerationState.PENDING
+    response.moderation_note = f"Withdrawn from publication: safeguarding referral {referral.reference}"
+    response.moderated_by = by
+    response.moderated_at = timezone.now()  # also changes the summaries' cache stamp
+    response.save(update_fields=["moderation_state", "moderation_note", "moderated_by", "moderated_at"])
+    audit(
+        action="consultation.response_withdrawn",
+        actor=by,
+        actor_label="" if by else "system",
+        request=request,
+        obj=response,
+        summary=f"Response {response.reference} withdrawn from publication: {referral.reference} is open",
+        detail={"from": ModerationState.APPROVED, "to": ModerationState.PENDING, "referral": referral.pk},
+    )
+    return True
 
 
 def referral_detect(*, response: ConsultationResponse, request=None) -> SafeguardingReferral | None:

@@ -227,3 +227,113 @@ def test_a_decision_needs_a_reason_and_is_made_once(client, consultation, lead, 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.NO_FURTHER_ACTION
     assert safeguarding.safeguarding_blockers(response) == []
+
+
+# --- review fix B1: a referral raised on a published response withdraws it from publication ---------------------
+
+
+def _public_bodies(client, page) -> str:
+    client.logout()
+    published = client.get(page.subpage_url("published")).content.decode()
+    outcome = client.get(page.subpage_url("outcome")).content.decode()
+    open_data = b"".join(client.get(page.subpage_url("open_data", fmt="json")).streaming_content).decode()
+    return published + outcome + open_data
+
+
+@pytest.fixture
+def published_response(concluded_consultation, moderator, make_user, organisation, analyst):
+    from covenant.consultation import services
+
+    lead = make_user("safeguarding_lead", organisation=organisation, email="lead@example.org")
+    concluded_consultation.safeguarding_lead = lead
+    concluded_consultation.save(update_fields=["safeguarding_lead"])
+    response = ConsultationResponseFactory(consultation=concluded_consultation)
+    question = concluded_consultation.active_questions().get(sort_order=4)
+    answered = answer(response, question, text="Panic alarms for community staff on late visits.")
+    theme = services.theme_create(
+        consultation=concluded_consultation, name="Personal alarms", user=analyst, question=question
+    )
+    services.response_moderate(response=response, moderator=moderator, decision=ModerationState.APPROVED)
+    services.answer_tag(answer=answered, theme=theme, user=analyst)
+    return response, lead
+
+
+def test_a_concern_raised_on_a_published_response_withdraws_it_until_the_lead_decides(
+    client, concluded_consultation, moderator, login, published_response
+):
+    response, lead = published_response
+    page = concluded_consultation
+    assert response.public_id in _public_bodies(client, page)
+    assert "Panic alarms for community staff" in _public_bodies(client, page)
+
+    login(moderator)
+    raised = client.post(
+        reverse("consultation:moderate", args=[response.pk]),
+        {"action": "safeguarding", "concern": CONCERN},
+        follow=True,
+    )
+    referral = SafeguardingReferral.objects.get()
+    assert "has been withdrawn from publication" in raised.content.decode()
+    response.refresh_from_db()
+    assert response.moderation_state == ModerationState.PENDING
+    withdrawn = AuditEvent.objects.get(action="consultation.response_withdrawn")
+    assert withdrawn.actor == moderator and withdrawn.detail["referral"] == referral.pk
+    assert "violent" not in str(withdrawn.detail) + withdrawn.summary
+
+    bodies = _public_bodies(client, page)
+    assert response.public_id not in bodies and "Panic alarms for community staff" not in bodies
+
+    # Approval is refused while the referral is open.
+    login(moderator)
+    refused = approve(client, response)
+    assert refused.status_code == 400 and f"{referral.reference} is open" in refused.content.decode()
+    response.refresh_from_db()
+    assert response.moderation_state == ModerationState.PENDING
+
+    # Once the lead has decided, the moderator approves it again and it is published again.
+    login(lead)
+    assert decide(client, referral).status_code == 302
+    login(moderator)
+    assert approve(client, response).status_code == 302
+    response.refresh_from_db()
+    assert response.moderation_state == ModerationState.APPROVED
+    assert response.public_id in _public_bodies(client, page)
+
+
+def test_a_disclosure_detected_on_opening_a_published_response_withdraws_it(
+    client, concluded_consultation, moderator, login, published_response
+):
+    response, _lead = published_response
+    answer(
+        response,
+        concluded_consultation.active_questions().get(sort_order=3),
+        text="My partner hits me when I get home.",
+    )
+    login(moderator)
+    page = client.get(reverse("consultation:moderate", args=[response.pk]))
+    assert "has been withdrawn from publication" in page.content.decode()
+    referral = SafeguardingReferral.objects.get()
+    assert referral.origin == "detected"
+    response.refresh_from_db()
+    assert response.moderation_state == ModerationState.PENDING
+    assert AuditEvent.objects.filter(action="consultation.response_withdrawn", actor_label="system").exists()
+    assert response.public_id not in _public_bodies(client, concluded_consultation)
+
+
+def test_an_approved_response_with_an_open_referral_is_never_published(
+    client, concluded_consultation, moderator, published_response
+):
+    """The second defence: whatever set the state (a migration, a race, an admin), the one published-text
+    selector leaves out a response while a referral on it is open."""
+    response, _lead = published_response
+    SafeguardingReferral.objects.create(
+        response=response,
+        origin="moderator",
+        raised_by=moderator,
+        raised_at=timezone.now(),
+        due_at=timezone.now() + datetime.timedelta(hours=24),
+        concern="x",
+    )
+    assert ConsultationResponse.objects.get(pk=response.pk).moderation_state == ModerationState.APPROVED
+    bodies = _public_bodies(client, concluded_consultation)
+    assert response.public_id not in bodies and "Panic alarms for community staff" not in bodies
