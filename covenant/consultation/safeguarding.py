@@ -242,7 +242,12 @@ def referral_decide(
     *, referral: SafeguardingReferral, lead, decision: str, reason: str, request=None
 ) -> SafeguardingReferral:
     """The lead's decision: referred to the local authority, or no further action, with the reason. A lead who
-    decides an unowned referral becomes its owner. The response can then be moderated as usual."""
+    decides an unowned referral becomes its owner. The response can then be moderated as usual.
+
+    Any safeguarding lead may decide a referral owned by another named lead, on purpose: a risk to life cannot
+    wait for one person's return from leave. The owner stays the named lead; the decision is audited as made
+    for them (`consultation.safeguarding_referral_decided_for_another_lead`, naming both), and the referral page
+    tells the deciding lead whose referral it is."""
     _require(lead, HANDLE_PERMISSION)
     if decision not in DECISIONS:
         raise ValidationError({"decision": "Choose referred to the local authority or no further action"})
@@ -255,6 +260,8 @@ def referral_decide(
     if not referral.is_open:
         raise ValidationError("This referral has already been decided")
     now = timezone.now()
+    named_lead_id = referral.lead_id
+    covering = named_lead_id is not None and named_lead_id != lead.pk
     referral.status = decision
     referral.decision_reason = reason
     referral.decided_by = lead
@@ -268,6 +275,21 @@ def referral_decide(
         request=request,
         obj=referral,
         summary=f"{referral.reference}: {referral.get_status_display()}",
-        detail={"response": referral.response_id, "decision": decision, "overdue": now > referral.due_at},
+        detail={
+            "response": referral.response_id,
+            "decision": decision,
+            "overdue": now > referral.due_at,
+            "named_lead": named_lead_id,
+            "decided_by_named_lead": not covering,
+        },
     )
+    if covering:
+        audit(
+            action="consultation.safeguarding_referral_decided_for_another_lead",
+            actor=lead,
+            request=request,
+            obj=referral,
+            summary=f"{referral.reference} decided by {lead.email} for the named lead {referral.lead.email}",
+            detail={"response": referral.response_id, "named_lead": named_lead_id, "decided_by": lead.pk},
+        )
     return referral

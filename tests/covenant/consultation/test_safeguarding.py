@@ -337,3 +337,50 @@ def test_an_approved_response_with_an_open_referral_is_never_published(
     assert ConsultationResponse.objects.get(pk=response.pk).moderation_state == ModerationState.APPROVED
     bodies = _public_bodies(client, concluded_consultation)
     assert response.public_id not in bodies and "Panic alarms for community staff" not in bodies
+
+
+# --- review fix B2: another lead may decide a named lead's referral (cover for absence), said and audited ----------
+
+
+def test_another_lead_may_decide_for_the_named_lead_and_is_told_and_audited(
+    client, consultation, lead, other_lead, moderator, login
+):
+    response = ConsultationResponseFactory(consultation=consultation)
+    referral, _ = safeguarding.referral_raise(
+        response=response, origin="moderator", raised_by=moderator, concern="x"
+    )
+    url = reverse("consultation:safeguarding_referral", args=[referral.pk])
+    login(lead)
+    own = client.get(url).content.decode()
+    assert "Named safeguarding lead" in own and "lead@example.org" in own
+    assert "You are not the named lead" not in own
+
+    login(other_lead)
+    page = client.get(url).content.decode()
+    assert "You are not the named lead for this referral" in page
+    assert "The named safeguarding lead is lead@example.org" in page
+    assert decide(client, referral).status_code == 302
+    referral.refresh_from_db()
+    assert referral.decided_by == other_lead and referral.lead == lead  # the owner stays the named lead
+    event = AuditEvent.objects.get(action="consultation.safeguarding_referral_decided_for_another_lead")
+    assert event.actor == other_lead
+    assert event.detail["named_lead"] == lead.pk and event.detail["decided_by"] == other_lead.pk
+    decided = AuditEvent.objects.get(action="consultation.safeguarding_referral_decided")
+    assert decided.detail["decided_by_named_lead"] is False
+    after = client.get(url).content.decode()
+    assert "for the named lead lead@example.org" in after
+
+
+def test_the_named_lead_deciding_is_not_recorded_as_cover(client, consultation, lead, moderator, login):
+    response = ConsultationResponseFactory(consultation=consultation)
+    referral, _ = safeguarding.referral_raise(
+        response=response, origin="moderator", raised_by=moderator, concern="x"
+    )
+    login(lead)
+    assert decide(client, referral).status_code == 302
+    assert not AuditEvent.objects.filter(
+        action="consultation.safeguarding_referral_decided_for_another_lead"
+    ).exists()
+    assert AuditEvent.objects.get(action="consultation.safeguarding_referral_decided").detail[
+        "decided_by_named_lead"
+    ]
