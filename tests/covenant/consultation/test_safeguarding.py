@@ -384,3 +384,59 @@ def test_the_named_lead_deciding_is_not_recorded_as_cover(client, consultation, 
     assert AuditEvent.objects.get(action="consultation.safeguarding_referral_decided").detail[
         "decided_by_named_lead"
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_and_a_referral_at_the_same_moment_leave_the_response_unpublished(
+    consultation, lead, moderator
+):
+    """The approval holds the row lock and commits while the referral waits for it: the referral then finds the
+    response approved and withdraws it, so it is never published with an open referral."""
+    import threading
+    import time
+
+    from django.db import close_old_connections, transaction
+
+    from covenant.consultation import services
+
+    response = ConsultationResponseFactory(consultation=consultation)
+    answer(response, consultation.active_questions().get(sort_order=4), text="Parking is hard on nights.")
+    approved_in_transaction, raised = threading.Event(), threading.Event()
+    errors = []
+
+    def approve_slowly():
+        try:
+            with transaction.atomic():
+                services.response_moderate(
+                    response=response, moderator=moderator, decision=ModerationState.APPROVED
+                )
+                approved_in_transaction.set()
+                time.sleep(1)  # the referral below is now waiting for the row lock
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    def raise_concern():
+        try:
+            approved_in_transaction.wait(10)
+            safeguarding.referral_raise(
+                response=response, origin="moderator", raised_by=moderator, concern="x"
+            )
+            raised.set()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=approve_slowly), threading.Thread(target=raise_concern)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors and raised.is_set()
+    response.refresh_from_db()
+    assert response.moderation_state == ModerationState.PENDING
+    assert SafeguardingReferral.objects.get(response=response).status == ReferralStatus.OPEN
+    assert AuditEvent.objects.filter(action="consultation.response_withdrawn").exists()
