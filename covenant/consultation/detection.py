@@ -2,10 +2,13 @@
 
 These are suggestions for a moderator, never automatic redactions. Each kind is a pattern plus a check that
 removes the commonest false positives: NHS numbers only with a valid mod-11 check digit; phone numbers only in
-the shapes UK numbers are written in; names from a list of forenames and surnames (the en_GB and other English
+the shapes UK numbers are written in (with spaces, hyphens or full stops between the groups); postcodes in any
+case only with a strict inward code; e-mail addresses also when written to dodge a filter ("jo dot bloggs at nhs
+dot net") but only ending in a common top-level domain; names from a list of forenames and surnames (the en_GB and other English
 locales' lists that Faker ships, read offline) or after a title (Dr, Mrs, Nurse, Sister ...), where a forename
 that is also an ordinary word (Will, May, Hope) counts only with a surname, a title or a word such as
-"colleague" or "called" before it. How well this does is measured on `tests/data/personal_data_labelled.jsonl`
+"colleague" or "called" before it. Lower-case names count after a title or as a listed forename and surname,
+never when a word is a common English word. How well this does is measured on `tests/data/personal_data_labelled.jsonl`
 by `benchmarks/redaction.py` and `tests/covenant/consultation/test_detection_quality.py`.
 """
 
@@ -16,20 +19,44 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-# Ten digits in the NHS pattern 3-3-4, with spaces or hyphens, or run together.
-NHS_NUMBER_RE = re.compile(r"(?<![\d+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
-_SEP = r"[ -]?"
-# UK numbers: +44 or 0, then the ten digits of the national number grouped as people write them (mobiles
-# 7xxx xxxxxx, London 20 xxxx xxxx, cities 1xx xxx xxxx, towns 1xxx xxxxxx), or an area code in brackets.
+# An e-mail address written to dodge a filter: "jo dot bloggs at nhs dot net", "jo.bloggs [at] nhs.net",
+# "jo.bloggs@nhs . net". The last part must be a common top-level domain, in lower case. A plain " at " counts
+# only with a dot in the part before it ("jo.bloggs at nhs.net") or a "dot" in words after it ("jo at nhs dot
+# net"), so that "I work at nhs.net" or "we met at work. Then" are not taken for one.
+_WDOT = r"(?:[ \t]*[\[(<{][ \t]*dot[ \t]*[\])>}][ \t]*|[ \t]+dot[ \t]+)"
+_TDOT = rf"(?:\.|{_WDOT})"  # a dot as written in an address, or in words
+_LDOT = rf"(?:[ \t]{{0,2}}\.[ \t]{{0,2}}|{_WDOT})"  # also a full stop with spaces, after an "@"
+_TLD = r"(?-i:com|org|net|uk|gov|nhs|ac|co|edu|info|io|me|scot|wales|cymru|ie|eu|biz)"
+_SYMBOL_AT = r"(?:[ \t]*@[ \t]*|[ \t]*[\[(<{][ \t]*at[ \t]*[\])>}][ \t]*)"
+OBFUSCATED_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])(?:"
+    rf"[\w+-]+(?:{_TDOT}[\w+-]+)*{_SYMBOL_AT}[\w-]+(?:{_LDOT}[\w-]+)*{_LDOT}{_TLD}"
+    rf"|[\w+-]+(?:{_TDOT}[\w+-]+)+[ \t]+at[ \t]+[\w-]+(?:{_TDOT}[\w-]+)*{_TDOT}{_TLD}"
+    rf"|[\w+-]+[ \t]+at[ \t]+[\w-]+(?:{_TDOT}[\w-]+)*{_WDOT}{_TLD}"
+    r")(?![\w@])",
+    re.IGNORECASE,
+)
+# Between groups of digits: a space or a few, a hyphen or a full stop (943.476.5919, 07700  900123).
+_SEP = r"(?:[ \t]{1,3}|[.-])?"
+# Ten digits in the NHS pattern 3-3-4, with separators, or run together.
+NHS_NUMBER_RE = re.compile(rf"(?<![\d+])(\d{{3}}){_SEP}(\d{{3}}){_SEP}(\d{{4}})(?![\d])")
+# UK numbers: +44, 0044 or 0, then the ten digits of the national number grouped as people write them (mobiles
+# 7xxx xxxxxx, London 20 xxxx xxxx, cities 1xx xxx xxxx, towns 1xxx xxxxxx), the nine of the few towns with
+# five-digit area codes (016977 4567), or an area code in brackets.
 PHONE_RE = re.compile(
     r"(?<![\w+])(?:"
-    r"(?:\+44\s?(?:\(0\)\s?)?|0)"
+    r"(?:(?:\+|00[ \t]?)44[ \t.-]{0,3}(?:\(0\)[ \t.-]{0,3})?|0)"
     rf"(?:\d{{4}}{_SEP}\d{{3}}{_SEP}\d{{3}}|\d{{4}}{_SEP}\d{{6}}|\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{4}}"
-    rf"|\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}}|\d{{10}})"
-    rf"|\(0\d{{2,4}}\)\s?\d{{3,4}}{_SEP}\d{{3,4}}"
+    rf"|\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}}|\d{{10}}|1\d{{4}}(?:[ \t]{{1,3}}|[.-])\d{{4}})"
+    rf"|\(0\d{{2,5}}\)[ \t]{{0,3}}\d{{3,4}}{_SEP}\d{{3,4}}|\(01\d{{4}}\)[ \t]{{0,3}}\d{{4,5}}"
     r")(?![\d])"
 )
-POSTCODE_RE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[A-Z]{2}\b|\b[a-z]{1,2}\d[a-z\d]? \d[a-z]{2}\b")
+# Postcodes in any case, with a space or a few, a hyphen or nothing between the parts; the inward code is
+# strict (a digit and two of the letters used there: never C, I, K, M, O or V), which keeps "a1 3pm" or "b12 5mg"
+# out. A road and an ordinal ("M62 2nd") still looks like one: the moderator dismisses it.
+POSTCODE_RE = re.compile(
+    r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)(?:[ \t]{1,3}|-)?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE
+)
 STREET_WORDS = (
     "Street|St|Road|Rd|Lane|Ln|Avenue|Ave|Close|Drive|Way|Court|Crescent|Place|Terrace|Gardens|Grove|"
     "Walk|Row|Square|Hill|Park|Mews|Parade|Rise|View|Green|Vale|Wharf|Boulevard|Gate|Yard|Approach"
@@ -233,6 +260,62 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_LOWER_WORD_RE = re.compile(r"\b[a-z][a-z']*[a-z](?:-[a-z]+)?\b")
+_TITLE_BEFORE_RE = re.compile(rf"\b(?:{TITLES})\.?[ \t]+$", re.IGNORECASE)
+# Lower-case words that are never taken for a name, on top of Faker's English word list and the words above.
+_LOWER_NOT_NAMES = frozenset(
+    """a an and are as at be been but by can could did do does done for from had has have he her here him his i
+    if in into is it its me my no not of on or our out she so than that the their them then there they this to
+    too up us was we were what when where which who will with would yes you your said says told asked went got
+    came left right ward bay bed day night shift team staff care nurse doctor sister matron home house road
+    street lane hall wood hill green white black brown grey gray long young rich price power little best lord
+    lady sir dame father mother just only also very more most much many some any all each every other""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _lower_name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(forenames, surnames, ambiguous) in lower case, without common English words (Faker's English word list
+    and the lists above); `ambiguous` are the forenames that are also words ("grace"), names only before a
+    surname."""
+    from faker.providers.lorem.en_US import Provider as Words
+
+    forenames, surnames = name_lists()
+    common = (
+        {word.lower() for word in Words.word_list}
+        | {word.lower() for word in NOT_NAMES | PLACE_BEFORE | NAME_CUES}
+        | _LOWER_NOT_NAMES
+    )
+    return (
+        frozenset(name.lower() for name in forenames) - common,
+        frozenset(name.lower() for name in surnames) - common,
+        frozenset(name.lower() for name in ambiguous_forenames()),
+    )
+
+
+def _lower_name_spans(text: str) -> list[tuple[int, int]]:
+    """Names written in lower case: a known forename or surname after a title ("nurse priya patel", "mrs
+    jones"), or a known forename followed by a known surname ("sarah jones", "grace nguyen")."""
+    forenames, surnames, ambiguous = _lower_name_lists()
+    tokens = [(m.start(), m.end(), m.group()) for m in _LOWER_WORD_RE.finditer(text)]
+    spans = []
+    index = 0
+    while index < len(tokens):
+        start, end, word = tokens[index]
+        following = (
+            tokens[index + 1] if index + 1 < len(tokens) and text[end : tokens[index + 1][0]] == " " else None
+        )
+        titled = _TITLE_BEFORE_RE.search(text, max(0, start - 20), start) is not None
+        if following is not None and word in forenames and following[2] in surnames:
+            spans.append((start, following[1]))  # a forename and a surname, after a title or not
+            index += 2
+            continue
+        if titled and word not in ambiguous and (word in forenames or word in surnames):
+            spans.append((start, end))
+        index += 1
+    return spans
+
+
 def find_personal_data(text: str) -> list[Flag]:
     """Likely personal data in `text`, earliest first, without overlapping spans."""
     if not text:
@@ -245,6 +328,8 @@ def find_personal_data(text: str) -> list[Flag]:
             taken.append((start, end))
             found.append(Flag(kind, start, end, text[start:end]))
 
+    for match in OBFUSCATED_EMAIL_RE.finditer(text):
+        add("email", match.start(), match.end())
     for match in EMAIL_RE.finditer(text):
         add("email", match.start(), match.end())
     for match in NHS_NUMBER_RE.finditer(text):
@@ -265,6 +350,8 @@ def find_personal_data(text: str) -> list[Flag]:
             end = start + len(first)
         add("name", start, end)
     for start, end in _name_spans(text):
+        add("name", start, end)
+    for start, end in _lower_name_spans(text):
         add("name", start, end)
     return sorted(found, key=lambda flag: flag.start)
 

@@ -3,7 +3,8 @@
 Every public or analyst-facing screen and export (published responses, open data, the outcome page and PDF,
 quotations, campaign examples, the analysts' answers table, themes and exports) reads responses through this
 module. It returns only **approved** responses (approval requires consent and passes the publication gate,
-`selectors.publication_blockers`), and only their redacted text:
+`selectors.publication_blockers`) with no open safeguarding referral (raising one withdraws an approved response
+from publication; excluding them here is the second defence), and only their redacted text:
 
 - `publishable_answers(consultation=..., audience=...)`: answers annotated with `published_text` (the
   redacted text) and, for their response, `published_name`;
@@ -22,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from django.db import models
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from .models import (
     Answer,
@@ -32,7 +33,9 @@ from .models import (
     ModerationState,
     PublishConsent,
     Question,
+    ReferralStatus,
     RespondentType,
+    SafeguardingReferral,
     Theme,
     ThemeTag,
 )
@@ -43,7 +46,18 @@ class Audience(models.TextChoices):
     ANALYST = "analyst", "Analysts (every theme tag, confirmed or not)"
 
 
-PUBLISHABLE = Q(moderation_state=ModerationState.APPROVED) & ~Q(publish_consent=PublishConsent.NONE)
+_OPEN_REFERRAL = SafeguardingReferral.objects.filter(status=ReferralStatus.OPEN)
+PUBLISHABLE = (
+    Q(moderation_state=ModerationState.APPROVED)
+    & ~Q(publish_consent=PublishConsent.NONE)
+    & ~Exists(_OPEN_REFERRAL.filter(response=OuterRef("pk")))
+)
+# The same, for answers: their response is publishable.
+ANSWER_PUBLISHABLE = (
+    Q(response__moderation_state=ModerationState.APPROVED)
+    & ~Q(response__publish_consent=PublishConsent.NONE)
+    & ~Exists(_OPEN_REFERRAL.filter(response=OuterRef("response")))
+)
 _NAMED = Q(publish_consent=PublishConsent.NAMED)
 _PUBLISHED_NAME = Case(
     When(_NAMED & Q(respondent_type=RespondentType.ORGANISATION), then=F("redacted_organisation_name")),
@@ -57,6 +71,7 @@ def is_publishable(response: ConsultationResponse) -> bool:
     return (
         response.moderation_state == ModerationState.APPROVED
         and response.publish_consent != PublishConsent.NONE
+        and not response.safeguarding_referrals.filter(status=ReferralStatus.OPEN).exists()
     )
 
 
@@ -92,9 +107,7 @@ def publishable_answers(
 ) -> QuerySet[Answer]:
     """Answers of approved responses, each with `published_text` (redacted) and theme tags for the audience
     (confirmed tags only for the public). Read `published_text`, never the model fields."""
-    answers = Answer.objects.filter(response__moderation_state=ModerationState.APPROVED).exclude(
-        response__publish_consent=PublishConsent.NONE
-    )
+    answers = Answer.objects.filter(ANSWER_PUBLISHABLE)
     if consultation is not None:
         answers = answers.filter(response__consultation=consultation)
     return (

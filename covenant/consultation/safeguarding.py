@@ -21,6 +21,7 @@ from . import detection
 from .models import (
     SAFEGUARDING_DEADLINE,
     ConsultationResponse,
+    ModerationState,
     ReferralOrigin,
     ReferralStatus,
     SafeguardingNote,
@@ -125,6 +126,9 @@ def referral_raise(
     )
     existing = response.safeguarding_referrals.filter(status=ReferralStatus.OPEN).first()
     if existing is not None:
+        existing.withdrawn = _withdraw(
+            response, existing, raised_by=raised_by, origin=origin, request=request
+        )
         if origin == ReferralOrigin.MODERATOR:
             SafeguardingNote.objects.create(referral=existing, author=raised_by, text=concern)
             audit(
@@ -150,7 +154,11 @@ def referral_raise(
         with transaction.atomic():
             referral.save()
     except IntegrityError:  # opened by a concurrent request a moment ago
-        return response.safeguarding_referrals.get(status=ReferralStatus.OPEN), False
+        existing = response.safeguarding_referrals.get(status=ReferralStatus.OPEN)
+        existing.withdrawn = _withdraw(
+            response, existing, raised_by=raised_by, origin=origin, request=request
+        )
+        return existing, False
     if not response.safeguarding_flagged:
         response.safeguarding_flagged = True
         response.save(update_fields=["safeguarding_flagged"])
@@ -168,8 +176,34 @@ def referral_raise(
             "due_at": referral.due_at.isoformat(),
         },
     )
+    referral.withdrawn = _withdraw(response, referral, raised_by=raised_by, origin=origin, request=request)
     _notify(referral)
     return referral, True
+
+
+def _withdraw(
+    response: ConsultationResponse, referral: SafeguardingReferral, *, raised_by, origin: str, request
+) -> bool:
+    """Take an approved response out of publication while `referral` is open: back to pending, audited.
+    `response` is the row locked by the caller. Returns whether it was published."""
+    if response.moderation_state != ModerationState.APPROVED:
+        return False
+    by = raised_by if origin == ReferralOrigin.MODERATOR else None
+    response.moderation_state = ModerationState.PENDING
+    response.moderation_note = f"Withdrawn from publication: safeguarding referral {referral.reference}"
+    response.moderated_by = by
+    response.moderated_at = timezone.now()  # also changes the summaries' cache stamp
+    response.save(update_fields=["moderation_state", "moderation_note", "moderated_by", "moderated_at"])
+    audit(
+        action="consultation.response_withdrawn",
+        actor=by,
+        actor_label="" if by else "system",
+        request=request,
+        obj=response,
+        summary=f"Response {response.reference} withdrawn from publication: {referral.reference} is open",
+        detail={"from": ModerationState.APPROVED, "to": ModerationState.PENDING, "referral": referral.pk},
+    )
+    return True
 
 
 def referral_detect(*, response: ConsultationResponse, request=None) -> SafeguardingReferral | None:
@@ -208,7 +242,12 @@ def referral_decide(
     *, referral: SafeguardingReferral, lead, decision: str, reason: str, request=None
 ) -> SafeguardingReferral:
     """The lead's decision: referred to the local authority, or no further action, with the reason. A lead who
-    decides an unowned referral becomes its owner. The response can then be moderated as usual."""
+    decides an unowned referral becomes its owner. The response can then be moderated as usual.
+
+    Any safeguarding lead may decide a referral owned by another named lead, on purpose: a risk to life cannot
+    wait for one person's return from leave. The owner stays the named lead; the decision is audited as made
+    for them (`consultation.safeguarding_referral_decided_for_another_lead`, naming both), and the referral page
+    tells the deciding lead whose referral it is."""
     _require(lead, HANDLE_PERMISSION)
     if decision not in DECISIONS:
         raise ValidationError({"decision": "Choose referred to the local authority or no further action"})
@@ -221,6 +260,8 @@ def referral_decide(
     if not referral.is_open:
         raise ValidationError("This referral has already been decided")
     now = timezone.now()
+    named_lead_id = referral.lead_id
+    covering = named_lead_id is not None and named_lead_id != lead.pk
     referral.status = decision
     referral.decision_reason = reason
     referral.decided_by = lead
@@ -234,6 +275,21 @@ def referral_decide(
         request=request,
         obj=referral,
         summary=f"{referral.reference}: {referral.get_status_display()}",
-        detail={"response": referral.response_id, "decision": decision, "overdue": now > referral.due_at},
+        detail={
+            "response": referral.response_id,
+            "decision": decision,
+            "overdue": now > referral.due_at,
+            "named_lead": named_lead_id,
+            "decided_by_named_lead": not covering,
+        },
     )
+    if covering:
+        audit(
+            action="consultation.safeguarding_referral_decided_for_another_lead",
+            actor=lead,
+            request=request,
+            obj=referral,
+            summary=f"{referral.reference} decided by {lead.email} for the named lead {referral.lead.email}",
+            detail={"response": referral.response_id, "named_lead": named_lead_id, "decided_by": lead.pk},
+        )
     return referral

@@ -201,6 +201,13 @@ def _posted_target(request, response):
     return target
 
 
+def _withdrawn_message(referral) -> str:
+    return (
+        f"This response was published and has been withdrawn from publication while safeguarding referral "
+        f"{referral.reference} is open. It is back in the queue: approve it again once the lead has decided."
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def moderate(request, pk: int):
@@ -212,7 +219,10 @@ def moderate(request, pk: int):
     concern_form = SafeguardingConcernForm()
     if request.method == "GET":
         # Responses sent before referrals existed, or flagged since: the check runs when a moderator opens it.
-        safeguarding.referral_detect(response=response, request=request)
+        referral = safeguarding.referral_detect(response=response, request=request)
+        if referral is not None and referral.withdrawn:
+            response.refresh_from_db()
+            messages.warning(request, _withdrawn_message(referral))
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -232,6 +242,8 @@ def moderate(request, pk: int):
                         if created
                         else f"Your concern was added to the open safeguarding referral {referral.reference}.",
                     )
+                    if referral.withdrawn:
+                        messages.warning(request, _withdrawn_message(referral))
                     return redirect("consultation:moderate", pk=response.pk)
                 status = 400
             elif action == "decide":

@@ -6,8 +6,10 @@ The answers are written to sound like the free text people send to a health and 
 names, numbers and places are invented (Ofcom's drama telephone ranges, NHS numbers made up with a valid check
 digit, example.org-style addresses). About a fifth of the lines hold no personal data at all but are written to
 trip a detector (hospitals named after people, "Will" and "May" as words, ward and band numbers, invalid NHS
-numbers). A few hard cases are kept on purpose even though the detector misses them (names in lower case), so
-the figures are honest rather than perfect.
+numbers). A few hard cases are kept on purpose even though the detector misses them (a lone forename in lower
+case, names outside Faker's lists), so the figures are honest rather than perfect. The forms a review found
+missed (0044 and dotted numbers, lower-case postcodes, e-mail addresses in words, lower-case names) come after,
+from their own seed, so the earlier lines keep their values.
 """
 
 from __future__ import annotations
@@ -151,7 +153,79 @@ def slot(kind: str, rng: random.Random):
     if kind == "ambiguousfull":
         value = f"{rng.choice(AMBIGUOUS)} {rng.choice(SURNAMES)}"
         return value, [(0, len(value), "name")]
+    if kind == "phone_variant":
+        value = phone_variant(rng)
+        return value, [(0, len(value), "phone")]
+    if kind == "nhs_variant":
+        number = nhs_number(rng)
+        sep = rng.choice([".", "  ", " . ", "-"]) if rng.random() < 0.9 else "\t"
+        sep = sep if sep != " . " else "."
+        value = f"{number[:3]}{sep}{number[3:6]}{sep}{number[6:]}"
+        return value, [(0, len(value), "nhs_number")]
+    if kind == "postcode_variant":
+        outward, inward = rng.choice(POSTCODES).split()
+        value = rng.choice(
+            [
+                f"{outward.capitalize()} {inward}",
+                f"{outward}{inward}".lower(),
+                f"{outward}  {inward}",
+                f"{outward}-{inward}".lower(),
+                f"{outward.lower()} {inward.lower()}",
+                f"{outward}{inward}",
+            ]
+        )
+        return value, [(0, len(value), "postcode")]
+    if kind == "email_obfuscated":
+        value = obfuscated_email(rng)
+        return value, [(0, len(value), "email")]
+    if kind == "lowername":
+        value = f"{rng.choice(FORENAMES)} {rng.choice(SURNAMES)}".lower()
+        return value, [(0, len(value), "name")]
+    if kind == "lowertitlename":
+        title = rng.choice(["nurse", "dr", "mrs", "mr", "sister", "dr.", "ms"])
+        name = (
+            rng.choice(SURNAMES) if rng.random() < 0.5 else f"{rng.choice(FORENAMES)} {rng.choice(SURNAMES)}"
+        )
+        value = f"{title} {name.lower()}"
+        return value, [(len(title) + 1, len(value), "name")]
     raise ValueError(kind)
+
+
+def phone_variant(rng: random.Random) -> str:
+    """Ways of writing a number that the first patterns missed: 0044, dots, doubled spaces, hyphens after +44,
+    and the nine-digit numbers of the towns with five-digit area codes (Ofcom's drama range 016977 4xxx)."""
+    tail = f"900{rng.randint(0, 999):03d}"
+    if rng.random() < 0.25:
+        local = f"4{rng.randint(0, 999):03d}"
+        return rng.choice([f"016977 {local}", f"016977-{local}", f"+44 16977 {local}", f"(016977) {local}"])
+    return rng.choice(
+        [
+            f"0044 7700 {tail}",
+            f"00 44 7700 {tail}",
+            f"07700.{tail[:3]}.{tail[3:]}",
+            f"07700  {tail}",
+            f"+44-7700-{tail}",
+            f"0113.496.0{rng.randint(0, 999):03d}",
+            f"0044 20 7946 0{rng.randint(0, 999):03d}",
+            f"020  7946  0{rng.randint(0, 999):03d}",
+        ]
+    )
+
+
+def obfuscated_email(rng: random.Random) -> str:
+    first, last = rng.choice(FORENAMES).lower(), re.sub(r"\W", "", rng.choice(SURNAMES).lower())
+    domain = rng.choice(["nhs.net", "example.org", "example.co.uk"])
+    words = domain.replace(".", " dot ")
+    return rng.choice(
+        [
+            f"{first} dot {last} at {words}",
+            f"{first}.{last} [at] {domain}",
+            f"{first}.{last} (at) {domain}",
+            f"{first}.{last}@{domain.replace('.', ' . ')}",
+            f"{first}{last} at {words}",
+            f"{first}.{last} at {domain}",
+        ]
+    )
 
 
 POSITIVE_TEMPLATES = [
@@ -262,6 +336,47 @@ HAND_WRITTEN = [
 ]
 
 
+# Added after the review of the detector (the forms it missed), generated with their own seed so the lines above
+# keep their values.
+VARIANT_TEMPLATES = [
+    "Please ring me on {phone_variant} after my shift, I am happy to talk.",
+    "My number is {phone_variant} but I do not always pick up at work.",
+    "My NHS number is {nhs_variant}, in case you need to find my records.",
+    "I live near {postcode_variant} and there is no late bus to the hospital.",
+    "Send anything to {postcode_variant}, that is my home postcode.",
+    "You can write to me at {email_obfuscated} if you want more detail.",
+    "E-mail {email_obfuscated} (I have written it like that to avoid spam).",
+    "i am writing for my friend {lowername} who was assaulted at work",
+    "the person who helped most was {lowertitlename} on the night team",
+    "please thank {lowertitlename} and {lowername} for me, they stayed with me",
+]
+VARIANT_NEGATIVES = [
+    "The meeting is on 07.12.2026 at 07:30 and the next one on 14.01.2027 at 19.30.",
+    "It cost £1,250.00 for the alarms and £12.50 a month each to run them.",
+    "the night staff were kind and the ward was clean but we need more security at the door",
+    "we were told to wait for the manager to call back and nobody did",
+    "our shift starts at 0700 and the handover finishes at 0730 on most days",
+    "the incident was logged as 2026.11.30 12:45 and closed a week later",
+    "the doctor said the band 5 nurses would get training in march",
+    "a 10% rise in assaults, 1 in 4 staff, and 3.5 hours to see security",
+    "i asked whether the covenant will cover porters, cleaners and security staff too",
+    "Ward 7b and bay 3 had the most incidents, 14.5 per 1,000 bed days.",
+]
+
+
+# The exact forms the review found missed, and near misses that are not personal data.
+REVIEW_CASES = [
+    "Call {phone|0044 7700 900123} or {phone|07700.900.123} or {phone|07700  900123} or {phone|+44-7700-900123}.",
+    "The office in Brampton is on {phone|016977 4567}.",
+    "NHS number {nhs_number|943.476.5919}, or as the letter had it, {nhs_number|943  476  5919}.",
+    "Postcodes: {postcode|Ls1 4AP}, {postcode|ls14ap}, {postcode|LS1  4AP} and {postcode|ls1-4ap}.",
+    "Write to {email|jo dot bloggs at nhs dot net} or {email|jo.bloggs [at] nhs.net} or {email|jo.bloggs@nhs . net}.",
+    "i was helped by {name|sarah jones} and nurse {name|priya patel} on the night it happened",
+    "The dates were 07.12.2026 and 08.12.2026, at 07:30 and 19:45, and it cost £40.",
+    "I work at nhs.net sites and we met at work. Then the trust changed its e-mail system.",
+]
+
+
 def render(template: str, rng: random.Random):
     text, spans, cursor = "", [], 0
     for match in re.finditer(r"\{(\w+)\}", template):
@@ -298,6 +413,12 @@ def main() -> None:
                 continue
             records.append(render(template, rng))
     records += [hand(line) for line in HAND_WRITTEN]
+    variants = random.Random(2026)  # nosec B311  # synthetic test data
+    for _round in range(3):
+        for template in VARIANT_TEMPLATES:
+            records.append(render(template, variants))
+    records += [render(line, variants) for line in VARIANT_NEGATIVES]
+    records += [hand(line) for line in REVIEW_CASES]
     with OUT.open("w") as handle:
         for number, (text, spans) in enumerate(records, start=1):
             labelled = [

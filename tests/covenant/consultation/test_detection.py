@@ -87,3 +87,67 @@ def test_kmeans_is_deterministic_and_separates_topics():
     first = textanalysis.kmeans(vectors, 2, seed=1)
     assert first == textanalysis.kmeans(vectors, 2, seed=1)
     assert first[0] == first[1] and first[2] == first[3] and first[0] != first[2]
+
+
+# --- review fix D: the forms the detector missed, through the moderation page -----------------------------------
+
+MISSED = [
+    ("0044 7700 900123", "phone number"),
+    ("07700.900.123", "phone number"),
+    ("07700  900123", "phone number"),
+    ("+44-7700-900123", "phone number"),
+    ("016977 4567", "phone number"),
+    ("943.476.5919", "nhs number"),
+    ("943  476  5919", "nhs number"),
+    ("Ls1 4AP", "postcode"),
+    ("ls14ap", "postcode"),
+    ("LS1  4AP", "postcode"),
+    ("ls1-4ap", "postcode"),
+    ("jo dot bloggs at nhs dot net", "e-mail address"),
+    ("jo.bloggs [at] nhs.net", "e-mail address"),
+    ("jo.bloggs@nhs . net", "e-mail address"),
+    ("sarah jones", "name of a person"),
+    ("nurse priya patel", "name of a person"),
+]
+
+
+@pytest.fixture
+def moderated(consultation, moderator, login, client):
+    from django.urls import reverse
+
+    from .factories import ConsultationResponseFactory, answer
+
+    def moderate(text):
+        response = ConsultationResponseFactory(consultation=consultation)
+        answer(response, consultation.active_questions().get(sort_order=4), text=f"Contact: {text} thanks")
+        login(moderator)
+        url = reverse("consultation:moderate", args=[response.pk])
+        page = client.get(url).content.decode()
+        refused = client.post(url, {"action": "decide", "decision": "approved"})
+        return page, refused
+
+    return moderate
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("text", "label"), MISSED)
+def test_the_forms_the_review_found_are_suggested_and_hold_approval(moderated, text, label):
+    page, refused = moderated(text)
+    assert f"a suggested {label} is not yet redacted or dismissed" in page
+    assert refused.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the meeting on 07.12.2026 at 07:30",
+        "£1,250.00 and £12.50 a month",
+        "we met at work. then the ward was clean and the staff were kind",
+        "I work at nhs.net sites",
+    ],
+)
+def test_dates_times_money_and_ordinary_words_are_not_suggested(moderated, text):
+    page, approved = moderated(text)
+    assert "is not yet redacted or dismissed" not in page
+    assert approved.status_code == 302
