@@ -4,7 +4,7 @@
 The idea is the incidents app's (`covenant.incidents.encryption`), kept apart because the two apps do not import
 each other. Keys come from CONSULTATION_ENCRYPTION_KEYS, a comma-separated list of Fernet keys, newest first; new
 values use the first, any listed key decrypts. Without it (development, tests) a key is derived from SECRET_KEY
-and `manage.py check --deploy` warns.
+and `manage.py check --deploy` reports an error (gunicorn then refuses to start).
 """
 
 from __future__ import annotations
@@ -82,10 +82,10 @@ def check_encryption_keys(app_configs, **kwargs):
             ]
         return []
     return [
-        checks.Warning(
-            f"{ENV_KEYS} is not set: safeguarding notes and receipt addresses in transit are encrypted with a "
+        checks.Error(
+            f"{ENV_KEYS} is not set: safeguarding notes and receipt addresses in transit would be encrypted with a "
             "key derived from SECRET_KEY.",
             hint="Set CONSULTATION_ENCRYPTION_KEYS to one or more Fernet keys, newest first.",
-            id="consultation.W001",
+            id="consultation.E002",
         )
     ]

@@ -64,7 +64,12 @@ def test_check_deploy_has_no_warnings():
 
 @pytest.mark.parametrize(
     ("missing", "check_id"),
-    [("REDIS_URL", "cms.E001"), ("HASHING_KEY", "cms.E002"), ("INCIDENTS_ENCRYPTION_KEYS", "incidents.E002")],
+    [
+        ("REDIS_URL", "cms.E001"),
+        ("HASHING_KEY", "cms.E002"),
+        ("INCIDENTS_ENCRYPTION_KEYS", "incidents.E002"),
+        ("CONSULTATION_ENCRYPTION_KEYS", "consultation.E002"),
+    ],
 )
 def test_check_deploy_fails_without(missing, check_id):
     env = _production_env()
