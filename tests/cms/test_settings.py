@@ -94,6 +94,7 @@ def test_the_production_server_refuses_to_start_when_a_deploy_check_fails():
     env = _production_env()
     env.pop("INCIDENTS_ENCRYPTION_KEYS")
     dropped = {
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' live server in the same run
         "SECRET_KEY",
         "DATABASE_URL",
         "INCIDENTS_ENCRYPTION_KEYS",
