@@ -36,6 +36,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cms.accounts.models import AnonymousAuditEvent, AuditEvent
+from cms.counters import cache_count
 
 REFUSED = "access.refused"
 REFUSAL_WINDOW_SECONDS = 60
@@ -258,12 +259,7 @@ def _refusal_method(request) -> str:
 
 def _refusal_count(key: str) -> bool:
     """Add one to a counter in the cache; False if the cache could not be reached."""
-    cache.add(key, 0, REFUSAL_PENDING_SECONDS)
-    try:
-        value = cache.incr(key)
-    except ValueError:  # it expired between the two calls
-        cache.set(key, 1, REFUSAL_PENDING_SECONDS)
-        return True
+    value = cache_count(key, timeout=REFUSAL_PENDING_SECONDS)
     if value is None:
         return False
     cache.touch(key, REFUSAL_PENDING_SECONDS)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from cms.audit import client_ip
+from cms.counters import cache_count
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +52,7 @@ def _key(kind: str, value: str) -> str:
 
 def _count(key: str, window: int) -> int | None:
     """Add one to the counter; None when the cache cannot be reached (Redis down: errors are ignored)."""
-    if cache.add(key, 1, timeout=window):
-        return 1
-    try:
-        value = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return 1
+    value = cache_count(key, timeout=window)
     if value is None:
         logger.warning("Throttle counter unavailable: the cache did not answer")
     return value

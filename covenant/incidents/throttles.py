@@ -42,6 +42,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from cms.audit import client_ip
+from cms.counters import cache_count
 
 WINDOW_SECONDS = 60 * 60
 ADDRESS_KEY = "incidents:follow-up:failures:address:{address}:{hour}"
@@ -72,14 +73,9 @@ def _keys(request) -> tuple[str, str]:
     return ADDRESS_KEY.format(address=address, hour=hour), SITE_KEY.format(hour=hour)
 
 
-def _incr(key: str) -> int:
+def _incr(key: str) -> int | None:
     # The window's key lives a little beyond its hour so that a slow clock never counts from zero again.
-    cache.add(key, 0, WINDOW_SECONDS + 60)
-    try:
-        return cache.incr(key)
-    except ValueError:  # gone between add and incr (evicted, or the cache briefly unreachable)
-        cache.set(key, 1, WINDOW_SECONDS + 60)
-        return 1
+    return cache_count(key, timeout=WINDOW_SECONDS + 60)
 
 
 def _decr(key: str) -> None:
