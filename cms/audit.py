@@ -77,7 +77,7 @@ def audit(
     object_type, object_id = _target(obj, object_type, object_id)
     return AuditEvent.objects.create(
         actor=actor,
-        actor_label=actor_label or (actor.email if actor is not None else "anonymous"),
+        actor_label=actor_label or _actor_label(actor, request),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -85,6 +85,14 @@ def audit(
         ip_address=client_ip(request),
         detail=_storable(detail or {}),
     )
+
+
+def _actor_label(actor, request) -> str:
+    """Who did it, as the log shows it: the account, a visitor who was not signed in, or the system itself (a
+    task, a command, a service called with no one behind it)."""
+    if actor is not None:
+        return actor.email
+    return "anonymous" if request is not None else "system"
 
 
 def _target(obj: models.Model | None, object_type: str, object_id: str | int) -> tuple[str, str]:

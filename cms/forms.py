@@ -6,7 +6,10 @@ error message and, for grouped inputs, a fieldset and legend. `{% error_summary 
 error summary that links to each field.
 """
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -63,8 +66,6 @@ class NHSUKDateField(forms.MultiValueField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
     def compress(self, data_list):
-        import datetime
-
         if not data_list:
             return None
         day, month, year = data_list
@@ -72,3 +73,24 @@ class NHSUKDateField(forms.MultiValueField):
             return datetime.date(int(year), int(month), int(day))
         except (TypeError, ValueError) as exc:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError, *, aliases=None, formset=None) -> None:
+    """Put a service's ValidationError beside the form fields it names; the rest go to the formset (if given) or
+    to the top of the form, where the error summary shows them first.
+
+    `aliases` maps a service's field name to the form field a person types it into ("post" -> "post_reference").
+    """
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, messages in error.message_dict.items():
+        field = (aliases or {}).get(field, field)
+        for message in messages:
+            if field in form.fields:
+                form.add_error(field, message)
+            elif formset is not None:
+                formset._non_form_errors.append(message)
+            else:
+                form.add_error(None, message)

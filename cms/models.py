@@ -1,6 +1,5 @@
 import datetime
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -10,6 +9,8 @@ from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 from wagtail.search import index
 
 from .blocks import CommitmentBlock, ContentStreamBlock, LinkBlock
+from .pagination import paginate
+from .search import search_view
 
 NEWS_PER_PAGE = 10
 
@@ -18,18 +19,6 @@ def page_breadcrumbs(page: Page) -> list[tuple[str, str]]:
     """(title, url) for each live ancestor below the tree root, for the NHS.UK breadcrumb."""
     ancestors = page.get_ancestors().filter(depth__gte=2).live().specific()
     return [(ancestor.title, ancestor.url) for ancestor in ancestors]
-
-
-def paginate(items, request, *, per_page: int):
-    """A Django Page of `items` for ?page=N; out-of-range and non-numeric pages fall back to the first or last."""
-    paginator = Paginator(items, per_page)
-    number = request.GET.get("page", 1)
-    try:
-        return paginator.page(number)
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(paginator.num_pages)
 
 
 class BreadcrumbsMixin:
@@ -63,8 +52,6 @@ class HomePage(RoutablePageMixin, Page):
 
     @path("search/", name="search")
     def search(self, request):
-        from cms.search import search_view
-
         return search_view(request)
 
 

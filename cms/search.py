@@ -7,7 +7,7 @@ import re
 from django.template.response import TemplateResponse
 from wagtail.models import Page
 
-from cms.models import paginate
+from cms.pagination import paginate
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200

@@ -142,7 +142,6 @@ def person_create_or_match(
         actor=actor,
         obj=person,
         summary=f"{'Created' if created else 'Matched'} person record {person.pk}",
-        actor_label="" if actor else "system",
     )
     return person, created
 
@@ -171,7 +170,6 @@ def employment_start(
         actor=actor,
         obj=employment,
         summary=f"Employment of person {person.pk} at {employer.name} from {start_date:%d/%m/%Y}",
-        actor_label="" if actor else "system",
     )
     return employment
 
@@ -194,7 +192,6 @@ def post_create(*, organisation: Organisation, actor=None, **fields) -> Post:
         actor=actor,
         obj=post,
         summary=f"Post {post.reference} at {organisation.name}",
-        actor_label="" if actor else "system",
     )
     return post
 
@@ -271,7 +268,6 @@ def assignment_create(
         actor=actor,
         obj=assignment,
         summary=f"Person {person.pk} assigned to post {post.reference} from {start_date:%d/%m/%Y}",
-        actor_label="" if actor else "system",
     )
     return assignment
 

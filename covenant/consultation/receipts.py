@@ -29,10 +29,7 @@ def address_from_cookie(request, page) -> str:
     sealed = request.COOKIES.get(cookie_name(page), "")
     if not sealed:
         return ""
-    try:
-        return encryption.decrypt(sealed, ttl=RECEIPT_COOKIE_AGE)
-    except ValueError:
-        return ""
+    return encryption.unseal(sealed, max_age=RECEIPT_COOKIE_AGE) or ""
 
 
 def remember_in_cookie(response, page, address: str) -> None:
@@ -41,7 +38,7 @@ def remember_in_cookie(response, page, address: str) -> None:
         return
     response.set_cookie(
         cookie_name(page),
-        encryption.encrypt(address),
+        encryption.seal(address),
         max_age=RECEIPT_COOKIE_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
@@ -56,7 +53,7 @@ def forget_cookie(response, page) -> None:
 def hold(address: str) -> str:
     """Keep the address, encrypted, for the receipt task; returns the reference to give the task."""
     reference = secrets.token_urlsafe(24)
-    cache.set(CACHE_PREFIX + reference, encryption.encrypt(address), timeout=RECEIPT_HOLD_SECONDS)
+    cache.set(CACHE_PREFIX + reference, encryption.seal(address), timeout=RECEIPT_HOLD_SECONDS)
     return reference
 
 
@@ -65,10 +62,7 @@ def held_address(reference: str) -> str:
     sealed = cache.get(CACHE_PREFIX + reference)
     if not sealed:
         return ""
-    try:
-        return encryption.decrypt(sealed)
-    except ValueError:
-        return ""
+    return encryption.unseal(sealed) or ""
 
 
 def discard(reference: str) -> None:

@@ -99,7 +99,6 @@ def questions_sync(*, page: ConsultationPage, actor=None) -> list[Question]:
         obj=page,
         summary=f"Questions published for {page.title}",
         detail={"questions": len(kept), "retired": retired, "deleted": deleted},
-        actor_label="" if actor else "system",
     )
     return kept
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 
-from cms.models import paginate
+from cms.pagination import paginate
 from cms.reports import pdf_response
 
 from . import selectors, services
