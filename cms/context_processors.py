@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from cms.models import SiteFooter, SiteNavigation
+
 # (label, url name, permission that shows it; None for everyone). Items whose URL is not installed are skipped.
 NAV_ITEMS = (
     ("Consultations", "consultation:hub", None),
@@ -35,8 +37,6 @@ def _nav_items(request):
 
 
 def service(request):
-    from cms.models import SiteFooter, SiteNavigation
-
     try:
         footer = SiteFooter.for_request(request)
         navigation = SiteNavigation.for_request(request)

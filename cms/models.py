@@ -9,6 +9,7 @@ from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 from wagtail.search import index
 
 from .blocks import CommitmentBlock, ContentStreamBlock, LinkBlock
+from .feeds import NewsAtomFeed, NewsRssFeed
 from .pagination import paginate
 from .search import search_view
 
@@ -94,14 +95,10 @@ class NewsIndexPage(RoutablePageMixin, BreadcrumbsMixin, Page):
 
     @path("feed/", name="rss_feed")
     def rss_feed(self, request):
-        from cms.feeds import NewsRssFeed
-
         return NewsRssFeed()(request, index=self)
 
     @path("feed/atom/", name="atom_feed")
     def atom_feed(self, request):
-        from cms.feeds import NewsAtomFeed
-
         return NewsAtomFeed()(request, index=self)
 
 

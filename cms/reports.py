@@ -70,7 +70,7 @@ class Report:
         return render_to_string(self.template_name, self._context(for_pdf=False), request=request)
 
     def render_pdf(self) -> bytes:
-        from weasyprint import HTML
+        from weasyprint import HTML  # only for PDFs: loading it (Pango, fonts) costs every process memory
 
         html = render_to_string(self.template_name, self._context(for_pdf=True))
         return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticFileFetcher()).write_pdf()

@@ -1,5 +1,19 @@
 """What the site's own roles may do in the CMS (see cms/accounts/roles.py)."""
 
+from django.contrib.auth.models import Permission
+from django.db import connection
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from cms.models import PeerApprovalTask
+
 ROLE_PERMISSIONS = {
     "editor": [
         "wagtailadmin.access_admin",
@@ -31,9 +45,6 @@ EDITOR_COLLECTION_PERMISSIONS = (
 def setup_roles(groups):
     """Editors may edit every page, image and document (object permissions on the tree roots); pages are
     published through the content approval workflow, which covers the whole tree."""
-    from django.contrib.auth.models import Permission
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
-
     editor = groups["editor"]
     root_page = Page.get_first_root_node()
     if root_page is not None:
@@ -55,11 +66,6 @@ def setup_content_workflow(*, editor_group, root_page):
 
     Replaces Wagtail's default "Moderators approval" on the root page. Idempotent.
     """
-    from django.db import connection
-    from wagtail.models import Workflow, WorkflowPage, WorkflowTask
-
-    from cms.models import PeerApprovalTask
-
     if PeerApprovalTask._meta.db_table not in connection.introspection.table_names():
         return None  # migrated back below cms 0003: nothing to set up
     task = PeerApprovalTask.objects.filter(name=CONTENT_APPROVAL_TASK_NAME).first()

@@ -13,6 +13,7 @@ import io
 import tempfile
 from collections.abc import Iterable, Iterator
 
+import django_tables2.utils as table_utils
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.views import FilterView
@@ -125,7 +126,9 @@ class FilteredTableView(SingleTableMixin, FilterView):
                 csv_blocks(self.export_rows()), content_type="text/csv; charset=utf-8"
             )
         else:
-            from openpyxl import Workbook
+            from openpyxl import (
+                Workbook,
+            )  # only for spreadsheet exports: a heavy import most requests never need
 
             workbook = Workbook(write_only=True)
             sheet = workbook.create_sheet(title=self.export_name[:31] or "export")
@@ -227,8 +230,6 @@ def speed_up_table_cells() -> None:
     function's signature never changes, so it is computed once per function (bound methods share their
     function's entry; the cache is bounded in case callables are made per request).
     """
-    import django_tables2.utils as table_utils
-
     original = getattr(table_utils.signature, "__wrapped__", table_utils.signature)
 
     def signature(fn):

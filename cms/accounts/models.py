@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from .roles import roles_for_user
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -70,8 +72,6 @@ class User(AbstractUser):
     def role_keys(self) -> set[str]:
         """Keys of the roles this user holds through any membership (cached per request object)."""
         if not hasattr(self, "_role_keys"):
-            from .roles import roles_for_user
-
             self._role_keys = roles_for_user(self)
         return self._role_keys
 

@@ -18,6 +18,8 @@ from django_otp.util import random_hex
 
 from cms.audit import audit
 
+from .tasks import notify_two_factor_reset
+
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Recovery codes"
 
@@ -126,8 +128,6 @@ def two_factor_reset(*, actor, user, reason: str, request=None) -> None:
     """An administrator removes a colleague's lost second factor. Their password stops working and every session
     of theirs ends, so whoever holds only the password cannot enrol a factor of their own: the person chooses a
     new password from the link e-mailed to them, then sets up a new authenticator (their roles may require it)."""
-    from .tasks import notify_two_factor_reset
-
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     user.set_unusable_password()

@@ -13,6 +13,8 @@ from django_tasks import task
 
 from cms.taskqueue import email_send_once
 
+from .models import AuditEvent, User
+
 
 def _absolute(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
@@ -27,8 +29,6 @@ def _reset_link(user) -> str:
 @task()
 def send_password_reset(email: str, request_id: str) -> int:
     """Send a reset link to each active account with this (normalised) e-mail; nothing for an unknown one."""
-    from .models import User
-
     sent = 0
     for user in User.objects.filter(email__iexact=email, is_active=True):
         link = _reset_link(user)
@@ -50,8 +50,6 @@ def send_password_reset(email: str, request_id: str) -> int:
 def notify_two_factor_reset(event_id: int) -> bool:
     """E-mail the person whose two-factor authentication an administrator reset, with a link to choose a new
     password (their old one stopped working with the reset)."""
-    from .models import AuditEvent, User
-
     event = AuditEvent.objects.filter(pk=event_id, action="auth.two_factor_reset").first()
     user = event and User.objects.filter(pk=event.object_id, is_active=True).first()
     if user is None:

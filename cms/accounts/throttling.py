@@ -13,6 +13,7 @@ import logging
 import unicodedata
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from cms.audit import client_ip
@@ -37,8 +38,6 @@ def axes_username(request, credentials) -> str:
 
 
 def account_key(raw) -> str:
-    from django.contrib.auth import get_user_model
-
     email = normalise_email(raw)
     user_id = get_user_model().objects.filter(email__iexact=email).values_list("pk", flat=True).first()
     return f"account:{user_id}" if user_id is not None else email
