@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from cms.accounts.models import User
-from tests.cms.factories import DEMO_PASSWORD, UserFactory
-from tests.workforce.factories import OrganisationFactory
+from demo.factories.cms import DEMO_PASSWORD, UserFactory
+from demo.factories.workforce import OrganisationFactory
 from workforce.models import Organisation, OrganisationType, Region
 from workforce.services import membership_grant
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cms.accounts.models import User
-from tests.cms.factories import UserFactory
-from tests.workforce.factories import PersonFactory, synthetic_ni_number
+from demo.factories.cms import UserFactory
+from demo.factories.workforce import PersonFactory, synthetic_ni_number
 
 from . import services
 from .matching import person_match_key

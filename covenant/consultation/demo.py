@@ -15,7 +15,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from tests.covenant.consultation.factories import COVENANT_QUESTIONS, consultation_page, hub_page
+from demo.factories.consultation import COVENANT_QUESTIONS, consultation_page, hub_page
 
 from . import safeguarding, services, suggestions
 from .models import (

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cms.accounts.models import User
 from cms.audit import audit
-from tests.cms.factories import UserFactory
+from demo.factories.cms import UserFactory
 from workforce.services import membership_grant
 
 from . import selectors

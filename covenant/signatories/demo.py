@@ -164,7 +164,7 @@ def _request(*, organisation, user, signatory, co_signatory, signed_on, pledges)
     if user is None:
         # An organisation without a demo HR login: its request is made as its (synthetic) HR administrator.
         from cms.accounts.models import User
-        from tests.cms.factories import UserFactory
+        from demo.factories.cms import UserFactory
         from workforce.services import membership_grant
 
         email = f"hr.admin@{organisation.short_name.lower().replace(' ', '-').replace(chr(39), '')}.example"

@@ -16,8 +16,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from cms.blocks import ContentStreamBlock, ImageBlock
 from cms.models import CovenantPage, HomePage, NewsIndexPage, NewsItemPage, StandardPage
+from demo.factories.cms import UserFactory
 from tests.cms import pages
-from tests.cms.factories import UserFactory
 
 
 class PageTreeTests(WagtailPageTestCase):

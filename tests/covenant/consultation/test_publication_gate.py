@@ -22,8 +22,7 @@ from covenant.consultation.models import (
     RedactionDecision,
     RespondentType,
 )
-
-from .factories import ConsultationResponseFactory, answer
+from demo.factories.consultation import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
 
