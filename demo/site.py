@@ -5,11 +5,17 @@ Every name, code and person here is invented. Idempotent: records are found by n
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from wagtail.models import Site
+from wagtail.rich_text import RichText
 
 from cms.accounts.models import User
+from cms.models import CovenantPage, HomePage, NewsIndexPage, NewsItemPage, SiteFooter, StandardPage
 from demo.factories.cms import DEMO_PASSWORD, UserFactory
 from demo.factories.workforce import OrganisationFactory
 from workforce.models import Organisation, OrganisationType, Region
@@ -191,10 +197,6 @@ def seed(*, world: DemoWorld, sizes: dict, stdout=None) -> None:
 
 
 def _seed_pages() -> None:
-    from wagtail.models import Site
-
-    from cms.models import HomePage, SiteFooter, StandardPage
-
     home = HomePage.objects.first()
     if home is None:
         return
@@ -233,8 +235,6 @@ def _seed_pages() -> None:
 
 
 def _rich(html: str):
-    from wagtail.rich_text import RichText
-
     return ("rich_text", RichText(html))
 
 
@@ -250,8 +250,6 @@ PEOPLE_PROMISE = (
 
 
 def _standard_pages():
-    from django.urls import NoReverseMatch, reverse
-
     try:
         report_url = reverse("incidents:report_start")
     except NoReverseMatch:
@@ -402,8 +400,6 @@ COVENANT_COMMITMENTS = (
 
 
 def _seed_covenant_page(home) -> None:
-    from cms.models import CovenantPage
-
     if CovenantPage.objects.exists():
         return
     slug = "the-covenant" if not home.get_children().filter(slug="the-covenant").exists() else "nhs-covenant"
@@ -454,12 +450,6 @@ CONTENT_APPROVER_EMAIL = "approver@rw-icb.example"
 def _seed_news(home) -> None:
     """The news index and three items, each written by the demo editor and approved by another editor
     through the content approval workflow, as editors publish news in real life."""
-    import datetime
-
-    from django.utils import timezone
-
-    from cms.models import NewsIndexPage, NewsItemPage
-
     editor = User.objects.filter(email="editor@rw-icb.example").first()
     approver = User.objects.filter(email=CONTENT_APPROVER_EMAIL).first()
     if approver is None:

@@ -23,11 +23,8 @@ from django.utils import timezone
 
 from cms.accounts.models import User
 from cms.audit import audit
-from demo.factories.cms import UserFactory
-from workforce.services import membership_grant
-
-from . import selectors
-from .models import (
+from covenant.incidents import selectors
+from covenant.incidents.models import (
     ACKNOWLEDGE_WITHIN,
     COLLEAGUE_SOURCES,
     SUPPORT_CHECK_IN_DAYS,
@@ -57,6 +54,8 @@ from .models import (
     Treatment,
     YesNoUnknown,
 )
+from demo.factories.cms import UserFactory
+from workforce.services import membership_grant
 
 DEMO_MARK = "(Synthetic demo report) "
 HOME_ORGANISATION = "Riverside Hospitals"

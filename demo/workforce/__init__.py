@@ -18,10 +18,9 @@ from simple_history.utils import bulk_create_with_history
 from cms.accounts.models import User
 from demo.factories.cms import UserFactory
 from demo.factories.workforce import PersonFactory, synthetic_ni_number
-
-from . import services
-from .matching import person_match_key
-from .models import (
+from workforce import services
+from workforce.matching import person_match_key
+from workforce.models import (
     AcceptanceRule,
     Assignment,
     Employment,
@@ -33,7 +32,7 @@ from .models import (
     Post,
     SectorMove,
 )
-from .vocabulary import (
+from workforce.vocabulary import (
     JOB_ROLE_STAFF_GROUP,
     ContractType,
     CredentialKind,
