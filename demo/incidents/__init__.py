@@ -5,7 +5,9 @@ nurse@riverside-hospitals.example has made some. Every person and event here is 
 
 Every seeded history is one the workflow allows (services.TRANSITIONS): the lead triages and assigns, only the
 investigator investigates and sends for sign-off, someone else signs off, nobody excluded from a case acts on it,
-and every case sent for sign-off has an answer to each request its reporter made.
+and every case sent for sign-off has an answer to each request its reporter made. Who does what and the
+history are in workflow.py; the casework on an assigned case (support, RIDDOR, police, sanctions, actions) in
+casework.py.
 
 Idempotent: if the demo reports exist, nothing changes. Seeded reports are written directly (not through the
 services) so that their dates can lie in the past; the seeding itself is one audit entry.
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -27,34 +28,26 @@ from covenant.incidents import selectors
 from covenant.incidents.models import (
     ACKNOWLEDGE_WITHIN,
     COLLEAGUE_SOURCES,
-    SUPPORT_CHECK_IN_DAYS,
-    CaseAction,
-    CaseExclusion,
-    CaseTransition,
     Category,
     IncidentReport,
     Injury,
     MedicalFactor,
     Message,
     PoliceContact,
-    PoliceOutcome,
     PoliceWish,
     ProtectedCharacteristic,
     ReporterRelationship,
-    ReporterRequestDecision,
     ReportingMode,
-    RiddorAssessment,
-    Sanction,
     Setting,
     Source,
     StaffGroup,
     Status,
-    SupportCheckIn,
-    SupportOffer,
     Treatment,
     YesNoUnknown,
 )
 from demo.factories.cms import UserFactory
+from demo.incidents.casework import add_casework
+from demo.incidents.workflow import PATHS, Team, handlers_for, team_for, walk
 from workforce.services import membership_grant
 
 DEMO_MARK = "(Synthetic demo report) "
@@ -66,61 +59,6 @@ DEMO_NURSE = "nurse@riverside-hospitals.example"
 # A fixed, synthetic follow-up code for the anonymous demo report, so the follow-up page can be shown.
 DEMO_FOLLOW_UP_CODE = "4026113958207714"
 
-# The actions that lead to each state, in order.
-PATHS = {
-    Status.SUBMITTED: [],
-    Status.TRIAGE: ["acknowledge"],
-    Status.NOT_AN_INCIDENT: ["acknowledge", "not_an_incident"],
-    Status.REDIRECTED: ["acknowledge", "redirect"],
-    Status.MERGED: ["acknowledge", "merge"],
-    Status.ASSIGNED: ["acknowledge", "assign"],
-    Status.UNDER_REVIEW: ["acknowledge", "assign", "start_review"],
-    Status.AWAITING_INFO: ["acknowledge", "assign", "start_review", "request_info"],
-    Status.ACTION_PENDING: ["acknowledge", "assign", "start_review", "actions_pending"],
-    Status.AWAITING_SIGN_OFF: [
-        "acknowledge",
-        "assign",
-        "start_review",
-        "actions_pending",
-        "request_sign_off",
-    ],
-    Status.CLOSED: ["acknowledge", "assign", "start_review", "actions_pending", "request_sign_off", "close"],
-    Status.REOPENED: [
-        "acknowledge",
-        "assign",
-        "start_review",
-        "actions_pending",
-        "request_sign_off",
-        "close",
-        "reopen",
-    ],
-    Status.ARCHIVED: [
-        "acknowledge",
-        "assign",
-        "start_review",
-        "actions_pending",
-        "request_sign_off",
-        "close",
-        "archive",
-    ],
-}
-TARGETS = {
-    "acknowledge": Status.TRIAGE,
-    "not_an_incident": Status.NOT_AN_INCIDENT,
-    "redirect": Status.REDIRECTED,
-    "merge": Status.MERGED,
-    "assign": Status.ASSIGNED,
-    "start_review": Status.UNDER_REVIEW,
-    "request_info": Status.AWAITING_INFO,
-    "actions_pending": Status.ACTION_PENDING,
-    "request_sign_off": Status.AWAITING_SIGN_OFF,
-    "close": Status.CLOSED,
-    "reopen": Status.REOPENED,
-    "archive": Status.ARCHIVED,
-}
-# Who takes each step (services.TRANSITIONS): the investigator investigates, the signer signs off, the lead the rest.
-INVESTIGATOR_STEPS = ("start_review", "request_info", "actions_pending", "request_sign_off")
-SIGN_OFF_STEPS = ("close", "reject_sign_off")
 STATE_WEIGHTS = {
     Status.SUBMITTED: 6,
     Status.TRIAGE: 6,
@@ -180,53 +118,6 @@ SETTINGS_BY_TYPE = {
     "care_provider": [Setting.CARE_HOME, Setting.COMMUNITY],
     "local_authority": [Setting.COMMUNITY, Setting.RECEPTION, Setting.PHONE],
 }
-
-
-def _handlers_for(organisation, cache: dict):
-    """Three handlers per organisation, the first the lead (Riverside has the named demo handlers): a case
-    needs an investigator and someone else to sign off, and a colleague case also shows an excluded handler."""
-    if organisation.pk in cache:
-        return cache[organisation.pk]
-    slug = "".join(ch for ch in (organisation.short_name or organisation.name).lower() if ch.isalnum())
-    trio = []
-    for prefix, title in (
-        ("violence.lead", "Violence prevention lead"),
-        ("security.lead", "Security lead"),
-        ("safety.manager", "Health and safety manager"),
-    ):
-        email = f"{prefix}@{slug}.example"
-        user = User.objects.filter(email=email).first() or UserFactory(
-            email=email,
-            first_name="Demo",
-            last_name=f"{title} ({organisation.display_name})",
-            job_title=title,
-        )
-        membership_grant(user=user, organisation=organisation, role="incident_handler")
-        trio.append(user)
-    cache[organisation.pk] = tuple(trio)
-    return cache[organisation.pk]
-
-
-@dataclass(frozen=True)
-class Team:
-    """Who does what on one case. The signer is neither the investigator nor (so) the one who asked for
-    sign-off; on a colleague case a fourth role, the excluded handler, takes no step."""
-
-    lead: User
-    investigator: User
-    signer: User
-    excluded: User | None = None
-
-
-def _team(handlers, rng, *, colleague_source: bool) -> Team:
-    lead, *others = handlers
-    # On a colleague case the lead signs off, so the third handler is free to be the one excluded.
-    investigator = rng.choice(others) if colleague_source else rng.choice(handlers)
-    signer = lead if investigator != lead else rng.choice(others)
-    excluded = None
-    if colleague_source:
-        excluded = next(h for h in handlers if h not in (lead, investigator, signer))
-    return Team(lead=lead, investigator=investigator, signer=signer, excluded=excluded)
 
 
 @transaction.atomic
@@ -341,7 +232,9 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         )
         report.save()
         created.append(report)
-        team = _team(_handlers_for(organisation, handlers), rng, colleague_source=source in COLLEAGUE_SOURCES)
+        team = team_for(
+            handlers_for(organisation, handlers), rng, colleague_source=source in COLLEAGUE_SOURCES
+        )
         merge_target = next(
             (
                 r
@@ -350,8 +243,8 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             ),
             None,
         )
-        times = _walk(report, PATHS[state], team=team, rng=rng, merge_target=merge_target)
-        _children(report, team=team, rng=rng, now=now, times=times)
+        times = walk(report, PATHS[state], team=team, rng=rng, merge_target=merge_target)
+        add_casework(report, team=team, rng=rng, now=now, times=times)
 
     _story_case(home=home, handler=handler, second=second, now=now)
     audit(
@@ -386,217 +279,6 @@ def _reporter_for(organisation, rng, world):
     return user
 
 
-def _walk(report: IncidentReport, actions: list[str], *, team: Team, rng, merge_target) -> dict:
-    """Write the case's history along `actions`, each step by the person the workflow allows. Returns when
-    each step was taken."""
-    lead = team.lead
-    times = {}
-    at = report.reported_at
-    rows = [
-        CaseTransition(
-            report=report, action="submit", to_status=Status.SUBMITTED, actor_label="reporter", at=at
-        )
-    ]
-    status = Status.SUBMITTED
-    for action in actions:
-        at += datetime.timedelta(
-            hours=rng.randint(2, 20) if action == "acknowledge" else rng.randint(12, 240)
-        )
-        if action in INVESTIGATOR_STEPS:
-            actor = team.investigator
-        elif action in SIGN_OFF_STEPS:
-            actor = team.signer
-        else:
-            actor = lead
-        times[action] = min(at, timezone.now())
-        rows.append(
-            CaseTransition(
-                report=report,
-                action=action,
-                from_status=status,
-                to_status=TARGETS[action],
-                actor=actor,
-                actor_label=actor.email,
-                at=min(at, timezone.now()),
-                note="Appeal from the reporter" if action == "reopen" else "",
-            )
-        )
-        status = TARGETS[action]
-        if action == "acknowledge":
-            report.acknowledged_at, report.lead_handler = min(at, timezone.now()), lead
-        elif action == "assign":
-            report.investigator = team.investigator
-        elif action in ("not_an_incident", "redirect"):
-            report.status_reason_for_reporter = "This is about a disagreement between colleagues; the HR team will contact you about the grievance route."
-        elif action == "merge" and merge_target is not None and merge_target.pk != report.pk:
-            report.merged_into = merge_target
-        elif action == "request_info":
-            Message.objects.create(
-                report=report,
-                audience=Message.Audience.REPORTER,
-                author=team.investigator,
-                created_at=at,
-                body="Thank you for your report. Was anyone else with you at the time?",
-            )
-        elif action == "request_sign_off":
-            report.outcome_for_reporter = (
-                "We have reviewed what happened and taken action. Thank you for reporting it."
-            )
-            report.closure_rationale = "Review complete; local risk assessment updated."
-        elif action == "close":
-            report.closed_at, report.signed_off_by = min(at, timezone.now()), team.signer
-        elif action == "reopen":
-            report.closed_at, report.signed_off_by = None, None
-    report.status = status
-    if report.merged_into_id is None and report.status == Status.MERGED:
-        report.status = Status.TRIAGE
-        rows = rows[:2]
-    CaseTransition.objects.bulk_create(rows)
-    report.save()
-    if team.excluded is not None:
-        # A handler with a conflict of interest on a colleague case: it shows the mechanism on the case page.
-        CaseExclusion.objects.get_or_create(
-            report=report, user=team.excluded, defaults={"reason": CaseExclusion.Reason.CONFLICT}
-        )
-    return times
-
-
-def _children(report: IncidentReport, *, team: Team, rng, now, times: dict) -> None:
-    lead = team.lead
-    # Decisions on the reporter's requests come before the case is sent for sign-off.
-    decided_at = times.get("request_sign_off", now) - datetime.timedelta(hours=2)
-    if report.status in (
-        Status.SUBMITTED,
-        Status.TRIAGE,
-        Status.NOT_AN_INCIDENT,
-        Status.REDIRECTED,
-        Status.MERGED,
-    ):
-        return
-    Message.objects.create(
-        report=report,
-        audience=Message.Audience.INTERNAL,
-        author=lead,
-        body="Spoke to the ward manager; staffing was short that evening.",
-    )
-    if report.wants_support and rng.random() < 0.15:
-        ReporterRequestDecision.objects.create(
-            report=report,
-            topic=ReporterRequestDecision.Topic.SUPPORT,
-            reason="Already supported by occupational health after an earlier incident; confirmed with them.",
-            answer_for_reporter="You told us occupational health are already supporting you, so we have not "
-            "arranged more. Tell us at any time if you would like more support.",
-            decided_by=team.investigator,
-            decided_at=decided_at,
-        )
-    elif report.wants_support or rng.random() < 0.4:
-        state = rng.choice(list(SupportOffer.State))
-        offer = SupportOffer.objects.create(
-            report=report,
-            staff_member="Reporter",
-            route=rng.choice(list(SupportOffer.Route)),
-            state=state,
-            offered_by=lead,
-            offered_at=report.reported_at + datetime.timedelta(days=1),
-            escalated_to="Staff psychology service" if state == SupportOffer.State.ESCALATED else "",
-        )
-        if state in (SupportOffer.State.ACCEPTED, SupportOffer.State.COMPLETED, SupportOffer.State.ESCALATED):
-            start = timezone.localdate(offer.offered_at)
-            SupportCheckIn.objects.bulk_create(
-                SupportCheckIn(
-                    offer=offer,
-                    due_on=start + datetime.timedelta(days=d),
-                    done_at=offer.offered_at + datetime.timedelta(days=d)
-                    if state == SupportOffer.State.COMPLETED
-                    or start + datetime.timedelta(days=d)
-                    < timezone.localdate(now) - datetime.timedelta(days=2)
-                    else None,
-                )
-                for d in SUPPORT_CHECK_IN_DAYS
-            )
-    if (report.days_off or 0) > 3:
-        riddor_state = (
-            rng.choice(list(RiddorAssessment.State))
-            if report.days_off > 7
-            else RiddorAssessment.State.NOT_APPLICABLE
-        )
-        RiddorAssessment.objects.create(
-            report=report,
-            state=riddor_state,
-            hse_reference=f"HSE-{rng.randint(100000, 999999)}"
-            if riddor_state == RiddorAssessment.State.REPORTED
-            else "",
-            reported_on=timezone.localdate(report.reported_at) + datetime.timedelta(days=10)
-            if riddor_state == RiddorAssessment.State.REPORTED
-            else None,
-            reason="Absence was not caused by the injury"
-            if riddor_state == RiddorAssessment.State.NOT_REPORTABLE
-            else "",
-        )
-    if report.police_contacted != PoliceContact.NO:
-        state = rng.choice(list(PoliceOutcome.State)[1:])
-        PoliceOutcome.objects.create(
-            report=report,
-            state=state,
-            crime_reference=report.crime_reference,
-            aewa_eligible=report.organisation.sector == "health",
-        )
-    elif report.wants_police_action == PoliceWish.YES and ("request_sign_off" in times or rng.random() < 0.5):
-        # Cases still under investigation sometimes have the request open, to show what blocks sign-off.
-        ReporterRequestDecision.objects.create(
-            report=report,
-            topic=ReporterRequestDecision.Topic.POLICE,
-            reason="Discussed with the reporter and the ward manager: the patient lacked capacity at the time "
-            "(delirium), so a police report would not be pursued. Alert placed on the record.",
-            answer_for_reporter="We talked with you about reporting this to the police. Because the patient "
-            "was very unwell and confused at the time, we agreed not to report it. You can still report it "
-            "yourself on 101, and we will support you if you do.",
-            decided_by=team.investigator,
-            decided_at=decided_at,
-        )
-    if report.source in (Source.PATIENT, Source.RELATIVE, Source.PUBLIC) and rng.random() < 0.35:
-        state = rng.choice(list(Sanction.State))
-        issued = state not in (
-            Sanction.State.PROPOSED,
-            Sanction.State.CLINICAL_REVIEW,
-            Sanction.State.APPROVED,
-            Sanction.State.REVOKED,
-        )
-        issued_on = timezone.localdate(report.reported_at) + datetime.timedelta(days=7)
-        Sanction.objects.create(
-            report=report,
-            subject_description=f"Patient ref DEMO-{rng.randint(1000, 9999)}",
-            kind=rng.choice(list(Sanction.Kind)),
-            state=state,
-            proposed_by=lead,
-            # Approved by someone other than its proposer.
-            approved_by=next(h for h in (team.investigator, team.signer) if h != lead)
-            if issued or state == Sanction.State.APPROVED
-            else None,
-            clinical_review_note="No medical factors affecting capacity."
-            if state != Sanction.State.PROPOSED
-            else "",
-            capacity_considered=state != Sanction.State.PROPOSED,
-            issued_on=issued_on if issued else None,
-            review_on=issued_on + datetime.timedelta(days=rng.choice([90, 180, 365])) if issued else None,
-        )
-    if rng.random() < 0.5:
-        due = timezone.localdate(report.reported_at) + datetime.timedelta(days=rng.randint(7, 60))
-        CaseAction.objects.create(
-            report=report,
-            description=rng.choice(
-                [
-                    "Review the ward's risk assessment",
-                    "Check the panic alarms work",
-                    "Offer de-escalation training to the team",
-                ]
-            ),
-            owner=lead,
-            due_on=due,
-            completed_at=now if report.status in (Status.CLOSED, Status.ARCHIVED) else None,
-        )
-
-
 def _story_case(*, home, handler, second, now) -> None:
     """The anonymous verbal racial abuse report of the demo story, waiting on the reporter's answer."""
     reported_at = now - datetime.timedelta(days=2)
@@ -624,7 +306,7 @@ def _story_case(*, home, handler, second, now) -> None:
         reported_at=reported_at,
         acknowledge_by=reported_at + ACKNOWLEDGE_WITHIN,
     )
-    _walk(
+    walk(
         report,
         PATHS[Status.AWAITING_INFO],
         team=Team(lead=handler, investigator=handler, signer=second),
