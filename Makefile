@@ -42,7 +42,7 @@ test: install ## Run the whole test suite (browser tests included when /usr/bin/
 lint: install ## ruff check and format check, bandit security lint (bandit.yaml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -c bandit.yaml -q -r cms workforce covenant benchmarks
+	$(VENV)/bin/bandit -c bandit.yaml -q -r cms workforce covenant demo benchmarks
 
 format: install ## Format and fix with ruff
 	$(VENV)/bin/ruff format .

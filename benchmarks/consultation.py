@@ -197,9 +197,9 @@ def _build_world(*, responses: int, rng: random.Random):
         ThemeTag,
         encode_selected,
     )
-    from tests.cms.factories import UserFactory
-    from tests.covenant.consultation.factories import consultation_page, hub_page
-    from tests.workforce.factories import OrganisationFactory
+    from demo.factories.cms import UserFactory
+    from demo.factories.consultation import consultation_page, hub_page
+    from demo.factories.workforce import OrganisationFactory
     from workforce.services import membership_grant
 
     hub = hub_page()

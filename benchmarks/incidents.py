@@ -36,7 +36,7 @@ BATCH = 5000
 
 def _build_world(*, incidents: int, organisations: int, rng: random.Random):
     from covenant.incidents.models import IncidentReport, Sanction, SupportOffer
-    from tests.cms.factories import UserFactory
+    from demo.factories.cms import UserFactory
     from workforce.models import Organisation, OrganisationType, Sector
     from workforce.services import membership_grant
 

@@ -231,7 +231,7 @@ def _prepare_world() -> dict:
     from django.core.management import call_command
 
     from covenant.consultation.models import ConsultationPage, Lifecycle
-    from tests.cms.factories import DEMO_PASSWORD
+    from demo.factories.cms import DEMO_PASSWORD
 
     call_command(
         "seed_demo", "--people", "600", "--incidents", "40", "--responses", "60", "--force", "--quiet-logins"

@@ -229,7 +229,7 @@ _USER = {}
 
 def _bench_user():
     if "user" not in _USER:
-        from tests.cms.factories import UserFactory
+        from demo.factories.cms import UserFactory
 
         _USER["user"] = UserFactory(email="bench.recorder@example.org")
     return _USER["user"]
@@ -277,7 +277,7 @@ def run(*, size: str) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
-    from tests.cms.factories import UserFactory
+    from demo.factories.cms import UserFactory
     from workforce.models import Person
     from workforce.services import membership_grant
 

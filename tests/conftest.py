@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.cms.factories import DEMO_PASSWORD, UserFactory
-from tests.workforce.factories import MembershipFactory, OrganisationFactory
+from demo.factories.cms import DEMO_PASSWORD, UserFactory
+from demo.factories.workforce import MembershipFactory, OrganisationFactory
 
 
 @pytest.fixture(autouse=True)

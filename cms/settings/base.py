@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "covenant.incidents",
     "covenant.consultation",
     "covenant.signatories",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

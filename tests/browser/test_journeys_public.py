@@ -10,7 +10,7 @@ import pytest
 
 from covenant.consultation.models import ConsultationResponse
 from covenant.incidents.models import IncidentReport
-from tests.covenant.consultation.factories import COVENANT_QUESTIONS, consultation_page, hub_page
+from demo.factories.consultation import COVENANT_QUESTIONS, consultation_page, hub_page
 
 from .conftest import focused, submit
 

@@ -12,15 +12,15 @@ import pytest
 
 from covenant.consultation.models import ModerationState
 from covenant.incidents.models import IncidentReport, Status
-from tests.covenant.consultation.factories import (
+from demo.factories.consultation import (
     COVENANT_QUESTIONS,
     ConsultationResponseFactory,
     answer,
     consultation_page,
     hub_page,
 )
-from tests.covenant.incidents.factories import IncidentReportFactory
-from tests.workforce.factories import AssignmentFactory, EmploymentFactory, OrganisationFactory, PostFactory
+from demo.factories.incidents import IncidentReportFactory
+from demo.factories.workforce import AssignmentFactory, EmploymentFactory, OrganisationFactory, PostFactory
 from workforce.models import SectorMove
 
 from .conftest import submit

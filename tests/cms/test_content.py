@@ -16,8 +16,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from cms.blocks import ContentStreamBlock, ImageBlock
 from cms.models import CovenantPage, HomePage, NewsIndexPage, NewsItemPage, StandardPage
+from demo.factories.cms import UserFactory
 from tests.cms import pages
-from tests.cms.factories import UserFactory
 
 
 class PageTreeTests(WagtailPageTestCase):
@@ -288,7 +288,7 @@ def test_rss_and_atom_feeds_carry_the_live_news(client):
 
 
 def test_the_seeded_site_has_its_pages(client):
-    from cms.demo import DemoWorld, seed
+    from demo.site import DemoWorld, seed
 
     seed(world=DemoWorld(), sizes={"people": 1, "incidents": 0, "responses": 0, "seed": 1})
     for path, text in (

@@ -295,7 +295,7 @@ def test_a_secret_seen_by_a_password_only_session_is_never_the_one_confirmed(cli
 
 
 def test_a_superuser_needs_a_second_factor(client, password):
-    from tests.cms.factories import UserFactory
+    from demo.factories.cms import UserFactory
 
     admin = UserFactory(is_superuser=True, is_staff=True)
     _sign_in(client, admin.email, password)
@@ -342,7 +342,7 @@ def test_a_reset_ends_every_session_and_the_password(client, make_user, login, p
 def test_a_reset_of_a_role_held_elsewhere_is_refused(
     client, make_user, login, organisation, other_organisation
 ):
-    from tests.workforce.factories import MembershipFactory
+    from demo.factories.workforce import MembershipFactory
 
     custodian = make_user("identity_custodian", organisation=other_organisation)
     MembershipFactory(user=custodian, organisation=organisation, role="incident_reporter")

@@ -25,8 +25,8 @@ from covenant.consultation import receipts
 from covenant.consultation.tasks import send_response_receipt
 from covenant.incidents.models import ReportingMode
 from covenant.incidents.tasks import notify_handlers_of_new_report, notify_reporter_of_outcome
-from tests.covenant.consultation.factories import ConsultationResponseFactory, consultation_page
-from tests.covenant.incidents.factories import IncidentReportFactory
+from demo.factories.consultation import ConsultationResponseFactory, consultation_page
+from demo.factories.incidents import IncidentReportFactory
 
 HOUR = datetime.timedelta(hours=1)
 

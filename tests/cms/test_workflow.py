@@ -162,7 +162,8 @@ def test_scheduled_publishing_after_approval(draft, author, approver):
 def test_the_demo_news_went_through_the_workflow():
     from wagtail.models import WorkflowState
 
-    from cms.demo import CONTENT_APPROVER_EMAIL, DemoWorld, seed
+    from demo.pages import CONTENT_APPROVER_EMAIL
+    from demo.site import DemoWorld, seed
 
     seed(world=DemoWorld(), sizes={"people": 1, "incidents": 0, "responses": 0, "seed": 1})
     for item in NewsItemPage.objects.all():

@@ -16,16 +16,16 @@ from django.db import connection, transaction
 from django.test import Client
 
 from cms.accounts.roles import ROLES
-from tests.cms.factories import UserFactory
-from tests.covenant.consultation.factories import (
+from demo.factories.cms import UserFactory
+from demo.factories.consultation import (
     ConsultationResponseFactory,
     answer,
     consultation_page,
     hub_page,
 )
-from tests.covenant.incidents.factories import IncidentReportFactory
-from tests.covenant.signatories.factories import CovenantSignatureFactory, SignaturePledgeFactory
-from tests.workforce.factories import (
+from demo.factories.incidents import IncidentReportFactory
+from demo.factories.signatories import CovenantSignatureFactory, SignaturePledgeFactory
+from demo.factories.workforce import (
     AssignmentFactory,
     EmploymentFactory,
     MembershipFactory,

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGETS = ("cms", "workforce", "covenant", "benchmarks")
+TARGETS = ("cms", "workforce", "covenant", "demo", "benchmarks")
 # `# nosec B311, B404  # the reason`: test ids, then a comment of its own with the reason.
 JUSTIFIED = re.compile(r"# nosec (B\d{3})(, B\d{3})*  # \S.{5,}")
 

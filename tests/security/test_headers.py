@@ -19,10 +19,10 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from tests.covenant.consultation.factories import ConsultationResponseFactory, answer, consultation_page
+from demo.factories.consultation import ConsultationResponseFactory, answer, consultation_page
+from demo.factories.incidents import IncidentReportFactory
+from demo.factories.workforce import AssignmentFactory, EmploymentFactory
 from tests.covenant.incidents.conftest import report_post_data
-from tests.covenant.incidents.factories import IncidentReportFactory
-from tests.workforce.factories import AssignmentFactory, EmploymentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from workforce.vocabulary import CredentialKind, DBSLevel, JobRole, PayFramework
-
-from .factories import (
+from demo.factories.workforce import (
     AcceptanceRuleFactory,
     AssignmentFactory,
     EmploymentFactory,
@@ -14,6 +12,7 @@ from .factories import (
     PersonFactory,
     PostFactory,
 )
+from workforce.vocabulary import CredentialKind, DBSLevel, JobRole, PayFramework
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from cms.accounts.models import AuditEvent
 from cms.audit import REFUSED, audit_refusals_flush
+from demo.factories.workforce import OrganisationFactory
 from workforce import selectors, services
 from workforce.vocabulary import MoveType
 
-from .factories import OrganisationFactory
 from .test_services import arrangement_data, partners_60_40
 
 pytestmark = pytest.mark.django_db

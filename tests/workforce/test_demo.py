@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cms import demo as cms_demo
-from workforce import demo
+from demo import site as demo_site
+from demo import workforce as demo_workforce
 from workforce.models import JointArrangement, Person, Post, SectorMove
 from workforce.selectors import Quarter
 from workforce.vocabulary import MoveStatus, MoveType
@@ -20,9 +20,9 @@ SIZES = {"people": 120, "incidents": 0, "responses": 0, "seed": 7}
 
 @pytest.fixture
 def world():
-    world = cms_demo.DemoWorld()
-    cms_demo.seed(world=world, sizes=SIZES)
-    demo.seed(world=world, sizes=SIZES)
+    world = demo_site.DemoWorld()
+    demo_site.seed(world=world, sizes=SIZES)
+    demo_workforce.seed(world=world, sizes=SIZES)
     return world
 
 
@@ -32,7 +32,7 @@ def test_seed_builds_every_move_type_and_is_idempotent(world):
     arrangement = JointArrangement.objects.get(title="Hospital discharge and reablement lead")
     assert sorted(p.funding_share for p in arrangement.partners.all()) == [40, 60]
     counts = (Person.objects.count(), SectorMove.objects.count(), Post.objects.count())
-    demo.seed(world=world, sizes=SIZES)
+    demo_workforce.seed(world=world, sizes=SIZES)
     assert (Person.objects.count(), SectorMove.objects.count(), Post.objects.count()) == counts
 
 

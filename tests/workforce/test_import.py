@@ -5,10 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cms.accounts.models import AuditEvent
+from demo.factories.workforce import AssignmentFactory, EmploymentFactory, PersonFactory, PostFactory
 from workforce.imports import COLUMNS
 from workforce.models import Assignment, Employment, Person, Post
-
-from .factories import AssignmentFactory, EmploymentFactory, PersonFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 

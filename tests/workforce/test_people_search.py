@@ -6,11 +6,10 @@ from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
+from demo.factories.workforce import AssignmentFactory, EmploymentFactory, PersonFactory, PostFactory
 from workforce import selectors
 from workforce.models import Person
 from workforce.vocabulary import JOB_ROLE_STAFF_GROUP, JobRole
-
-from .factories import AssignmentFactory, EmploymentFactory, PersonFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cms.accounts.models import AuditEvent
+from demo.factories.workforce import AssignmentFactory, EmploymentFactory, PersonFactory, PostFactory
 from workforce import services
 from workforce.models import Employment, Person
-
-from .factories import AssignmentFactory, EmploymentFactory, PersonFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from demo.factories.workforce import AssignmentFactory, EmploymentFactory
 from workforce import services
 from workforce.selectors import Quarter, headcount_as_at, sector_flow
 from workforce.vocabulary import MoveType
 
-from .factories import AssignmentFactory, EmploymentFactory
 from .test_services import arrangement_data, partners_60_40
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cms.accounts.models import AuditEvent
+from demo.factories.workforce import (
+    AssignmentFactory,
+    EmploymentFactory,
+    PostFactory,
+)
 from workforce import services
 from workforce.matching import person_match_key
 from workforce.models import Assignment, Employment, JointArrangement, Person, SectorMove
@@ -18,12 +23,6 @@ from workforce.vocabulary import (
     MoveType,
     PartnerRole,
     PostStatus,
-)
-
-from .factories import (
-    AssignmentFactory,
-    EmploymentFactory,
-    PostFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from demo.factories.workforce import AssignmentFactory, EmploymentFactory, PostFactory
 from workforce import services
 from workforce.models import JointArrangement, SectorMove
 from workforce.vocabulary import MoveStatus, MoveType
 
-from .factories import AssignmentFactory, EmploymentFactory, PostFactory
 from .test_services import arrangement_data, partners_60_40
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from .factories import consultation_page, hub_page
+from demo.factories.consultation import consultation_page, hub_page
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,7 @@ from django.urls import reverse
 from cms.accounts.models import AuditEvent
 from covenant.consultation import services
 from covenant.consultation.models import ModerationState, Origin, Theme, ThemeTag
-
-from .factories import ConsultationResponseFactory, answer
+from demo.factories.consultation import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +249,7 @@ def test_export_lists_each_answers_themes_and_no_other_consultations(
     import csv
     import io
 
-    from .factories import consultation_page
+    from demo.factories.consultation import consultation_page
 
     other = consultation_page(slug="another-consultation")
     other_question = other.active_questions().get(sort_order=4)

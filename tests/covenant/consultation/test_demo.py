@@ -1,9 +1,7 @@
 import pytest
 
-from cms import demo as cms_demo
 from cms.accounts.models import AuditEvent
 from cms.disclosure import Suppressed
-from covenant.consultation import demo
 from covenant.consultation.models import (
     CampaignGroup,
     ConsultationPage,
@@ -12,6 +10,8 @@ from covenant.consultation.models import (
     Redaction,
     ThemeTag,
 )
+from demo import consultation as demo_consultation
+from demo import site as demo_site
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,10 @@ def snapshot():
 
 
 def test_seed_builds_the_story_and_is_idempotent(client):
-    world = cms_demo.DemoWorld()
+    world = demo_site.DemoWorld()
     sizes = {"people": 10, "incidents": 5, "responses": 60, "seed": 7}
-    cms_demo.seed(world=world, sizes=sizes)
-    demo.seed(world=world, sizes=sizes)
+    demo_site.seed(world=world, sizes=sizes)
+    demo_consultation.seed(world=world, sizes=sizes)
     covenant = ConsultationPage.objects.get(slug="nhs-covenant")
     assert covenant.is_open and covenant.get_parent().slug == "consultations"
     assert covenant.active_questions().count() == 8
@@ -53,5 +53,5 @@ def test_seed_builds_the_story_and_is_idempotent(client):
         ConsultationResponse.objects.exclude(channel="online").count()
     )
     before = snapshot()
-    demo.seed(world=world, sizes=sizes)
+    demo_consultation.seed(world=world, sizes=sizes)
     assert snapshot() == before

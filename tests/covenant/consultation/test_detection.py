@@ -115,7 +115,7 @@ MISSED = [
 def moderated(consultation, moderator, login, client):
     from django.urls import reverse
 
-    from .factories import ConsultationResponseFactory, answer
+    from demo.factories.consultation import ConsultationResponseFactory, answer
 
     def moderate(text):
         response = ConsultationResponseFactory(consultation=consultation)

@@ -7,8 +7,7 @@ from django.urls import reverse
 from cms.accounts.models import AuditEvent
 from covenant.consultation import services
 from covenant.consultation.models import ModerationState, PublishConsent, Redaction
-
-from .factories import ConsultationResponseFactory, answer
+from demo.factories.consultation import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
 

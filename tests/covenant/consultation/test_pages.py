@@ -17,8 +17,7 @@ from covenant.consultation.models import (
     QuestionDefinition,
 )
 from covenant.consultation.services import questions_sync
-
-from .factories import ConsultationResponseFactory, answer, consultation_page, hub_page
+from demo.factories.consultation import ConsultationResponseFactory, answer, consultation_page, hub_page
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from pypdf import PdfReader
 from cms.disclosure import NOT_SHOWN, Suppressed
 from covenant.consultation import services
 from covenant.consultation.models import ModerationState, PublishConsent
-
-from .factories import ConsultationResponseFactory, answer
+from demo.factories.consultation import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
 

@@ -262,7 +262,7 @@ def test_consultation_closing_mid_response_refuses_the_submission(client, consul
 
 
 def test_forthcoming_consultation_refuses_responses(client, hub):
-    from .factories import consultation_page
+    from demo.factories.consultation import consultation_page
 
     page = consultation_page(slug="soon", status="forthcoming")
     response = client.get(url(page, "respond_start"))

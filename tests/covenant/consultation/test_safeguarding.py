@@ -17,8 +17,8 @@ from covenant.consultation.models import (
     ReferralStatus,
     SafeguardingReferral,
 )
+from demo.factories.consultation import ConsultationResponseFactory, answer
 
-from .factories import ConsultationResponseFactory, answer
 from .test_respond import FULL_ANSWERS, answer_everything, submit
 
 pytestmark = pytest.mark.django_db

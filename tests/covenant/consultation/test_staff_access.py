@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from cms.accounts import roles
 from covenant.consultation.models import ModerationState, Theme
-
-from .factories import ConsultationResponseFactory, answer
+from demo.factories.consultation import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from cms.accounts.models import AuditEvent
 from covenant.consultation import services
 from covenant.consultation.models import ModerationState, Origin, Theme, ThemeTag
+from demo.factories.consultation import ConsultationResponseFactory, answer, consultation_page
 
-from .factories import ConsultationResponseFactory, answer, consultation_page
 from .test_staff_access import ROLES
 
 pytestmark = pytest.mark.django_db

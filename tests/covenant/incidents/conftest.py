@@ -4,9 +4,8 @@ import pytest
 from django.utils import timezone
 
 from covenant.incidents import services
-from tests.workforce.factories import MembershipFactory
-
-from .factories import IncidentReportFactory
+from demo.factories.incidents import IncidentReportFactory
+from demo.factories.workforce import MembershipFactory
 
 
 def report_post_data(organisation, /, **overrides):

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from covenant.incidents.models import CaseExclusion, IdentityDisclosureRequest, Sanction, SupportOffer
-
-from .factories import IncidentReportFactory
+from demo.factories.incidents import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from cms.accounts.models import AnonymousAuditEvent, AuditEvent
 from covenant.incidents import throttles
 from covenant.incidents.models import IncidentReport
 from covenant.incidents.reporter_state import FOLLOW_UP_COOKIE, RECEIPT_COOKIE
-from tests.cms.factories import DEMO_PASSWORD
+from demo.factories.cms import DEMO_PASSWORD
 
 from .conftest import report_post_data
 

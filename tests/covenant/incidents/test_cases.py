@@ -8,8 +8,7 @@ from django.utils import timezone
 from cms.accounts.models import AuditEvent
 from covenant.incidents import services
 from covenant.incidents.models import IncidentReport, Sanction, Status, SupportOffer
-
-from .factories import IncidentReportFactory
+from demo.factories.incidents import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +185,7 @@ def test_case_list_query_count_does_not_grow(
 
 
 def second_investigator(organisation):
-    from tests.cms.factories import UserFactory
+    from demo.factories.cms import UserFactory
 
     return UserFactory()
 

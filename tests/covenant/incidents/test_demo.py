@@ -2,8 +2,7 @@ import io
 
 import pytest
 
-from cms import demo as cms_demo
-from covenant.incidents import demo, selectors, services
+from covenant.incidents import selectors, services
 from covenant.incidents.models import (
     IncidentReport,
     ReporterRequestDecision,
@@ -11,15 +10,17 @@ from covenant.incidents.models import (
     Status,
     SupportOffer,
 )
+from demo import incidents as demo_incidents
+from demo import site as demo_site
 
 pytestmark = pytest.mark.django_db
 
 
 def _seed(sizes):
-    world = cms_demo.DemoWorld()
-    cms_demo.seed(world=world, sizes=sizes, stdout=io.StringIO())
+    world = demo_site.DemoWorld()
+    demo_site.seed(world=world, sizes=sizes, stdout=io.StringIO())
     out = io.StringIO()
-    demo.seed(world=world, sizes=sizes, stdout=out)
+    demo_incidents.seed(world=world, sizes=sizes, stdout=out)
     return world, out.getvalue()
 
 
@@ -40,7 +41,7 @@ def test_demo_seed_covers_every_state_and_is_idempotent():
     _assert_every_history_is_one_the_workflow_allows()
     assert ReporterRequestDecision.objects.exists()
     # The story's anonymous report can be followed up with the printed code.
-    story = selectors.report_for_receipt(code=demo.DEMO_FOLLOW_UP_CODE)
+    story = selectors.report_for_receipt(code=demo_incidents.DEMO_FOLLOW_UP_CODE)
     assert story.status == Status.AWAITING_INFO and story.protected_characteristic == "race"
     assert "4026 1139 5820 7714" in out
 

@@ -13,8 +13,7 @@ from pypdf import PdfReader
 
 from covenant.incidents import selectors
 from covenant.incidents.models import SurveyPrevalence
-
-from .factories import IncidentReportFactory
+from demo.factories.incidents import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,9 @@ from covenant.incidents.models import (
     Sanction,
     SupportOffer,
 )
+from demo.factories.incidents import IncidentReportFactory
 
 from .conftest import report_post_data
-from .factories import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 

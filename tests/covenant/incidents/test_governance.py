@@ -18,9 +18,9 @@ from covenant.incidents.models import (
     ReporterRequestDecision,
     Status,
 )
+from demo.factories.incidents import IncidentReportFactory
 
 from .conftest import report_post_data
-from .factories import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 

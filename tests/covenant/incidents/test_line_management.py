@@ -10,10 +10,10 @@ from django.urls import reverse
 from cms.accounts.models import AuditEvent
 from covenant.incidents import selectors, services
 from covenant.incidents.models import CaseExclusion, IncidentReport
-from tests.workforce.factories import EmploymentFactory, PersonFactory
+from demo.factories.incidents import IncidentReportFactory
+from demo.factories.workforce import EmploymentFactory, PersonFactory
 
 from .conftest import report_post_data
-from .factories import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from cms.accounts import roles
 from cms.accounts.models import AuditEvent
 from cms.audit import REFUSED
 from covenant.incidents.models import SupportOffer
-
-from .factories import IncidentReportFactory
+from demo.factories.incidents import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 

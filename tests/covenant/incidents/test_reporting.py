@@ -300,7 +300,7 @@ def test_leaving_follow_up_forgets_the_case(client, organisation):
 
 # --- a named reporter's own reports ----------------------------------------------------------------------------
 def test_reporter_sees_own_reports_only(client, login, reporter, other_reporter, named_report, organisation):
-    from .factories import IncidentReportFactory
+    from demo.factories.incidents import IncidentReportFactory
 
     others = IncidentReportFactory(reporter=other_reporter, organisation=organisation)
     login(reporter)

@@ -8,8 +8,7 @@ from django.utils import timezone
 from cms.accounts.models import AuditEvent
 from covenant.incidents import services
 from covenant.incidents.models import IncidentReport, Message
-
-from .factories import IncidentReportFactory
+from demo.factories.incidents import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.utils import timezone
 from cms.disclosure import Audience
 from covenant.incidents import selectors
 from covenant.incidents.models import Sanction
-
-from .factories import IncidentReportFactory
+from demo.factories.incidents import IncidentReportFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,7 @@
 import pytest
 
-from tests.workforce.factories import OrganisationFactory
-
-from .factories import PledgeFactory
+from demo.factories.signatories import PledgeFactory
+from demo.factories.workforce import OrganisationFactory
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from cms.disclosure import NOT_SHOWN, NOT_SHOWN_TEXT, SUPPRESSED
 from covenant.incidents.models import Category, Sanction, SupportOffer
 from covenant.signatories import annual
 from covenant.signatories.models import FinancialYear
-from tests.cms.factories import UserFactory
-from tests.covenant.incidents.factories import IncidentReportFactory
-from tests.workforce.factories import (
+from demo.factories.cms import UserFactory
+from demo.factories.incidents import IncidentReportFactory
+from demo.factories.signatories import CovenantSignatureFactory, PledgeProgressFactory, SignaturePledgeFactory
+from demo.factories.workforce import (
     AssignmentFactory,
     EmploymentFactory,
     OrganisationFactory,
@@ -23,8 +24,6 @@ from tests.workforce.factories import (
 )
 from workforce.models import JointArrangement, SectorMove
 from workforce.vocabulary import ArrangementStatus, LegalModel, MoveStatus, MoveType
-
-from .factories import CovenantSignatureFactory, PledgeProgressFactory, SignaturePledgeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from cms import demo as cms_demo
 from cms.disclosure import Suppressed
-from covenant.incidents import demo as incidents_demo
-from covenant.signatories import annual, demo
+from covenant.signatories import annual
 from covenant.signatories.models import (
     CovenantSignature,
     FinancialYear,
@@ -17,7 +15,10 @@ from covenant.signatories.models import (
     SignaturePledge,
     SignatureStatus,
 )
-from workforce import demo as workforce_demo
+from demo import incidents as demo_incidents
+from demo import signatories as demo_signatories
+from demo import site as demo_site
+from demo import workforce as demo_workforce
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +26,11 @@ SIZES = {"people": 30, "incidents": 40, "responses": 0, "seed": 3}
 
 
 def _seed():
-    world = cms_demo.DemoWorld()
-    cms_demo.seed(world=world, sizes=SIZES, stdout=io.StringIO())
-    workforce_demo.seed(world=world, sizes=SIZES, stdout=io.StringIO())
-    incidents_demo.seed(world=world, sizes=SIZES, stdout=io.StringIO())
-    demo.seed(world=world, sizes=SIZES, stdout=io.StringIO())
+    world = demo_site.DemoWorld()
+    demo_site.seed(world=world, sizes=SIZES, stdout=io.StringIO())
+    demo_workforce.seed(world=world, sizes=SIZES, stdout=io.StringIO())
+    demo_incidents.seed(world=world, sizes=SIZES, stdout=io.StringIO())
+    demo_signatories.seed(world=world, sizes=SIZES, stdout=io.StringIO())
     return world
 
 

@@ -6,14 +6,13 @@ from decimal import Decimal
 import pytest
 
 from covenant.signatories.models import PledgeProgress, SignatureStatus
-from tests.workforce.factories import OrganisationFactory
-
-from .factories import (
+from demo.factories.signatories import (
     CovenantSignatureFactory,
     PledgeFactory,
     RecognitionAwardFactory,
     SignaturePledgeFactory,
 )
+from demo.factories.workforce import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 from cms.accounts import roles
 from cms.accounts.models import AuditEvent
 from covenant.signatories.models import RecognitionAward, SignatureStatus
-
-from .factories import CovenantSignatureFactory, SignaturePledgeFactory
+from demo.factories.signatories import CovenantSignatureFactory, SignaturePledgeFactory
 
 pytestmark = pytest.mark.django_db
 

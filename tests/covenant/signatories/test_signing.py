@@ -10,8 +10,7 @@ from django.utils import timezone
 from cms.accounts.models import AuditEvent
 from covenant.signatories import services
 from covenant.signatories.models import CovenantSignature, SignaturePledge, SignatureStatus
-
-from .factories import CovenantSignatureFactory
+from demo.factories.signatories import CovenantSignatureFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 
+from demo.factories.cms import UserFactory
 from workforce.matching import person_match_key
 from workforce.models import (
     AcceptanceRule,
@@ -24,8 +25,6 @@ from workforce.vocabulary import (
     PayFramework,
     PostStatus,
 )
-
-from ..cms.factories import UserFactory
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -12,8 +12,18 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from . import services
-from .models import CovenantSignature, FinancialYear, Pledge, RecognitionAward, SignatureStatus, Tier
+from cms.accounts.models import User
+from covenant.signatories import services
+from covenant.signatories.models import (
+    CovenantSignature,
+    FinancialYear,
+    Pledge,
+    RecognitionAward,
+    SignatureStatus,
+    Tier,
+)
+from demo.factories.cms import UserFactory
+from workforce.services import membership_grant
 
 PLEDGE_BANK = (
     (
@@ -163,10 +173,6 @@ def _request(*, organisation, user, signatory, co_signatory, signed_on, pledges)
         return existing
     if user is None:
         # An organisation without a demo HR login: its request is made as its (synthetic) HR administrator.
-        from cms.accounts.models import User
-        from tests.cms.factories import UserFactory
-        from workforce.services import membership_grant
-
         email = f"hr.admin@{organisation.short_name.lower().replace(' ', '-').replace(chr(39), '')}.example"
         user = User.objects.filter(email=email).first() or UserFactory(email=email, job_title="HR lead")
         membership_grant(user=user, organisation=organisation, role="hr_admin")

@@ -15,10 +15,9 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from tests.covenant.consultation.factories import COVENANT_QUESTIONS, consultation_page, hub_page
-
-from . import safeguarding, services, suggestions
-from .models import (
+from cms.models import HomePage
+from covenant.consultation import safeguarding, services, suggestions
+from covenant.consultation.models import (
     Answer,
     CampaignKind,
     Channel,
@@ -28,6 +27,7 @@ from .models import (
     ReferralStatus,
     Theme,
 )
+from demo.factories.consultation import COVENANT_QUESTIONS, consultation_page, hub_page
 
 COVENANT_SLUG = "nhs-covenant"
 CONCLUDED_SLUG = "lone-working-safety"
@@ -222,8 +222,6 @@ def _name_lead(page, lead) -> None:
 
 @transaction.atomic
 def seed(*, world, sizes: dict, stdout=None) -> None:
-    from cms.models import HomePage
-
     if HomePage.objects.first() is None:
         return
     moderator = world.users.get("moderator@rw-icb.example")

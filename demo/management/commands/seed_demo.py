@@ -1,10 +1,11 @@
-from importlib import import_module
-
-from django.apps import apps
+import factory.random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms import demo
+from demo import consultation, incidents, signatories, site, workforce
+
+# In this order: each part builds on the records the parts before it made (organisations and logins first).
+PARTS = (site, workforce, incidents, consultation, signatories)
 
 
 class Command(BaseCommand):
@@ -26,24 +27,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "Refusing to create demo accounts with DEBUG off. Pass --force if you mean it."
             )
-        import factory.random
-
         factory.random.reseed_random(options["seed"])
         sizes = {key: options[key] for key in ("people", "incidents", "responses", "seed")}
-        world = demo.DemoWorld()
-        demo.seed(world=world, sizes=sizes, stdout=self.stdout)
-        for app_config in apps.get_app_configs():
-            if app_config.name == "cms" or not app_config.path.startswith(str(settings.BASE_DIR)):
-                continue
-            try:
-                module = import_module(f"{app_config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app_config.name}.demo":
-                    raise
-                continue
-            module.seed(world=world, sizes=sizes, stdout=self.stdout)
+        world = site.DemoWorld()
+        for part in PARTS:
+            part.seed(world=world, sizes=sizes, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo world ready."))
         if not options["quiet_logins"]:
-            self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
-            for email, roles in demo.demo_logins():
+            self.stdout.write(f"\nDemo logins (password for all: {site.DEMO_PASSWORD})")
+            for email, roles in site.demo_logins():
                 self.stdout.write(f"  {email:<42} {roles}")

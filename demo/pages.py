@@ -1,200 +1,25 @@
-"""The foundation of the demo world: the integrated care system's organisations, demo logins and site pages.
-
-Every name, code and person here is invented. Idempotent: records are found by natural key before creation.
+"""The demo site's pages: the home page's text, the standard pages (the People Promise, support after violence or
+abuse, accessibility, privacy, cookies) and the footer links to them, the Covenant page, and the news, approved
+through the content workflow. All invented. Idempotent: a page that already exists is left alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
 
-from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from wagtail.models import Site
+from wagtail.rich_text import RichText
 
 from cms.accounts.models import User
-from tests.cms.factories import DEMO_PASSWORD, UserFactory
-from tests.workforce.factories import OrganisationFactory
-from workforce.models import Organisation, OrganisationType, Region
+from cms.models import CovenantPage, HomePage, NewsIndexPage, NewsItemPage, SiteFooter, StandardPage
+from demo.factories.cms import UserFactory
+from workforce.models import Organisation
 from workforce.services import membership_grant
 
-ORGANISATIONS = (
-    # name, short name, type, ODS, CQC provider, local authority code
-    (
-        "Riverside and Wolds Integrated Care Board",
-        "R&W ICB",
-        OrganisationType.INTEGRATED_CARE_BOARD,
-        "QRW",
-        "",
-        "",
-    ),
-    (
-        "Riverside University Hospitals NHS Foundation Trust",
-        "Riverside Hospitals",
-        OrganisationType.NHS_FOUNDATION_TRUST,
-        "RV9",
-        "",
-        "",
-    ),
-    (
-        "Wolds Community and Mental Health NHS Trust",
-        "Wolds Community",
-        OrganisationType.NHS_TRUST,
-        "RW8",
-        "",
-        "",
-    ),
-    (
-        "Northern Coast Ambulance Service NHS Trust",
-        "Northern Coast Ambulance",
-        OrganisationType.AMBULANCE_TRUST,
-        "RX9",
-        "",
-        "",
-    ),
-    ("Ashgrove Medical Practice", "Ashgrove Practice", OrganisationType.GP_PRACTICE, "B89901", "", ""),
-    ("Riverside City Council", "Riverside Council", OrganisationType.LOCAL_AUTHORITY, "", "", "E06000901"),
-    ("Wolds County Council", "Wolds Council", OrganisationType.LOCAL_AUTHORITY, "", "", "E10000902"),
-    ("Harbourside Care Homes Ltd", "Harbourside Care", OrganisationType.CARE_PROVIDER, "", "1-101000001", ""),
-    (
-        "Brightwater Home Care Ltd",
-        "Brightwater Home Care",
-        OrganisationType.CARE_PROVIDER,
-        "",
-        "1-101000002",
-        "",
-    ),
-    ("Meadowbank Supported Living CIC", "Meadowbank", OrganisationType.CARE_PROVIDER, "", "1-101000003", ""),
-    ("St Aidan's Hospice", "St Aidan's Hospice", OrganisationType.HOSPICE, "", "1-101000004", ""),
-    ("Riverside Carers Network", "Carers Network", OrganisationType.VOLUNTARY, "", "", ""),
-)
 
-# e-mail, first name, last name, job title, [(organisation short name, role), ...]
-DEMO_USERS = (
-    (
-        "hr.admin@riverside-hospitals.example",
-        "Priya",
-        "Raman",
-        "HR business partner",
-        [("Riverside Hospitals", "hr_admin"), ("Riverside Hospitals", "incident_reporter")],
-    ),
-    (
-        "hr.admin@riverside-council.example",
-        "Tom",
-        "Ellery",
-        "Workforce lead, adult social care",
-        [("Riverside Council", "hr_admin"), ("Riverside Council", "incident_reporter")],
-    ),
-    (
-        "hr.admin@harbourside-care.example",
-        "Grace",
-        "Okafor",
-        "Registered manager",
-        [("Harbourside Care", "hr_admin"), ("Harbourside Care", "incident_reporter")],
-    ),
-    (
-        "nurse@riverside-hospitals.example",
-        "Sam",
-        "Whitlock",
-        "Staff nurse, emergency department",
-        [("Riverside Hospitals", "incident_reporter")],
-    ),
-    (
-        "care.worker@harbourside-care.example",
-        "Jo",
-        "Pennant",
-        "Senior care worker",
-        [("Harbourside Care", "incident_reporter")],
-    ),
-    (
-        "handler@riverside-hospitals.example",
-        "Morgan",
-        "Hale",
-        "Violence prevention and reduction lead",
-        [("Riverside Hospitals", "incident_handler"), ("Riverside Hospitals", "incident_reporter")],
-    ),
-    # Two more handlers: a case is investigated by one handler and signed off by another, and a colleague case
-    # shows a handler excluded from it (docs/incidents.md, "Workflow").
-    (
-        "security.lead@riverside-hospitals.example",
-        "Chris",
-        "Doyle",
-        "Local security management specialist",
-        [("Riverside Hospitals", "incident_handler")],
-    ),
-    (
-        "safety.manager@riverside-hospitals.example",
-        "Jordan",
-        "Ashby",
-        "Health and safety manager",
-        [("Riverside Hospitals", "incident_handler")],
-    ),
-    (
-        "custodian@riverside-hospitals.example",
-        "Alex",
-        "Fenwick",
-        "Caldicott guardian",
-        [("Riverside Hospitals", "identity_custodian")],
-    ),
-    (
-        "analyst@rw-icb.example",
-        "Ruth",
-        "Calloway",
-        "Workforce intelligence analyst",
-        [("R&W ICB", "analyst")],
-    ),
-    (
-        "moderator@rw-icb.example",
-        "Dev",
-        "Malhotra",
-        "Engagement officer",
-        [("R&W ICB", "consultation_moderator")],
-    ),
-    (
-        "safeguarding.lead@rw-icb.example",
-        "Grace",
-        "Okafor",
-        "Designated nurse for safeguarding",
-        [("R&W ICB", "safeguarding_lead")],
-    ),
-    ("editor@rw-icb.example", "Lucy", "Tranter", "Digital content editor", [("R&W ICB", "editor")]),
-    # A second editor: a page is approved by someone other than its author.
-    ("approver@rw-icb.example", "Hannah", "Marsh", "Communications lead", [("R&W ICB", "editor")]),
-    ("auditor@rw-icb.example", "Imran", "Shah", "Information governance auditor", [("R&W ICB", "auditor")]),
-)
-
-
-@dataclass
-class DemoWorld:
-    organisations: dict[str, Organisation] = field(default_factory=dict)
-    users: dict[str, object] = field(default_factory=dict)
-
-
-@transaction.atomic
-def seed(*, world: DemoWorld, sizes: dict, stdout=None) -> None:
-    for name, short_name, org_type, ods, cqc, la_code in ORGANISATIONS:
-        organisation = Organisation.objects.filter(name=name).first() or OrganisationFactory(
-            name=name,
-            short_name=short_name,
-            organisation_type=org_type,
-            ods_code=ods,
-            cqc_provider_id=cqc,
-            local_authority_code=la_code,
-            region=Region.NORTH_EAST_YORKSHIRE,
-        )
-        world.organisations[short_name] = organisation
-    for email, first, last, job, memberships in DEMO_USERS:
-        user = User.objects.filter(email=email).first() or UserFactory(
-            email=email, first_name=first, last_name=last, job_title=job
-        )
-        world.users[email] = user
-        for short_name, role in memberships:
-            membership_grant(user=user, organisation=world.organisations[short_name], role=role)
-    _seed_pages()
-
-
-def _seed_pages() -> None:
-    from wagtail.models import Site
-
-    from cms.models import HomePage, SiteFooter, StandardPage
-
+def seed_pages() -> None:
     home = HomePage.objects.first()
     if home is None:
         return
@@ -233,8 +58,6 @@ def _seed_pages() -> None:
 
 
 def _rich(html: str):
-    from wagtail.rich_text import RichText
-
     return ("rich_text", RichText(html))
 
 
@@ -250,8 +73,6 @@ PEOPLE_PROMISE = (
 
 
 def _standard_pages():
-    from django.urls import NoReverseMatch, reverse
-
     try:
         report_url = reverse("incidents:report_start")
     except NoReverseMatch:
@@ -402,8 +223,6 @@ COVENANT_COMMITMENTS = (
 
 
 def _seed_covenant_page(home) -> None:
-    from cms.models import CovenantPage
-
     if CovenantPage.objects.exists():
         return
     slug = "the-covenant" if not home.get_children().filter(slug="the-covenant").exists() else "nhs-covenant"
@@ -454,12 +273,6 @@ CONTENT_APPROVER_EMAIL = "approver@rw-icb.example"
 def _seed_news(home) -> None:
     """The news index and three items, each written by the demo editor and approved by another editor
     through the content approval workflow, as editors publish news in real life."""
-    import datetime
-
-    from django.utils import timezone
-
-    from cms.models import NewsIndexPage, NewsItemPage
-
     editor = User.objects.filter(email="editor@rw-icb.example").first()
     approver = User.objects.filter(email=CONTENT_APPROVER_EMAIL).first()
     if approver is None:
@@ -501,12 +314,3 @@ def _seed_news(home) -> None:
         workflow_state = workflow.start(item, editor)
         task_state = workflow_state.current_task_state
         task_state.task.specific.on_action(task_state, approver, "approve")
-
-
-def demo_logins() -> list[tuple[str, str]]:
-    return [
-        (email, ", ".join(sorted({role for _, role in memberships}))) for email, *_, memberships in DEMO_USERS
-    ]
-
-
-__all__ = ["DEMO_PASSWORD", "DemoWorld", "demo_logins", "seed"]

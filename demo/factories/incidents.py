@@ -13,8 +13,7 @@ from covenant.incidents.models import (
     Setting,
     Source,
 )
-
-from ...workforce.factories import OrganisationFactory
+from demo.factories.workforce import OrganisationFactory
 
 
 class IncidentReportFactory(factory.django.DjangoModelFactory):

@@ -12,9 +12,8 @@ from covenant.signatories.models import (
     SignatureStatus,
     Tier,
 )
-
-from ...cms.factories import UserFactory
-from ...workforce.factories import OrganisationFactory
+from demo.factories.cms import UserFactory
+from demo.factories.workforce import OrganisationFactory
 
 
 class PledgeFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ import factory
 
 from cms.accounts.models import User
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - synthetic demo and test accounts only
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105  # synthetic demo and test accounts only
 
 
 class UserFactory(factory.django.DjangoModelFactory):

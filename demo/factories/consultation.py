@@ -6,8 +6,12 @@ import datetime
 import uuid
 
 import factory
+from django.conf import settings
 from django.utils import timezone
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
+from cms.models import HomePage
 from covenant.consultation.models import (
     Answer,
     ConsultationHubPage,
@@ -100,12 +104,6 @@ COVENANT_QUESTIONS = (
 
 
 def home_page():
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page, Site
-
-    from cms.models import HomePage
-
     home = HomePage.objects.first()
     if home is None:  # a transactional test after another one's flush: the migrations' pages are gone
         Locale.objects.get_or_create(
