@@ -24,26 +24,6 @@ from .vocabulary import (
 )
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError, *, formset=None, aliases=None) -> None:
-    """Attach a service's ValidationError to the form's fields; the rest go to the formset or the whole form.
-
-    `aliases` maps a service's field name to the form field a person types it into ("post" -> "post_reference").
-    """
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages in error.message_dict.items():
-        field = (aliases or {}).get(field, field)
-        for message in messages:
-            if field in form.fields:
-                form.add_error(field, message)
-            elif formset is not None:
-                formset._non_form_errors.append(message)
-            else:
-                form.add_error(None, message)
-
-
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name

@@ -19,9 +19,9 @@ from simple_history.utils import bulk_create_with_history
 
 from cms.audit import audit
 
-from . import selectors
 from .matching import is_valid_ni_number, person_match_key
 from .models import Assignment, Employment, Organisation, Person, Post
+from .selectors.access import hr_organisation_ids
 from .vocabulary import AFC_BANDS, JOB_ROLE_STAFF_GROUP, ContractType, JobRole, PayFramework, PostStatus
 
 COLUMNS = (
@@ -181,7 +181,7 @@ def read_csv(upload) -> tuple[list[dict], list[RowError]]:
 
 def _validate(rows: list[dict], *, actor) -> tuple[list[_Row], list[RowError]]:
     organisations = _organisation_lookup()
-    allowed = set(selectors.hr_organisation_ids(user=actor))
+    allowed = set(hr_organisation_ids(user=actor))
     parsed: list[_Row] = []
     errors: list[RowError] = []
     post_definitions: dict[tuple[int, str], tuple[int, dict]] = {}

@@ -9,8 +9,8 @@ from django.utils.text import slugify
 from cms.charts import bar_chart, flow_chart
 from cms.reports import Report
 
-from . import selectors
 from .models import JointArrangement
+from .selectors.reports import Quarter, headcount_as_at, sector_flow
 
 
 class JointAgreementReport(Report):
@@ -46,7 +46,7 @@ class SectorFlowReport(Report):
 
     template_name = "workforce/reports/sector_flow.html"
 
-    def __init__(self, *, quarter: selectors.Quarter, organisation_ids: list[int] | None):
+    def __init__(self, *, quarter: Quarter, organisation_ids: list[int] | None):
         self.quarter = quarter
         self.organisation_ids = organisation_ids
 
@@ -57,7 +57,7 @@ class SectorFlowReport(Report):
         return f"sector-flow-{self.quarter.key}.pdf"
 
     def get_context(self):
-        flow = selectors.sector_flow(
+        flow = sector_flow(
             start=self.quarter.start, end=self.quarter.end, organisation_ids=self.organisation_ids
         )
         return {
@@ -88,7 +88,7 @@ class HeadcountReport(Report):
         return f"headcount-{self.on_date:%Y-%m-%d}.pdf"
 
     def get_context(self):
-        data = selectors.headcount_as_at(on_date=self.on_date, organisation_ids=self.organisation_ids)
+        data = headcount_as_at(on_date=self.on_date, organisation_ids=self.organisation_ids)
         return {
             "on_date": self.on_date,
             "data": data,
