@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from .models import Category, IncidentReport, ReportingMode, Setting, Source, Status
+from .models import OPEN_STATUSES, Category, IncidentReport, ReportingMode, Setting, Source, Status
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -43,6 +43,4 @@ class CaseFilter(django_filters.FilterSet):
         self.form.fields["organisation"].queryset = organisations
 
     def filter_open(self, queryset, name, value):
-        from .models import OPEN_STATUSES
-
         return queryset.filter(status__in=OPEN_STATUSES) if value else queryset

@@ -8,7 +8,7 @@ from cms.charts import bar_chart
 from cms.disclosure import Audience
 from cms.reports import Report
 
-from . import selectors
+from .selectors.statistics import Breakdown, IncidentStatistics, half_year_bounds, incident_statistics
 
 
 class BoardReport(Report):
@@ -22,7 +22,7 @@ class BoardReport(Report):
         self.organisation = organisation
         self.period = period
         self.pdf_url = pdf_url
-        self.start, self.end = selectors.half_year_bounds(period)
+        self.start, self.end = half_year_bounds(period)
 
     def get_title(self) -> str:
         who = self.organisation.name if self.organisation else "All organisations"
@@ -32,7 +32,7 @@ class BoardReport(Report):
         return f"board-report-violence-abuse-{self.period}.pdf"
 
     def get_context(self) -> dict[str, Any]:
-        stats = selectors.incident_statistics(
+        stats = incident_statistics(
             organisations=self.organisations, start=self.start, end=self.end, audience=Audience.BOARD
         )
         return {
@@ -47,8 +47,8 @@ CHARTED = ("by_month", "by_category", "by_survey_source", "by_setting", "by_staf
 
 
 def statistics_breakdowns(
-    stats: selectors.IncidentStatistics,
-) -> list[tuple[selectors.Breakdown, str | None]]:
+    stats: IncidentStatistics,
+) -> list[tuple[Breakdown, str | None]]:
     """Each breakdown with its SVG chart (the table beside it is the accessible equivalent)."""
     result = []
     for name in (*CHARTED, "by_source", "sanctions", "police"):

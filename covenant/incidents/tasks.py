@@ -1,4 +1,8 @@
-"""Background work for incidents: e-mail notifications. Messages carry a reference and a link, never content.
+"""Background work for incidents: e-mail notifications and the daily purge. Messages carry a reference and a
+link, never content.
+
+The services enqueue these tasks; nothing here imports the services back (the purge lives in `purge.py`, below
+both).
 
 Each notification is sent once however often its task runs (a worker killed mid-task runs it again): see
 `cms.taskqueue.email_send_once`.
@@ -13,6 +17,10 @@ from django_tasks import task
 
 from cms.taskqueue import email_send_once
 
+from .models import IncidentReport, ReportingMode
+from .purge import incidents_purge_expired
+from .roles import HANDLER_ROLE
+
 
 def _absolute(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
@@ -21,8 +29,6 @@ def _absolute(path: str) -> str:
 @task()
 def notify_handlers_of_new_report(report_id: int) -> int:
     """Tell the organisation's handlers (minus anyone excluded from the case) that a report has arrived."""
-    from .models import IncidentReport
-
     report = IncidentReport.objects.filter(pk=report_id).first()
     if report is None:
         return 0
@@ -31,7 +37,7 @@ def notify_handlers_of_new_report(report_id: int) -> int:
         get_user_model()
         .objects.filter(
             memberships__organisation_id=report.organisation_id,
-            memberships__role="incident_handler",
+            memberships__role=HANDLER_ROLE,
             is_active=True,
         )
         .exclude(pk__in=excluded)
@@ -57,8 +63,6 @@ def notify_handlers_of_new_report(report_id: int) -> int:
 @task()
 def notify_reporter_of_outcome(report_id: int) -> bool:
     """Tell a named reporter who asked for feedback that their report is closed; the outcome is on the site."""
-    from .models import IncidentReport, ReportingMode
-
     report = IncidentReport.objects.filter(pk=report_id).select_related("reporter").first()
     if (
         report is None
@@ -83,6 +87,4 @@ def notify_reporter_of_outcome(report_id: int) -> bool:
 @task()
 def purge_expired_incidents() -> int:
     """Run daily (manage.py incidents_purge from cron, or enqueue this task): destroy expired archived cases."""
-    from .services import incidents_purge_expired
-
     return incidents_purge_expired()

@@ -319,11 +319,11 @@ def test_an_ipv6_network_counts_as_one_address(client, organisation, submit, set
 def test_attempts_in_parallel_cannot_overshoot_the_limit(client, organisation, submit, settings, monkeypatch):
     """Each attempt is counted before its look-up: a second attempt made while the first is still looking up is
     refused once the limit is reached, and a right code is given back afterwards."""
-    from covenant.incidents import selectors
+    from covenant.incidents.views import reporters
 
     settings.INCIDENT_FOLLOW_UP_ADDRESS_FAILURES = 1
     _, code = submit()
-    look_up = selectors.report_for_receipt
+    look_up = reporters.report_for_receipt
     during = []
 
     def slow_look_up(*, code):
@@ -333,7 +333,7 @@ def test_attempts_in_parallel_cannot_overshoot_the_limit(client, organisation, s
             )
         return look_up(code=code)
 
-    monkeypatch.setattr(selectors, "report_for_receipt", slow_look_up)
+    monkeypatch.setattr(reporters, "report_for_receipt", slow_look_up)
     assert client.post(FOLLOW_UP, {"code": code}, REMOTE_ADDR="198.51.100.7").status_code == 302
     assert during[0].status_code == 429
     # The right code was given back: the address has no failure and may try again.

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from covenant.incidents.services import incidents_purge_expired
+from covenant.incidents.purge import incidents_purge_expired
 
 
 class Command(BaseCommand):
