@@ -126,9 +126,8 @@ class FilteredTableView(SingleTableMixin, FilterView):
                 csv_blocks(self.export_rows()), content_type="text/csv; charset=utf-8"
             )
         else:
-            from openpyxl import (
-                Workbook,
-            )  # only for spreadsheet exports: a heavy import most requests never need
+            # Only spreadsheet exports need openpyxl: a heavy import most requests never make.
+            from openpyxl import Workbook
 
             workbook = Workbook(write_only=True)
             sheet = workbook.create_sheet(title=self.export_name[:31] or "export")
