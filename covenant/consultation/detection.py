@@ -84,8 +84,6 @@ SAFEGUARDING_RE = re.compile(
     re.IGNORECASE,
 )
 
-PERSONAL_DATA_KINDS = ("email", "phone", "nhs_number", "postcode", "address", "name")
-
 # Forenames that are also ordinary words or places: a name only with a surname, a title or a cue word before.
 AMBIGUOUS_FORENAMES = frozenset(
     """Will May Hope Grace Joy Faith Rose Mark Bill Sue Pat April June August Dawn Summer Autumn Winter Lily Iris
