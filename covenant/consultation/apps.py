@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from wagtail.signals import page_published
 
 
 class ConsultationConfig(AppConfig):
@@ -7,19 +8,11 @@ class ConsultationConfig(AppConfig):
     verbose_name = "Covenant consultation"
 
     def ready(self):
-        from wagtail.signals import page_published
-
+        # Imported here, not at the top: Django loads this module before the app's models.
         from . import encryption  # noqa: F401  (registers its deploy check)
-        from .models import ConsultationPage
+        from .models.pages import ConsultationPage
+        from .services.questions import questions_on_publish
 
         page_published.connect(
-            _questions_on_publish, sender=ConsultationPage, dispatch_uid="consultation_questions"
+            questions_on_publish, sender=ConsultationPage, dispatch_uid="consultation_questions"
         )
-
-
-def _questions_on_publish(sender, instance, revision=None, **kwargs):
-    # Publishing is the moment a question's wording reaches the public form: give it its stable record.
-    from .services import questions_sync
-
-    user = getattr(revision, "user", None) if revision is not None else None
-    questions_sync(page=instance, actor=user)

@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import import_module
+
+from .vocabulary import RedactionReason
 
 EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # An e-mail address written to dodge a filter: "jo dot bloggs at nhs dot net", "jo.bloggs [at] nhs.net",
@@ -84,8 +87,6 @@ SAFEGUARDING_RE = re.compile(
     re.IGNORECASE,
 )
 
-PERSONAL_DATA_KINDS = ("email", "phone", "nhs_number", "postcode", "address", "name")
-
 # Forenames that are also ordinary words or places: a name only with a surname, a title or a cue word before.
 AMBIGUOUS_FORENAMES = frozenset(
     """Will May Hope Grace Joy Faith Rose Mark Bill Sue Pat April June August Dawn Summer Autumn Winter Lily Iris
@@ -143,8 +144,6 @@ class Flag:
 
     @property
     def label(self) -> str:
-        from .models import RedactionReason
-
         if self.kind == "safeguarding":
             return "Possible safeguarding disclosure"
         return RedactionReason(self.kind).label
@@ -157,8 +156,6 @@ LOCALES = (*CORE_LOCALES, "en", "ha_NG", "tw_GH", "pl_PL")
 
 
 def _faker_names(locales: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    from importlib import import_module
-
     forenames: set[str] = set()
     surnames: set[str] = set()
     for locale in locales:
@@ -187,6 +184,7 @@ def standalone_forenames() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def ambiguous_forenames() -> frozenset[str]:
     """Forenames that are also common English words: the list above and any in Faker's own English word list."""
+    # Faker is imported when the lists are first built, not with this module: it takes about 0.1 s to load.
     from faker.providers.lorem.en_US import Provider as Words
 
     common = {word.capitalize() for word in Words.word_list}
@@ -278,6 +276,7 @@ def _lower_name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]
     """(forenames, surnames, ambiguous) in lower case, without common English words (Faker's English word list
     and the lists above); `ambiguous` are the forenames that are also words ("grace"), names only before a
     surname."""
+    # Faker is imported when the lists are first built, not with this module: it takes about 0.1 s to load.
     from faker.providers.lorem.en_US import Provider as Words
 
     forenames, surnames = name_lists()
@@ -358,3 +357,17 @@ def find_personal_data(text: str) -> list[Flag]:
 
 def find_safeguarding(text: str) -> list[Flag]:
     return [Flag("safeguarding", m.start(), m.end(), m.group()) for m in SAFEGUARDING_RE.finditer(text or "")]
+
+
+def highlight(text: str, flags: list[Flag]) -> list[tuple[str, str]]:
+    """Split text into (label, piece), label "" for unflagged pieces, so a template can mark flagged spans without
+    marking up HTML itself. `flags` in order of their start; a flag overlapping the one before is left out."""
+    pieces, cursor = [], 0
+    for flag in flags:
+        if flag.start < cursor:
+            continue
+        pieces.append(("", text[cursor : flag.start]))
+        pieces.append((flag.label, text[flag.start : flag.end]))
+        cursor = flag.end
+    pieces.append(("", text[cursor:]))
+    return [piece for piece in pieces if piece[1]]

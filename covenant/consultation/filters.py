@@ -5,17 +5,11 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from .models import (
-    Answer,
-    Channel,
-    ConsultationPage,
-    ConsultationResponse,
-    ModerationState,
-    PublishConsent,
-    Question,
-    RespondentType,
-    Theme,
-)
+from .models.analysis import Theme
+from .models.pages import ConsultationPage
+from .models.questions import Question
+from .models.responses import Answer, ConsultationResponse
+from .vocabulary import Channel, ModerationState, PublishConsent, RespondentType
 
 
 class ModerationFilter(django_filters.FilterSet):

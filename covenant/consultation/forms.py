@@ -7,11 +7,11 @@ from django import forms
 from cms.forms import NHSUKDateField
 from workforce.models import Region
 
-from .models import (
+from .models.questions import Question
+from .vocabulary import (
     Channel,
     ModerationState,
     PublishConsent,
-    Question,
     QuestionKind,
     RedactionReason,
     RespondentType,

@@ -21,24 +21,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from .models import (
-    Answer,
-    CampaignGroup,
-    ConsultationPage,
-    ConsultationResponse,
-    ModerationState,
-    PublishConsent,
-    Question,
-    ReferralStatus,
-    RespondentType,
-    SafeguardingReferral,
-    Theme,
-    ThemeTag,
-)
+from .models.analysis import CampaignGroup, Theme, ThemeTag
+from .models.questions import Question
+from .models.responses import Answer, ConsultationResponse
+from .models.safeguarding import SafeguardingReferral
+from .vocabulary import ModerationState, PublishConsent, ReferralStatus, RespondentType
+
+if TYPE_CHECKING:
+    from .models.pages import ConsultationPage
 
 
 class Audience(models.TextChoices):
@@ -46,18 +41,29 @@ class Audience(models.TextChoices):
     ANALYST = "analyst", "Analysts (every theme tag, confirmed or not)"
 
 
-_OPEN_REFERRAL = SafeguardingReferral.objects.filter(status=ReferralStatus.OPEN)
-PUBLISHABLE = (
-    Q(moderation_state=ModerationState.APPROVED)
-    & ~Q(publish_consent=PublishConsent.NONE)
-    & ~Exists(_OPEN_REFERRAL.filter(response=OuterRef("pk")))
-)
-# The same, for answers: their response is publishable.
-ANSWER_PUBLISHABLE = (
-    Q(response__moderation_state=ModerationState.APPROVED)
-    & ~Q(response__publish_consent=PublishConsent.NONE)
-    & ~Exists(_OPEN_REFERRAL.filter(response=OuterRef("response")))
-)
+def _open_referral(response: OuterRef) -> Exists:
+    return Exists(SafeguardingReferral.objects.filter(status=ReferralStatus.OPEN, response=response))
+
+
+# The two conditions are built when used, not once at import: this module is imported while the models are still
+# loading (the page's routes import the public views, which read through here), before a query can follow a relation.
+def _publishable() -> Q:
+    return (
+        Q(moderation_state=ModerationState.APPROVED)
+        & ~Q(publish_consent=PublishConsent.NONE)
+        & ~_open_referral(OuterRef("pk"))
+    )
+
+
+def _answer_publishable() -> Q:
+    """The same, for answers: their response is publishable."""
+    return (
+        Q(response__moderation_state=ModerationState.APPROVED)
+        & ~Q(response__publish_consent=PublishConsent.NONE)
+        & ~_open_referral(OuterRef("response"))
+    )
+
+
 _NAMED = Q(publish_consent=PublishConsent.NAMED)
 _PUBLISHED_NAME = Case(
     When(_NAMED & Q(respondent_type=RespondentType.ORGANISATION), then=F("redacted_organisation_name")),
@@ -90,7 +96,7 @@ def published_text(answer: Answer) -> str:
 
 
 def publishable_responses(*, consultation: ConsultationPage) -> QuerySet[ConsultationResponse]:
-    return ConsultationResponse.objects.filter(PUBLISHABLE, consultation=consultation).annotate(
+    return ConsultationResponse.objects.filter(_publishable(), consultation=consultation).annotate(
         published_name=_PUBLISHED_NAME
     )
 
@@ -107,7 +113,7 @@ def publishable_answers(
 ) -> QuerySet[Answer]:
     """Answers of approved responses, each with `published_text` (redacted) and theme tags for the audience
     (confirmed tags only for the public). Read `published_text`, never the model fields."""
-    answers = Answer.objects.filter(ANSWER_PUBLISHABLE)
+    answers = Answer.objects.filter(_answer_publishable())
     if consultation is not None:
         answers = answers.filter(response__consultation=consultation)
     return (

@@ -2,7 +2,7 @@
 decides within SAFEGUARDING_DEADLINE whether to refer it to the local authority.
 
 One subdomain in one module: the writes (services: keyword-only, atomic, audited) and the reads (selectors: they
-check the permission). Kept apart from services.py and selectors.py so the moderation code only calls in here.
+check the permission). Kept apart from services/ and selectors/ so the moderation code only calls in here.
 The audit trail records who read, raised, noted and decided a referral, never the words of the response or of
 any note.
 """
@@ -15,27 +15,17 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cms.access import has_permission, require_permission
 from cms.audit import audit
 
 from . import detection
-from .models import (
-    SAFEGUARDING_DEADLINE,
-    ConsultationResponse,
-    ModerationState,
-    ReferralOrigin,
-    ReferralStatus,
-    SafeguardingNote,
-    SafeguardingReferral,
-)
+from .models.responses import ConsultationResponse
+from .models.safeguarding import SAFEGUARDING_DEADLINE, SafeguardingNote, SafeguardingReferral
+from .roles import MODERATE_PERMISSION, SAFEGUARDING_PERMISSION
+from .tasks import notify_safeguarding_lead
+from .vocabulary import ModerationState, ReferralOrigin, ReferralStatus
 
-HANDLE_PERMISSION = "consultation.handle_safeguarding"
-MODERATE_PERMISSION = "consultation.moderate_response"
 DECISIONS = (ReferralStatus.REFERRED, ReferralStatus.NO_FURTHER_ACTION)
-
-
-def _require(user, permission: str) -> None:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm(permission):
-        raise PermissionDenied
 
 
 # --- reads ----------------------------------------------------------------------------------------------------
@@ -54,14 +44,14 @@ def safeguarding_blockers(response: ConsultationResponse) -> list[str]:
 
 def referrals_for_response(*, user, response: ConsultationResponse) -> QuerySet[SafeguardingReferral]:
     """What a moderator sees of the referrals on a response: status, owner and deadline."""
-    if not (user.has_perm(MODERATE_PERMISSION) or user.has_perm(HANDLE_PERMISSION)):
+    if not (has_permission(user, MODERATE_PERMISSION) or has_permission(user, SAFEGUARDING_PERMISSION)):
         raise PermissionDenied
     return response.safeguarding_referrals.select_related("lead", "raised_by", "decided_by").order_by("-pk")
 
 
 def referral_queue(*, user, status: str = "") -> QuerySet[SafeguardingReferral]:
     """Every referral for the safeguarding leads, open ones first by deadline."""
-    _require(user, HANDLE_PERMISSION)
+    require_permission(user, SAFEGUARDING_PERMISSION)
     referrals = SafeguardingReferral.objects.select_related(
         "response__consultation", "lead", "raised_by", "decided_by"
     )
@@ -71,7 +61,7 @@ def referral_queue(*, user, status: str = "") -> QuerySet[SafeguardingReferral]:
 
 
 def referral_for_lead(*, user, pk: int) -> SafeguardingReferral:
-    _require(user, HANDLE_PERMISSION)
+    require_permission(user, SAFEGUARDING_PERMISSION)
     try:
         return SafeguardingReferral.objects.select_related(
             "response__consultation", "lead", "raised_by", "decided_by"
@@ -93,8 +83,6 @@ def response_disclosures(response: ConsultationResponse) -> list[str]:
 
 
 def _notify(referral: SafeguardingReferral) -> None:
-    from .tasks import notify_safeguarding_lead
-
     transaction.on_commit(lambda: notify_safeguarding_lead.enqueue(referral_id=referral.pk))
 
 
@@ -113,7 +101,7 @@ def referral_raise(
     disclosure. While one is open for the response, raising again adds nothing (a moderator's concern is kept
     as a note on it). Returns (referral, created)."""
     if origin == ReferralOrigin.MODERATOR:
-        _require(raised_by, MODERATE_PERMISSION)
+        require_permission(raised_by, MODERATE_PERMISSION)
         concern = concern.strip()
         if not concern:
             raise ValidationError({"concern": "Say what the concern is"})
@@ -219,7 +207,7 @@ def referral_detect(*, response: ConsultationResponse, request=None) -> Safeguar
 
 @transaction.atomic
 def referral_note_add(*, referral: SafeguardingReferral, lead, text: str, request=None) -> SafeguardingNote:
-    _require(lead, HANDLE_PERMISSION)
+    require_permission(lead, SAFEGUARDING_PERMISSION)
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Enter a note"})
@@ -248,7 +236,7 @@ def referral_decide(
     wait for one person's return from leave. The owner stays the named lead; the decision is audited as made
     for them (`consultation.safeguarding_referral_decided_for_another_lead`, naming both), and the referral page
     tells the deciding lead whose referral it is."""
-    _require(lead, HANDLE_PERMISSION)
+    require_permission(lead, SAFEGUARDING_PERMISSION)
     if decision not in DECISIONS:
         raise ValidationError({"decision": "Choose referred to the local authority or no further action"})
     reason = reason.strip()

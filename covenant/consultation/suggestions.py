@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import detection
-from .models import Answer, ConsultationResponse, RedactedField, Redaction, RedactionDecision
+from .models.redactions import Redaction
+from .models.responses import Answer, ConsultationResponse
+from .vocabulary import RedactedField, RedactionDecision
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import Answer, ConsultationResponse
+from .models.responses import Answer, ConsultationResponse
 
 
 class ModerationTable(tables.Table):

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
+from cms.accounts.roles import ROLES_BY_KEY
 from cms.taskqueue import email_send_once
+
+from . import receipts
+from .models.responses import ConsultationResponse
+from .models.safeguarding import SafeguardingReferral
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +31,6 @@ def send_response_receipt(*, response_id: int, receipt_ref: str) -> None:
 
     The task is given a reference to the address held encrypted in the cache (receipts.py), never the address,
     and removes it when done, sent or not; a worker killed mid-send leaves it for the retried task."""
-    from . import receipts
-    from .models import ConsultationResponse
-
     address = receipts.held_address(receipt_ref)
     response = ConsultationResponse.objects.select_related("consultation").filter(pk=response_id).first()
     if response is None or not address:
@@ -50,15 +56,6 @@ def send_response_receipt(*, response_id: int, receipt_ref: str) -> None:
 def notify_safeguarding_lead(*, referral_id: int) -> None:
     """Tell the consultation's safeguarding lead (every safeguarding lead when it names none) that a referral is
     waiting: its reference, deadline and a link, never the words of the response."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from cms.accounts.roles import ROLES_BY_KEY
-
-    from .models import SafeguardingReferral
-
     referral = SafeguardingReferral.objects.select_related("lead", "response").filter(pk=referral_id).first()
     if referral is None or not referral.is_open:
         return
@@ -89,8 +86,10 @@ def notify_safeguarding_lead(*, referral_id: int) -> None:
 
 @task()
 def detect_campaigns(*, consultation_id: int) -> None:
-    from .models import ConsultationPage
-    from .services import campaigns_detect
+    # Imported when the task runs, not with this module: the services enqueue this module's tasks, and the page
+    # module's routes reach it through the public views, so importing either at the top would close a loop.
+    from .models.pages import ConsultationPage
+    from .services.campaigns import campaigns_detect
 
     consultation = ConsultationPage.objects.filter(pk=consultation_id).first()
     if consultation is not None:

@@ -187,3 +187,9 @@ def near_duplicate_groups(
     return sorted(
         (sorted(members) for members in groups.values() if len(members) > 1), key=lambda g: (-len(g), g[0])
     )
+
+
+def response_text(texts: list[str]) -> str:
+    """A response's free text as one string, its answers one to a line: what fingerprints and near-duplicate
+    detection compare."""
+    return "\n".join(text for text in texts if text)

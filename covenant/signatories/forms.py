@@ -12,20 +12,6 @@ from .models import FinancialYear, Pledge, Tier
 from .services import MAX_PLEDGES, PledgeInput
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError) -> list[str]:
-    """Put a service's errors beside the form's fields; return the ones that belong to no field."""
-    leftover: list[str] = []
-    if not hasattr(error, "error_dict"):
-        return list(error.messages)
-    for field, messages in error.message_dict.items():
-        for message in messages:
-            if field in form.fields:
-                form.add_error(field, message)
-            else:
-                leftover.append(message)
-    return leftover
-
-
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cms.access import has_permission, require_permission
 from workforce.models import Organisation
 from workforce.selectors import organisations_for_user
 
@@ -21,6 +21,12 @@ from .models import (
     SignaturePledge,
     SignatureStatus,
 )
+from .roles import (
+    APPROVE_SIGNATURE_PERMISSION,
+    AWARD_RECOGNITION_PERMISSION,
+    RECORD_PROGRESS_PERMISSION,
+    REQUEST_SIGNATURE_PERMISSION,
+)
 
 
 def active_pledge_bank() -> QuerySet[Pledge]:
@@ -29,7 +35,7 @@ def active_pledge_bank() -> QuerySet[Pledge]:
 
 def organisations_user_can_sign_for(*, user) -> QuerySet[Organisation]:
     """HR administrators ask to sign for their own organisations."""
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("signatories.request_signature"):
+    if not has_permission(user, REQUEST_SIGNATURE_PERMISSION):
         return Organisation.objects.none()
     return organisations_for_user(user=user, role="hr_admin").filter(is_active=True)
 
@@ -101,14 +107,9 @@ def current_award_holders(*, on: datetime.date | None = None) -> list[Recognitio
 # --- staff --------------------------------------------------------------------------------------------------------
 
 
-def _require(user, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied
-
-
 def signatures_for_review(*, user) -> QuerySet[CovenantSignature]:
     """Editors see every request; requests waiting for a decision first."""
-    _require(user, "signatories.approve_signature")
+    require_permission(user, APPROVE_SIGNATURE_PERMISSION)
     return _with_pledges(CovenantSignature.objects.select_related("requested_by", "decided_by")).order_by(
         "status", "-requested_at"
     )
@@ -131,7 +132,7 @@ def signatures_for_user_organisations(*, user) -> QuerySet[CovenantSignature]:
 
 def pledge_can_record_progress(*, user, pledge: SignaturePledge) -> bool:
     return (
-        user.has_perm("signatories.record_pledge_progress")
+        has_permission(user, RECORD_PROGRESS_PERMISSION)
         and pledge.signature.status == SignatureStatus.APPROVED
         and organisations_for_user(user=user, role="hr_admin")
         .filter(pk=pledge.signature.organisation_id)
@@ -141,7 +142,7 @@ def pledge_can_record_progress(*, user, pledge: SignaturePledge) -> bool:
 
 def pledge_get_for_progress(*, user, pk: int) -> SignaturePledge:
     """A pledge of one of the user's organisations' signed Covenants; 404 for anything else."""
-    _require(user, "signatories.record_pledge_progress")
+    require_permission(user, RECORD_PROGRESS_PERMISSION)
     pledge = (
         SignaturePledge.objects.select_related("signature__organisation", "bank_pledge").filter(pk=pk).first()
     )
@@ -151,7 +152,7 @@ def pledge_get_for_progress(*, user, pk: int) -> SignaturePledge:
 
 
 def organisations_for_award(*, user) -> QuerySet[Organisation]:
-    _require(user, "signatories.award_recognition")
+    require_permission(user, AWARD_RECOGNITION_PERMISSION)
     return (
         Organisation.objects.filter(covenant_signatures__status=SignatureStatus.APPROVED)
         .distinct()

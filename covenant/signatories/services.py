@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cms.access import require_permission
 from cms.audit import audit
 from workforce.models import Organisation
 
@@ -26,6 +27,7 @@ from .models import (
     SignatureStatus,
     Tier,
 )
+from .roles import APPROVE_SIGNATURE_PERMISSION, AWARD_RECOGNITION_PERMISSION
 
 MAX_PLEDGES = 10
 
@@ -134,8 +136,7 @@ def signature_request(
 
 
 def _decide(*, signature: CovenantSignature, user, status: str, reason: str, request) -> CovenantSignature:
-    if not user.has_perm("signatories.approve_signature"):
-        raise PermissionDenied
+    require_permission(user, APPROVE_SIGNATURE_PERMISSION)
     locked = CovenantSignature.objects.select_for_update().get(pk=signature.pk)
     if locked.status != SignatureStatus.REQUESTED:
         raise ValidationError("This request has already been decided")
@@ -215,8 +216,7 @@ def recognition_award(
     *, organisation: Organisation, tier: str, evidence: str, awarded_on: datetime.date, user, request=None
 ) -> RecognitionAward:
     """An editor (as assessor) awards a tier against the published criteria; it lapses after five years."""
-    if not user.has_perm("signatories.award_recognition"):
-        raise PermissionDenied
+    require_permission(user, AWARD_RECOGNITION_PERMISSION)
     errors: dict[str, list[str]] = {}
     if tier not in Tier.values:
         errors["tier"] = ["Choose bronze, silver or gold"]

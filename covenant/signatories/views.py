@@ -5,10 +5,7 @@ Anonymous visitors to staff screens are sent to sign in; signed-in users without
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,31 +14,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 
+from cms.access import permission_required
+from cms.forms import apply_service_errors
 from cms.pagination import paginate
 from cms.reports import pdf_response
 
 from . import selectors, services
 from .filters import SignatoryFilter
-from .forms import AwardForm, DecisionForm, PledgeFormSet, ProgressForm, SignatureForm, apply_service_errors
+from .forms import AwardForm, DecisionForm, PledgeFormSet, ProgressForm, SignatureForm
 from .models import TIER_CRITERIA, FinancialYear, SignatureStatus, Tier
 from .reports import AnnualCovenantReport
+from .roles import (
+    APPROVE_SIGNATURE_PERMISSION,
+    AWARD_RECOGNITION_PERMISSION,
+    RECORD_PROGRESS_PERMISSION,
+    REQUEST_SIGNATURE_PERMISSION,
+)
 
 SIGNATORIES = ("Signatories", "/covenant/signatories/")
-
-
-def permission_required(permission: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 # --- public -------------------------------------------------------------------------------------------------------
@@ -98,7 +88,7 @@ def recognition(request):
 # --- HR administrators -------------------------------------------------------------------------------------------
 
 
-@permission_required("signatories.request_signature")
+@permission_required(REQUEST_SIGNATURE_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def sign(request):
     organisations = selectors.organisations_user_can_sign_for(user=request.user)
@@ -122,8 +112,7 @@ def sign(request):
                 request=request,
             )
         except ValidationError as exc:
-            for message in apply_service_errors(form, exc):
-                form.add_error(None, message)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -145,7 +134,7 @@ def sign(request):
     )
 
 
-@permission_required("signatories.request_signature")
+@permission_required(REQUEST_SIGNATURE_PERMISSION)
 def my_signatures(request):
     return render(
         request,
@@ -158,7 +147,7 @@ def my_signatures(request):
     )
 
 
-@permission_required("signatories.record_pledge_progress")
+@permission_required(RECORD_PROGRESS_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def pledge_progress(request, pk: int):
     pledge = selectors.pledge_get_for_progress(user=request.user, pk=pk)
@@ -174,8 +163,7 @@ def pledge_progress(request, pk: int):
                 request=request,
             )
         except ValidationError as exc:
-            for message in apply_service_errors(form, exc):
-                form.add_error(None, message)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Progress recorded")
             return redirect("signatories:my_signatures")
@@ -197,7 +185,7 @@ def pledge_progress(request, pk: int):
 # --- editors -----------------------------------------------------------------------------------------------------
 
 
-@permission_required("signatories.approve_signature")
+@permission_required(APPROVE_SIGNATURE_PERMISSION)
 def review_list(request):
     signatures = selectors.signatures_for_review(user=request.user)
     return render(
@@ -211,7 +199,7 @@ def review_list(request):
     )
 
 
-@permission_required("signatories.approve_signature")
+@permission_required(APPROVE_SIGNATURE_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def review_detail(request, pk: int):
     signature = selectors.signature_get_for_review(user=request.user, pk=pk)
@@ -232,8 +220,7 @@ def review_detail(request, pk: int):
                     request, f"The request from {signature.organisation.display_name} was not approved"
                 )
         except ValidationError as exc:
-            for message in apply_service_errors(form, exc):
-                form.add_error(None, message)
+            apply_service_errors(form, exc)
         else:
             return redirect("signatories:review_list")
     return render(
@@ -249,7 +236,7 @@ def review_detail(request, pk: int):
     )
 
 
-@permission_required("signatories.award_recognition")
+@permission_required(AWARD_RECOGNITION_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def award_new(request):
     form = AwardForm(request.POST or None, organisations=selectors.organisations_for_award(user=request.user))
@@ -265,8 +252,7 @@ def award_new(request):
                 request=request,
             )
         except ValidationError as exc:
-            for message in apply_service_errors(form, exc):
-                form.add_error(None, message)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,

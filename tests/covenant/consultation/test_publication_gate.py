@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cms.accounts.models import AuditEvent
-from covenant.consultation import selectors, services
+from covenant.consultation import services
 from covenant.consultation.models import (
     CampaignGroup,
     CampaignKind,
@@ -22,6 +23,7 @@ from covenant.consultation.models import (
     RedactionDecision,
     RespondentType,
 )
+from covenant.consultation.selectors.moderation import publication_blockers
 from demo.factories.consultation import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
@@ -71,10 +73,10 @@ def test_finding_1_approval_is_refused_while_suggestions_are_unresolved(flagged,
 
 def test_finding_1_the_gate_names_every_reason_and_other_checks_can_join(flagged, moderator):
     response, _ = flagged
-    reasons = selectors.publication_blockers(response)
+    reasons = publication_blockers(response)
     assert len(reasons) == 3
     assert all(NHS_NUMBER not in reason and "07700" not in reason for reason in reasons)  # no personal data
-    with pytest.raises(services.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         services.response_moderate(response=response, moderator=moderator, decision=ModerationState.APPROVED)
     assert exc.value.messages == reasons
 
@@ -236,7 +238,7 @@ def test_finding_3_redact_all_applies_every_suggestion_across_the_response(
     ]
     event = AuditEvent.objects.get(action="consultation.suggestions_redacted")
     assert "Holloway" not in json.dumps(event.detail) and NHS_NUMBER not in json.dumps(event.detail)
-    assert selectors.publication_blockers(response) == []
+    assert publication_blockers(response) == []
     assert approve(client, response).status_code == 302
 
 
@@ -380,8 +382,11 @@ RAW_ACCESS = re.compile(
 MAY_READ_ORIGINAL = {
     "covenant/consultation/publication.py",
     "covenant/consultation/suggestions.py",
-    "covenant/consultation/services.py",
-    "covenant/consultation/models.py",
+    "covenant/consultation/services/submission.py",
+    "covenant/consultation/services/redaction.py",
+    "covenant/consultation/services/themes.py",
+    "covenant/consultation/services/campaigns.py",
+    "covenant/consultation/models/responses.py",
     "covenant/consultation/forms.py",
     "templates/consultation/staff/moderate.html",
     "templates/consultation/staff/redaction_panel.html",
@@ -394,12 +399,17 @@ MAY_READ_ORIGINAL = {
 ALLOWED_LINES = {
     # the safeguarding lead's referral page highlights the disclosure in the original text (leads only)
     (
-        "covenant/consultation/views.py",
-        '"pieces": _highlight(answer.text, detection.find_safeguarding(answer.text)),',
+        "covenant/consultation/views/safeguarding.py",
+        '"pieces": detection.highlight(answer.text, detection.find_safeguarding(answer.text)),',
     ),
     # the responding journey copies the respondent's own answers into the session; open data column names
-    ("covenant/consultation/pages.py", '"organisation_name",'),
-    ("covenant/consultation/pages.py", '"respondent_name",'),
+    ("covenant/consultation/views/respond.py", '"organisation_name",'),
+    ("covenant/consultation/views/respond.py", '"respondent_name",'),
+    ("covenant/consultation/views/published.py", '"organisation_name",'),
+    ("covenant/consultation/views/published.py", '"respondent_name",'),
+    # the names of the two published "about you" fields a redaction may apply to
+    ("covenant/consultation/vocabulary.py", 'RESPONDENT_NAME = "respondent_name", "Name"'),
+    ("covenant/consultation/vocabulary.py", 'ORGANISATION_NAME = "organisation_name", "Organisation name"'),
     # the moderators' queue searches the original text (moderators only)
     (
         "covenant/consultation/filters.py",

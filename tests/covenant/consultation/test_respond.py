@@ -23,7 +23,7 @@ def url(page, name, **kwargs):
 
 def section_data(page, step, answers):
     """POST data for one question page, from {question number: value} (list for multiple, (choice, why))."""
-    from covenant.consultation.selectors import question_sections, questions_for
+    from covenant.consultation.selectors.questions import question_sections, questions_for
 
     section = question_sections(questions_for(consultation=page))[step - 1]
     data = {}

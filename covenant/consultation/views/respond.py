@@ -1,35 +1,39 @@
-"""The public routes of a consultation page: responding, published responses, summary, outcome, open data.
+"""The responding journey: routes of the `ConsultationPage` (start, about you, the questions, check your answers,
+confirmation), and the "Send response" POST that `views.public.send_response` also serves at a plain URL.
 
-Each function takes the request and the `ConsultationPage`; the page's routes (models.py) call them.
-Progress through the form is kept in the session, keyed by page, until the response is submitted; the optional
-receipt address is kept out of the session and the database (receipts.py).
+Each function takes the request and the page. Progress through the form is kept in the session, keyed by page,
+until the response is submitted; the optional receipt address is kept out of the session and the database
+(receipts.py). This module must not import the page module (models/pages.py imports it for its routes).
 """
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.template.response import TemplateResponse
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 
-from cms.tables import csv_blocks, in_blocks, neutralise
+from cms.audit import client_ip
 
-from . import publication, receipts, selectors, services
-from .forms import AboutYouForm, QuestionsForm, SubmitForm
-from .models import ConsultationPage, ConsultationResponse, Lifecycle, PublishConsent, RespondentType
-from .reports import OutcomeReport
-from .tasks import send_response_receipt
+from .. import receipts
+from ..forms import AboutYouForm, QuestionsForm, SubmitForm
+from ..models.responses import ConsultationResponse
+from ..selectors.questions import question_sections, questions_for
+from ..services.submission import response_submit
+from ..tasks import send_response_receipt
+from ..vocabulary import Lifecycle, PublishConsent, RespondentType
+from .routes import render_route
+
+if TYPE_CHECKING:
+    from ..models.pages import ConsultationPage
 
 HONEYPOT_FIELD = "website"
-PUBLISHED_PER_PAGE = 10  # each response shows every answer: ten keeps a page readable and quick
 
 
 def _min_seconds() -> int:
@@ -41,8 +45,6 @@ def _submit_rate() -> str:
 
 
 def _client_key(group, request) -> str:
-    from cms.audit import client_ip
-
     return client_ip(request) or "unknown"
 
 
@@ -67,20 +69,14 @@ def _url(page, name: str, **kwargs) -> str:
     return page.url + page.reverse_subpage(name, kwargs=kwargs or None)
 
 
-def _render(request, page, template: str, context: dict, status: int = 200):
-    base = {"page": page, "self": page}
-    base.update(context)
-    return TemplateResponse(request, f"consultation/{template}", base, status=status)
-
-
 def _rejected(request, page, message: str, status: int = 400):
-    return _render(request, page, "respond_rejected.html", {"message": message}, status=status)
+    return render_route(request, page, "respond_rejected.html", {"message": message}, status=status)
 
 
 def _not_open(request, page):
     if page.status == Lifecycle.FORTHCOMING:
-        return _render(request, page, "respond_not_open.html", {}, status=403)
-    return _render(request, page, "respond_not_open.html", {}, status=410)
+        return render_route(request, page, "respond_not_open.html", {}, status=403)
+    return render_route(request, page, "respond_not_open.html", {}, status=410)
 
 
 def _honeypot_filled(request) -> bool:
@@ -88,15 +84,12 @@ def _honeypot_filled(request) -> bool:
 
 
 def _steps(page):
-    questions = selectors.questions_for(consultation=page)
-    return questions, selectors.question_sections(questions)
+    questions = questions_for(consultation=page)
+    return questions, question_sections(questions)
 
 
 def _step_context(page, step: int, total: int) -> dict:
     return {"step": step, "total_steps": total + 2}
-
-
-# --- responding ----------------------------------------------------------------------------------------------
 
 
 def respond_start(request, page: ConsultationPage):
@@ -148,7 +141,7 @@ def about_you(request, page: ConsultationPage):
         form = AboutYouForm(initial=initial)
         status = 200
     context = {"form": form, "honeypot": HONEYPOT_FIELD, **_step_context(page, 1, len(sections))}
-    return _render(request, page, "respond_about_you.html", context, status=status)
+    return render_route(request, page, "respond_about_you.html", context, status=status)
 
 
 def questions(request, page: ConsultationPage, step: int):
@@ -196,7 +189,7 @@ def questions(request, page: ConsultationPage, step: int):
         "honeypot": HONEYPOT_FIELD,
         **_step_context(page, step + 1, len(sections)),
     }
-    return _render(request, page, "respond_questions.html", context, status=status)
+    return render_route(request, page, "respond_questions.html", context, status=status)
 
 
 def _check_rows(page, progress, questions, sections):
@@ -248,7 +241,7 @@ def _check_page(request, page, progress, *, error: str = "", status: int = 200):
         "back_url": _url(page, "questions", step=len(sections)) if sections else _url(page, "about_you"),
         **_step_context(page, len(sections) + 2, len(sections)),
     }
-    return _render(request, page, "respond_check.html", context, status=status)
+    return render_route(request, page, "respond_check.html", context, status=status)
 
 
 def send(request, page: ConsultationPage):
@@ -283,10 +276,10 @@ def _submit(request, page, progress):
     if is_ratelimited(
         request, group="consultation-submit", key=_client_key, rate=_submit_rate(), increment=True
     ):
-        return _render(request, page, "respond_rate_limited.html", {}, status=429)
+        return render_route(request, page, "respond_rate_limited.html", {}, status=429)
     try:
         # The service returns the existing response for a token it has already seen.
-        response, created = services.response_submit(
+        response, created = response_submit(
             consultation=page,
             about=progress["about"],
             answers=progress["answers"],
@@ -318,124 +311,4 @@ def confirmation(request, page: ConsultationPage):
     reference = request.session.get(_done_key(page))
     if not reference:
         return HttpResponseRedirect(page.url)
-    return _render(request, page, "respond_confirmation.html", {"reference": reference})
-
-
-# --- publication ---------------------------------------------------------------------------------------------
-
-
-def _require_feedback(page):
-    if not page.feedback_published:
-        raise Http404("Responses are published after the consultation closes")
-
-
-def published(request, page: ConsultationPage):
-    _require_feedback(page)
-    questions_list = selectors.questions_for(consultation=page)
-    search = request.GET.get("q", "").strip()[:200]
-    respondent_type = request.GET.get("respondent_type", "")
-    if respondent_type not in RespondentType.values:
-        respondent_type = ""
-    question = selectors.question_for(consultation=page, pk=request.GET.get("question"))
-    theme = selectors.theme_for(consultation=page, pk=request.GET.get("theme"))
-    responses = publication.published_responses(
-        consultation=page, search=search, respondent_type=respondent_type, question=question, theme=theme
-    )
-    page_obj = Paginator(responses, PUBLISHED_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page_obj,
-        "responses": page_obj.object_list,
-        "questions": questions_list,
-        "numbers": {q.pk: q.number for q in questions_list},
-        "themes": page.themes.order_by("name"),
-        "respondent_types": RespondentType.choices,
-        "search": search,
-        "selected_type": respondent_type,
-        "selected_question": question,
-        "selected_theme": theme,
-    }
-    return _render(request, page, "published_responses.html", context)
-
-
-def summary(request, page: ConsultationPage):
-    _require_feedback(page)
-    context = {
-        "counts": selectors.response_counts(consultation=page),
-        "summaries": selectors.question_summaries_cached(consultation=page),
-        "cross_cutting": selectors.cross_cutting_themes(consultation=page),
-    }
-    return _render(request, page, "summary.html", context)
-
-
-def _require_outcome(page):
-    if page.status != Lifecycle.CONCLUDED:
-        raise Http404("The outcome has not been published")
-
-
-def outcome(request, page: ConsultationPage):
-    _require_outcome(page)
-    report = OutcomeReport(page)
-    return HttpResponse(report.render_html(request))
-
-
-def outcome_pdf(request, page: ConsultationPage):
-    from cms.reports import pdf_response
-
-    _require_outcome(page)
-    return pdf_response(OutcomeReport(page), filename=f"{page.slug}-consultation-outcome.pdf")
-
-
-OPEN_DATA_FIELDS = (
-    "public_id",
-    "submitted_date",
-    "respondent_type",
-    "respondent_name",
-    "organisation_name",
-    "region",
-)
-
-
-def _open_data_records(page):
-    return publication.open_data_records(
-        consultation=page, questions=selectors.questions_for(consultation=page)
-    )
-
-
-def open_data(request, page: ConsultationPage, fmt: str):
-    _require_feedback(page)
-    if fmt == "json":
-
-        def stream_json():
-            yield (
-                '{"consultation": '
-                + json.dumps(page.title)
-                + ', "schema": "docs/consultation.md#open-data", "responses": ['
-            )
-            first = True
-            for record in _open_data_records(page):
-                yield ("" if first else ",") + json.dumps(record)
-                first = False
-            yield "]}"
-
-        response = StreamingHttpResponse(in_blocks(stream_json()), content_type="application/json")
-    else:
-        questions_list = selectors.questions_for(consultation=page)
-
-        def rows():
-            header = list(OPEN_DATA_FIELDS)
-            for question in questions_list:
-                header += [
-                    f"q{question.number}_selected",
-                    f"q{question.number}_text",
-                    f"q{question.number}_themes",
-                ]
-            yield header
-            for record in _open_data_records(page):
-                row = [record[field] for field in OPEN_DATA_FIELDS]
-                for answer in record["answers"]:
-                    row += ["; ".join(answer["selected"]), answer["text"], "; ".join(answer["themes"])]
-                yield [neutralise(cell) for cell in row]
-
-        response = StreamingHttpResponse(csv_blocks(rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{page.slug}-published-responses.{fmt}"'
-    return response
+    return render_route(request, page, "respond_confirmation.html", {"reference": reference})

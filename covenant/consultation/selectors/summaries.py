@@ -1,76 +1,26 @@
-"""Reads for the consultation. Staff selectors check the permission, so a view cannot forget it."""
+"""The published figures of a consultation: response counts, each question's answers and themes, and the themes
+across questions, all protected by cms/disclosure.py (audience: consultation, docs/disclosure-control.md)."""
 
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import Http404
 
 from cms import disclosure
+from cms.charts import bar_chart, stacked_bar_chart
 from cms.disclosure import TOTAL, AdditiveTable, Audience
 
-from . import publication
-from .models import (
-    Answer,
-    CampaignGroup,
-    CampaignReview,
-    Channel,
-    ConsultationHubPage,
-    ConsultationPage,
-    ConsultationResponse,
-    ModerationState,
-    PublishConsent,
-    Question,
-    RespondentType,
-    Theme,
-    ThemeTag,
-)
-from .services import ANALYSE_PERMISSION, MODERATE_PERMISSION
+from ..models.analysis import Theme, ThemeTag
+from ..models.responses import Answer, ConsultationResponse
+from ..vocabulary import Channel, ModerationState, PublishConsent, RespondentType
+from .questions import questions_for
 
-QUESTIONS_PER_PAGE = 3
-
-
-def _require(user, permission: str) -> None:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm(permission):
-        raise PermissionDenied
-
-
-def hub_page() -> ConsultationHubPage | None:
-    return ConsultationHubPage.objects.live().first()
-
-
-def numbered(questions) -> list[Question]:
-    questions = list(questions)
-    for number, question in enumerate(questions, start=1):
-        question._number = number
-    return questions
-
-
-def questions_for(*, consultation: ConsultationPage) -> list[Question]:
-    return numbered(consultation.active_questions())
-
-
-def question_sections(questions: list[Question]) -> list[list[Question]]:
-    """Consecutive questions with the same section heading share a page; unheaded ones go three to a page."""
-    sections: list[list[Question]] = []
-    for question in questions:
-        current = sections[-1] if sections else None
-        if (
-            current
-            and current[-1].section == question.section
-            and (question.section or len(current) < QUESTIONS_PER_PAGE)
-        ):
-            current.append(question)
-        else:
-            sections.append([question])
-    return sections
-
-
-# --- public --------------------------------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from ..models.pages import ConsultationPage
 
 COUNTED = ~Q(moderation_state=ModerationState.INVALID)
 
@@ -143,8 +93,6 @@ def summary_stamp(*, consultation: ConsultationPage) -> str:
 
 def question_summaries_cached(*, consultation: ConsultationPage, timeout: int = 600) -> list[dict]:
     """`question_summaries`, cached until something it counts changes (it scans every answer)."""
-    from django.core.cache import cache
-
     key = f"consultation-summary:{consultation.pk}:{summary_stamp(consultation=consultation)}"
     summaries = cache.get(key)
     if summaries is None:
@@ -192,8 +140,6 @@ def _protected_answers(*, question, per_type: dict, option_keys: dict, types: li
 
 def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
     """For each question: counts and percentages per option split by respondent type, and confirmed themes."""
-    from cms.charts import bar_chart, stacked_bar_chart
-
     questions = questions_for(consultation=consultation)
     types = list(RespondentType.choices)
     theme_counts = defaultdict(list)
@@ -329,211 +275,3 @@ def cross_cutting_themes(*, consultation: ConsultationPage) -> list[Theme]:
         .order_by("-n", "name")
     )
     return [_protect_theme(theme) for theme in themes]
-
-
-def campaign_groups(*, consultation: ConsultationPage, confirmed_only: bool = False) -> list[CampaignGroup]:
-    """Campaign and duplicate groups, each with `example`: redacted text from an approved member, or "".
-    The outcome passes `confirmed_only`: only groups an analyst confirmed are published."""
-    groups = CampaignGroup.objects.filter(consultation=consultation).select_related("reviewed_by")
-    if confirmed_only:
-        groups = groups.filter(review=CampaignReview.CONFIRMED)
-    groups = list(groups.order_by("kind", "-size", "pk"))
-    for group in groups:
-        group.example = publication.campaign_example(group)
-        # As published (the outcome report): through cms/disclosure.py, audience: consultation.
-        cells = disclosure.protect(
-            AdditiveTable.hierarchy(
-                {
-                    "size": {
-                        "exact": group.exact_duplicates,
-                        "rest": max(group.size - group.exact_duplicates, 0),
-                    }
-                }
-            ),
-            audience=Audience.CONSULTATION,
-        )
-        group.published_size, group.published_exact_duplicates = cells["size"], cells["exact"]
-    return groups
-
-
-def publication_blockers(response: ConsultationResponse) -> list[str]:
-    """Why `response` cannot be approved for publication yet, in words a moderator can act on; empty when it
-    can. `services.response_moderate` refuses approval while this finds anything. Other checks that must hold
-    a response in moderation add their reasons here."""
-    from . import suggestions
-
-    reasons = []
-    if response.publish_consent == PublishConsent.NONE:
-        reasons.append("This respondent asked us not to publish their response, so it cannot be approved")
-    reasons += [suggestion.reason for suggestion in suggestions.unresolved_suggestions(response)]
-    return reasons
-
-
-# --- staff ---------------------------------------------------------------------------------------------------
-
-
-def moderation_queue(*, user) -> QuerySet[ConsultationResponse]:
-    _require(user, MODERATE_PERMISSION)
-    return ConsultationResponse.objects.select_related("consultation", "moderated_by").order_by(
-        "submitted_at", "pk"
-    )
-
-
-def response_for_moderation(*, user, pk: int) -> ConsultationResponse:
-    _require(user, MODERATE_PERMISSION)
-    try:
-        return ConsultationResponse.objects.select_related("consultation").get(pk=pk)
-    except ConsultationResponse.DoesNotExist as exc:
-        raise Http404("No such response") from exc
-
-
-def response_entered_by(*, response: ConsultationResponse) -> str:
-    """Who transcribed a response received by e-mail or post, from the audit trail ("" for online ones)."""
-    from cms.accounts.models import AuditEvent
-
-    if response.channel == Channel.ONLINE:
-        return ""
-    event = (
-        AuditEvent.objects.filter(
-            action="consultation.response_entered",
-            object_type=ConsultationResponse._meta.label_lower,
-            object_id=str(response.pk),
-        )
-        .order_by("pk")
-        .first()
-    )
-    return event.actor_label if event is not None else ""
-
-
-def consultation_for_analysis(*, user, pk: int) -> ConsultationPage:
-    _require(user, ANALYSE_PERMISSION)
-    try:
-        return ConsultationPage.objects.get(pk=pk)
-    except ConsultationPage.DoesNotExist as exc:
-        raise Http404("No such consultation") from exc
-
-
-def consultation_for_entry(*, user, pk: int) -> ConsultationPage:
-    """A consultation a moderator may transcribe a response received by e-mail or post into."""
-    _require(user, MODERATE_PERMISSION)
-    try:
-        return ConsultationPage.objects.get(pk=pk)
-    except ConsultationPage.DoesNotExist as exc:
-        raise Http404("No such consultation") from exc
-
-
-def theme_for_analysis(*, user, pk: int) -> Theme:
-    _require(user, ANALYSE_PERMISSION)
-    try:
-        return Theme.objects.select_related("consultation", "question", "created_by").get(pk=pk)
-    except Theme.DoesNotExist as exc:
-        raise Http404("No such theme") from exc
-
-
-def consultations_for_staff(*, user) -> QuerySet[ConsultationPage]:
-    if not (user.has_perm(ANALYSE_PERMISSION) or user.has_perm(MODERATE_PERMISSION)):
-        raise PermissionDenied
-    return ConsultationPage.objects.order_by("-opens_at").annotate(
-        pending=Count("responses", filter=Q(responses__moderation_state=ModerationState.PENDING)),
-        total=Count("responses"),
-    )
-
-
-def answers_for_analysis(*, user, consultation: ConsultationPage) -> QuerySet[Answer]:
-    """Answers analysts may read: those of approved responses (they passed the publication gate), with
-    `published_text` only (the original stays with the moderators)."""
-    _require(user, ANALYSE_PERMISSION)
-    return publication.publishable_answers(
-        consultation=consultation, audience=publication.Audience.ANALYST
-    ).order_by("response__submitted_at", "response_id", "question__sort_order")
-
-
-def answer_for_analysis(*, user, pk: int) -> Answer:
-    _require(user, ANALYSE_PERMISSION)
-    answer = (
-        publication.publishable_answers(audience=publication.Audience.ANALYST)
-        .select_related("response__consultation")
-        .filter(pk=pk)
-        .first()
-    )
-    if answer is None:
-        raise Http404("No such answer")
-    return answer
-
-
-def theme_suggestions(
-    *, user, consultation: ConsultationPage, question: Question, k: int = 5, limit: int = 3000
-):
-    """Clusters of this question's free-text answers, with their top terms, for an analyst to name."""
-    from . import textanalysis
-
-    _require(user, ANALYSE_PERMISSION)
-    rows = list(
-        answers_for_analysis(user=user, consultation=consultation)
-        .filter(question=question)
-        .exclude(published_text="")
-        .order_by("pk")
-        .values_list("pk", "published_text")[:limit]
-    )
-    if not rows:
-        return []
-    vectors, _ = textanalysis.tfidf_vectors([text for _, text in rows])
-    # Few answers make few themes: about sqrt(n/2) clusters, at most k.
-    k = min(k, max(2, int(math.sqrt(len(rows) / 2))))
-    assignment = textanalysis.kmeans(vectors, k, seed=question.pk)
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for (pk, _), cluster in zip(rows, assignment, strict=True):
-        if cluster >= 0:
-            clusters[cluster].append(pk)
-    texts = dict(rows)
-    positions = {pk: i for i, (pk, _) in enumerate(rows)}
-    result = []
-    for index, members in sorted(clusters.items(), key=lambda item: -len(item[1])):
-        result.append(
-            {
-                "index": index,
-                "size": len(members),
-                "terms": textanalysis.top_terms([vectors[positions[pk]] for pk in members]),
-                "examples": [texts[pk] for pk in members[:3]],
-                "answer_ids": members,
-            }
-        )
-    return result
-
-
-def themes_with_counts(*, consultation: ConsultationPage) -> QuerySet[Theme]:
-    return (
-        Theme.objects.filter(consultation=consultation)
-        .select_related("question", "created_by")
-        .annotate(
-            tagged=Count("tags", distinct=True),
-            unconfirmed=Count("tags", filter=Q(tags__confirmed_at__isnull=True), distinct=True),
-        )
-        .order_by("name")
-    )
-
-
-def duplicate_groups(*, consultation: ConsultationPage) -> list[dict]:
-    """Responses with exactly the same free text once normalised, as groups with counts."""
-    return list(
-        counted_responses(consultation=consultation)
-        .exclude(fingerprint="")
-        .values("fingerprint")
-        .annotate(count=Count("pk"))
-        .filter(count__gt=1)
-        .order_by("-count")
-    )
-
-
-def question_for(*, consultation: ConsultationPage, pk) -> Question | None:
-    try:
-        return Question.objects.get(consultation=consultation, pk=int(pk))
-    except (Question.DoesNotExist, TypeError, ValueError):
-        return None
-
-
-def theme_for(*, consultation: ConsultationPage, pk) -> Theme | None:
-    try:
-        return Theme.objects.get(consultation=consultation, pk=int(pk))
-    except (Theme.DoesNotExist, TypeError, ValueError):
-        return None

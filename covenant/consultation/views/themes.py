@@ -1,0 +1,200 @@
+"""The analysts' themes screen (create a theme, accept a suggested one, run campaign detection and review its
+groups) and one theme's page (rename, describe, merge)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cms.forms import apply_service_errors
+
+from ..forms import SuggestionAcceptForm, ThemeChangeForm, ThemeForm, ThemeMergeForm
+from ..selectors.analysis import theme_suggestions
+from ..selectors.campaigns import campaign_group_for, campaign_groups, duplicate_groups
+from ..selectors.consultations import consultation_for_analysis
+from ..selectors.questions import question_for, questions_for
+from ..selectors.themes import theme_for, theme_for_analysis, themes_with_counts
+from ..services.campaigns import campaign_detection_request, campaign_min_size, campaign_review
+from ..services.themes import (
+    SUGGESTION_GONE,
+    theme_create,
+    theme_merge,
+    theme_suggestion_accept,
+    theme_update,
+)
+from .staff import bad_request, posted_id
+
+
+def _create(request, consultation, *, questions, forms, **_):
+    form = forms["theme_form"] = ThemeForm(request.POST, questions=questions)
+    if not form.is_valid():
+        return None
+    chosen = form.cleaned_data["question"]
+    chosen_question = question_for(consultation=consultation, pk=chosen) if chosen else None
+    if chosen and chosen_question is None:
+        form.add_error("question", "Choose a question from the list")
+        return None
+    theme_create(
+        consultation=consultation,
+        name=form.cleaned_data["name"],
+        description=form.cleaned_data["description"],
+        question=chosen_question,
+        user=request.user,
+        request=request,
+    )
+    messages.success(request, "Theme created.")
+    return redirect("consultation:themes", pk=consultation.pk)
+
+
+def _accept(request, consultation, *, question, forms, **_):
+    if question is None:
+        return bad_request(request, "Choose a question first")
+    form = forms["accept_form"] = SuggestionAcceptForm(request.POST)
+    if not form.is_valid():
+        return None
+    theme, suggested = theme_suggestion_accept(
+        consultation=consultation,
+        question=question,
+        cluster=form.cleaned_data["cluster"],
+        name=form.cleaned_data["name"],
+        user=request.user,
+        request=request,
+    )
+    messages.success(request, f"Theme “{theme.name}” created with {suggested} suggested tags to confirm.")
+    return redirect("consultation:themes", pk=consultation.pk)
+
+
+def _review_campaign(request, consultation, **_):
+    group = campaign_group_for(consultation=consultation, pk=posted_id(request, "group_id"))
+    decision = request.POST["action"].removeprefix("campaign_")
+    group = campaign_review(group=group, user=request.user, decision=decision, request=request)
+    messages.success(request, f"{group.label}: {group.get_review_display()}.")
+    return redirect("consultation:themes", pk=consultation.pk)
+
+
+def _detect_campaigns(request, consultation, **_):
+    campaign_detection_request(consultation=consultation, user=request.user, request=request)
+    messages.success(request, "Looking for campaigns and duplicates. Refresh this page in a minute.")
+    return redirect("consultation:themes", pk=consultation.pk)
+
+
+# Each action parses its form and calls one service; it answers with a response, or None to show the page again
+# (400) with its bound form.
+THEME_ACTIONS = {
+    "create": _create,
+    "accept": _accept,
+    "campaign_confirmed": _review_campaign,
+    "campaign_rejected": _review_campaign,
+    "campaigns": _detect_campaigns,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def themes(request, pk: int):
+    consultation = consultation_for_analysis(user=request.user, pk=pk)
+    questions = questions_for(consultation=consultation)
+    question = question_for(consultation=consultation, pk=request.GET.get("question"))
+    forms = {"theme_form": ThemeForm(questions=questions), "accept_form": None}
+    status = 200
+    if request.method == "POST":
+        action = THEME_ACTIONS.get(request.POST.get("action"))
+        if action is None:
+            return bad_request(request, "Unknown action")
+        try:
+            answer = action(request, consultation, questions=questions, question=question, forms=forms)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == SUGGESTION_GONE:
+                return bad_request(request, " ".join(exc.messages))
+            messages.error(request, " ".join(exc.messages))
+            answer = None
+        if answer is not None:
+            return answer
+        status = 400
+    context = {
+        "consultation": consultation,
+        "theme_list": themes_with_counts(consultation=consultation),
+        "theme_form": forms["theme_form"],
+        "accept_form": forms["accept_form"],
+        "free_text_questions": [q for q in questions if q.has_free_text],
+        "question": question,
+        "suggestions": (
+            theme_suggestions(user=request.user, consultation=consultation, question=question)
+            if question is not None
+            else []
+        ),
+        "campaigns": campaign_groups(consultation=consultation),
+        "min_size": campaign_min_size(),
+        "duplicates": duplicate_groups(consultation=consultation)[:20],
+        "breadcrumbs": [("Analysis", reverse("consultation:analysis")), (consultation.title, "")],
+    }
+    return render(request, "consultation/staff/themes.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, pk: int):
+    """Rename a theme, change its description, or merge it into another theme of the same consultation."""
+    theme = theme_for_analysis(user=request.user, pk=pk)
+    consultation = theme.consultation
+    others = consultation.themes.exclude(pk=theme.pk).order_by("name")
+    change_form = ThemeChangeForm(initial={"name": theme.name, "description": theme.description})
+    merge_form = ThemeMergeForm(themes=others)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "change":
+            change_form = ThemeChangeForm(request.POST)
+            if change_form.is_valid():
+                try:
+                    theme_update(
+                        theme=theme,
+                        user=request.user,
+                        name=change_form.cleaned_data["name"],
+                        description=change_form.cleaned_data["description"],
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    apply_service_errors(change_form, exc)
+                else:
+                    messages.success(request, f"Theme “{change_form.cleaned_data['name'].strip()}” saved.")
+                    return redirect("consultation:themes", pk=consultation.pk)
+            status = 400
+        elif action == "merge":
+            merge_form = ThemeMergeForm(request.POST, themes=others)
+            if merge_form.is_valid():
+                target = theme_for(consultation=consultation, pk=merge_form.cleaned_data["target"])
+                if target is None:
+                    merge_form.add_error("target", "Choose a theme from the list")
+                else:
+                    try:
+                        theme_merge(source=theme, target=target, user=request.user, request=request)
+                    except ValidationError as exc:
+                        apply_service_errors(merge_form, exc)
+                    else:
+                        messages.success(request, f"“{theme.name}” merged into “{target.name}”.")
+                        return redirect("consultation:themes", pk=consultation.pk)
+            status = 400
+        else:
+            return bad_request(request, "Unknown action")
+    context = {
+        "theme": theme,
+        "consultation": consultation,
+        "tag_counts": theme.tags.aggregate(
+            total=Count("pk"), confirmed=Count("pk", filter=Q(confirmed_at__isnull=False))
+        ),
+        "change_form": change_form,
+        "merge_form": merge_form,
+        "has_others": others.exists(),
+        "breadcrumbs": [
+            ("Analysis", reverse("consultation:analysis")),
+            (consultation.title, reverse("consultation:themes", args=[consultation.pk])),
+            (theme.name, ""),
+        ],
+    }
+    return render(request, "consultation/staff/theme_edit.html", context, status=status)
