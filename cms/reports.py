@@ -7,6 +7,7 @@ WeasyPrint, reading static files (CSS, images) from disk rather than over HTTP.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -18,31 +19,38 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 REPORT_BASE_URL = "http://report.invalid/"
 
 
-class StaticFileFetcher(URLFetcher):
-    """Serves /static/... URLs from disk so a PDF never makes an HTTP request, and refuses every other URL."""
+@functools.cache
+def _static_file_fetcher_class():
+    """The WeasyPrint URL fetcher for reports, built on first use: WeasyPrint (Pango, fonts; about a second and
+    tens of MB) loads only in a process that makes a PDF, never with the modules that import this one."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url, headers=None):
-        parsed = urlparse(url)
-        path = unquote(parsed.path)
-        if parsed.scheme == "data":
-            return super().fetch(url, headers)
-        if url.startswith(REPORT_BASE_URL) and path.startswith(settings.STATIC_URL):
-            relative = path[len(settings.STATIC_URL) :]
-            found = finders.find(relative)
-            if found is None and settings.STATIC_ROOT:
-                candidate = Path(settings.STATIC_ROOT) / relative
-                found = str(candidate) if candidate.exists() else None
-            if found is None:
-                raise ValueError(f"Static file not found for PDF: {relative}")
-            mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
-        # Remote images or other hosts are refused: reports are built from local data only.
-        raise ValueError(f"Refusing to fetch a non-static URL in a PDF: {url[:80]}")
+    class StaticFileFetcher(URLFetcher):
+        """Serves /static/... URLs from disk so a PDF never makes an HTTP request, and refuses every other URL."""
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            path = unquote(parsed.path)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if url.startswith(REPORT_BASE_URL) and path.startswith(settings.STATIC_URL):
+                relative = path[len(settings.STATIC_URL) :]
+                found = finders.find(relative)
+                if found is None and settings.STATIC_ROOT:
+                    candidate = Path(settings.STATIC_ROOT) / relative
+                    found = str(candidate) if candidate.exists() else None
+                if found is None:
+                    raise ValueError(f"Static file not found for PDF: {relative}")
+                mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime_type})
+            # Remote images or other hosts are refused: reports are built from local data only.
+            raise ValueError(f"Refusing to fetch a non-static URL in a PDF: {url[:80]}")
+
+    return StaticFileFetcher
 
 
 class Report:
@@ -70,10 +78,11 @@ class Report:
         return render_to_string(self.template_name, self._context(for_pdf=False), request=request)
 
     def render_pdf(self) -> bytes:
-        from weasyprint import HTML  # only for PDFs: loading it (Pango, fonts) costs every process memory
+        from weasyprint import HTML  # only for PDFs (see _static_file_fetcher_class)
 
         html = render_to_string(self.template_name, self._context(for_pdf=True))
-        return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticFileFetcher()).write_pdf()
+        fetcher = _static_file_fetcher_class()()
+        return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher).write_pdf()
 
 
 def pdf_response(report: Report, *, filename: str | None = None, inline: bool = False) -> HttpResponse:

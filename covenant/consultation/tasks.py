@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from cms.accounts.roles import ROLES_BY_KEY
 from cms.taskqueue import email_send_once
 
 from . import receipts
+from .campaign_detection import campaigns_detect
 from .models.responses import ConsultationResponse
 from .models.safeguarding import SafeguardingReferral
 
@@ -86,11 +88,9 @@ def notify_safeguarding_lead(*, referral_id: int) -> None:
 
 @task()
 def detect_campaigns(*, consultation_id: int) -> None:
-    # Imported when the task runs, not with this module: the services enqueue this module's tasks, and the page
-    # module's routes reach it through the public views, so importing either at the top would close a loop.
-    from .models.pages import ConsultationPage
-    from .services.campaigns import campaigns_detect
-
-    consultation = ConsultationPage.objects.filter(pk=consultation_id).first()
+    # The page model by name: its module's routes reach this one through the public views.
+    consultation = (
+        apps.get_model("consultation", "ConsultationPage").objects.filter(pk=consultation_id).first()
+    )
     if consultation is not None:
         campaigns_detect(consultation=consultation)

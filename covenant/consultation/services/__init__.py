@@ -6,13 +6,15 @@ permission it needs and writes its own audit record.
 - `moderation`: a moderator's decision (approval passes the publication gate);
 - `redaction`: redactions and dismissed suggestions, and undoing them;
 - `themes`: themes, tags and accepted theme suggestions;
-- `campaigns`: campaign detection and the analysts' review of its groups.
+- `campaigns`: analysts ask for campaign detection (`covenant/consultation/campaign_detection.py`, run by
+  `tasks.detect_campaigns`) and review its groups.
 
 Safeguarding referrals have their own module, `covenant/consultation/safeguarding.py`. Code inside the app imports
 the module it needs; the names are re-exported here for callers outside it (the demo data, tests, benchmarks).
 """
 
-from .campaigns import campaign_detection_request, campaign_min_size, campaign_review, campaigns_detect
+from ..campaign_detection import campaign_min_size, campaigns_detect
+from .campaigns import campaign_detection_request, campaign_review
 from .moderation import response_moderate
 from .questions import questions_sync
 from .redaction import (

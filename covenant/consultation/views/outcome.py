@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 from django.http import Http404, HttpResponse
 
+from cms.reports import pdf_response
+
+from ..reports import OutcomeReport
 from ..vocabulary import Lifecycle
 
 if TYPE_CHECKING:
@@ -19,20 +22,12 @@ def _require_outcome(page):
         raise Http404("The outcome has not been published")
 
 
-# The report is imported when an outcome is asked for: it loads WeasyPrint (about a second), and this module is
-# imported while the models load (the page's routes call it), so every management command would pay for it.
 def outcome(request, page: ConsultationPage):
-    from ..reports import OutcomeReport
-
     _require_outcome(page)
     report = OutcomeReport(page)
     return HttpResponse(report.render_html(request))
 
 
 def outcome_pdf(request, page: ConsultationPage):
-    from cms.reports import pdf_response
-
-    from ..reports import OutcomeReport
-
     _require_outcome(page)
     return pdf_response(OutcomeReport(page), filename=f"{page.slug}-consultation-outcome.pdf")
