@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from cms.forms import apply_service_errors
 
+from ..campaign_detection import campaign_min_size
 from ..forms import SuggestionAcceptForm, ThemeChangeForm, ThemeForm, ThemeMergeForm
 from ..selectors.analysis import theme_suggestions
 from ..selectors.campaigns import campaign_group_for, campaign_groups, duplicate_groups
 from ..selectors.consultations import consultation_for_analysis
 from ..selectors.questions import question_for, questions_for
 from ..selectors.themes import theme_for, theme_for_analysis, themes_with_counts
-from ..services.campaigns import campaign_detection_request, campaign_min_size, campaign_review
+from ..services.campaigns import campaign_detection_request, campaign_review
 from ..services.themes import (
     SUGGESTION_GONE,
     theme_create,
