@@ -21,7 +21,9 @@ def open_consultation(settings):
     return consultation_page(title="The NHS Covenant", slug="covenant-resume", questions=QUESTIONS)
 
 
-def test_save_come_back_in_a_fresh_browser_and_send(page, browser, live_server, open_consultation, assert_accessible):
+def test_save_come_back_in_a_fresh_browser_and_send(
+    page, browser, live_server, open_consultation, assert_accessible
+):
     page.goto(open_consultation.url)
     page.get_by_role("link", name="read or print all the questions").click()
     page.wait_for_url("**/questions/")
