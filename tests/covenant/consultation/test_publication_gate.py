@@ -386,6 +386,7 @@ MAY_READ_ORIGINAL = {
     "covenant/consultation/services/redaction.py",
     "covenant/consultation/services/themes.py",
     "covenant/consultation/services/campaigns.py",
+    "covenant/consultation/campaign_detection.py",  # the detection itself, moved out of services/campaigns.py
     "covenant/consultation/models/responses.py",
     "covenant/consultation/forms.py",
     "templates/consultation/staff/moderate.html",
