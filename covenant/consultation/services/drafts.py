@@ -28,10 +28,21 @@ if TYPE_CHECKING:
 DRAFT_KEYS = ("token", "started", "about", "about_typed", "answers", "resume_at")
 
 
+def _same_response(draft: SavedDraft, progress: dict[str, Any]) -> bool:
+    """Whether the draft holds this response in progress (the journey's submission token), not another one the
+    same browser started afresh since."""
+    try:
+        saved = json.loads(draft.progress)
+    except ValueError:
+        return False
+    return isinstance(saved, dict) and saved.get("token") == progress.get("token")
+
+
 @transaction.atomic
 def draft_save(*, consultation: ConsultationPage, progress: dict[str, Any], token: str = "") -> str:
-    """Keep the answers so far; returns the resume token. Saving again with the token of a draft of this
-    consultation replaces its answers and keeps its link; otherwise a new draft and token are made.
+    """Keep the answers so far; returns the resume token. Saving again with the token of this response's draft
+    replaces its answers and keeps its link; otherwise (no token, or the draft of another response) a new draft
+    and token are made.
 
     Raises ValidationError (code "closed") when the consultation is not open."""
     if not consultation.is_open:
@@ -43,7 +54,7 @@ def draft_save(*, consultation: ConsultationPage, progress: dict[str, Any], toke
             .filter(consultation=consultation, token_hash=token_hash(token))
             .first()
         )
-        if draft is not None:
+        if draft is not None and _same_response(draft, progress):
             draft.progress = payload
             draft.save(update_fields=["progress"])
             return token
@@ -52,10 +63,14 @@ def draft_save(*, consultation: ConsultationPage, progress: dict[str, Any], toke
     return token
 
 
-def draft_discard(*, consultation: ConsultationPage, token: str) -> int:
-    """Delete the draft behind a token (its response has been sent). Returns how many rows went (0 or 1)."""
-    deleted, _ = SavedDraft.objects.filter(consultation=consultation, token_hash=token_hash(token)).delete()
-    return deleted
+def draft_discard(*, consultation: ConsultationPage, token: str, submission_token: str) -> int:
+    """Delete the draft behind a token once its response has been sent (`submission_token` is the response's
+    idempotency key: a draft of another response the same browser saved is left alone). Returns 0 or 1."""
+    draft = SavedDraft.objects.filter(consultation=consultation, token_hash=token_hash(token)).first()
+    if draft is None or not _same_response(draft, {"token": submission_token}):
+        return 0
+    draft.delete()
+    return 1
 
 
 def drafts_purge_closed(*, now: datetime.datetime | None = None) -> int:

@@ -354,8 +354,8 @@ def _confirmed(request, page, response):
     receipts.forget_cookie(redirect, page)
     draft_token = draft_token_from_cookie(request, page)
     if draft_token:
-        # Sent: the saved draft has done its job, and its link now opens nothing.
-        draft_discard(consultation=page, token=draft_token)
+        # Sent: the saved draft of this response has done its job, and its link now opens nothing.
+        draft_discard(consultation=page, token=draft_token, submission_token=str(response.idempotency_key))
         redirect.delete_cookie(draft_cookie_name(page), samesite="Lax")
     return redirect
 

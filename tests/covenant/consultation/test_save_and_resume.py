@@ -309,3 +309,23 @@ def test_send_url_still_sends_after_resuming(client, consultation):
     token = other.session[f"consultation-response-{consultation.pk}"]["token"]
     assert other.post(send_url(consultation), {"token": token}).status_code == 302
     assert ConsultationResponse.objects.count() == 1
+
+
+def test_a_fresh_response_in_the_same_browser_never_overwrites_or_deletes_the_saved_one(client, consultation):
+    from .test_respond import answer_everything
+
+    start_and_answer_step_one(client, consultation)
+    _, first_link, _ = save(client, consultation)
+    # The same browser starts again from the consultation page instead of opening the link.
+    answer_everything(client, consultation, answers={**FULL_ANSWERS, 1: ("Disagree", "Another response.")})
+    client.get(url(consultation, "check"))
+    _, second_link, _ = save(client, consultation)
+    assert second_link != first_link and SavedDraft.objects.count() == 2
+    # Sending the second one deletes its own draft only.
+    other = Client()
+    other.get(second_link)
+    submit(other, consultation)
+    assert SavedDraft.objects.count() == 1
+    restored = Client()
+    assert restored.get(first_link).status_code == 302
+    assert WHY in restored.get(url(consultation, "questions", step=1)).content.decode()
