@@ -1,5 +1,5 @@
-"""The consultation's keyring: safeguarding notes encrypted at rest, and a respondent's receipt address sealed
-while it travels to the task that sends the receipt (`cms.encryption`).
+"""The consultation's keyring: safeguarding notes and saved draft responses encrypted at rest, and a respondent's
+address (with a resume link) sealed while it travels to the task that e-mails it (`cms.encryption`).
 
 Keys come from CONSULTATION_ENCRYPTION_KEYS, newest first.
 """
@@ -15,7 +15,7 @@ KEYS = base.Keyring(
     env_var="CONSULTATION_ENCRYPTION_KEYS",
     derivation_label="consultation-field-encryption",
     check_id="consultation.E002",
-    protects="safeguarding notes and receipt addresses in transit",
+    protects="safeguarding notes, saved draft responses and receipt addresses in transit",
     hourly=False,
 )
 ENV_KEYS = KEYS.env_var
