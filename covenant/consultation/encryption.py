@@ -1,6 +1,6 @@
-"""The consultation's keyring (`cms.encryption`): safeguarding notes encrypted at rest, and a respondent's e-mail
-address sealed while it travels to the task that writes to it. Keys come from CONSULTATION_ENCRYPTION_KEYS, newest
-first; without them `check --deploy` reports consultation.E002.
+"""The consultation's keyring (`cms.encryption`): safeguarding notes and saved draft responses encrypted at rest,
+and a respondent's address (with a resume link) sealed while it travels to the task that e-mails it. Keys come from
+CONSULTATION_ENCRYPTION_KEYS, newest first; without them `check --deploy` reports consultation.E002.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ KEYS = base.Keyring(
     env_var="CONSULTATION_ENCRYPTION_KEYS",
     derivation_label="consultation-field-encryption",
     check_id="consultation.E002",
-    protects="safeguarding notes and receipt addresses in transit",
+    protects="safeguarding notes, saved draft responses and receipt addresses in transit",
     hourly=False,
 )
 seal = KEYS.seal
