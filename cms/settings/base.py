@@ -239,6 +239,8 @@ RATELIMIT_VIEW = "cms.views.rate_limited"
 # how many responses one client address may send (counted in the shared cache).
 CONSULTATION_MIN_SECONDS = int(env("CONSULTATION_MIN_SECONDS", "20"))
 CONSULTATION_SUBMIT_RATE = env("CONSULTATION_SUBMIT_RATE", "10/h")
+# Downloads of the public comments database per client address: an unfiltered one reads every comment.
+CONSULTATION_COMMENTS_EXPORT_RATE = env("CONSULTATION_COMMENTS_EXPORT_RATE", "30/h")
 # Wrong incident follow-up codes allowed an hour, per client address (IPv6: per /64) and from everywhere together,
 # and per address once the site-wide figure is passed (counted in the shared cache; right codes are given back).
 # Why these numbers: covenant/incidents/throttles.py.
