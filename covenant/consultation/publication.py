@@ -11,7 +11,7 @@ from publication; excluding them here is the second defence), and only their red
 - `published_text(answer)` and `published_name(response)` for a single record;
 - `published_responses`, `theme_quotations`, `responding_organisations`, `campaign_example`,
   `open_data_records` for the screens that need them;
-- `published_comments()` and `comments_matching(...)` for the comments database across every consultation
+- `published_comments()`, `comments_matching(...)` and `comment_headlines(...)` for the comments database across every consultation
   whose responses are published (full-text search on PostgreSQL, every word on SQLite), and
   `comment_records(...)` for its downloads.
 
@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
@@ -311,32 +311,56 @@ def published_comments() -> QuerySet[Answer]:
     )
 
 
+class _StoredSearchVector(models.Expression):
+    """The published text's tsvector, stored by PostgreSQL beside it (the generated column `published_search`,
+    indexed with GIN, that migration 0004 adds on PostgreSQL only): the model does not know it, so no other
+    database sees it. Stored, a search does not re-parse every matching comment to test and rank it."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name(SEARCH_COLUMN)}", []
+
+
+SEARCH_COLUMN = "published_search"
+
+
+def _search_query(query: str) -> SearchQuery:
+    return SearchQuery(query, config=comment_search.CONFIG, search_type="websearch")
+
+
 def comments_matching(comments: QuerySet[Answer], query: str) -> QuerySet[Answer]:
     """The comments that match a search. PostgreSQL: web-search syntax ("quoted phrases", or, -word) over the
-    English full-text index, most relevant first, each with `search_headline` (the whole text, matches between
-    `comment_search` markers). Elsewhere: every word must appear (case-insensitive), newest first."""
+    stored English tsvector, most relevant first (`search_rank`). Elsewhere: every word must appear
+    (case-insensitive), newest first."""
     if connections[comments.db].vendor == "postgresql":
-        vector = SearchVector("redacted_text", config=comment_search.CONFIG)
-        search = SearchQuery(query, config=comment_search.CONFIG, search_type="websearch")
+        search = _search_query(query)
         return (
-            comments.annotate(search_vector=vector)
+            comments.annotate(search_vector=_StoredSearchVector())
             .filter(search_vector=search)
-            .annotate(
-                search_rank=SearchRank(vector, search),
-                search_headline=SearchHeadline(
-                    "redacted_text",
-                    search,
-                    config=comment_search.CONFIG,
-                    start_sel=comment_search.START,
-                    stop_sel=comment_search.STOP,
-                    highlight_all=True,
-                ),
-            )
+            .annotate(search_rank=SearchRank(_StoredSearchVector(), search))
             .order_by("-search_rank", "-response__submitted_at", "-pk")
         )
     for word in comment_search.words(query):
         comments = comments.filter(redacted_text__icontains=word)
     return comments
+
+
+def comment_headlines(*, ids: list[int], query: str) -> dict[int, str]:
+    """PostgreSQL: the whole published text of these comments (those of them that are published) with the
+    search's matches between `comment_search` markers. Asked for one page of results only: a headline is
+    costly, and made in the search itself it would be made for every match."""
+    headline = SearchHeadline(
+        "redacted_text",
+        _search_query(query),
+        config=comment_search.CONFIG,
+        start_sel=comment_search.START,
+        stop_sel=comment_search.STOP,
+        highlight_all=True,
+    )
+    rows = published_comments().filter(pk__in=ids).order_by().annotate(headline=headline)
+    return dict(rows.values_list("pk", "headline"))
 
 
 def comment_records(comments: QuerySet[Answer], *, chunk_size: int = 2000) -> Iterator[dict]:

@@ -57,6 +57,10 @@ class CommentSearchView(ExportMixin, FilterView):
         page = paginate(self.object_list, self.request, per_page=COMMENTS_PER_PAGE)
         search = self.search
         comments = list(page.object_list)
+        postgresql = connections[self.object_list.db].vendor == "postgresql"
+        headlines = {}
+        if search and postgresql and comments:
+            headlines = publication.comment_headlines(ids=[comment.pk for comment in comments], query=search)
         urls = {}
         for comment in comments:
             consultation = comment.response.consultation
@@ -67,15 +71,15 @@ class CommentSearchView(ExportMixin, FilterView):
             comment.consultation_url = urls[consultation.pk]
             if not search:
                 comment.pieces = [(False, comment.published_text)]
-            elif hasattr(comment, "search_headline"):
-                comment.pieces = comment_search.pieces_from_headline(comment.search_headline)
+            elif comment.pk in headlines:
+                comment.pieces = comment_search.pieces_from_headline(headlines[comment.pk])
             else:
                 comment.pieces = comment_search.pieces_from_words(comment.published_text, search)
         context.update(
             page_obj=page,
             comments=comments,
             search=search,
-            relevance=bool(search) and connections[self.object_list.db].vendor == "postgresql",
+            relevance=bool(search) and postgresql,
             export_formats=EXPORT_FORMATS,
             breadcrumbs=[("Home", "/"), ("Consultations", reverse("consultation:hub")), ("Comments", "")],
         )
