@@ -162,11 +162,12 @@ def run(*, size: str) -> None:
     )
     if connection.vendor == "postgresql":
         plan = publication.comments_matching(publication.published_comments(), RARE).explain()
+        # The planner's choice: on the small table a sequential scan can win; at 100,000 comments the index must.
         emit(
             "full-text index used for a rare word",
             float("answer_published_text_search" in plan),
             "bool",
-            min=1,
+            **({"min": 1} if size == "full" else {}),
         )
     with timed() as export:
         size_bytes = consume(client.get(url + "?q=staff&_export=csv"))
