@@ -1,8 +1,9 @@
-"""The one base view for every filterable, sortable, paginated, exportable table.
+"""The one base view for every filterable, sortable, paginated, exportable table, and its downloads.
 
 A feature declares `table_class`, `filterset_class`, `export_name` and `get_base_queryset()` (a selector that
 applies access control). Exports carry the current filters and ordering, stream row by row (CSV) or through a
-write-only workbook (XLSX), and neutralise spreadsheet formulas in every cell.
+write-only workbook (XLSX), and neutralise spreadsheet formulas in every cell. `ExportMixin` is the download
+part alone, for a filtered list that is not a table (the public comments database).
 """
 
 from __future__ import annotations
@@ -45,11 +46,60 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-class FilteredTableView(SingleTableMixin, FilterView):
-    template_name = "includes/filtered_table_page.html"
-    paginate_by = 25
+class ExportMixin:
+    """Downloads of a list view's current filters: `?_export=csv` streams CSV, `?_export=xlsx` writes a write-only
+    workbook. A view declares `export_name` and `export_rows()` (the header, then one list of cells per row, each
+    already neutralised)."""
+
     export_name = "export"
     export_trigger_param = "_export"
+
+    def render_to_response(self, context, **response_kwargs):
+        export_format = self.request.GET.get(self.export_trigger_param)
+        if export_format:
+            if export_format not in EXPORT_FORMATS:
+                return HttpResponseBadRequest("Choose an export format: CSV or XLSX.")
+            return self.export(export_format)
+        return super().render_to_response(context, **response_kwargs)
+
+    def on_export(self, *, export_format: str, row_count: int | None) -> None:
+        """Hook for features that audit or limit exports."""
+
+    def export_rows(self) -> Iterator[list]:
+        raise NotImplementedError
+
+    def export_filename(self, export_format: str) -> str:
+        return f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
+
+    def export(self, export_format: str):
+        self.on_export(export_format=export_format, row_count=None)
+        filename = self.export_filename(export_format)
+        if export_format == "csv":
+            response = StreamingHttpResponse(
+                csv_blocks(self.export_rows()), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            # Only spreadsheet exports need openpyxl: a heavy import most requests never make.
+            from openpyxl import Workbook
+
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet(title=self.export_name[:31] or "export")
+            for row in self.export_rows():
+                sheet.append(row)
+            handle = tempfile.TemporaryFile()
+            workbook.save(handle)
+            handle.seek(0)
+            response = FileResponse(
+                handle,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):
+    template_name = "includes/filtered_table_page.html"
+    paginate_by = 25
     page_title = ""
     page_intro = ""
     exclude_from_export: tuple[str, ...] = ()
@@ -79,18 +129,6 @@ class FilteredTableView(SingleTableMixin, FilterView):
         )
         return context
 
-    def render_to_response(self, context, **response_kwargs):
-        export_format = self.request.GET.get(self.export_trigger_param)
-        if export_format:
-            if export_format not in EXPORT_FORMATS:
-                return HttpResponseBadRequest("Choose an export format: CSV or XLSX.")
-            return self.export(export_format)
-        return super().render_to_response(context, **response_kwargs)
-
-    def on_export(self, *, export_format: str, row_count: int | None) -> None:
-        """Hook for features that audit exports."""
-
-    # --- exports -------------------------------------------------------------------------------------------
     def export_rows(self) -> Iterator[list]:
         """Header then one list of cell values per row, in the table's ordering, built chunk by chunk.
 
@@ -114,34 +152,6 @@ class FilteredTableView(SingleTableMixin, FilterView):
             next(values)  # the header, already sent
             for row in values:
                 yield [neutralise(_plain(cell)) for cell in row]
-
-    def export_filename(self, export_format: str) -> str:
-        return f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
-
-    def export(self, export_format: str):
-        self.on_export(export_format=export_format, row_count=None)
-        filename = self.export_filename(export_format)
-        if export_format == "csv":
-            response = StreamingHttpResponse(
-                csv_blocks(self.export_rows()), content_type="text/csv; charset=utf-8"
-            )
-        else:
-            # Only spreadsheet exports need openpyxl: a heavy import most requests never make.
-            from openpyxl import Workbook
-
-            workbook = Workbook(write_only=True)
-            sheet = workbook.create_sheet(title=self.export_name[:31] or "export")
-            for row in self.export_rows():
-                sheet.append(row)
-            handle = tempfile.TemporaryFile()
-            workbook.save(handle)
-            handle.seek(0)
-            response = FileResponse(
-                handle,
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 def csv_blocks(rows: Iterable[list], *, bom: bool = True) -> Iterator[str]:

@@ -242,6 +242,8 @@ CONSULTATION_SUBMIT_RATE = env("CONSULTATION_SUBMIT_RATE", "10/h")
 # Wrong "save and come back later" links one client address (IPv6: its /64) may try an hour; right links are
 # given back. Why: covenant/consultation/throttles.py.
 CONSULTATION_RESUME_ADDRESS_FAILURES = int(env("CONSULTATION_RESUME_ADDRESS_FAILURES", "20"))
+# Downloads of the public comments database per client address: an unfiltered one reads every comment.
+CONSULTATION_COMMENTS_EXPORT_RATE = env("CONSULTATION_COMMENTS_EXPORT_RATE", "30/h")
 # Wrong incident follow-up codes allowed an hour, per client address (IPv6: per /64) and from everywhere together,
 # and per address once the site-wide figure is passed (counted in the shared cache; right codes are given back).
 # Why these numbers: covenant/incidents/throttles.py.

@@ -1,15 +1,19 @@
-"""Filters for the moderation queue and the analysis table."""
+"""Filters for the moderation queue, the analysis table and the public comments database."""
 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Exists, OuterRef, Q
 
-from .models.analysis import Theme
+from workforce.models import Region
+
+from . import comment_search, publication
+from .models.analysis import Theme, ThemeTag
 from .models.pages import ConsultationPage
 from .models.questions import Question
 from .models.responses import Answer, ConsultationResponse
-from .vocabulary import Channel, ModerationState, PublishConsent, RespondentType
+from .vocabulary import Channel, ModerationState, PublishConsent, QuestionKind, RespondentType
 
 
 class ModerationFilter(django_filters.FilterSet):
@@ -102,3 +106,105 @@ class AnswerFilter(django_filters.FilterSet):
         if value:
             return queryset.exclude(published_text="").filter(tags__isnull=True)
         return queryset
+
+
+# --- the public comments database ----------------------------------------------------------------------------
+
+
+class CommentSearchForm(forms.Form):
+    """The comments database's filter form: a search that cannot be run is an error beside the search box."""
+
+    def clean_q(self):
+        query = " ".join(self.cleaned_data.get("q", "").split())
+        if query and (problem := comment_search.query_problem(query)):
+            raise forms.ValidationError(problem)
+        return query
+
+
+class _InConsultationChoiceField(forms.ModelChoiceField):
+    """Choices named with their consultation, as the list spans every consultation."""
+
+    def label_from_instance(self, obj):
+        label = f"{obj.number}. {obj.text}" if isinstance(obj, Question) else obj.name
+        label = label if len(label) <= 80 else label[:79] + "…"
+        return f"{obj.consultation.title}: {label}"
+
+
+class _InConsultationFilter(django_filters.ModelChoiceFilter):
+    field_class = _InConsultationChoiceField
+
+
+_NOT_LISTED = "Choose one of the {} listed: with a consultation chosen, only its own are listed"
+
+
+class CommentFilter(django_filters.FilterSet):
+    """Search and filters of the published comments across consultations. Searching orders by relevance (on
+    PostgreSQL), so it is declared first; the other filters only narrow the results."""
+
+    q = django_filters.CharFilter(
+        label="Search the comments",
+        method="filter_search",
+        max_length=comment_search.MAX_LENGTH,
+        help_text="Words that must appear. Put a phrase in quotes; use or for either word, - to leave a word out",
+    )
+    consultation = django_filters.ModelChoiceFilter(
+        field_name="response__consultation",
+        queryset=ConsultationPage.objects.none(),
+        label="Consultation",
+        empty_label="All consultations",
+        error_messages={"invalid_choice": "Choose one of the consultations listed"},
+    )
+    question = _InConsultationFilter(
+        queryset=Question.objects.none(),
+        label="Question",
+        empty_label="Any",
+        error_messages={"invalid_choice": _NOT_LISTED.format("questions")},
+    )
+    theme = _InConsultationFilter(
+        queryset=Theme.objects.none(),
+        label="Theme",
+        empty_label="Any",
+        method="filter_theme",
+        error_messages={"invalid_choice": _NOT_LISTED.format("themes")},
+    )
+    respondent_type = django_filters.ChoiceFilter(
+        field_name="response__respondent_type",
+        choices=RespondentType.choices,
+        label="Respondent type",
+        empty_label="All",
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="response__region", choices=Region.choices, label="Region", empty_label="All"
+    )
+
+    class Meta:
+        model = Answer
+        fields = []
+        form = CommentSearchForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = ConsultationPage.objects.filter(publication.consultations_published())
+        self.filters["consultation"].queryset = published.order_by("-closes_at", "pk")
+        in_published = Q(consultation__in=published.values("pk"))
+        chosen = (self.data or {}).get("consultation")
+        if chosen and str(chosen).isdigit():
+            in_published &= Q(consultation_id=int(chosen))
+        self.filters["question"].queryset = (
+            Question.objects.filter(in_published)
+            .filter(Q(kind=QuestionKind.FREE_TEXT) | ~Q(why_prompt=""))
+            .select_related("consultation")
+            .order_by("-consultation__closes_at", "consultation_id", "sort_order", "pk")
+        )
+        confirmed = ThemeTag.objects.filter(theme=OuterRef("pk"), confirmed_at__isnull=False)
+        self.filters["theme"].queryset = (
+            Theme.objects.filter(in_published, Exists(confirmed))
+            .select_related("consultation")
+            .order_by("-consultation__closes_at", "consultation_id", "name")
+        )
+
+    def filter_search(self, queryset, name, value):
+        return publication.comments_matching(queryset, value) if value else queryset
+
+    def filter_theme(self, queryset, name, value):
+        return queryset.filter(tags__theme=value, tags__confirmed_at__isnull=False) if value else queryset

@@ -13,6 +13,9 @@ from publication; excluding them here is the second defence), and only their red
   `open_data_records` for the screens that need them;
 - `respondent_copy(response)`: the one exception, the respondent's own words as typed, for the copy of their
   answers e-mailed to them and to nobody else.
+- `published_comments()`, `comments_matching(...)` and `comment_headlines(...)` for the comments database across every consultation
+  whose responses are published (full-text search on PostgreSQL, every word on SQLite), and
+  `comment_records(...)` for its downloads.
 
 `tests/covenant/consultation/test_publication_gate.py` scans the code and templates: nothing outside this
 module, the services that write redactions and the moderators' own screen may read an answer's text, a
@@ -23,11 +26,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db import connections, models
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
+from . import comment_search
 from .models.analysis import CampaignGroup, Theme, ThemeTag
 from .models.questions import Question
 from .models.responses import Answer, ConsultationResponse
@@ -277,3 +286,154 @@ def _records(chunk: list[tuple], questions: list[Question]) -> Iterator[dict]:
                 }
             )
         yield record
+
+
+# --- the comments database: published free text across every consultation ----------------------------------------
+
+
+def consultations_published(prefix: str = "") -> Q:
+    """Consultations whose responses are published (`ConsultationPage.feedback_published`): live, not behind a
+    view restriction (on them or a page above them), and closed or concluded. `prefix` reaches the page from
+    another model, e.g. "response__consultation__"."""
+    now = timezone.now()
+    concluded = Q(**{f"{prefix}outcome_published_at__isnull": False}) & ~Q(**{f"{prefix}outcome_summary": ""})
+    restricted = Exists(
+        PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef(f"{prefix}path"), 1, Length("page__path"))
+        )
+    )
+    return Q(**{f"{prefix}live": True}) & (Q(**{f"{prefix}closes_at__lte": now}) | concluded) & ~Q(restricted)
+
+
+_ANSWER_NAMED = Q(response__publish_consent=PublishConsent.NAMED)
+_ANSWER_PUBLISHED_NAME = Case(
+    When(
+        _ANSWER_NAMED & Q(response__respondent_type=RespondentType.ORGANISATION),
+        then=F("response__redacted_organisation_name"),
+    ),
+    When(_ANSWER_NAMED, then=F("response__redacted_respondent_name")),
+    default=Value(""),
+    output_field=models.CharField(),
+)
+
+
+def published_comments() -> QuerySet[Answer]:
+    """Every published comment (the redacted free text of an answer of an approved, consented response with no
+    open safeguarding referral) of every consultation whose responses are published, newest first. Each has
+    `published_text`, `published_name` and its confirmed theme tags."""
+    return (
+        Answer.objects.filter(_answer_publishable(), consultations_published("response__consultation__"))
+        .exclude(redacted_text="")
+        .annotate(published_text=F("redacted_text"), published_name=_ANSWER_PUBLISHED_NAME)
+        .select_related("question", "response", "response__consultation")
+        .defer("text", "response__respondent_name", "response__organisation_name")
+        .prefetch_related(_tags(Audience.PUBLIC))
+        .order_by("-response__submitted_at", "-pk")
+    )
+
+
+class _StoredSearchVector(models.Expression):
+    """The published text's tsvector, stored by PostgreSQL beside it (the generated column `published_search`,
+    indexed with GIN, that migration 0004 adds on PostgreSQL only): the model does not know it, so no other
+    database sees it. Stored, a search does not re-parse every matching comment to test and rank it."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name(SEARCH_COLUMN)}", []
+
+
+SEARCH_COLUMN = "published_search"
+
+
+def _search_query(query: str) -> SearchQuery:
+    return SearchQuery(query, config=comment_search.CONFIG, search_type="websearch")
+
+
+def comments_matching(comments: QuerySet[Answer], query: str) -> QuerySet[Answer]:
+    """The comments that match a search. PostgreSQL: web-search syntax ("quoted phrases", or, -word) over the
+    stored English tsvector, most relevant first (`search_rank`). Elsewhere: every word must appear
+    (case-insensitive), newest first."""
+    if connections[comments.db].vendor == "postgresql":
+        search = _search_query(query)
+        return (
+            comments.annotate(search_vector=_StoredSearchVector())
+            .filter(search_vector=search)
+            .annotate(search_rank=SearchRank(_StoredSearchVector(), search))
+            .order_by("-search_rank", "-response__submitted_at", "-pk")
+        )
+    for word in comment_search.words(query):
+        comments = comments.filter(redacted_text__icontains=word)
+    return comments
+
+
+def comment_headlines(*, ids: list[int], query: str) -> dict[int, str]:
+    """PostgreSQL: the whole published text of these comments (those of them that are published) with the
+    search's matches between `comment_search` markers. Asked for one page of results only: a headline is
+    costly, and made in the search itself it would be made for every match."""
+    headline = SearchHeadline(
+        "redacted_text",
+        _search_query(query),
+        config=comment_search.CONFIG,
+        start_sel=comment_search.START,
+        stop_sel=comment_search.STOP,
+        highlight_all=True,
+    )
+    rows = published_comments().filter(pk__in=ids).order_by().annotate(headline=headline)
+    return dict(rows.values_list("pk", "headline"))
+
+
+def comment_records(comments: QuerySet[Answer], *, chunk_size: int = 2000) -> Iterator[dict]:
+    """Published comments as plain records for the downloads, in the order given, read in chunks with
+    values() so memory stays flat; the same fields as the per-consultation open data, one row per comment."""
+    rows = comments.values_list(
+        "pk",
+        "response__consultation__title",
+        "response__public_id",
+        "response__submitted_at",
+        "response__respondent_type",
+        "published_name",
+        "response__region",
+        "question__sort_order",
+        "question__uuid",
+        "question__text",
+        "selected",
+        "published_text",
+    ).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        themes = defaultdict(list)
+        for answer_id, name in ThemeTag.objects.filter(
+            answer_id__in=[row[0] for row in chunk], confirmed_at__isnull=False
+        ).values_list("answer_id", "theme__name"):
+            themes[answer_id].append(name)
+        for (
+            pk,
+            title,
+            public_id,
+            submitted,
+            kind,
+            name,
+            region,
+            order,
+            uuid,
+            question,
+            selected,
+            text,
+        ) in chunk:
+            is_organisation = kind == RespondentType.ORGANISATION
+            yield {
+                "consultation": title,
+                "public_id": public_id,
+                "submitted_date": submitted.date().isoformat(),
+                "respondent_type": kind,
+                "respondent_name": "" if is_organisation else name,
+                "organisation_name": name if is_organisation else "",
+                "region": region,
+                "question": order + 1,
+                "question_id": str(uuid),
+                "question_text": question,
+                "selected": [value for value in selected.split("\n") if value],
+                "text": text,
+                "themes": sorted(themes.get(pk, [])),
+            }

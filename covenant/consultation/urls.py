@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import analysis, moderation, offline, public, safeguarding, themes
+from .views import analysis, comments, moderation, offline, public, safeguarding, themes
 
 app_name = "consultation"
 
 urlpatterns = [
     path("", public.hub, name="hub"),
+    path("comments/", comments.CommentSearchView.as_view(), name="comments"),
     path("respond/<int:page_id>/send/", public.send_response, name="send"),
     path("moderation/", moderation.ModerationQueueView.as_view(), name="moderation_queue"),
     path("moderation/<int:pk>/", moderation.moderate, name="moderate"),

@@ -34,6 +34,7 @@ PUBLIC = {
     "incidents:follow_up_case",
     "incidents:follow_up_leave",
     "consultation:hub",
+    "consultation:comments",  # the comments database: published comments are open data
     # The Covenant's public face: who has signed, recognition, and the published annual report.
     "signatories:list",
     "signatories:detail",
