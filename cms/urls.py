@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
 from cms.accounts.views import AuditLogView
+from covenant.api import api
 
 handler500 = "cms.views.server_error"
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("incidents/", include("covenant.incidents.urls")),
     path("consultation/", include("covenant.consultation.urls")),
     path("covenant/", include("covenant.signatories.urls")),
+    # The read-only public API (docs/api.md); PublicApiMiddleware adds CORS and answers other methods.
+    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:
