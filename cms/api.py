@@ -61,7 +61,9 @@ def cursor_decode(cursor: str | None, *, listing: str) -> int:
     try:
         data = signing.loads(cursor, salt=_CURSOR_SALT)
     except signing.BadSignature as exc:
-        raise ApiError("The cursor is not valid: use the next_cursor of the previous page, unchanged") from exc
+        raise ApiError(
+            "The cursor is not valid: use the next_cursor of the previous page, unchanged"
+        ) from exc
     if not isinstance(data, dict) or data.get("l") != listing or not isinstance(data.get("a"), int):
         raise ApiError("The cursor belongs to another listing: use the next_cursor this listing gave")
     return data["a"]

@@ -44,7 +44,9 @@ def _invalid(request, exc: ValidationError):
     for error in exc.errors:
         where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
         problems.append(f"{where}: {error.get('msg', 'not valid')}")
-    return api.create_response(request, {"message": "; ".join(problems) or "The request is not valid"}, status=400)
+    return api.create_response(
+        request, {"message": "; ".join(problems) or "The request is not valid"}, status=400
+    )
 
 
 @api.exception_handler(Http404)

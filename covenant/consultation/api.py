@@ -18,8 +18,8 @@ from .api_schemas import (
     ConsultationOut,
     ConsultationPage,
     QuestionList,
-    ResponsePage,
     RespondentTypeValue,
+    ResponsePage,
     ThemeList,
 )
 from .models.pages import ConsultationPage as ConsultationPageModel
@@ -166,14 +166,19 @@ def _response(response, numbers: dict[int, int]) -> dict:
     }
 
 
-@router.get("/{consultation_id}/themes", response={200: ThemeList, **ERRORS}, summary="Its themes with counts")
+@router.get(
+    "/{consultation_id}/themes", response={200: ThemeList, **ERRORS}, summary="Its themes with counts"
+)
 def theme_list(request: HttpRequest, consultation_id: int):
     """The themes analysts confirmed, with the number of responses raising each, protected as on the summary
     page (cms/disclosure.py, counts of 1 and 2 read "[c]"). Themes of each question in question order, then
     themes across questions."""
     page = _with_feedback(consultation_id)
     key = f"api:consultation-themes:{page.pk}:{summary_stamp(consultation=page)}"
-    return {"items": cached(key, lambda: _themes(page)), "note": disclosure.explanation(disclosure.CONSULTATION_THRESHOLD)}
+    return {
+        "items": cached(key, lambda: _themes(page)),
+        "note": disclosure.explanation(disclosure.CONSULTATION_THRESHOLD),
+    }
 
 
 def _themes(page: ConsultationPageModel) -> list[dict]:

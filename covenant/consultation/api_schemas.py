@@ -2,8 +2,8 @@
 are filled from `covenant.consultation.publication`, never from the model."""
 
 import datetime
-from uuid import UUID
 from typing import Literal
+from uuid import UUID
 
 from ninja import Field, Schema
 

@@ -12,7 +12,17 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from cms import disclosure
-from cms.api import DEFAULT_LIMIT, ApiError, ErrorOut, FigureOut, PageMeta, cached, cursor_page, date_key, figure
+from cms.api import (
+    DEFAULT_LIMIT,
+    ApiError,
+    ErrorOut,
+    FigureOut,
+    PageMeta,
+    cached,
+    cursor_page,
+    date_key,
+    figure,
+)
 
 from . import selectors
 from .annual import Row, annual_report
@@ -105,7 +115,9 @@ class AnnualReportOut(Schema):
     year: str
     label: str
     previous_year: str
-    in_progress: bool = Field(description="The year is not over: figures to date, rates scaled to a full year")
+    in_progress: bool = Field(
+        description="The year is not over: figures to date, rates scaled to a full year"
+    )
     period_end: datetime.date
     signatories: RowOut
     system: list[RowOut] = Field(description="Figures for the whole system")
@@ -131,10 +143,14 @@ def _signatory(signature, award) -> dict:
         "signed_on": signature.signed_on,
         "signatory": f"{signature.signatory_name}, {signature.signatory_role}",
         "co_signatory": (
-            f"{signature.co_signatory_name}, {signature.co_signatory_role}" if signature.co_signatory_name else ""
+            f"{signature.co_signatory_name}, {signature.co_signatory_role}"
+            if signature.co_signatory_name
+            else ""
         ),
         "recognition": (
-            {"tier": award.tier, "awarded_on": award.awarded_on, "expires_on": award.expires_on} if award else None
+            {"tier": award.tier, "awarded_on": award.awarded_on, "expires_on": award.expires_on}
+            if award
+            else None
         ),
         "pledges": [
             {
@@ -144,7 +160,8 @@ def _signatory(signature, award) -> dict:
                 "target": pledge.target,
                 "unit": pledge.unit,
                 "progress": [
-                    {"financial_year": entry.year.key, "value": entry.value} for entry in pledge.progress.all()
+                    {"financial_year": entry.year.key, "value": entry.value}
+                    for entry in pledge.progress.all()
                 ],
             }
             for pledge in signature.pledges.all()
@@ -191,8 +208,12 @@ def report_detail(request: HttpRequest, year: str):
     report shows them. Built once a day for each year and kept in the cache."""
     report_year = FinancialYear.parse(year)
     if report_year is None or report_year not in _report_years():
-        raise ApiError('year: no report for that year (use a key from /annual-reports, such as "2025-26")', status=404)
-    return cached(f"api:annual-report:{report_year.key}:{date_key(timezone.localdate())}", lambda: _report(report_year))
+        raise ApiError(
+            'year: no report for that year (use a key from /annual-reports, such as "2025-26")', status=404
+        )
+    return cached(
+        f"api:annual-report:{report_year.key}:{date_key(timezone.localdate())}", lambda: _report(report_year)
+    )
 
 
 def _row(row: Row) -> dict:
