@@ -16,7 +16,7 @@ import subprocess  # nosec B404  # runs the benchmark scripts, argv built in cod
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("workforce", "incidents", "consultation", "redaction", "load", "faults_tasks", "scale")
+BENCHMARKS = ("workforce", "incidents", "consultation", "redaction", "load", "faults_tasks", "scale", "api")
 HERE = Path(__file__).resolve().parent
 DATABASE_FREE = {"redaction"}
 SPEED_UNITS = {"ms", "s", "req/s", "rows/s", "MB", "reports/s", "responses/s"}

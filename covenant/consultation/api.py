@@ -134,18 +134,21 @@ def response_list(request: HttpRequest, consultation_id: int, filters: Query[Res
         theme=theme,
     )
     responses, next_cursor = cursor_page(
-        queryset, listing=f"responses:{page.pk}", cursor=filters.cursor, limit=filters.limit
+        queryset.prefetch_related(None),
+        listing=f"responses:{page.pk}",
+        cursor=filters.cursor,
+        limit=filters.limit,
     )
     numbers = {question.pk: question.number for question in questions_for(consultation=page)}
+    answers = publication.published_answer_rows(response_ids=[response.pk for response in responses])
     return {
-        "items": [_response(response, numbers) for response in responses],
+        "items": [_response(response, answers.get(response.pk, []), numbers) for response in responses],
         "limit": filters.limit,
         "next_cursor": next_cursor,
     }
 
 
-def _response(response, numbers: dict[int, int]) -> dict:
-    answers = sorted(response.answers.all(), key=lambda a: (numbers.get(a.question_id, 10**6), a.question_id))
+def _response(response, answers: list[dict], numbers: dict[int, int]) -> dict:
     return {
         "id": response.pk,
         "public_id": response.public_id,
@@ -155,13 +158,13 @@ def _response(response, numbers: dict[int, int]) -> dict:
         "region": response.region,
         "answers": [
             {
-                "question_id": published.question_id,
-                "question_number": numbers.get(published.question_id),
-                "selected": [value for value in published.selected.split("\n") if value],
-                "text": published.published_text,
-                "themes": sorted(tag.theme.name for tag in published.tags.all()),
+                "question_id": row["question_id"],
+                "question_number": numbers.get(row["question_id"]),
+                "selected": row["selected"],
+                "text": row["published_text"],
+                "themes": row["themes"],
             }
-            for published in answers
+            for row in answers
         ],
     }
 
