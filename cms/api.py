@@ -102,7 +102,7 @@ FigureStatus = Literal["shown", "suppressed", "not_shown", "not_applicable", "no
 class FigureOut(Schema):
     """A published figure after disclosure control (cms/disclosure.py)."""
 
-    value: float | None = Field(description="The number, or null when it is not published")
+    value: int | float | None = Field(description="The number, or null when it is not published")
     display: str = Field(description='As the public pages show it: "12", "45%", "[c]", "no data"')
     status: FigureStatus = Field(
         description="shown; suppressed ([c]: a small count, or one hidden so a small count cannot be worked out); "

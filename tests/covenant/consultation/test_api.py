@@ -198,7 +198,8 @@ def test_theme_counts_are_protected_as_on_the_summary_page(world, client, analys
     themes = {item["name"]: item for item in data["items"]}
     assert themes["Staffing"]["question_id"] == world["question"].pk
     # Six counted responses carry the theme (the invalid one is not counted), as the summary page counts them.
-    assert themes["Staffing"]["responses"] == {"value": 6.0, "display": "6", "status": "shown"}
+    assert themes["Staffing"]["responses"] == {"value": 6, "display": "6", "status": "shown"}
+    assert type(themes["Staffing"]["responses"]["value"]) is int  # a count stays a whole number in JSON
     # Two responses: below the consultation threshold of 3, so "[c]", and the published count with it.
     hidden = {"value": None, "display": "[c]", "status": "suppressed"}
     assert themes["Parking"]["responses"] == hidden and themes["Parking"]["published_responses"] == hidden
