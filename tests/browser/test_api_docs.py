@@ -26,6 +26,8 @@ def test_the_documentation_renders_and_tries_a_request_without_breaking_the_poli
     page.locator("input[placeholder='consultation_id']").fill(str(consultation.pk))
     page.get_by_role("button", name="Execute").click()
     page.locator(".live-responses-table tbody .response-col_status").first.wait_for()
-    assert page.locator(".live-responses-table tbody .response-col_status").first.inner_text().strip() == "200"
+    assert (
+        page.locator(".live-responses-table tbody .response-col_status").first.inner_text().strip() == "200"
+    )
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert all(url.startswith(live_server.url) for url in requests), requests
