@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -25,7 +25,9 @@ urlpatterns = [
     path("consultation/", include("covenant.consultation.urls")),
     path("covenant/", include("covenant.signatories.urls")),
     # The read-only public API (docs/api.md); PublicApiMiddleware adds CORS and answers other methods.
+    path("api/v1/", RedirectView.as_view(url="/api/v1/docs")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", views.api_not_found),
 ]
 
 if settings.DEBUG:

@@ -113,6 +113,8 @@ def test_the_documentation_page_loads_only_local_files_under_our_policy(client):
         assert client.get(ref).status_code == 200, ref
     assert "<script>" not in html  # only files and a JSON data block: nothing inline to execute
     assert "/api/v1/openapi.json" in html
+    root = client.get("/api/v1/")
+    assert root.status_code == 302 and root.url == "/api/v1/docs"
 
 
 def test_cors_is_open_for_reading_only(published_world, client):
@@ -166,6 +168,8 @@ def test_over_the_rate_limit_is_a_json_429(published_world, client, settings):
         "/api/v1/covenant/annual-reports/1999-00",
         "/api/v1/covenant/annual-reports/next-year",
         "/api/v1/covenant/signatories?cursor=%00%ff",
+        "/api/v1/no-such-endpoint",
+        "/api/v2/consultations/",
     ],
 )
 def test_bad_requests_are_json_4xx_with_a_message(db, client, url):
