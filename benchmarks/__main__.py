@@ -25,6 +25,7 @@ BENCHMARKS = (
     "load",
     "faults_tasks",
     "scale",
+    "api",
 )
 HERE = Path(__file__).resolve().parent
 DATABASE_FREE = {"redaction"}

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
 from cms.accounts.views import AuditLogView
+from covenant.api import api
 
 handler500 = "cms.views.server_error"
 
@@ -23,6 +24,10 @@ urlpatterns = [
     path("incidents/", include("covenant.incidents.urls")),
     path("consultation/", include("covenant.consultation.urls")),
     path("covenant/", include("covenant.signatories.urls")),
+    # The read-only public API (docs/api.md); PublicApiMiddleware adds CORS and answers other methods.
+    path("api/v1/", RedirectView.as_view(url="/api/v1/docs")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", views.api_not_found),
 ]
 
 if settings.DEBUG:

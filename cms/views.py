@@ -64,3 +64,11 @@ def _standalone(request, template_name, status):
         request.csp_nonce = ""
     template = loader.get_template(template_name)
     return HttpResponse(template.render({"request": request}), status=status)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other path under /api/: a JSON 404 like the API's own, not the site's page (which would read the
+    session to render its header)."""
+    return JsonResponse(
+        {"message": "No such endpoint: the API's documentation is at /api/v1/docs"}, status=404
+    )

@@ -50,7 +50,9 @@ class StaffSessionTimeoutMiddleware:
         )
 
     def __call__(self, request):
-        if request.path_info in self.anonymous_paths:
+        # The public API serves only what is public and must not read or touch a session (docs/api.md); it is
+        # routed before the CMS's pages, so no page can hide under its prefix.
+        if request.path_info in self.anonymous_paths or request.path_info.startswith("/api/"):
             request.user = AnonymousUser()
             return self.get_response(request)
         user = getattr(request, "user", None)

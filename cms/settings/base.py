@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    # django-ninja: its templates and static files serve the API documentation from this site, not a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.middleware.ContentSecurityPolicyMiddleware",
     "cms.middleware.PermissionsPolicyMiddleware",
+    # /api/: CORS for reading, read-only methods, HEAD, caching headers (docs/api.md).
+    "cms.middleware.PublicApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,6 +239,10 @@ TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 # Rate limits (django-ratelimit) key on the same client address, and share counters through the cache.
 RATELIMIT_IP_META_KEY = "cms.audit.client_ip"
 RATELIMIT_VIEW = "cms.views.rate_limited"
+# The public API (docs/api.md): requests per client address, and how long its expensive aggregates stay cached.
+API_RATE = env("API_RATE", "120/m")
+API_AGGREGATE_CACHE_SECONDS = int(env("API_AGGREGATE_CACHE_SECONDS", "600"))
+API_MAX_AGE = int(env("API_MAX_AGE", "60"))
 # Consultation abuse protection without a visual captcha: the least time a real person takes to respond, and
 # how many responses one client address may send (counted in the shared cache).
 CONSULTATION_MIN_SECONDS = int(env("CONSULTATION_MIN_SECONDS", "20"))

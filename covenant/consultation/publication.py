@@ -9,8 +9,8 @@ from publication; excluding them here is the second defence), and only their red
 - `publishable_answers(consultation=..., audience=...)`: answers annotated with `published_text` (the
   redacted text) and, for their response, `published_name`;
 - `published_text(answer)` and `published_name(response)` for a single record;
-- `published_responses`, `theme_quotations`, `responding_organisations`, `campaign_example`,
-  `open_data_records` for the screens that need them;
+- `published_responses`, `published_answer_rows`, `theme_quotations`, `responding_organisations`,
+  `campaign_example`, `open_data_records` for the screens (and the public API) that need them;
 - `respondent_copy(response)`: the one exception, the respondent's own words as typed, for the copy of their
   answers e-mailed to them and to nobody else.
 - `published_comments()`, `comments_matching(...)` and `comment_headlines(...)` for the comments database across every consultation
@@ -147,12 +147,14 @@ def published_responses(
     if respondent_type:
         queryset = queryset.filter(respondent_type=respondent_type)
     if question is not None:
-        queryset = queryset.filter(answers__question=question)
+        # A semi-join rather than a join: no duplicate rows, and a page stops at its limit (100 times faster at
+        # 100,000 responses than the join below, benchmarks/api.py).
+        queryset = queryset.filter(Exists(Answer.objects.filter(response=OuterRef("pk"), question=question)))
     if theme is not None:
         queryset = queryset.filter(answers__tags__theme=theme, answers__tags__confirmed_at__isnull=False)
     if search:
         queryset = queryset.filter(answers__redacted_text__icontains=search)
-    if question is not None or theme is not None or search:
+    if theme is not None or search:
         queryset = publishable_responses(consultation=consultation).filter(pk__in=queryset.values("pk"))
     answers = (
         Answer.objects.annotate(published_text=F("redacted_text"))
@@ -160,6 +162,35 @@ def published_responses(
         .prefetch_related(_tags(Audience.PUBLIC))
     )
     return queryset.order_by("submitted_at", "pk").prefetch_related(Prefetch("answers", queryset=answers))
+
+
+def published_answer_rows(*, response_ids: list[int]) -> dict[int, list[dict]]:
+    """The published answers of responses listed through `published_responses`, as plain rows (no model
+    instances: the public API lists up to 100 responses a page): {response id: [{"question_id", "selected",
+    "published_text", "themes"}]}, in question order, confirmed themes only. A response that is not publishable
+    gets no rows, whatever id is passed."""
+    answers = list(
+        Answer.objects.filter(_answer_publishable(), response_id__in=response_ids)
+        .annotate(published_text=F("redacted_text"))
+        .order_by("question__sort_order", "question_id")
+        .values_list("pk", "response_id", "question_id", "selected", "published_text")
+    )
+    themes = defaultdict(list)
+    for answer_id, name in ThemeTag.objects.filter(
+        answer__response_id__in=response_ids, confirmed_at__isnull=False
+    ).values_list("answer_id", "theme__name"):
+        themes[answer_id].append(name)
+    rows: dict[int, list[dict]] = defaultdict(list)
+    for answer_id, response_id, question_id, selected, text in answers:
+        rows[response_id].append(
+            {
+                "question_id": question_id,
+                "selected": [value for value in selected.split("\n") if value],
+                "published_text": text,
+                "themes": sorted(themes.get(answer_id, [])),
+            }
+        )
+    return rows
 
 
 def theme_quotations(*, theme: Theme, limit: int = 3) -> list[Answer]:

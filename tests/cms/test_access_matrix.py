@@ -42,6 +42,24 @@ PUBLIC = {
     "signatories:report_index",
     "signatories:annual_report",
     "signatories:annual_report_pdf",
+    # The read-only public API (docs/api.md): what the public pages show, through the same selectors.
+    *(
+        f"api-v1:{name}"
+        for name in (
+            "api-root",
+            "openapi-json",
+            "openapi-view",
+            "consultation_list",
+            "consultation_detail",
+            "question_list",
+            "response_list",
+            "theme_list",
+            "signatory_list",
+            "signatory_detail",
+            "report_years",
+            "report_detail",
+        )
+    ),
 }
 # URL names any signed-in person may open, whatever their roles.
 SIGNED_IN = {

@@ -53,3 +53,15 @@ def consultations_for_staff(*, user) -> QuerySet[ConsultationPage]:
         pending=Count("responses", filter=Q(responses__moderation_state=ModerationState.PENDING)),
         total=Count("responses"),
     )
+
+
+def public_consultations() -> QuerySet[ConsultationPage]:
+    """The consultations anyone may read: live pages without a view restriction (the public API's list)."""
+    return ConsultationPage.objects.live().public()
+
+
+def public_consultation_get(*, pk: int) -> ConsultationPage:
+    page = public_consultations().filter(pk=pk).first()
+    if page is None:
+        raise Http404("No consultation with that id")
+    return page
