@@ -169,9 +169,9 @@ def half_year_hidden(year: FinancialYear) -> dict[str, set]:
         rows = protected_period_cells(start=start, end=end, audience=Audience.ANALYST)
         for row, cells in rows.items():
             key = SYSTEM if row == disclosure.TOTAL else row
-            if isinstance(cells[REPORTS], disclosure.Suppressed):
+            if isinstance(cells.get(REPORTS), disclosure.Suppressed):
                 hidden["incidents"].add(key)
-            if isinstance(cells["offered"], disclosure.Suppressed):
+            if isinstance(cells.get("offered"), disclosure.Suppressed):
                 hidden["support_offered"].add(key)
         hidden["categories"] |= {
             key

@@ -12,6 +12,7 @@ from cms.reports import pdf_response
 
 from ..reports import OutcomeReport
 from ..vocabulary import Lifecycle
+from .routes import route_breadcrumbs
 
 if TYPE_CHECKING:
     from ..models.pages import ConsultationPage
@@ -25,6 +26,7 @@ def _require_outcome(page):
 def outcome(request, page: ConsultationPage):
     _require_outcome(page)
     report = OutcomeReport(page)
+    report.breadcrumbs = route_breadcrumbs(page)
     return HttpResponse(report.render_html(request))
 
 
