@@ -17,7 +17,10 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import SiteFooter, SiteNavigation
 
-CACHE_KEY = "cms:menus:v1:{site_id}"
+# A site's menus are kept under a key that includes a generation number; a change bumps the generation, so every
+# site's menus are rebuilt at the next request without a query to find the sites.
+GENERATION_KEY = "cms:menus:generation"
+CACHE_KEY = "cms:menus:v1:{generation}:{site_id}"
 CACHE_SECONDS = 60 * 60 * 24
 
 
@@ -37,7 +40,7 @@ def site_menus(request) -> dict:
     site = Site.find_for_request(request)
     if site is None:  # no Wagtail site matches the request's host
         return {"pages": [], "links": [], "footer_links": [], "footer_copyright": SiteFooter().copyright}
-    key = CACHE_KEY.format(site_id=site.pk)
+    key = menus_cache_key(site)
     menus = cache.get(key)
     if menus is None:
         menus = _build(site, request)
@@ -45,9 +48,17 @@ def site_menus(request) -> dict:
     return menus
 
 
+def menus_cache_key(site: Site) -> str:
+    generation = cache.get_or_set(GENERATION_KEY, 0, None)
+    return CACHE_KEY.format(generation=generation, site_id=site.pk)
+
+
 def menus_invalidate(**kwargs) -> None:
-    """Forget every site's menus (a signal receiver: pages and settings change rarely, sites are few)."""
-    cache.delete_many([CACHE_KEY.format(site_id=pk) for pk in Site.objects.values_list("pk", flat=True)])
+    """Forget every site's menus (a signal receiver)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet: nothing is cached under it
+        cache.set(GENERATION_KEY, 1, None)
 
 
 def connect_invalidation() -> None:
@@ -56,7 +67,13 @@ def connect_invalidation() -> None:
     post_page_move.connect(menus_invalidate, dispatch_uid="cms.navigation.moved")
     post_delete.connect(_page_deleted, dispatch_uid="cms.navigation.deleted")
     for setting in (SiteNavigation, SiteFooter, Site):
-        post_save.connect(menus_invalidate, sender=setting, dispatch_uid=f"cms.navigation.{setting.__name__}")
+        post_save.connect(_setting_saved, sender=setting, dispatch_uid=f"cms.navigation.{setting.__name__}")
+
+
+def _setting_saved(sender, instance, created: bool, **kwargs) -> None:
+    # Reading a setting for the first time creates it empty (while the menus are being built): nothing changes.
+    if not created:
+        menus_invalidate()
 
 
 def _page_deleted(sender, instance, **kwargs) -> None:
