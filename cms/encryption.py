@@ -6,7 +6,8 @@ holding its keys (a comma-separated list of Fernet keys, newest first; new value
 decrypts), the label its development key is derived under, and the id of its deployment check. Without the
 variable (development, tests) a key is derived from SECRET_KEY and `manage.py check --deploy` reports an error,
 so gunicorn refuses to start (docs/security.md). The app's `EncryptedTextField` is a subclass of the one here
-naming its keyring; migrations refer to the app's class, so the column stays the app's.
+naming its keyring; migrations refer to the app's class, so the column stays the app's. A keyring registers its
+own deployment check.
 
 Rotation: generate a key (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key()
 .decode())"`), put it first in the list, re-encrypt every value with it (`manage.py incidents_rotate_keys` for
@@ -46,6 +47,11 @@ class Keyring:
         # carry only the hour, so that ciphertext does not give away when an anonymous report was made.
         self._hourly = hourly
         self._fernet: MultiFernet | None = None
+
+        def deployment_check(app_configs=None, **kwargs):
+            return self.check(app_configs, **kwargs)
+
+        checks.register(deployment_check, checks.Tags.security, deploy=True)
 
     def configured_keys(self) -> list[str]:
         return [key.strip() for key in os.environ.get(self.env_var, "").split(",") if key.strip()]
@@ -112,8 +118,8 @@ class Keyring:
 
     # --- deployment -------------------------------------------------------------------------------------------
 
-    def check(self) -> list[checks.CheckMessage]:
-        """The deployment check: keys set, and every one a valid Fernet key."""
+    def check(self, app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+        """The deployment check (registered for `check --deploy`): keys set, and every one a valid Fernet key."""
         prefix, number = self._check_id.rsplit(".E", 1)
         if self.configured_keys():
             try:

@@ -239,6 +239,9 @@ RATELIMIT_VIEW = "cms.views.rate_limited"
 # how many responses one client address may send (counted in the shared cache).
 CONSULTATION_MIN_SECONDS = int(env("CONSULTATION_MIN_SECONDS", "20"))
 CONSULTATION_SUBMIT_RATE = env("CONSULTATION_SUBMIT_RATE", "10/h")
+# Wrong "save and come back later" links one client address (IPv6: its /64) may try an hour; right links are
+# given back. Why: covenant/consultation/throttles.py.
+CONSULTATION_RESUME_ADDRESS_FAILURES = int(env("CONSULTATION_RESUME_ADDRESS_FAILURES", "20"))
 # Wrong incident follow-up codes allowed an hour, per client address (IPv6: per /64) and from everywhere together,
 # and per address once the site-wide figure is passed (counted in the shared cache; right codes are given back).
 # Why these numbers: covenant/incidents/throttles.py.

@@ -60,8 +60,18 @@ class AboutYouForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
+    def __init__(self, *args, lenient: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Save and come back later" keeps what is typed so far: nothing is required yet, the rest still applies.
+        self.lenient = lenient
+        if lenient:
+            for field in self.fields.values():
+                field.required = False
+
     def clean(self):
         cleaned = super().clean()
+        if self.lenient:
+            return cleaned
         respondent_type = cleaned.get("respondent_type")
         if (
             respondent_type == RespondentType.ORGANISATION
@@ -83,7 +93,7 @@ class AboutYouForm(forms.Form):
 class QuestionsForm(forms.Form):
     """The questions of one section. Field names carry each question's stable UUID."""
 
-    def __init__(self, *args, questions: list[Question], **kwargs):
+    def __init__(self, *args, questions: list[Question], lenient: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
@@ -122,6 +132,8 @@ class QuestionsForm(forms.Form):
                     ),
                 }
             )
+            # "Save and come back later" keeps what is answered so far: no question is required yet.
+            field.required = field.required and not lenient
             self.fields[question.field_name] = field
             if question.kind != QuestionKind.FREE_TEXT and question.why_prompt:
                 self.fields[f"{question.field_name}-why"] = forms.CharField(
@@ -164,6 +176,36 @@ class QuestionsForm(forms.Form):
 
 class SubmitForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class SendForm(SubmitForm):
+    """The "Send response" form: the token, and the optional copy of the answers by e-mail. The address goes the
+    receipt's way (receipts.py): to the task through the cache, never to the database."""
+
+    copy = forms.BooleanField(label="E-mail me a copy of my answers", required=False)
+    copy_email = forms.EmailField(
+        label="E-mail address for the copy",
+        required=False,
+        help_text="We send your reference number and your answers to this address once, and do not keep it.",
+        error_messages={"invalid": "Enter an e-mail address in the correct format, like name@example.com"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("copy") and not cleaned.get("copy_email") and "copy_email" not in self.errors:
+            self.add_error("copy_email", "Enter the e-mail address to send the copy of your answers to")
+        return cleaned
+
+
+class SaveForLaterForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address (optional)",
+        required=False,
+        help_text="We will e-mail you the link. We use the address only to send it and do not keep it.",
+        error_messages={"invalid": "Enter an e-mail address in the correct format, like name@example.com"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
 
 
 # --- staff ---------------------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from publication; excluding them here is the second defence), and only their red
   redacted text) and, for their response, `published_name`;
 - `published_text(answer)` and `published_name(response)` for a single record;
 - `published_responses`, `theme_quotations`, `responding_organisations`, `campaign_example`,
-  `open_data_records` for the screens that need them.
+  `open_data_records` for the screens that need them;
+- `respondent_copy(response)`: the one exception, the respondent's own words as typed, for the copy of their
+  answers e-mailed to them and to nobody else.
 
 `tests/covenant/consultation/test_publication_gate.py` scans the code and templates: nothing outside this
 module, the services that write redactions and the moderators' own screen may read an answer's text, a
@@ -191,6 +193,25 @@ def campaign_example(group: CampaignGroup, *, limit: int = 300) -> str:
     first = texts[0][0]
     example = " ".join(text for response_id, text in texts if response_id == first)
     return example if len(example) <= limit else example[: limit - 1] + "…"
+
+
+def respondent_copy(response: ConsultationResponse) -> list[dict]:
+    """The respondent's own answers exactly as they typed them, for the copy e-mailed to the address they gave when
+    sending ("E-mail me a copy of my answers"). For the respondent alone, never for a screen or an export: every
+    current question in order, with what they chose and wrote (both empty when unanswered)."""
+    answers = {answer.question_id: answer for answer in response.answers.all()}
+    rows = []
+    for number, question in enumerate(response.consultation.active_questions(), start=1):
+        answer = answers.get(question.pk)
+        rows.append(
+            {
+                "number": number,
+                "question": question.text,
+                "selected": answer.choices if answer else [],
+                "text": answer.text if answer else "",
+            }
+        )
+    return rows
 
 
 def open_data_records(*, consultation: ConsultationPage, questions: list[Question], chunk_size: int = 2000):

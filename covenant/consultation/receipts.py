@@ -5,10 +5,15 @@ refused after RECEIPT_COOKIE_AGE; the session holds no address. When the respons
 encrypted, into the cache (Redis in production) under a random reference; the receipt task is given that
 reference, never the address, so the task table holds nothing personal; the task deletes the entry whether or
 not the e-mail went, and an entry never collected expires after RECEIPT_HOLD_SECONDS.
+
+This is the one path by which a respondent's address reaches a task: the receipt (with a copy of the answers
+when asked for, `copy=True`) and the "save and come back later" link (`link=...`) are both held here, the details
+sealed with the address, so neither the address nor a resume link is ever a task argument.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.conf import settings
@@ -50,19 +55,33 @@ def forget_cookie(response, page) -> None:
     response.delete_cookie(cookie_name(page), samesite="Lax")
 
 
-def hold(address: str) -> str:
-    """Keep the address, encrypted, for the receipt task; returns the reference to give the task."""
+def hold(address: str, **details: str | bool) -> str:
+    """Keep the address, encrypted with any details the e-mail needs (a resume link, whether to copy the answers),
+    for the task that sends it; returns the reference to give the task."""
     reference = secrets.token_urlsafe(24)
-    cache.set(CACHE_PREFIX + reference, encryption.seal(address), timeout=RECEIPT_HOLD_SECONDS)
+    sealed = encryption.seal(json.dumps({**details, "address": address}))
+    cache.set(CACHE_PREFIX + reference, sealed, timeout=RECEIPT_HOLD_SECONDS)
     return reference
+
+
+def held(reference: str) -> dict:
+    """The held address and details (`{"address": ..., ...}`), or {} if expired, used or unreadable."""
+    sealed = cache.get(CACHE_PREFIX + reference)
+    if not sealed:
+        return {}
+    plain = encryption.unseal(sealed) or ""
+    try:
+        value = json.loads(plain)
+    except ValueError:
+        value = None
+    if isinstance(value, dict) and value.get("address"):
+        return value
+    return {"address": plain} if "@" in plain else {}  # held by a release that sealed the address alone
 
 
 def held_address(reference: str) -> str:
     """The held address, or "" if it has expired, was used or cannot be read."""
-    sealed = cache.get(CACHE_PREFIX + reference)
-    if not sealed:
-        return ""
-    return encryption.unseal(sealed) or ""
+    return str(held(reference).get("address") or "")
 
 
 def discard(reference: str) -> None:

@@ -15,7 +15,7 @@ from django_tasks import task
 from cms.accounts.roles import ROLES_BY_KEY
 from cms.taskqueue import email_send_once
 
-from . import receipts
+from . import publication, receipts
 from .campaign_detection import campaigns_detect
 from .models.responses import ConsultationResponse
 from .models.safeguarding import SafeguardingReferral
@@ -27,18 +27,28 @@ class ReceiptNotSent(Exception):
     """Raised instead of the mail error, whose text can quote the address, so the task table never holds it."""
 
 
+class ResumeLinkNotSent(Exception):
+    """As ReceiptNotSent, for the e-mail with a "save and come back later" link."""
+
+
 @task()
 def send_response_receipt(*, response_id: int, receipt_ref: str) -> None:
-    """E-mail a receipt with the reference number, once per response however often this runs.
+    """E-mail a receipt with the reference number and, when the respondent asked for one, a copy of their answers
+    as they typed them; once per response however often this runs.
 
     The task is given a reference to the address held encrypted in the cache (receipts.py), never the address,
     and removes it when done, sent or not; a worker killed mid-send leaves it for the retried task."""
-    address = receipts.held_address(receipt_ref)
+    held = receipts.held(receipt_ref)
+    address = held.get("address", "")
     response = ConsultationResponse.objects.select_related("consultation").filter(pk=response_id).first()
     if response is None or not address:
         receipts.discard(receipt_ref)
         return
-    context = {"response": response, "consultation": response.consultation}
+    context = {
+        "response": response,
+        "consultation": response.consultation,
+        "answers": publication.respondent_copy(response) if held.get("copy") else None,
+    }
     try:
         email_send_once(
             task="consultation.receipt",
@@ -50,6 +60,33 @@ def send_response_receipt(*, response_id: int, receipt_ref: str) -> None:
     except Exception:
         logger.warning("The receipt for response %s could not be sent", response.pk)
         raise ReceiptNotSent(f"The receipt for response {response.reference} could not be sent") from None
+    finally:
+        receipts.discard(receipt_ref)
+
+
+@task()
+def send_resume_link(*, consultation_id: int, receipt_ref: str) -> None:
+    """E-mail the link that opens a saved draft response. The address and the link (which opens the draft) are
+    both held sealed in the cache (receipts.py), so neither is in the task table; the entry goes when done."""
+    held = receipts.held(receipt_ref)
+    consultation = (
+        apps.get_model("consultation", "ConsultationPage").objects.filter(pk=consultation_id).first()
+    )
+    if consultation is None or not held.get("address") or not held.get("link"):
+        receipts.discard(receipt_ref)
+        return
+    context = {"consultation": consultation, "link": held["link"]}
+    try:
+        email_send_once(
+            task="consultation.resume_link",
+            key=receipt_ref,
+            subject=f"Your saved response to {consultation.title}",
+            body=render_to_string("consultation/email/resume_link.txt", context),
+            to=[held["address"]],
+        )
+    except Exception:
+        logger.warning("A resume link for consultation %s could not be sent", consultation_id)
+        raise ResumeLinkNotSent("The resume link could not be sent") from None
     finally:
         receipts.discard(receipt_ref)
 

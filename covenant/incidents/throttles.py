@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -42,25 +41,11 @@ from django.conf import settings
 from django.core.cache import cache
 
 from cms.audit import client_ip
-from cms.counters import cache_count
+from cms.counters import address_bucket, cache_count
 
 WINDOW_SECONDS = 60 * 60
 ADDRESS_KEY = "incidents:follow-up:failures:address:{address}:{hour}"
 SITE_KEY = "incidents:follow-up:failures:site:{hour}"
-
-
-def address_bucket(address: str | None) -> str:
-    """What one address counts as: an IPv4 address itself, an IPv6 address its /64 (an IPv4-mapped IPv6 address
-    is its IPv4 address)."""
-    try:
-        ip = ipaddress.ip_address(address or "")
-    except ValueError:
-        return address or "unknown"
-    if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
 
 
 def _keys(request) -> tuple[str, str]:

@@ -6,7 +6,7 @@ copies them into `Question` rows keyed by a UUID that never changes. Answers poi
 never deleted: a question removed from the page is retired, so no answer is ever lost or misattributed.
 
 One module per subdomain: `pages` (the hub and the consultation page with its routes), `questions`, `responses`
-(responses and answers), `redactions`, `analysis` (themes, tags, campaign groups) and `safeguarding`; the
+(responses and answers), `drafts` (responses saved part-way), `redactions`, `analysis` (themes, tags, campaign groups) and `safeguarding`; the
 choices they share are in `covenant/consultation/vocabulary.py`. Code inside the app imports the module it
 needs (never this package, and never `pages` from below the views: the page's routes import the public views).
 Everything is re-exported here for Django and for callers outside the app.
@@ -30,6 +30,7 @@ from ..vocabulary import (
     RespondentType,
 )
 from .analysis import CampaignGroup, Theme, ThemeTag
+from .drafts import SavedDraft
 from .pages import OUTCOME_DUE_AFTER, ConsultationHubPage, ConsultationPage
 from .questions import Question, QuestionDefinition
 from .redactions import Redaction
@@ -64,6 +65,7 @@ __all__ = [
     "RespondentType",
     "SafeguardingNote",
     "SafeguardingReferral",
+    "SavedDraft",
     "Theme",
     "ThemeTag",
     "encode_selected",

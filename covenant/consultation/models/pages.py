@@ -22,7 +22,7 @@ from wagtail.search import index
 
 from cms.models import page_breadcrumbs
 
-from ..views import outcome, published, respond
+from ..views import drafts, outcome, published, respond
 from ..vocabulary import Lifecycle
 
 OUTCOME_DUE_AFTER = datetime.timedelta(weeks=12)
@@ -181,6 +181,7 @@ class ConsultationPage(RoutablePageMixin, Page):
         context["breadcrumbs"] = page_breadcrumbs(self)
         context.update(
             respond_url=self.subpage_url("respond_start"),
+            all_questions_url=self.subpage_url("all_questions"),
             published_url=self.subpage_url("published"),
             summary_url=self.subpage_url("summary"),
             outcome_url=self.subpage_url("outcome"),
@@ -213,9 +214,25 @@ class ConsultationPage(RoutablePageMixin, Page):
     def check_route(self, request):
         return respond.check(request, self)
 
+    @path("respond/save/", name="save_for_later")
+    def save_for_later_route(self, request):
+        return drafts.save_for_later(request, self)
+
+    @path("respond/resume/<str:token>/", name="resume")
+    def resume_route(self, request, token):
+        return drafts.resume(request, self, token)
+
     @path("respond/confirmation/", name="confirmation")
     def confirmation_route(self, request):
         return respond.confirmation(request, self)
+
+    @path("questions/", name="all_questions")
+    def all_questions_route(self, request):
+        return outcome.all_questions(request, self)
+
+    @path("questions/pdf/", name="all_questions_pdf")
+    def all_questions_pdf_route(self, request):
+        return outcome.all_questions_pdf(request, self)
 
     @path("responses/", name="published")
     def published_route(self, request):

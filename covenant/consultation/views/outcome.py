@@ -1,5 +1,6 @@
-"""The outcome of a concluded consultation: routes of the `ConsultationPage` for the accessible web page and the PDF,
-both from `OutcomeReport`. This module must not import the page module (models/pages.py imports it for its routes).
+"""The consultation's documents, each an accessible web page and a PDF from one report: the outcome of a concluded
+consultation (`OutcomeReport`) and, at any time, every question to read or print before responding
+(`QuestionsReport`). This module must not import the page module (models/pages.py imports it for its routes).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.http import Http404, HttpResponse
 
 from cms.reports import pdf_response
 
-from ..reports import OutcomeReport
+from ..reports import OutcomeReport, QuestionsReport
 from ..vocabulary import Lifecycle
 from .routes import route_breadcrumbs
 
@@ -33,3 +34,11 @@ def outcome(request, page: ConsultationPage):
 def outcome_pdf(request, page: ConsultationPage):
     _require_outcome(page)
     return pdf_response(OutcomeReport(page), filename=f"{page.slug}-consultation-outcome.pdf")
+
+
+def all_questions(request, page: ConsultationPage):
+    return HttpResponse(QuestionsReport(page).render_html(request))
+
+
+def all_questions_pdf(request, page: ConsultationPage):
+    return pdf_response(QuestionsReport(page), filename=f"{page.slug}-questions.pdf")

@@ -3,7 +3,9 @@ confirmation), and the "Send response" POST that `views.public.send_response` al
 
 Each function takes the request and the page. Progress through the form is kept in the session, keyed by page,
 until the response is submitted; the optional receipt address is kept out of the session and the database
-(receipts.py). This module must not import the page module (models/pages.py imports it for its routes).
+(receipts.py). Every step has a "Save and come back later" button (views/drafts.py); the token of a saved draft
+lives in a sealed cookie of its own, never in the session, so that a signed-in session is not tied to the draft.
+This module must not import the page module (models/pages.py imports it for its routes).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from django_ratelimit.core import is_ratelimited
 
 from cms.audit import client_ip
 
-from .. import receipts
-from ..forms import AboutYouForm, QuestionsForm, SubmitForm
+from .. import encryption, receipts
+from ..forms import AboutYouForm, QuestionsForm, SendForm
 from ..models.responses import ConsultationResponse
 from ..selectors.questions import question_sections, questions_for
+from ..services.drafts import draft_discard
 from ..services.submission import response_submit
 from ..tasks import send_response_receipt
 from ..vocabulary import Lifecycle, PublishConsent, RespondentType
@@ -34,6 +37,15 @@ if TYPE_CHECKING:
     from ..models.pages import ConsultationPage
 
 HONEYPOT_FIELD = "website"
+SAVE_ACTION = "save"  # the value of the "Save and come back later" button on every step
+DRAFT_COOKIE_AGE = 24 * 60 * 60  # the browser forgets which draft it is working on after a day
+ABOUT_FIELDS = (
+    "respondent_type",
+    "organisation_name",
+    "region",
+    "publish_consent",
+    "respondent_name",
+)
 
 
 def _min_seconds() -> int:
@@ -63,6 +75,31 @@ def _progress(request, page) -> dict | None:
 def _save_progress(request, page, progress: dict) -> None:
     request.session[_key(page)] = progress
     request.session.modified = True
+
+
+def _saving(request) -> bool:
+    return request.POST.get("action") == SAVE_ACTION
+
+
+def draft_cookie_name(page) -> str:
+    return f"consultation-draft-{page.pk}"
+
+
+def draft_token_from_cookie(request, page) -> str:
+    """The token of the saved draft this browser is working on, or ""."""
+    sealed = request.COOKIES.get(draft_cookie_name(page), "")
+    return (encryption.unseal(sealed, max_age=DRAFT_COOKIE_AGE) or "") if sealed else ""
+
+
+def remember_draft(response, page, token: str) -> None:
+    response.set_cookie(
+        draft_cookie_name(page),
+        encryption.seal(token),
+        max_age=DRAFT_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _url(page, name: str, **kwargs) -> str:
@@ -114,29 +151,29 @@ def about_you(request, page: ConsultationPage):
     if request.method == "POST":
         if _honeypot_filled(request):
             return _rejected(request, page, "We could not accept this form. Please try again.")
-        form = AboutYouForm(request.POST)
+        form = AboutYouForm(request.POST, lenient=_saving(request))
         if form.is_valid():
             data = form.cleaned_data
-            progress["about"] = {
-                key: data.get(key, "")
-                for key in (
-                    "respondent_type",
-                    "organisation_name",
-                    "region",
-                    "publish_consent",
-                    "respondent_name",
-                )
-            }
-            _save_progress(request, page, progress)
-            if request.GET.get("change") or not sections:
+            about = {key: data.get(key) or "" for key in ABOUT_FIELDS}
+            if _saving(request) and not AboutYouForm(request.POST).is_valid():
+                # Not complete yet: keep what was typed for the form, not as the answers to send.
+                progress["about_typed"] = about
+            else:
+                progress["about"] = about
+                progress.pop("about_typed", None)
+            if _saving(request):
+                progress["resume_at"] = "about_you"
+                redirect = HttpResponseRedirect(_url(page, "save_for_later"))
+            elif request.GET.get("change") or not sections:
                 redirect = HttpResponseRedirect(_url(page, "check"))
             else:
                 redirect = HttpResponseRedirect(_url(page, "questions", step=1))
+            _save_progress(request, page, progress)
             receipts.remember_in_cookie(redirect, page, data.get("email") or "")
             return redirect
         status = 400
     else:
-        initial = dict(progress.get("about") or {})
+        initial = dict(progress.get("about_typed") or progress.get("about") or {})
         initial["email"] = receipts.address_from_cookie(request, page)
         form = AboutYouForm(initial=initial)
         status = 200
@@ -159,7 +196,7 @@ def questions(request, page: ConsultationPage, step: int):
     if request.method == "POST":
         if _honeypot_filled(request):
             return _rejected(request, page, "We could not accept this form. Please try again.")
-        form = QuestionsForm(request.POST, questions=section)
+        form = QuestionsForm(request.POST, questions=section, lenient=_saving(request))
         forged = [key for key in request.POST if key.startswith("q-") and key not in form.fields]
         if forged:
             return _rejected(
@@ -170,6 +207,10 @@ def questions(request, page: ConsultationPage, step: int):
             )
         if form.is_valid():
             progress["answers"].update(form.answers())
+            if _saving(request):
+                progress["resume_at"] = f"questions:{step}"
+                _save_progress(request, page, progress)
+                return HttpResponseRedirect(_url(page, "save_for_later"))
             _save_progress(request, page, progress)
             if request.GET.get("change") or step == len(sections):
                 return HttpResponseRedirect(_url(page, "check"))
@@ -224,16 +265,18 @@ def check(request, page: ConsultationPage):
     return _check_page(request, page, progress)
 
 
-def _check_page(request, page, progress, *, error: str = "", status: int = 200):
+def _check_page(request, page, progress, *, error: str = "", status: int = 200, form=None):
     questions_list, sections = _steps(page)
     about = progress["about"]
+    email = receipts.address_from_cookie(request, page)
     context = {
         "about": about,
         "respondent_type_label": RespondentType(about["respondent_type"]).label,
         "consent_label": PublishConsent(about["publish_consent"]).label,
-        "email": receipts.address_from_cookie(request, page),
+        "email": email,
         "rows": _check_rows(page, progress, questions_list, sections),
-        "form": SubmitForm(initial={"token": progress["token"]}),
+        "form": form or SendForm(initial={"token": progress["token"], "copy_email": email}),
+        "save_url": _url(page, "save_for_later") + "?from=check",
         "send_url": reverse("consultation:send", args=[page.pk]),
         "error": error,
         "honeypot": HONEYPOT_FIELD,
@@ -251,8 +294,9 @@ def send(request, page: ConsultationPage):
 
 
 def _submit(request, page, progress):
-    form = SubmitForm(request.POST)
-    if not form.is_valid():
+    form = SendForm(request.POST)
+    form.is_valid()
+    if "token" in form.errors:
         return _rejected(request, page, "This form has expired. Start your response again.")
     token = str(form.cleaned_data["token"])
     if progress is None or progress.get("token") != token or not progress.get("about"):
@@ -263,6 +307,8 @@ def _submit(request, page, progress):
         if not page.is_open:
             return _not_open(request, page)
         return _rejected(request, page, "This form has expired. Start your response again.")
+    if form.errors:
+        return _check_page(request, page, progress, form=form, status=400)
     if _honeypot_filled(request):
         return _rejected(request, page, "We could not accept this form. Please try again.")
     if time.time() - float(progress.get("started", 0)) < _min_seconds():
@@ -289,10 +335,12 @@ def _submit(request, page, progress):
         if exc.code == "closed":
             return _not_open(request, page)
         return _check_page(request, page, progress, error=" ".join(exc.messages), status=400)
-    email = receipts.address_from_cookie(request, page)
+    # One address, one e-mail: the receipt, with the answers when a copy was asked for (to the address given then).
+    copy = bool(form.cleaned_data.get("copy"))
+    email = form.cleaned_data["copy_email"] if copy else receipts.address_from_cookie(request, page)
     if created and email:
         # The task gets a reference to the address held encrypted in the cache, never the address itself.
-        receipt_ref = receipts.hold(email)
+        receipt_ref = receipts.hold(email, copy=copy)
         transaction.on_commit(
             lambda: send_response_receipt.enqueue(response_id=response.pk, receipt_ref=receipt_ref)
         )
@@ -304,6 +352,11 @@ def _confirmed(request, page, response):
     request.session.pop(_key(page), None)
     redirect = HttpResponseRedirect(_url(page, "confirmation"))
     receipts.forget_cookie(redirect, page)
+    draft_token = draft_token_from_cookie(request, page)
+    if draft_token:
+        # Sent: the saved draft of this response has done its job, and its link now opens nothing.
+        draft_discard(consultation=page, token=draft_token, submission_token=str(response.idempotency_key))
+        redirect.delete_cookie(draft_cookie_name(page), samesite="Lax")
     return redirect
 
 

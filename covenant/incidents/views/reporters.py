@@ -59,30 +59,16 @@ def follow_up_case(request):
     report = report_followed_up(pk=request.reporter_state.follow_up_report_id())
     if report is None:  # no code entered yet, or its time is up
         return redirect("incidents:follow_up")
-    form = ReporterMessageForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            message_post_by_reporter(report=report, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Your reply was sent.")
-            return redirect("incidents:follow_up_case")
     if request.method == "GET":
         audit_anonymous(
             action="incident.viewed_by_code", actor_label="code holder", obj=report, summary=report.reference
         )
-    return render(
+    return _reporter_case(
         request,
-        "incidents/reporter_case.html",
-        {
-            "report": report,
-            "case_messages": messages_for_reporter(report=report),
-            "request_answers": reporter_request_answers(report=report),
-            "form": form,
-            "follow_up": True,
-            "breadcrumbs": [("Home", "/")],
-        },
+        report,
+        author=None,
+        done=redirect("incidents:follow_up_case"),
+        breadcrumbs=[("Home", "/")],
     )
 
 
@@ -109,17 +95,29 @@ def my_reports(request):
 @login_required
 def my_report(request, pk: int):
     report = report_get_for_reporter(user=request.user, pk=pk, request=request)
+    if request.method == "GET":
+        audit(action="incident.viewed_by_reporter", request=request, obj=report, summary=report.reference)
+    return _reporter_case(
+        request,
+        report,
+        author=request.user,
+        done=redirect("incidents:my_report", pk=report.pk),
+        breadcrumbs=[("Home", "/"), ("Your reports", reverse("incidents:my_reports"))],
+    )
+
+
+def _reporter_case(request, report, *, author, done, breadcrumbs):
+    """The reporter's view of their case (by code or signed in): the messages, the answers to their requests and
+    a reply form. A sent reply answers with `done`; `author` is None for a reply by code (anonymous stays so)."""
     form = ReporterMessageForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            message_post_by_reporter(report=report, body=form.cleaned_data["body"], author=request.user)
+            message_post_by_reporter(report=report, body=form.cleaned_data["body"], author=author)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Your reply was sent.")
-            return redirect("incidents:my_report", pk=report.pk)
-    if request.method == "GET":
-        audit(action="incident.viewed_by_reporter", request=request, obj=report, summary=report.reference)
+            return done
     return render(
         request,
         "incidents/reporter_case.html",
@@ -128,7 +126,7 @@ def my_report(request, pk: int):
             "case_messages": messages_for_reporter(report=report),
             "request_answers": reporter_request_answers(report=report),
             "form": form,
-            "follow_up": False,
-            "breadcrumbs": [("Home", "/"), ("Your reports", reverse("incidents:my_reports"))],
+            "follow_up": author is None,
+            "breadcrumbs": breadcrumbs,
         },
     )

@@ -83,7 +83,8 @@ def test_the_receipt_address_is_in_no_table_before_or_after_the_receipt_is_sent(
     client, consultation, django_capture_on_commit_callbacks
 ):
     answer_everything(client, consultation, about={**ABOUT, "email": ADDRESS})
-    assert client.get(url(consultation, "check")).content.decode().count(ADDRESS) == 1  # shown to check
+    # shown to check, and offered as the address for a copy of the answers
+    assert client.get(url(consultation, "check")).content.decode().count(ADDRESS) == 2
     assert tables_holding(ADDRESS) == []  # the session table included
     with django_capture_on_commit_callbacks(execute=True):
         sent, _ = submit(client, consultation)

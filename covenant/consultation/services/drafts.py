@@ -1,0 +1,83 @@
+"""Saving a response part-way, so that the respondent can come back to it later with a link.
+
+The token in the link is made here and returned once; the row keeps its SHA-256 (`models.drafts.token_hash`) and
+the answers so far, encrypted. No account, client address or browser is recorded, so a draft stays unlinkable to
+whoever saved it, signed in or not. A draft is deleted when its response is sent and, once its consultation
+closes, by `drafts_purge_closed` (`manage.py consultation_purge_drafts`). Nothing is audited: the respondent's own
+unsent answers are not an action on a record."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models.drafts import SavedDraft, token_hash
+
+if TYPE_CHECKING:
+    import datetime
+
+    from ..models.pages import ConsultationPage
+
+# What a draft keeps of the journey's progress. The receipt address is never among them (receipts.py).
+DRAFT_KEYS = ("token", "started", "about", "about_typed", "answers", "resume_at")
+
+
+def _same_response(draft: SavedDraft, progress: dict[str, Any]) -> bool:
+    """Whether the draft holds this response in progress (the journey's submission token), not another one the
+    same browser started afresh since."""
+    try:
+        saved = json.loads(draft.progress)
+    except ValueError:
+        return False
+    return isinstance(saved, dict) and saved.get("token") == progress.get("token")
+
+
+@transaction.atomic
+def draft_save(*, consultation: ConsultationPage, progress: dict[str, Any], token: str = "") -> str:
+    """Keep the answers so far; returns the resume token. Saving again with the token of this response's draft
+    replaces its answers and keeps its link; otherwise (no token, or the draft of another response) a new draft
+    and token are made.
+
+    Raises ValidationError (code "closed") when the consultation is not open."""
+    if not consultation.is_open:
+        raise ValidationError("This consultation is not open for responses", code="closed")
+    payload = json.dumps({key: progress.get(key) for key in DRAFT_KEYS})
+    if token:
+        draft = (
+            SavedDraft.objects.select_for_update()
+            .filter(consultation=consultation, token_hash=token_hash(token))
+            .first()
+        )
+        if draft is not None and _same_response(draft, progress):
+            draft.progress = payload
+            draft.save(update_fields=["progress"])
+            return token
+    token = secrets.token_urlsafe(32)
+    SavedDraft.objects.create(consultation=consultation, token_hash=token_hash(token), progress=payload)
+    return token
+
+
+def draft_discard(*, consultation: ConsultationPage, token: str, submission_token: str) -> int:
+    """Delete the draft behind a token once its response has been sent (`submission_token` is the response's
+    idempotency key: a draft of another response the same browser saved is left alone). Returns 0 or 1."""
+    draft = SavedDraft.objects.filter(consultation=consultation, token_hash=token_hash(token)).first()
+    if draft is None or not _same_response(draft, {"token": submission_token}):
+        return 0
+    draft.delete()
+    return 1
+
+
+def drafts_purge_closed(*, now: datetime.datetime | None = None) -> int:
+    """Delete every draft of a consultation that has closed or concluded. Returns how many went."""
+    now = now or timezone.now()
+    ended = Q(consultation__closes_at__lte=now) | (
+        Q(consultation__outcome_published_at__isnull=False) & ~Q(consultation__outcome_summary="")
+    )
+    deleted, _ = SavedDraft.objects.filter(ended).delete()
+    return deleted
