@@ -37,7 +37,9 @@ def outcome_pdf(request, page: ConsultationPage):
 
 
 def all_questions(request, page: ConsultationPage):
-    return HttpResponse(QuestionsReport(page).render_html(request))
+    report = QuestionsReport(page)
+    report.breadcrumbs = route_breadcrumbs(page)
+    return HttpResponse(report.render_html(request))
 
 
 def all_questions_pdf(request, page: ConsultationPage):
