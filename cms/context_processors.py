@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from cms.models import SiteFooter, SiteNavigation
+from cms.navigation import site_menus
 
 # (label, url name, permission that shows it; None for everyone). Items whose URL is not installed are skipped.
 NAV_ITEMS = (
@@ -36,20 +36,18 @@ def _nav_items(request):
     return items
 
 
+def _mark_active(request, links):
+    return [{**link, "active": request.path.startswith(link["url"]) and link["url"] != "/"} for link in links]
+
+
 def service(request):
-    try:
-        footer = SiteFooter.for_request(request)
-        navigation = SiteNavigation.for_request(request)
-    except (SiteFooter.DoesNotExist, SiteNavigation.DoesNotExist):  # no Wagtail site matches the request
-        footer, navigation = SiteFooter(), SiteNavigation()
-    editor_links = [
-        {**link, "active": request.path.startswith(link["url"]) and link["url"] != "/"}
-        for link in navigation.link_list()
-    ]
+    """The header and footer of every page: the service's links the user may use, then the pages editors put in
+    the menus and the links they added (cms.navigation, cached per site)."""
+    menus = site_menus(request)
     return {
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,
-        "nav_items": _nav_items(request) + editor_links,
-        "footer_links": footer.link_list(),
-        "footer_copyright": footer.copyright,
+        "nav_items": _nav_items(request) + _mark_active(request, menus["pages"] + menus["links"]),
+        "footer_links": menus["footer_links"],
+        "footer_copyright": menus["footer_copyright"],
     }

@@ -8,7 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 from wagtail.search import index
 
-from .blocks import CommitmentBlock, ContentStreamBlock, LinkBlock
+from .blocks import BODY_FEATURES, CommitmentBlock, ContentStreamBlock, LinkBlock
 from .feeds import NewsAtomFeed, NewsRssFeed
 from .pagination import paginate
 from .search import search_view
@@ -23,7 +23,11 @@ def page_breadcrumbs(page: Page) -> list[tuple[str, str]]:
 
 
 class BreadcrumbsMixin:
-    """Puts the page's ancestors in the template context as `breadcrumbs`."""
+    """Puts the page's ancestors in the template context as `breadcrumbs`; lists the live public children a
+    section page links to (`child_pages`), so every page is a click below its parent."""
+
+    def child_pages(self):
+        return self.get_children().live().public().specific().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -39,14 +43,35 @@ class HomePage(RoutablePageMixin, Page):
 
     intro = models.CharField(max_length=300, blank=True)
     body = RichTextField(blank=True)
+    support_page = models.ForeignKey(
+        Page,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where people find support after violence or abuse, linked from the home page",
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("support_page"),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
     class Meta:
         verbose_name = "home page"
+
+    def covenant_page(self):
+        """The live Covenant page, for the home page's first job; None until one is published."""
+        return CovenantPage.objects.live().public().descendant_of(self).first()
+
+    def live_support_page(self):
+        page = self.support_page
+        return page if page is not None and page.live else None
 
     def latest_news(self, limit: int = 3):
         return NewsItemPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:limit]
@@ -208,6 +233,26 @@ class SiteNavigation(BaseSiteSetting):
 
     def link_list(self) -> list[dict]:
         return _link_list(self.links)
+
+
+@register_setting(icon="mail")
+class CovenantSigningSettings(BaseSiteSetting):
+    """Who an organisation's representative contacts for an account to sign the Covenant, shown on the public
+    "How your organisation signs" page. A team or role and a shared mailbox, never a person's own details."""
+
+    account_contact = RichTextField(
+        blank=True,
+        features=BODY_FEATURES,
+        help_text="How to ask for an account: who to contact at the organisation or the programme team",
+    )
+    contact_email = models.EmailField(
+        blank=True, help_text="The programme team's shared mailbox for questions about signing"
+    )
+
+    panels = [FieldPanel("account_contact"), FieldPanel("contact_email")]
+
+    class Meta:
+        verbose_name = "Covenant signing contacts"
 
 
 def _link_list(stream) -> list[dict]:

@@ -58,6 +58,8 @@ class Report:
 
     template_name: str = ""
     title: str = ""
+    # (label, url) pairs for the web version's NHS.UK breadcrumbs; the view that shows the report sets them.
+    breadcrumbs: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()
 
     def get_context(self) -> dict[str, Any]:
         return {}

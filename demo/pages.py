@@ -1,6 +1,8 @@
 """The demo site's pages: the home page's text, the standard pages (the People Promise, support after violence or
 abuse, accessibility, privacy, cookies) and the footer links to them, the Covenant page, and the news, approved
-through the content workflow. All invented. Idempotent: a page that already exists is left alone.
+through the content workflow. The Covenant page, the People Promise and the support page are in the header menu
+("Show in menus"); the home page links the support page. All invented. Idempotent: a page that already exists is
+left alone.
 """
 
 from __future__ import annotations
@@ -37,12 +39,17 @@ def seed_pages() -> None:
     for slug, title, intro, body in _standard_pages():
         page = StandardPage.objects.child_of(home).filter(slug=slug).first()
         if page is None:
-            page = StandardPage(slug=slug, title=title, intro=intro, body=body)
+            page = StandardPage(
+                slug=slug, title=title, intro=intro, body=body, show_in_menus=slug in IN_MENUS
+            )
             home.add_child(instance=page)
             page.save_revision().publish()
         created[slug] = page
+    if home.support_page is None:
+        home.support_page = created["support-after-violence-or-abuse"]
+        home.save_revision().publish()
     _seed_covenant_page(home)
-    _seed_news(home)
+    news_index = _seed_news(home)
     site = Site.objects.get(is_default_site=True)
     footer = SiteFooter.for_site(site)
     if not footer.links:
@@ -53,8 +60,13 @@ def seed_pages() -> None:
             ),
             ("link", {"label": "Privacy notice", "page": created["privacy"], "url": ""}),
             ("link", {"label": "Cookies", "page": created["cookies"], "url": ""}),
+            ("link", {"label": "News and updates", "page": news_index, "url": ""}),
         ]
         footer.save()
+
+
+# Standard pages in the header menu, after the service's own links.
+IN_MENUS = {"people-promise", "support-after-violence-or-abuse"}
 
 
 def _rich(html: str):
@@ -241,6 +253,7 @@ def _seed_covenant_page(home) -> None:
                 "bronze, silver or gold.</p>"
             )
         ],
+        show_in_menus=True,
     )
     home.add_child(instance=page)
     page.save_revision().publish()
@@ -270,7 +283,7 @@ NEWS_ITEMS = (
 CONTENT_APPROVER_EMAIL = "approver@rw-icb.example"
 
 
-def _seed_news(home) -> None:
+def _seed_news(home) -> NewsIndexPage:
     """The news index and three items, each written by the demo editor and approved by another editor
     through the content approval workflow, as editors publish news in real life."""
     editor = User.objects.filter(email="editor@rw-icb.example").first()
@@ -314,3 +327,4 @@ def _seed_news(home) -> None:
         workflow_state = workflow.start(item, editor)
         task_state = workflow_state.current_task_state
         task_state.task.specific.on_action(task_state, approver, "approve")
+    return index

@@ -9,6 +9,7 @@ urlpatterns = [
     path("signatories/<int:pk>/", views.signatory_detail, name="detail"),
     path("recognition/", views.recognition, name="recognition"),
     path("recognition/award/", views.award_new, name="award_new"),
+    path("how-to-sign/", views.how_to_sign, name="how_to_sign"),
     path("sign/", views.sign, name="sign_start"),
     path("my-organisation/", views.my_signatures, name="my_signatures"),
     path("pledges/<int:pk>/progress/", views.pledge_progress, name="pledge_progress"),

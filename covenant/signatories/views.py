@@ -11,10 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 
-from cms.access import permission_required
+from cms.access import has_permission, permission_required
 from cms.forms import apply_service_errors
 from cms.pagination import paginate
 from cms.reports import pdf_response
@@ -80,6 +81,23 @@ def recognition(request):
         {
             "tiers": [(tier, TIER_CRITERIA[tier]) for tier in Tier],
             "holders": selectors.current_award_holders(),
+            "breadcrumbs": [("Home", "/"), SIGNATORIES],
+        },
+    )
+
+
+def how_to_sign(request):
+    """Where "Ask to sign the Covenant" leads: what an organisation's representative does, for every visitor.
+
+    Anonymous visitors are told to sign in (and come back to the request form) or how to ask for an account;
+    a signed-in user without the role is told why they cannot start a request; one with it goes straight on."""
+    return render(
+        request,
+        "signatories/how_to_sign.html",
+        {
+            "can_request": has_permission(request.user, REQUEST_SIGNATURE_PERMISSION),
+            "max_pledges": services.MAX_PLEDGES,
+            "sign_in_url": f"{reverse('accounts:login')}?{urlencode({'next': reverse('signatories:sign_start')})}",
             "breadcrumbs": [("Home", "/"), SIGNATORIES],
         },
     )
@@ -299,6 +317,7 @@ def annual_report(request, year: str):
     report_year = _report_year(year)
     report = AnnualCovenantReport(year=report_year)
     report.pdf_url = reverse("signatories:annual_report_pdf", args=[report_year.key])
+    report.breadcrumbs = [("Home", "/"), ("Annual Covenant reports", reverse("signatories:report_index"))]
     return HttpResponse(report.render_html(request))
 
 

@@ -35,8 +35,10 @@ PUBLIC = {
     "incidents:follow_up_leave",
     "consultation:hub",
     "consultation:comments",  # the comments database: published comments are open data
-    # The Covenant's public face: who has signed, recognition, and the published annual report.
+    # The Covenant's public face: who has signed, recognition, the published annual report, and how an
+    # organisation signs (where "Ask to sign" leads a visitor who is not signed in).
     "signatories:list",
+    "signatories:how_to_sign",
     "signatories:detail",
     "signatories:recognition",
     "signatories:report_index",

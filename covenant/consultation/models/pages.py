@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.models import page_breadcrumbs
+
 from ..views import drafts, outcome, published, respond
 from ..vocabulary import Lifecycle
 
@@ -48,6 +50,7 @@ class ConsultationHubPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["breadcrumbs"] = page_breadcrumbs(self)
         groups = self.consultations_by_status()
         context["sections"] = [
             ("Open consultations", groups[Lifecycle.OPEN]),
@@ -175,6 +178,7 @@ class ConsultationPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["questions"] = list(self.active_questions())
+        context["breadcrumbs"] = page_breadcrumbs(self)
         context.update(
             respond_url=self.subpage_url("respond_start"),
             all_questions_url=self.subpage_url("all_questions"),

@@ -13,6 +13,7 @@ from cms.reports import pdf_response
 
 from ..reports import OutcomeReport, QuestionsReport
 from ..vocabulary import Lifecycle
+from .routes import route_breadcrumbs
 
 if TYPE_CHECKING:
     from ..models.pages import ConsultationPage
@@ -26,6 +27,7 @@ def _require_outcome(page):
 def outcome(request, page: ConsultationPage):
     _require_outcome(page)
     report = OutcomeReport(page)
+    report.breadcrumbs = route_breadcrumbs(page)
     return HttpResponse(report.render_html(request))
 
 
@@ -35,7 +37,9 @@ def outcome_pdf(request, page: ConsultationPage):
 
 
 def all_questions(request, page: ConsultationPage):
-    return HttpResponse(QuestionsReport(page).render_html(request))
+    report = QuestionsReport(page)
+    report.breadcrumbs = route_breadcrumbs(page)
+    return HttpResponse(report.render_html(request))
 
 
 def all_questions_pdf(request, page: ConsultationPage):

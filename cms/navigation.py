@@ -1,0 +1,81 @@
+"""The site's menus: the header's page links and the editors' links, and the footer, cached per site.
+
+The header shows, after the service's own links (cms.context_processors.NAV_ITEMS), every live public page under
+the site's home page with "Show in menus" ticked (Wagtail's `show_in_menus`, in the page's Promote tab), in tree
+order, then the links editors add in Settings → Site navigation. The footer shows the links in Settings → Site
+footer. Building them takes a few queries, so the result is cached per site and rebuilt after any page is
+published, unpublished, moved or deleted, or either setting is saved (the receivers are connected in
+CmsConfig.ready).
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .models import SiteFooter, SiteNavigation
+
+# A site's menus are kept under a key that includes a generation number; a change bumps the generation, so every
+# site's menus are rebuilt at the next request without a query to find the sites.
+GENERATION_KEY = "cms:menus:generation"
+CACHE_KEY = "cms:menus:v1:{generation}:{site_id}"
+CACHE_SECONDS = 60 * 60 * 24
+
+
+def _build(site: Site, request) -> dict:
+    menu_pages = site.root_page.get_children().live().public().in_menu().order_by("path")
+    footer = SiteFooter.for_site(site)
+    return {
+        "pages": [{"label": page.title, "url": page.get_url(request)} for page in menu_pages],
+        "links": SiteNavigation.for_site(site).link_list(),
+        "footer_links": footer.link_list(),
+        "footer_copyright": footer.copyright,
+    }
+
+
+def site_menus(request) -> dict:
+    """{pages, links, footer_links, footer_copyright} for the request's site, from the cache when it can."""
+    site = Site.find_for_request(request)
+    if site is None:  # no Wagtail site matches the request's host
+        return {"pages": [], "links": [], "footer_links": [], "footer_copyright": SiteFooter().copyright}
+    key = menus_cache_key(site)
+    menus = cache.get(key)
+    if menus is None:
+        menus = _build(site, request)
+        cache.set(key, menus, CACHE_SECONDS)
+    return menus
+
+
+def menus_cache_key(site: Site) -> str:
+    generation = cache.get_or_set(GENERATION_KEY, 0, None)
+    return CACHE_KEY.format(generation=generation, site_id=site.pk)
+
+
+def menus_invalidate(**kwargs) -> None:
+    """Forget every site's menus (a signal receiver)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet: nothing is cached under it
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def connect_invalidation() -> None:
+    page_published.connect(menus_invalidate, dispatch_uid="cms.navigation.published")
+    page_unpublished.connect(menus_invalidate, dispatch_uid="cms.navigation.unpublished")
+    post_page_move.connect(menus_invalidate, dispatch_uid="cms.navigation.moved")
+    post_delete.connect(_page_deleted, dispatch_uid="cms.navigation.deleted")
+    for setting in (SiteNavigation, SiteFooter, Site):
+        post_save.connect(_setting_saved, sender=setting, dispatch_uid=f"cms.navigation.{setting.__name__}")
+
+
+def _setting_saved(sender, instance, created: bool, **kwargs) -> None:
+    # Reading a setting for the first time creates it empty (while the menus are being built): nothing changes.
+    if not created:
+        menus_invalidate()
+
+
+def _page_deleted(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        menus_invalidate()
