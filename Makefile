@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+# The address e-mails link to (docs/configuration.md). Set it yourself when people reach the site by another name,
+# e.g. `make run HOST=0.0.0.0 SITE_URL=http://my-laptop.local:8000`.
+export SITE_URL ?= http://$(HOST):$(PORT)
+# Debug is off, as in production (the site's own 404 and 500 pages); `make run DEBUG=1` turns it on.
 
 .DEFAULT_GOAL := help
 .PHONY: help install run setup migrate seed test test-fast lint format check bench bench-full worker frontend clean
@@ -29,8 +33,8 @@ seed: migrate ## Build the demo world (idempotent) and print the demo logins
 
 setup: seed ## Install, migrate and seed
 
-run: setup ## Set everything up and serve the site with demo data on http://127.0.0.1:8000
-	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+run: setup ## Set everything up and serve the demo site on http://127.0.0.1:8000 (HOST, PORT; DEBUG=1 for debug)
+	@echo "Serving on http://$(HOST):$(PORT)/ with debug $(if $(filter 1 true True TRUE yes on,$(DEBUG)),on,off)  (stop with Ctrl+C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install ## Run a background task worker (database queue)

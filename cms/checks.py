@@ -6,12 +6,15 @@ refuses to start, when production lacks what the security promises rest on.
 - HASHING_KEY of its own, at least 32 characters: the keyed hashes (follow-up code index, person matching,
   throttle keys) must not share SECRET_KEY, which is rotated for other reasons.
 - A warning when TRUSTED_PROXY_COUNT is 0: the app servers listen behind a reverse proxy (gunicorn.conf.py).
+- A warning when SITE_URL is not an https address away from this machine: every link in an e-mail starts with it.
 The incident encryption keys are checked beside the encryption (`covenant.incidents.encryption`).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -58,5 +61,29 @@ def check_client_address(app_configs, **kwargs):
             "the per-address sign-in, reset and follow-up throttles would hold everyone back together.",
             hint="Set TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the app servers (usually 1).",
             id="cms.W003",
+        )
+    ]
+
+
+def _is_local(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    address = urlsplit(settings.SITE_URL)
+    if address.scheme == "https" and address.hostname and not _is_local(address.hostname):
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: the links in password-reset, case and receipt e-mails would not "
+            "reach the site.",
+            hint="Set SITE_URL to the public https address, e.g. https://covenant.example.nhs.uk.",
+            id="cms.W004",
         )
     ]

@@ -14,16 +14,29 @@ import io
 import tempfile
 from collections.abc import Iterable, Iterator
 
+import django_tables2 as tables
 import django_tables2.utils as table_utils
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from cms.times import SHORT_DATE_FORMAT, datetime_nhs
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|")
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_CHUNK = 2000
 EXPORT_BLOCK_CHARS = 64 * 1024
+
+
+class TimeColumn(tables.Column):
+    """A date and time in NHS.UK style, "6 Dec 2026 at 8:53am" (cms/times.py); exports keep the value itself."""
+
+    def render(self, value):
+        return datetime_nhs(value, SHORT_DATE_FORMAT)
+
+    def value(self, value):
+        return value
 
 
 def neutralise(value):

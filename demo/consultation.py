@@ -1,6 +1,7 @@
 """Demo consultations: the open NHS Covenant consultation with responses in every moderation state (some with
-planted personal data that moderators redacted, campaign groups for analysts to confirm, analysts' themes), and a concluded one with
-its published outcome.
+planted personal data that moderators redacted, campaign groups for analysts to confirm, analysts' themes), and
+"Keeping lone workers safe", concluded with its published outcome. Each asks questions about its own subject and
+its respondents answer them (demo/consultation_topics.py).
 
 Every person, number and address is invented: phone numbers are from Ofcom's drama range, NHS numbers from
 the 999 test range. Idempotent: pages are found by slug, responses by an idempotency key derived from the seed,
@@ -27,41 +28,13 @@ from covenant.consultation.models import (
     ReferralStatus,
     Theme,
 )
-from demo.factories.consultation import COVENANT_QUESTIONS, consultation_page, hub_page
+from demo.consultation_topics import COVENANT, LONE_WORKING, Topic
+from demo.factories.consultation import consultation_page, hub_page
 
 COVENANT_SLUG = "nhs-covenant"
 CONCLUDED_SLUG = "lone-working-safety"
 NAMESPACE = uuid.UUID("6d1f3c8e-8d6b-4c1f-9d8e-2a6f4b7c9e10")
 
-THEMES = {
-    "Security and alarms": [
-        "We need more security staff at night and personal alarms for community staff.",
-        "Lone workers should all have personal alarms that actually connect to someone.",
-        "Security staff on the ward at night would make a real difference.",
-        "Body cameras and alarms help staff feel safer when visiting patients at home.",
-    ],
-    "Easier reporting": [
-        "The reporting form is too long. Make it short and online so we can do it on a phone.",
-        "Reporting takes too long after a shift, so most incidents never get reported.",
-        "A simple online reporting form would help, with feedback on what happened next.",
-        "Nobody tells us what happens after we report, so people stop reporting.",
-    ],
-    "Parity for social care": [
-        "Care workers face the same abuse as NHS staff but get none of the same support.",
-        "Social care staff should have the same protections and the same pay as NHS colleagues.",
-        "Home care workers are alone in people's houses and need the same protection as nurses.",
-    ],
-    "Support after an incident": [
-        "After I was assaulted nobody checked on me. There should be proper support and time off.",
-        "Staff need counselling and a manager who follows up after violence at work.",
-        "Debriefs after incidents should be routine, not something you have to ask for.",
-    ],
-    "Careers across sectors": [
-        "Training records should move with you between the NHS and social care.",
-        "Make it easier to move from a care home job to the NHS without repeating all the checks.",
-        "A shared passport of skills would stop us doing the same mandatory training twice.",
-    ],
-}
 # Personal data a respondent might include, for moderators to redact (all invented, from test ranges).
 PLANTED = [
     "Ring me on 07700 900{n:03d} if you want to know more.",
@@ -72,10 +45,6 @@ PLANTED = [
 ]
 SAFEGUARDING = (
     "I still feel unsafe: my partner hits me when I get home, and work is the only place I can talk."
-)
-CAMPAIGN = (
-    "I support the NHS Covenant because every worker in health and social care deserves to be safe at work, "
-    "to be treated fairly by their employer, and to be supported when things go wrong."
 )
 ORGANISATIONS = (
     "Riverside Carers Network",
@@ -106,36 +75,53 @@ def _respondent(rng: random.Random) -> dict:
     return about
 
 
-def _answers(questions, rng: random.Random, index: int, *, campaign: bool) -> tuple[dict, str]:
-    themes = list(THEMES)
+def _answers(topic: Topic, questions, rng: random.Random, index: int, *, campaign: bool, about: dict) -> dict:
+    """Answers on the topic's own subject: free text from a theme that fits the question, a reason that goes
+    with the chosen agreement, staff-only questions left blank by the public."""
+    themes = list(topic.themes)
     theme = themes[index % len(themes)]
+
+    def sentence(question) -> str:
+        fitting = topic.themes_for(question.text)
+        return rng.choice(topic.themes[theme if theme in fitting else fitting[index % len(fitting)]])
+
     answers = {}
     for question in questions:
         key = str(question.uuid)
         options = question.options
+        if question.text in topic.staff_only and about["respondent_type"] in {"public", "organisation"}:
+            continue
         if question.kind == "agree_scale":
-            weights = [40, 30, 10, 12, 8] if "sign" in question.text else [25, 35, 20, 12, 8]
-            answers[key] = {"selected": rng.choices(options, weights=weights), "text": ""}
+            weights = [40, 30, 10, 12, 8] if question.required else [25, 35, 20, 12, 8]
+            selected = rng.choices(options, weights=weights)
+            answers[key] = {"selected": selected, "text": ""}
             if question.why_prompt and rng.random() < 0.5:
-                answers[key]["text"] = CAMPAIGN if campaign else rng.choice(THEMES[theme])
+                if campaign:
+                    answers[key]["text"] = topic.campaign
+                elif selected[0] in {"Disagree", "Strongly disagree"}:
+                    answers[key]["text"] = rng.choice(topic.doubts)
+                else:
+                    answers[key]["text"] = sentence(question)
         elif question.kind == "multiple_choice":
             answers[key] = {"selected": sorted(rng.sample(options, rng.randint(1, 3)), key=options.index)}
         elif question.kind == "single_choice":
             if rng.random() < 0.9:
                 answers[key] = {"selected": [rng.choice(options)], "text": ""}
         elif rng.random() < 0.7 or question.required:
-            text = rng.choice(THEMES[theme])
+            text = sentence(question)
             if campaign:
-                text = CAMPAIGN
+                text = topic.campaign
             elif rng.random() < 0.15:
                 text += " " + rng.choice(PLANTED).format(n=index % 1000)
             elif index % 97 == 13:
                 text += " " + SAFEGUARDING
             answers[key] = {"selected": [], "text": text}
-    return answers, theme
+    return answers
 
 
-def _submit_all(page, *, count: int, seed: int, moderator, channel_mix: bool, stdout=None) -> list:
+def _submit_all(
+    page, topic: Topic, *, count: int, seed: int, moderator, channel_mix: bool, stdout=None
+) -> list:
     created = []
     questions = list(page.active_questions())
     start, end = page.opens_at, min(page.closes_at, timezone.now())
@@ -145,13 +131,14 @@ def _submit_all(page, *, count: int, seed: int, moderator, channel_mix: bool, st
         if ConsultationResponse.objects.filter(idempotency_key=key).exists():
             continue
         campaign = index % 12 == 5
-        answers, _ = _answers(questions, rng, index, campaign=campaign)
+        about = _respondent(rng)
+        answers = _answers(topic, questions, rng, index, campaign=campaign, about=about)
         # Spread submission times over the consultation period so lists look real.
         submitted_at = start + (end - start) * (index + 1) / (count + 1)
         channel = OFFLINE_EVERY.get(index % 13, Channel.ONLINE) if channel_mix else Channel.ONLINE
         if channel == Channel.ONLINE:
             response, _ = services.response_submit(
-                consultation=page, about=_respondent(rng), answers=answers, idempotency_key=key
+                consultation=page, about=about, answers=answers, idempotency_key=key
             )
         else:
             # A handful arrived by e-mail or post and a moderator typed them in, as on the staff screen.
@@ -159,7 +146,7 @@ def _submit_all(page, *, count: int, seed: int, moderator, channel_mix: bool, st
                 consultation=page,
                 channel=channel,
                 received_on=timezone.localdate(submitted_at),
-                about=_respondent(rng),
+                about=about,
                 answers=answers,
                 idempotency_key=key,
                 entered_by=moderator,
@@ -197,9 +184,9 @@ def _moderate(page, *, moderator, lead, share: float, seed: int, leave_referrals
         services.response_moderate(response=response, moderator=moderator, decision=decision)
 
 
-def _theme(page, *, analyst, share: float, seed: int) -> None:
+def _theme(page, topic: Topic, *, analyst, share: float, seed: int) -> None:
     free_text = [q for q in page.active_questions() if q.kind == "free_text"]
-    for name, sentences in THEMES.items():
+    for name, sentences in topic.themes.items():
         theme = Theme.objects.filter(consultation=page, name=name).first() or services.theme_create(
             consultation=page, name=name, user=analyst, question=free_text[0] if free_text else None
         )
@@ -250,20 +237,21 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             slug=CONCLUDED_SLUG,
             hub=hub,
             status="open",
-            questions=COVENANT_QUESTIONS[:2] + COVENANT_QUESTIONS[4:5],
+            questions=LONE_WORKING.questions,
             summary="How should employers protect staff who work alone in the community?",
             body="<p>Community nurses, home care workers and paramedics often work alone.</p>",
         )
         _name_lead(concluded, lead)
         _submit_all(
             concluded,
+            LONE_WORKING,
             count=max(10, sizes["responses"] // 5),
             seed=sizes["seed"],
             moderator=moderator,
             channel_mix=True,
         )
         _moderate(concluded, moderator=moderator, lead=lead, share=1.0, seed=sizes["seed"])
-        _theme(concluded, analyst=analyst, share=1.0, seed=sizes["seed"])
+        _theme(concluded, LONE_WORKING, analyst=analyst, share=1.0, seed=sizes["seed"])
         # The analyst confirms the campaigns, so the outcome shows them; near-duplicates stay proposed.
         for group in services.campaigns_detect(consultation=concluded):
             if group.kind == CampaignKind.CAMPAIGN:
@@ -281,11 +269,18 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             "to the integrated care board every six months.</p>"
         )
         concluded.save_revision().publish()
-    _submit_all(covenant, count=sizes["responses"], seed=sizes["seed"], moderator=moderator, channel_mix=True)
+    _submit_all(
+        covenant,
+        COVENANT,
+        count=sizes["responses"],
+        seed=sizes["seed"],
+        moderator=moderator,
+        channel_mix=True,
+    )
     _moderate(
         covenant, moderator=moderator, lead=lead, share=0.6, seed=sizes["seed"], leave_referrals_open=True
     )
-    _theme(covenant, analyst=analyst, share=0.7, seed=sizes["seed"])
+    _theme(covenant, COVENANT, analyst=analyst, share=0.7, seed=sizes["seed"])
     if not covenant.campaigns.exists():
         services.campaigns_detect(consultation=covenant)
     if stdout is not None:

@@ -7,10 +7,14 @@ Every name, code and person here is invented. Idempotent: records are found by n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
+from wagtail.models import Site
 
 from cms.accounts.models import User
+from cms.accounts.roles import ROLES_BY_KEY
 from demo.factories.cms import DEMO_PASSWORD, UserFactory
 from demo.factories.workforce import OrganisationFactory
 from demo.pages import seed_pages
@@ -162,6 +166,19 @@ DEMO_USERS = (
     ("auditor@rw-icb.example", "Imran", "Shah", "Information governance auditor", [("R&W ICB", "auditor")]),
 )
 
+# What each login is for, printed by seed_demo after its roles and listed the same in the README (a test compares).
+LOGIN_NOTES = {
+    "handler@riverside-hospitals.example": "the lead on Riverside's cases, who triages, assigns and signs off; "
+    "investigates some too",
+    "security.lead@riverside-hospitals.example": "investigates cases the lead assigns to them",
+    "safety.manager@riverside-hospitals.example": "a third handler, so a case can have an investigator, someone "
+    "else to sign it off, and a handler excluded from it",
+    "safeguarding.lead@rw-icb.example": "the consultation's safeguarding referrals at /consultation/safeguarding/",
+    "editor@rw-icb.example": "writes pages in the CMS at /admin/",
+    "approver@rw-icb.example": "approves pages other editors submit for moderation",
+    "auditor@rw-icb.example": "the audit log at /audit/",
+}
+
 
 @dataclass
 class DemoWorld:
@@ -190,12 +207,40 @@ def seed(*, world: DemoWorld, sizes: dict, stdout=None) -> None:
         for short_name, role in memberships:
             membership_grant(user=user, organisation=world.organisations[short_name], role=role)
     seed_pages()
+    _site_answers_at_site_url()
+
+
+def _site_answers_at_site_url() -> None:
+    """The demo site's address is SITE_URL, so the links Wagtail builds from it (a page's full URL in the CMS's
+    workflow e-mails) point where `make run` serves, not at http://localhost/."""
+    address = urlsplit(settings.SITE_URL)
+    port = address.port or (443 if address.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (address.hostname, port):
+        site.hostname, site.port = address.hostname, port
+        site.save()  # through save(), so Wagtail forgets the cached site root paths
+
+
+def _role_label(key: str) -> str:
+    name = ROLES_BY_KEY[key].name
+    return (
+        name if name[:2].isupper() else name[0].lower() + name[1:]
+    )  # "HR administrator", "incident handler"
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    return [
-        (email, ", ".join(sorted({role for _, role in memberships}))) for email, *_, memberships in DEMO_USERS
-    ]
+    """Every demo login with what it can do: its roles in the order declared, "(two-factor required)" when a
+    role needs it, and what the login is for."""
+    logins = []
+    for email, *_, memberships in DEMO_USERS:
+        keys = list(dict.fromkeys(role for _, role in memberships))
+        description = ", ".join(_role_label(key) for key in keys)
+        if any(ROLES_BY_KEY[key].requires_two_factor for key in keys):
+            description += " (two-factor required)"
+        if email in LOGIN_NOTES:
+            description += f": {LOGIN_NOTES[email]}"
+        logins.append((email, description))
+    return logins
 
 
 __all__ = ["DEMO_PASSWORD", "DemoWorld", "demo_logins", "seed"]

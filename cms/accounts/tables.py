@@ -1,17 +1,14 @@
-import datetime
-
 import django_tables2 as tables
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import dateformat, timezone
+
+from cms.times import SHORT_DATE_FORMAT, datetime_nhs, hour_nhs
 
 from .models import AuditEvent
-
-WHEN_FORMAT = "j M Y H:i:s"
 
 
 class AuditEventTable(tables.Table):
     # Lines with the same time (an hour's anonymous lines all carry its start) keep a stable order by id.
-    at = tables.DateTimeColumn(verbose_name="When", format=WHEN_FORMAT, order_by=("at", "id"))
+    at = tables.DateTimeColumn(verbose_name="When", order_by=("at", "id"))
     actor_label = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")
     object_type = tables.Column(verbose_name="Record type")
@@ -29,12 +26,11 @@ class AuditEventTable(tables.Table):
     def render_at(self, value, record):
         if record.hour_only:
             return _hour_range(value)
-        return date_format(timezone.localtime(value), WHEN_FORMAT)
+        return datetime_nhs(value, SHORT_DATE_FORMAT, seconds=True)
 
     def value_at(self, value, record):
         return _hour_range(value) if record.hour_only else value
 
 
 def _hour_range(value) -> str:
-    start = timezone.localtime(value)
-    return f"{date_format(start, 'j M Y H:i')}–{date_format(start + datetime.timedelta(hours=1), 'H:i')}"
+    return f"{dateformat.format(timezone.localtime(value), SHORT_DATE_FORMAT)}, {hour_nhs(value)}"

@@ -4,26 +4,23 @@ exists."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
+from cms.links import absolute_url
 from cms.taskqueue import email_send_once
+from cms.times import datetime_nhs
 
 from .models import AuditEvent, User
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _reset_link(user) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return _absolute(reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+    return absolute_url(reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
 
 
 @task()
@@ -60,9 +57,9 @@ def notify_two_factor_reset(event_id: int) -> bool:
         subject="Your two-factor authentication was reset",
         body=(
             f"{event.actor_label} reset the two-factor authentication of your account on "
-            f"{event.at:%d %B %Y at %H:%M}. Your password and every signed-in session stopped working.\n\n"
+            f"{datetime_nhs(event.at)}. Your password and every signed-in session stopped working.\n\n"
             f"Choose a new password within one hour with this link:\n{_reset_link(user)}\n"
-            f"(after an hour, ask for a new link at {_absolute(reverse('accounts:password_reset'))}).\n"
+            f"(after an hour, ask for a new link at {absolute_url(reverse('accounts:password_reset'))}).\n"
             "Then sign in and set up an authenticator app again.\n\n"
             "If you did not ask for this, tell your organisation's administrator and your information "
             "governance team straight away."

@@ -322,6 +322,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Django serves uploads only in development (the dev settings); in production the reverse proxy serves MEDIA_ROOT
+# (docs/deployment.md).
+SERVE_MEDIA = False
+# Only the dev settings let `seed_demo` build the demo accounts without --force (or DEBUG on).
+DEMO_DATA_ALLOWED = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -340,7 +345,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "NHS Covenant <no-reply@covenant.
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "NHS Covenant"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The address people reach the site at (scheme, host and port, no trailing slash): every absolute link built
+# outside a request, in e-mails above all, starts with it (cms.links.absolute_url). `make run` sets it from HOST
+# and PORT.
+SITE_URL = (env("SITE_URL") or env("WAGTAILADMIN_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL") or SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

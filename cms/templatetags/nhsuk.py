@@ -18,6 +18,12 @@ Layout
     {% pagination_items page_obj as items %}  page numbers and ellipses for NHS.UK numbered pagination
     {% page_url 3 "page" %}                   the current query string with the page number replaced
     {% query_param "sort" as sort %}          one value from the current query string
+
+Times (NHS.UK style, in the site's time zone: cms/times.py)
+    {{ value|nhs_time }}                      8:53am, 9am, midday, midnight
+    {{ value|nhs_datetime }}                  6 December 2026 at 8:53am
+    {{ value|nhs_datetime:"j M Y" }}          6 Dec 2026 at 8:53am (any Django date format for the date)
+    {{ value|nhs_hour }}                      between 8am and 9am: the hour an anonymous action is kept to
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html_join
 from django.utils.http import urlencode
+
+from cms.times import DATE_FORMAT, datetime_nhs, hour_nhs, time_nhs
 
 register = template.Library()
 
@@ -224,3 +232,18 @@ def query_param(context, name) -> str:
     if request is None or not name:
         return ""
     return request.GET.get(name, "")
+
+
+@register.filter
+def nhs_time(value) -> str:
+    return time_nhs(value) if value else ""
+
+
+@register.filter
+def nhs_datetime(value, date_format: str = DATE_FORMAT) -> str:
+    return datetime_nhs(value, date_format) if value else ""
+
+
+@register.filter
+def nhs_hour(value) -> str:
+    return hour_nhs(value) if value else ""

@@ -6,6 +6,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from cms.tables import TimeColumn
+
 from .models.responses import Answer, ConsultationResponse
 
 
@@ -14,7 +16,7 @@ class ModerationTable(tables.Table):
         verbose_name="Reference", linkify=lambda record: reverse("consultation:moderate", args=[record.pk])
     )
     consultation = tables.Column(verbose_name="Consultation", accessor="consultation__title", orderable=False)
-    submitted_at = tables.DateTimeColumn(verbose_name="Received", format="j M Y H:i")
+    submitted_at = TimeColumn(verbose_name="Received")
     channel = tables.Column(verbose_name="Channel")
     respondent_type = tables.Column(verbose_name="Respondent type")
     publish_consent = tables.Column(verbose_name="Consent")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
 from cms.accounts.roles import ROLES_BY_KEY
+from cms.links import absolute_url
 from cms.taskqueue import email_send_once
+from cms.times import datetime_nhs
 
 from . import publication, receipts
 from .campaign_detection import campaigns_detect
@@ -48,6 +48,7 @@ def send_response_receipt(*, response_id: int, receipt_ref: str) -> None:
         "response": response,
         "consultation": response.consultation,
         "answers": publication.respondent_copy(response) if held.get("copy") else None,
+        "consultation_link": absolute_url(response.consultation.get_url_parts()[2]),
     }
     try:
         email_send_once(
@@ -110,14 +111,12 @@ def notify_safeguarding_lead(*, referral_id: int) -> None:
     if not recipients:
         logger.error("Safeguarding referral %s has nobody to notify: name a safeguarding lead", referral.pk)
         return
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
-        "consultation:safeguarding_referral", args=[referral.pk]
-    )
+    link = absolute_url(reverse("consultation:safeguarding_referral", args=[referral.pk]))
     context = {"referral": referral, "link": link}
     email_send_once(
         task="consultation.safeguarding_referral",
         key=str(referral.pk),
-        subject=f"Safeguarding referral {referral.reference}: decide by {timezone.localtime(referral.due_at):%-d %B %Y %H:%M}",
+        subject=f"Safeguarding referral {referral.reference}: decide by {datetime_nhs(referral.due_at)}",
         body=render_to_string("consultation/email/safeguarding_referral.txt", context),
         to=recipients,
     )

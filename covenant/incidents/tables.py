@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from cms.tables import TimeColumn
+
 from .models import Category, IncidentReport, ReportingMode, Setting, Source, Status
 
 
@@ -13,7 +15,7 @@ def _reference(pk):
 
 class CaseTable(tables.Table):
     reference = tables.Column(verbose_name="Reference", accessor="pk", order_by=("pk",))
-    reported_at = tables.DateTimeColumn(verbose_name="Reported", format="j M Y H:i")
+    reported_at = TimeColumn(verbose_name="Reported")
     organisation = tables.Column(verbose_name="Organisation", accessor="organisation__name")
     category = tables.Column(verbose_name="Category")
     setting = tables.Column(verbose_name="Setting")
@@ -23,7 +25,7 @@ class CaseTable(tables.Table):
     investigator = tables.Column(
         verbose_name="Investigator", accessor="investigator", orderable=False, default=""
     )
-    acknowledge_by = tables.DateTimeColumn(verbose_name="Acknowledge by", format="j M Y H:i")
+    acknowledge_by = TimeColumn(verbose_name="Acknowledge by")
 
     class Meta:
         model = IncidentReport

@@ -10,20 +10,16 @@ Each notification is sent once however often its task runs (a worker killed mid-
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_tasks import task
 
+from cms.links import absolute_url
 from cms.taskqueue import email_send_once
 
 from .models import IncidentReport, ReportingMode
 from .purge import incidents_purge_expired
 from .roles import HANDLER_ROLE
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 @task()
@@ -46,7 +42,7 @@ def notify_handlers_of_new_report(report_id: int) -> int:
     )
     if not recipients:
         return 0
-    link = _absolute(reverse("incidents:case_detail", args=[report.pk]))
+    link = absolute_url(reverse("incidents:case_detail", args=[report.pk]))
     email_send_once(
         task="incidents.new_report",
         key=str(report.pk),
@@ -72,7 +68,7 @@ def notify_reporter_of_outcome(report_id: int) -> bool:
         or report.closed_at is None  # reopened before this ran
     ):
         return False
-    link = _absolute(reverse("incidents:my_report", args=[report.pk]))
+    link = absolute_url(reverse("incidents:my_report", args=[report.pk]))
     # One e-mail per closure: a case reopened and closed again is news again.
     email_send_once(
         task="incidents.outcome",

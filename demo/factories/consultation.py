@@ -102,6 +102,67 @@ COVENANT_QUESTIONS = (
     ),
 )
 
+# The demo's concluded consultation asks about its own subject, lone working, not the Covenant's questions.
+LONE_WORKING_QUESTIONS = (
+    (
+        "Working alone",
+        "If you work in health or social care, how often do you work alone?",
+        QuestionKind.SINGLE_CHOICE,
+        "On most shifts\nEvery week, but not most shifts\nNow and then\nNever",
+        "",
+        False,
+        "For example home visits, night shifts on your own, or driving between patients",
+    ),
+    (
+        "Working alone",
+        "Have you felt unsafe while working alone in the last 12 months?",
+        QuestionKind.SINGLE_CHOICE,
+        "Yes\nNo\nPrefer not to say",
+        "",
+        False,
+        "",
+    ),
+    (
+        "Keeping lone workers safe",
+        "Do you agree that every employer should give staff who work alone a personal alarm that reaches a "
+        "monitored response centre?",
+        QuestionKind.AGREE_SCALE,
+        "",
+        "Why do you say that?",
+        True,
+        "",
+    ),
+    (
+        "Keeping lone workers safe",
+        "Which of these would make working alone safer?",
+        QuestionKind.MULTIPLE_CHOICE,
+        "A personal alarm\nChecking in and out of each visit\nBeing told about risks before a visit\n"
+        "Going in pairs to visits flagged as risky\nSafe parking and paid taxis after dark\n"
+        "Training in calming a situation down",
+        "",
+        False,
+        "Select all that apply",
+    ),
+    (
+        "Keeping lone workers safe",
+        "What should happen when someone working alone does not check in on time?",
+        QuestionKind.FREE_TEXT,
+        "",
+        "",
+        False,
+        "Do not include names or details that could identify anyone",
+    ),
+    (
+        "Anything else",
+        "Is there anything else you want to tell us about working alone?",
+        QuestionKind.FREE_TEXT,
+        "",
+        "",
+        False,
+        "",
+    ),
+)
+
 
 def home_page():
     home = HomePage.objects.first()

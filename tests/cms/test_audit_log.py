@@ -1,5 +1,4 @@
 import csv
-import datetime
 import io
 import time
 
@@ -226,6 +225,7 @@ def test_anonymous_lines_appear_once_their_hour_is_over_showing_the_hour_only(
 
     from cms.accounts.models import AuditEvent
     from cms.audit import audit_anonymous, hour_of
+    from cms.times import hour_nhs
 
     hour = timezone.localtime(hour_of(timezone.now()))
     audit_anonymous(action="incident.submitted", actor_label="anonymous reporter", summary="anon-event")
@@ -235,7 +235,7 @@ def test_anonymous_lines_appear_once_their_hour_is_over_showing_the_hour_only(
     audit(action="later.event", actor_label="z@example.org", summary="later exact event")
     html = client.get(URL).content.decode()
     assert "anon-event" in html
-    span = f"{hour:%-d %b %Y %H}:00–{hour + datetime.timedelta(hours=1):%H}:00"
+    span = f"{hour:%-d %b %Y}, {hour_nhs(hour)}"  # e.g. "6 Dec 2026, between 2pm and 3pm"
     assert span in html
     # Newest first: the line sorts by its hour, below the later exact-time line.
     assert html.index("later exact event") < html.index("anon-event")

@@ -1,8 +1,13 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _counts():
@@ -19,10 +24,15 @@ def test_seed_demo_builds_the_world_and_is_idempotent(settings, capsys):
     from cms.accounts.models import User
     from workforce.models import Organisation
 
-    settings.DEBUG = True
+    # As `make run` seeds: the dev settings, debug off.
+    settings.DEBUG = False
+    settings.DEMO_DATA_ALLOWED = True
     sizes = ["--people", "40", "--incidents", "20", "--responses", "20"]
     call_command("seed_demo", *sizes)
     out = capsys.readouterr().out
+    # Every account is printed, as the README lists it, with the roles it holds.
+    assert _printed_logins(out) == _readme_logins()
+    _assert_printed_roles_are_held(_printed_logins(out))
     assert "Demo logins" in out
     assert "hr.admin@riverside-hospitals.example" in out
     # The three incident handlers: an investigator, someone else to sign off, one to exclude on a colleague case.
@@ -47,3 +57,38 @@ def test_seed_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing"):
         call_command("seed_demo")
+
+
+def _printed_logins(out: str) -> list[tuple[str, str]]:
+    after = out.split("Demo logins (password for all: ", 1)[1]
+    return [
+        (match["email"], match["roles"])
+        for match in re.finditer(r"^  (?P<email>\S+@\S+) +(?P<roles>.+)$", after, re.MULTILINE)
+    ]
+
+
+def _readme_logins() -> list[tuple[str, str]]:
+    table = README.read_text().split("| E-mail | Roles |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    return [tuple(cell.strip() for cell in row.strip("|").split(" | ")) for row in table.splitlines()]
+
+
+def test_the_readme_lists_every_demo_account_as_seed_demo_describes_it():
+    from demo.site import DEMO_USERS, demo_logins
+
+    readme = _readme_logins()
+    assert [email for email, _ in readme] == [email for email, *_ in DEMO_USERS]
+    assert "security.lead@riverside-hospitals.example" in dict(readme)
+    assert demo_logins() == readme
+
+
+def _assert_printed_roles_are_held(printed):
+    from cms.accounts.models import User
+    from cms.accounts.roles import ROLES
+    from cms.accounts.selectors import two_factor_required
+
+    keys_by_label = {role.name.lower(): role.key for role in ROLES}
+    for email, description in printed:
+        user = User.objects.get(email=email)
+        labels = description.split(":", 1)[0].removesuffix(" (two-factor required)").split(", ")
+        assert {keys_by_label[label.lower()] for label in labels} == user.role_keys, email
+        assert ("(two-factor required)" in description) == two_factor_required(user=user), email

@@ -22,6 +22,8 @@ def _manage(*args, env):
         "HASHING_KEY",
         "REDIS_URL",
         "TRUSTED_PROXY_COUNT",
+        "SITE_URL",
+        "WAGTAILADMIN_BASE_URL",
     }
     base = {k: v for k, v in os.environ.items() if k not in dropped}
     base.update(env, DJANGO_SETTINGS_MODULE="cms.settings.production")
@@ -53,6 +55,7 @@ def _production_env():
         "HASHING_KEY": "h4sh-" + "zyxwvutsrqponmlkjihgfedcba9876543210ZYXWVUTS",
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         "TRUSTED_PROXY_COUNT": "1",
+        "SITE_URL": "https://covenant.example.nhs.uk",
     }
 
 
@@ -81,7 +84,12 @@ def test_check_deploy_fails_without(missing, check_id):
 
 @pytest.mark.parametrize(
     ("variable", "value", "check_id"),
-    [("HASHING_KEY", "x", "cms.E002"), ("TRUSTED_PROXY_COUNT", "0", "cms.W003")],
+    [
+        ("HASHING_KEY", "x", "cms.E002"),
+        ("TRUSTED_PROXY_COUNT", "0", "cms.W003"),
+        ("SITE_URL", "http://127.0.0.1:8000", "cms.W004"),
+        ("SITE_URL", "http://covenant.example.nhs.uk", "cms.W004"),
+    ],
 )
 def test_check_deploy_flags_a_weak_value(variable, value, check_id):
     env = _production_env() | {variable: value}

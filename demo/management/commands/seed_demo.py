@@ -19,13 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--incidents", type=int, default=120, help="Incident reports")
         parser.add_argument("--responses", type=int, default=300, help="Consultation responses")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed, so worlds are repeatable")
-        parser.add_argument("--force", action="store_true", help="Allow seeding when DEBUG is off")
+        parser.add_argument("--force", action="store_true", help="Allow seeding outside development")
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins")
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not options["force"]:
+        # The demo accounts share a published password: only in development (the dev settings, or DEBUG on).
+        if not (settings.DEBUG or settings.DEMO_DATA_ALLOWED) and not options["force"]:
             raise CommandError(
-                "Refusing to create demo accounts with DEBUG off. Pass --force if you mean it."
+                "Refusing to create demo accounts outside development (DEBUG off and not the dev settings). "
+                "Pass --force if you mean it."
             )
         factory.random.reseed_random(options["seed"])
         sizes = {key: options[key] for key in ("people", "incidents", "responses", "seed")}

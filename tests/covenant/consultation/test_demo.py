@@ -55,3 +55,50 @@ def test_seed_builds_the_story_and_is_idempotent(client):
     before = snapshot()
     demo_consultation.seed(world=world, sizes=sizes)
     assert snapshot() == before
+
+
+def test_each_demo_consultation_asks_and_answers_its_own_subject():
+    from covenant.consultation.models import Answer, Theme
+    from demo.consultation_topics import COVENANT, LONE_WORKING
+
+    world = demo_site.DemoWorld()
+    sizes = {"people": 10, "incidents": 5, "responses": 60, "seed": 11}
+    demo_site.seed(world=world, sizes=sizes)
+    demo_consultation.seed(world=world, sizes=sizes)
+    for slug, topic, other in (
+        ("nhs-covenant", COVENANT, LONE_WORKING),
+        ("lone-working-safety", LONE_WORKING, COVENANT),
+    ):
+        page = ConsultationPage.objects.get(slug=slug)
+        asked = list(page.active_questions().values_list("text", flat=True))
+        assert asked == [question[1] for question in topic.questions]
+        assert not set(asked) & {question[1] for question in other.questions}
+        own = {*topic.doubts, topic.campaign, *(s for sentences in topic.themes.values() for s in sentences)}
+        foreign = {
+            *other.doubts,
+            other.campaign,
+            *(s for sentences in other.themes.values() for s in sentences),
+        }
+        texts = Answer.objects.filter(response__consultation=page).exclude(text="").select_related("question")
+        assert texts.count() >= 10
+        for answer in texts:
+            # The text starts with one of the topic's own sentences (planted personal data may follow it), and a
+            # free-text answer comes from a theme that answers that question.
+            assert any(answer.text.startswith(sentence) for sentence in own), answer.text
+            assert not any(sentence in answer.text for sentence in foreign), answer.text
+            if answer.question.kind == "free_text" and not answer.text.startswith(topic.campaign):
+                fitting = topic.themes_for(answer.question.text)
+                assert any(answer.text.startswith(s) for name in fitting for s in topic.themes[name])
+            if answer.text in topic.doubts:
+                assert set(answer.choices) <= {"Disagree", "Strongly disagree"}
+        assert set(Theme.objects.filter(consultation=page).values_list("name", flat=True)) == set(
+            topic.themes
+        )
+    # Members of the public are not asked how often they work alone.
+    staff_only = (
+        ConsultationPage.objects.get(slug="lone-working-safety")
+        .active_questions()
+        .get(text__startswith="If you work in health or social care")
+    )
+    answered_by = set(staff_only.answers.values_list("response__respondent_type", flat=True))
+    assert answered_by and answered_by <= {"nhs_staff", "social_care_staff"}

@@ -339,3 +339,14 @@ def test_send_without_a_session_is_a_clear_400(client, consultation):
     response = client.post(send_url(consultation), {"token": "6f1e9b8c-1234-4cde-9abc-0123456789ab"})
     assert response.status_code == 400
     assert "This form has expired" in response.content.decode()
+
+
+def test_the_receipt_links_to_the_consultation_at_the_served_address(
+    client, consultation, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    answer_everything(client, consultation, about={**ABOUT, "email": "someone@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, consultation)
+    [message] = mail.outbox
+    assert f"http://127.0.0.1:8123{consultation.url}" in message.body

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.accounts.models import AnonymousAuditEvent, AuditEvent
+from cms.times import hour_nhs, time_nhs
 from covenant.incidents import throttles
 from covenant.incidents.models import IncidentReport
 from covenant.incidents.reporter_state import FOLLOW_UP_COOKIE, RECEIPT_COOKIE
@@ -208,7 +209,7 @@ def test_an_anonymous_report_cannot_be_placed_beside_the_reporters_sign_in(
     assert event.pk > sign_out.pk > sign_in.pk
     assert not AnonymousAuditEvent.objects.exists()
     local = timezone.localtime(held.hour)
-    assert f"{local:%H}:00–{(local + HOUR):%H}:00" in page.content.decode()
+    assert f"{local:%-d %b %Y}, {hour_nhs(held.hour)}" in page.content.decode()  # e.g. between 2pm and 3pm
 
 
 def test_handlers_and_the_code_holder_see_the_hour_of_an_anonymous_report(
@@ -216,7 +217,8 @@ def test_handlers_and_the_code_holder_see_the_hour_of_an_anonymous_report(
 ):
     report, code = submit()
     start = timezone.localtime(report.reported_at)
-    between = f"between {start:%H}:00 and {start:%H}:59"
+    between = f"{start:%-d %B %Y}, {hour_nhs(start)}"
+    assert between.endswith(f"between {time_nhs(start)} and {time_nhs(start + HOUR)}")
     client.post(FOLLOW_UP, {"code": code})
     assert between in client.get(FOLLOW_UP_CASE).content.decode()
     login(handler)

@@ -349,3 +349,14 @@ def test_a_follow_up_code_hashed_before_argon2_still_opens_its_report(client, or
     report.save(update_fields=["receipt_hash", "receipt_index"])
     assert selectors.report_for_receipt(code=code) == report
     assert selectors.report_for_receipt(code="4026 1139 5820 7715") is None
+
+
+def test_the_handlers_email_links_to_the_served_address(
+    client, organisation, handler, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation))
+    report = IncidentReport.objects.get()
+    [message] = mailoutbox
+    assert f"http://127.0.0.1:8123{reverse('incidents:case_detail', args=[report.pk])}" in message.body
