@@ -13,6 +13,8 @@ max_requests_jitter = 200
 # Only the reverse proxy on this host may set X-Forwarded-Proto (set TRUSTED_PROXY_COUNT for client addresses).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
+# The access log leaves out the secrets of resume and password-reset links (cms/access_log.py).
+logger_class = "cms.access_log.AccessLogWithoutSecrets"
 errorlog = "-"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import SiteFooter, SiteNavigation
@@ -66,6 +66,11 @@ def connect_invalidation() -> None:
     page_unpublished.connect(menus_invalidate, dispatch_uid="cms.navigation.unpublished")
     post_page_move.connect(menus_invalidate, dispatch_uid="cms.navigation.moved")
     post_delete.connect(_page_deleted, dispatch_uid="cms.navigation.deleted")
+    # A page made private (or public again) leaves (or joins) the menus at once.
+    post_save.connect(menus_invalidate, sender=PageViewRestriction, dispatch_uid="cms.navigation.restricted")
+    post_delete.connect(
+        menus_invalidate, sender=PageViewRestriction, dispatch_uid="cms.navigation.unrestricted"
+    )
     for setting in (SiteNavigation, SiteFooter, Site):
         post_save.connect(_setting_saved, sender=setting, dispatch_uid=f"cms.navigation.{setting.__name__}")
 

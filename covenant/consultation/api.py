@@ -23,7 +23,7 @@ from .api_schemas import (
     ThemeList,
 )
 from .models.pages import ConsultationPage as ConsultationPageModel
-from .selectors.consultations import public_consultation_get, public_consultations
+from .selectors.consultations import MAX_ID, public_consultation_get, public_consultations
 from .selectors.questions import question_for, questions_for
 from .selectors.summaries import cross_cutting_themes, question_summaries_cached, summary_stamp
 from .selectors.themes import theme_for
@@ -117,13 +117,17 @@ def response_list(request: HttpRequest, consultation_id: int, filters: Query[Res
     moderator, published with the respondent's consent, redacted. In order of id; filter by question (responses
     that answered it), confirmed theme, respondent type or words in the published text."""
     page = _with_feedback(consultation_id)
+    if "\x00" in filters.q:
+        raise ApiError("q: the words to search for cannot contain a NUL character")
     question = theme = None
     if filters.question is not None:
-        question = question_for(consultation=page, pk=filters.question)
+        question = (
+            question_for(consultation=page, pk=filters.question) if 0 < filters.question <= MAX_ID else None
+        )
         if question is None:
             raise ApiError("question: no question with that id in this consultation")
     if filters.theme is not None:
-        theme = theme_for(consultation=page, pk=filters.theme)
+        theme = theme_for(consultation=page, pk=filters.theme) if 0 < filters.theme <= MAX_ID else None
         if theme is None:
             raise ApiError("theme: no theme with that id in this consultation")
     queryset = publication.published_responses(

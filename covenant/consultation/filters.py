@@ -187,6 +187,15 @@ class CommentFilter(django_filters.FilterSet):
         published = ConsultationPage.objects.filter(publication.consultations_published())
         self.filters["consultation"].queryset = published.order_by("-closes_at", "pk")
         in_published = Q(consultation__in=published.values("pk"))
+        # An id longer than any a database holds names nothing: it gets the usual "not one of the choices" error
+        # rather than reaching the database, where SQLite would overflow.
+        too_long = [
+            key for key in ("consultation", "question", "theme") if len(str(self.data.get(key, ""))) > 18
+        ]
+        if too_long:
+            self.data = self.data.copy()
+            for key in too_long:
+                self.data[key] = "none"
         chosen = (self.data or {}).get("consultation")
         if chosen and str(chosen).isdigit():
             in_published &= Q(consultation_id=int(chosen))

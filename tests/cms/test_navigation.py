@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from cms.models import SiteFooter, SiteNavigation
 from cms.navigation import menus_cache_key
@@ -46,8 +46,6 @@ def test_editors_links_follow_the_menu_pages(client):
 
 
 def test_a_draft_private_or_deeper_page_is_not_in_the_header(client):
-    from wagtail.models import PageViewRestriction
-
     parent = _in_menus(standard_page(title="Section", slug="section"))
     _in_menus(standard_page(parent, title="Deeper page", slug="deeper"))
     draft = standard_page(title="Draft page", slug="draft", publish=False)
@@ -80,6 +78,15 @@ def test_the_menus_are_cached_and_rebuilt_on_publish_unpublish_move_and_delete(c
     assert 'href="/promise/"' in _header(client)
     page.delete()
     assert "Promise" not in _header(client)
+
+
+def test_a_page_made_private_leaves_the_cached_menus_at_once(client):
+    page = _in_menus(standard_page(title="Staff only soon", slug="staff-only-soon"))
+    assert "Staff only soon" in _header(client)  # now cached
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type="login")
+    assert "Staff only soon" not in _header(client)
+    restriction.delete()
+    assert "Staff only soon" in _header(client)
 
 
 def test_the_menus_are_rebuilt_when_the_settings_are_saved(client):

@@ -60,8 +60,13 @@ def public_consultations() -> QuerySet[ConsultationPage]:
     return ConsultationPage.objects.live().public()
 
 
+# The largest id a database column holds (a signed 64-bit integer): a larger one names nothing, and SQLite would
+# raise OverflowError on the lookup instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
 def public_consultation_get(*, pk: int) -> ConsultationPage:
-    page = public_consultations().filter(pk=pk).first()
+    page = public_consultations().filter(pk=pk).first() if 0 < pk <= MAX_ID else None
     if page is None:
         raise Http404("No consultation with that id")
     return page

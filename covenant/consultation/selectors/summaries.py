@@ -249,19 +249,28 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
 def _protect_theme(theme: Theme) -> Theme:
     """A theme's counts as published (cms/disclosure.py, audience: consultation, counts of 1 and 2 hidden): `n`,
     the responses with the confirmed theme, and `published`, those of them published (when annotated). A response
-    can raise several themes, so the themes do not add up: each theme's counts are protected on their own."""
+    can raise several themes, so the themes do not add up: each theme's counts are protected on their own.
+
+    The published responses are public one by one (the published responses page, the comments database, the
+    API), so anyone can count them: `n` must hide the responses that are not published on its own. It is hidden
+    whenever those are few enough to be hidden themselves, since `n` minus the published responses anyone can
+    count would give them away; `published` is protected as a count of its own."""
     published = getattr(theme, "published", None)
     if published is None:
-        theme.n = disclosure.protect(AdditiveTable.one_way({"n": theme.n}), audience=Audience.CONSULTATION)[
-            "n"
-        ]
+        theme.n = _protected_count(theme.n)
         return theme
-    cells = disclosure.protect(
-        AdditiveTable.hierarchy({"n": {"published": published, "not_published": theme.n - published}}),
-        audience=Audience.CONSULTATION,
-    )
-    theme.n, theme.published = cells["n"], cells["published"]
+    n = _protected_count(theme.n)
+    not_published = _protected_count(theme.n - published)
+    theme.n = not_published if isinstance(not_published, disclosure.Suppressed) else n
+    theme.published = _protected_count(published)
     return theme
+
+
+def _protected_count(value: int):
+    """One count on its own, as the consultation's outputs publish it: the number, or Suppressed."""
+    return disclosure.protect(AdditiveTable.one_way({"count": value}), audience=Audience.CONSULTATION)[
+        "count"
+    ]
 
 
 def cross_cutting_themes(*, consultation: ConsultationPage) -> list[Theme]:

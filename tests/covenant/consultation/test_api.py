@@ -208,9 +208,49 @@ def test_theme_counts_are_protected_as_on_the_summary_page(world, client, analys
     assert "Staffing" in summary and "Parking" in summary
 
 
+def test_a_theme_count_does_not_give_away_its_unpublished_responses_by_subtraction(world, client, analyst):
+    """Published responses are public one by one, so `responses` minus the responses anyone can list must not
+    reveal a hidden number of unpublished ones (an attack review found 10 - 9 = 1 unconsented respondent)."""
+    page, question = world["page"], world["question"]
+    extra = [approved(page, question, f"More published words {i}") for i in range(7)]
+    unconsented = approved(page, question, "Quiet words", publish_consent=PublishConsent.NONE)
+    theme = Theme.objects.create(consultation=page, question=question, name="Rotas", created_by=analyst)
+    for response in [world["published"], world["redacted"], *extra, unconsented]:
+        ThemeTag.objects.create(
+            answer=response.answers.get(),
+            theme=theme,
+            origin=Origin.PERSON,
+            created_by=analyst,
+            confirmed_by=analyst,
+            confirmed_at=timezone.now(),
+        )
+    listed = client.get(responses_url(page) + f"?theme={theme.pk}&limit=100").json()["items"]
+    assert len(listed) == 9  # anyone can count the published responses with the theme
+    data = client.get(f"/api/v1/consultations/{page.pk}/themes").json()
+    rotas = {item["name"]: item for item in data["items"]}["Rotas"]
+    assert rotas["responses"]["status"] == "suppressed"  # 10 would give away the one unpublished response
+    assert rotas["published_responses"] == {"value": 9, "display": "9", "status": "shown"}
+    summary = client.get(page.subpage_url("summary")).content.decode()
+    assert ">10<" not in summary
+
+
 def test_questions_are_numbered_as_on_the_form(closed_consultation, client):
     data = client.get(f"/api/v1/consultations/{closed_consultation.pk}/questions").json()
     questions = list(closed_consultation.active_questions())
     assert [item["number"] for item in data["items"]] == list(range(1, len(questions) + 1))
     assert [item["text"] for item in data["items"]] == [q.text for q in questions]
     assert json.dumps(data)  # plain JSON
+
+
+def test_odd_input_gets_a_message_never_a_server_error(world, client):
+    page = world["page"]
+    for url in (
+        "/api/v1/consultations/99999999999999999999999999999",
+        "/api/v1/consultations/9223372036854775808/responses",
+        "/api/v1/consultations/9223372036854775808/themes",
+    ):
+        assert client.get(url).status_code == 404, url
+    for query in ("q=%00", "question=9223372036854775808", "theme=9223372036854775808"):
+        result = client.get(responses_url(page) + "?" + query)
+        assert result.status_code == 400, query
+        assert result.json()["message"], query

@@ -370,3 +370,9 @@ def test_downloads_are_limited_per_address(world, client, settings):
         assert client.get(URL + "?_export=csv").status_code == 200
     assert client.get(URL + "?_export=csv").status_code == 429
     assert client.get(URL + "?_export=pdf").status_code == 400
+
+
+def test_an_id_longer_than_any_the_database_holds_is_an_error_beside_the_filter(client):
+    result = client.get(reverse("consultation:comments"), {"consultation": "9" * 30, "question": "9" * 30})
+    assert result.status_code == 200
+    assert "Choose one of the consultations listed" in result.content.decode()
