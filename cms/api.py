@@ -89,6 +89,17 @@ def cursor_page(
     return rows, cursor_encode(listing=listing, after=rows[-1].pk) if more else None
 
 
+class PageQuery(Schema):
+    """The query of every listing: an opaque cursor from the previous page and the page size."""
+
+    cursor: str | None = None
+    limit: int = DEFAULT_LIMIT
+
+
+# The errors every endpoint may answer with, each a JSON `{"message": ...}`.
+ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
 class PageMeta(Schema):
     limit: int = Field(description=f"Items asked for (at most {MAX_LIMIT})")
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")

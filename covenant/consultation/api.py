@@ -8,10 +8,10 @@ summary selectors, protected by cms/disclosure.py as on the summary and outcome 
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from cms import disclosure
-from cms.api import DEFAULT_LIMIT, ApiError, ErrorOut, cached, cursor_page, figure
+from cms.api import ERRORS, ApiError, PageQuery, cached, cursor_page, figure
 
 from . import publication
 from .api_schemas import (
@@ -29,12 +29,6 @@ from .selectors.summaries import cross_cutting_themes, question_summaries_cached
 from .selectors.themes import theme_for
 
 router = Router(tags=["Consultations"])
-ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
-
-
-class PageQuery(Schema):
-    cursor: str | None = None
-    limit: int = DEFAULT_LIMIT
 
 
 class ResponseFilters(PageQuery):

@@ -13,11 +13,11 @@ from ninja import Field, Query, Router, Schema
 
 from cms import disclosure
 from cms.api import (
-    DEFAULT_LIMIT,
+    ERRORS,
     ApiError,
-    ErrorOut,
     FigureOut,
     PageMeta,
+    PageQuery,
     cached,
     cursor_page,
     date_key,
@@ -30,12 +30,6 @@ from .models import FinancialYear
 from .views import FIRST_REPORT_YEAR
 
 router = Router(tags=["The Covenant"])
-ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
-
-
-class PageQuery(Schema):
-    cursor: str | None = None
-    limit: int = DEFAULT_LIMIT
 
 
 class OrganisationOut(Schema):
