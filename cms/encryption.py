@@ -116,6 +116,17 @@ class Keyring:
         except (InvalidToken, UnicodeError):
             return None
 
+    def seal_bytes(self, value: bytes) -> str:
+        """`seal` for bytes (a compressed payload)."""
+        return self.fernet().encrypt(value).decode()
+
+    def unseal_bytes(self, token: str, *, max_age: int | None = None) -> bytes | None:
+        """`unseal` for bytes: None if not made with these keys, changed, or older than `max_age` seconds."""
+        try:
+            return self.fernet().decrypt(token.encode("ascii"), ttl=max_age)
+        except (InvalidToken, UnicodeError):
+            return None
+
     # --- deployment -------------------------------------------------------------------------------------------
 
     def check(self, app_configs=None, **kwargs) -> list[checks.CheckMessage]:

@@ -1,0 +1,434 @@
+"""One mechanism for the public multi-step forms (the consultation response, the incident report): a question or a
+section a page, "Check your answers" with change links, then send. Progress travels with the browser, never in the
+database or the session.
+
+**Where progress lives.** Every page of a journey carries the answers so far in one hidden field: JSON, compressed,
+then encrypted and authenticated with the app's keyring (`cms.encryption.Keyring`, Fernet: AES and an HMAC tag, and
+the time it was made). The server keeps nothing between requests, so no request reads or writes a session row or a
+cache entry, and nothing of an anonymous report exists anywhere but in the reporter's browser until it is sent. The
+payload is bound to its journey (a payload from one form is refused by another), expires `max_age` seconds after
+the last page, and is refused beyond `max_bytes`; a tampered, foreign, expired or oversized payload gets a clear
+error page (400) with a link to start again, never a 500.
+
+**How a page moves on.** Each POST answers the step the payload says is shown (a browser cannot choose which step
+it answers); the next page is rendered in the response to that POST, with the new payload, so a journey of n
+steps costs n + 2 requests and no redirects. Buttons, not links, carry the payload: "Back" and each "Change" are
+`<button>`s in the form (styled as links), so the journey works with the keyboard alone and without JavaScript.
+Answers are kept as the browser sent them and bound to the step's form again whenever they are needed, so a step's
+rules are checked on the final send as well as on its own page, and the payload holds only strings.
+
+A journey is a subclass of `Journey` that lists its steps and renders its pages; the engine here does the rest.
+Using the browser's own back button and continuing from an earlier page continues from that page's answers (the
+later pages' answers are in the later pages); the app's "Check your answers" page shows what will be sent.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
+
+from cms.encryption import Keyring
+
+FIELD = "journey"  # the name of the hidden field that carries the progress
+ACTION = "action"  # the name of the buttons: "continue" (the default), "back", "send" or an app's own
+CHANGE = "change"  # the name of a "Change" button, whose value is the step to open
+CHECK = "check"  # the position of the "Check your answers" page
+
+
+class ProgressError(Exception):
+    """A payload that cannot be used. `reason` is one of REASONS; the message is for the person."""
+
+    REASONS = {
+        "missing": "We could not find your answers. Start again.",
+        "unreadable": "We could not read your answers. This can happen if the page was changed. Start again.",
+        "expired": "Your answers have expired because the form was left for too long. Start again.",
+        "too_large": "Your answers are too long for us to keep. Shorten your longer answers and try again.",
+    }
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(self.REASONS[reason])
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of a journey. `when` decides, from the answers so far, whether the step is asked at all."""
+
+    name: str
+    form_class: type[forms.Form]
+    title: str = ""
+    when: Callable[[Answers], bool] | None = None
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def asked(self, answers: Answers) -> bool:
+        return self.when is None or bool(self.when(answers))
+
+
+class Answers:
+    """Read-only view of the raw answers for `Step.when` conditions: `answers.value("where", "setting")`."""
+
+    def __init__(self, stored: dict[str, dict[str, list[str]]]):
+        self._stored = stored
+
+    def value(self, step: str, name: str, default: str = "") -> str:
+        values = self._stored.get(step, {}).get(name) or []
+        return values[0] if values else default
+
+    def values(self, step: str, name: str) -> list[str]:
+        return list(self._stored.get(step, {}).get(name) or [])
+
+    def has(self, step: str) -> bool:
+        return step in self._stored
+
+
+@dataclass
+class Progress:
+    """The state of one journey in one browser."""
+
+    journey: str
+    token: str  # the submission key: sending twice stores one record
+    started: float
+    answers: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    at: str = ""  # the step shown, or CHECK
+    checking: bool = False  # came from "Check your answers" through a change button
+    extra: dict[str, Any] = field(default_factory=dict)  # the app's own small state
+
+    @classmethod
+    def new(cls, journey: str) -> Progress:
+        return cls(journey=journey, token=uuid.uuid4().hex, started=time.time())
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "j": self.journey,
+                "k": self.token,
+                "s": self.started,
+                "a": self.answers,
+                "at": self.at,
+                "c": self.checking,
+                "x": self.extra,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Progress:
+        data = json.loads(text)
+        answers = data["a"]
+        if not isinstance(answers, dict) or not all(
+            isinstance(values, list) and all(isinstance(value, str) for value in values)
+            for step in answers.values()
+            for values in step.values()
+        ):
+            raise ValueError("answers are not lists of strings")
+        return cls(
+            journey=str(data["j"]),
+            token=str(data["k"]),
+            started=float(data["s"]),
+            answers=answers,
+            at=str(data["at"]),
+            checking=bool(data["c"]),
+            extra=dict(data["x"]),
+        )
+
+
+def seal(progress: Progress, *, keyring: Keyring, max_bytes: int) -> str:
+    """The payload for the hidden field. Raises ProgressError("too_large") beyond `max_bytes`."""
+    sealed = keyring.seal_bytes(zlib.compress(progress.to_json().encode(), 6))
+    if len(sealed) > max_bytes:
+        raise ProgressError("too_large")
+    return sealed
+
+
+def unseal(payload: str, *, journey: str, keyring: Keyring, max_age: int, max_bytes: int) -> Progress:
+    """The progress in a payload from the browser, or ProgressError saying why it cannot be used."""
+    if not payload:
+        raise ProgressError("missing")
+    if len(payload) > max_bytes:
+        raise ProgressError("too_large")
+    opened = keyring.unseal_bytes(payload, max_age=max_age)
+    if opened is None:
+        # Distinguish "too old" (a person who left the form open) from anything else, with the keys alone.
+        raise ProgressError("expired" if keyring.unseal_bytes(payload) is not None else "unreadable")
+    try:
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(opened, 8 * max_bytes)
+        if inflater.unconsumed_tail:
+            raise ProgressError("too_large")
+        progress = Progress.from_json(text.decode())
+    except (zlib.error, ValueError, KeyError, TypeError, UnicodeError) as exc:
+        raise ProgressError("unreadable") from exc
+    if progress.journey != journey:
+        raise ProgressError("unreadable")
+    return progress
+
+
+def raw_answers(form: forms.Form, data) -> dict[str, list[str]]:
+    """The values `data` (a QueryDict) holds for `form`'s fields, widgets of several inputs (a date's day, month
+    and year) included, as lists of strings."""
+    kept: dict[str, list[str]] = {}
+    names = [form[name].html_name for name in form.fields]
+    for key in data:
+        if any(key == name or key.startswith(name + "_") for name in names):
+            kept[key] = [str(value) for value in data.getlist(key)]
+    return kept
+
+
+class Journey:
+    """A multi-step form. Subclasses set `name` and `keyring`, list `steps()`, and render the pages; `handle()` runs
+    the journey for one request and returns the response.
+
+    The templates get `journey` (this object): `{% include "multistep/hidden.html" %}` inside the page's form writes
+    the payload; `multistep/back_button.html` and `multistep/change_button.html` are the back and change buttons,
+    which post the separate `multistep/side_form.html` (`action=back`, or `change=<step name>`).
+    """
+
+    name: str = ""
+    keyring: Keyring
+    max_age: int = 4 * 60 * 60
+    max_bytes: int = 96 * 1024
+    field = FIELD
+    error_template = "multistep/progress_error.html"
+
+    def __init__(self, request):
+        self.request = request
+        self.progress: Progress | None = None
+        self._steps: Sequence[Step] | None = None
+
+    # --- to be provided by the journey ------------------------------------------------------------------------
+
+    def get_steps(self) -> Sequence[Step]:
+        raise NotImplementedError
+
+    def render_step(self, step: Step, form: forms.Form, *, status: int = 200) -> HttpResponse:
+        raise NotImplementedError
+
+    def render_check(self, *, status: int = 200, error: str = "") -> HttpResponse:
+        raise NotImplementedError
+
+    def done(self, cleaned: dict[str, dict[str, Any]]) -> HttpResponse:
+        """Send: called with every asked step's cleaned data once all are valid. Use `self.progress.token` as the
+        submission key so that sending twice stores one record."""
+        raise NotImplementedError
+
+    def start_url(self) -> str:
+        raise NotImplementedError
+
+    def other_action(self, action: str) -> HttpResponse | None:
+        """An app's own button (for example "Save and come back later"); None for an unknown action."""
+        return None
+
+    def form_kwargs(self, step: Step) -> dict[str, Any]:
+        return dict(step.kwargs)
+
+    # --- reading the journey ----------------------------------------------------------------------------------
+
+    def steps(self) -> Sequence[Step]:
+        if self._steps is None:
+            self._steps = tuple(self.get_steps())
+        return self._steps
+
+    def step(self, name: str) -> Step | None:
+        return next((step for step in self.steps() if step.name == name), None)
+
+    def answers(self) -> Answers:
+        return Answers(self.progress.answers if self.progress else {})
+
+    def asked_steps(self) -> list[Step]:
+        answers = self.answers()
+        return [step for step in self.steps() if step.asked(answers)]
+
+    def form(self, step: Step, data=None) -> forms.Form:
+        """The step's form: bound to `data`, else to the stored answers if there are any, else unbound."""
+        if data is None and self.progress and step.name in self.progress.answers:
+            data = MultiValueDict(self.progress.answers[step.name])
+        return (
+            step.form_class(data, **self.form_kwargs(step))
+            if data is not None
+            else step.form_class(**self.form_kwargs(step))
+        )
+
+    def cleaned(self, step: Step) -> dict[str, Any] | None:
+        """The step's stored answers, cleaned by its form, or None if it has none or they are not valid."""
+        if not self.progress or step.name not in self.progress.answers:
+            return None
+        form = self.form(step)
+        return form.cleaned_data if form.is_valid() else None
+
+    def first_incomplete(self) -> Step | None:
+        return next((step for step in self.asked_steps() if self.cleaned(step) is None), None)
+
+    @property
+    def payload(self) -> str:
+        state = self.progress.to_json()
+        if getattr(self, "_sealed_state", None) != state:
+            self._sealed = seal(self.progress, keyring=self.keyring, max_bytes=self.max_bytes)
+            self._sealed_state = state
+        return self._sealed
+
+    def position(self) -> tuple[int, int]:
+        """(number of the page shown, number of pages) counting the asked steps and "Check your answers"."""
+        asked = self.asked_steps()
+        names = [step.name for step in asked]
+        at = names.index(self.progress.at) + 1 if self.progress.at in names else len(names) + 1
+        return at, len(names) + 1
+
+    # --- running it -------------------------------------------------------------------------------------------
+
+    def handle(self) -> HttpResponse:
+        if self.request.method != "POST":
+            return self.begin()
+        try:
+            self.progress = unseal(
+                self.request.POST.get(self.field, ""),
+                journey=self.name,
+                keyring=self.keyring,
+                max_age=self.max_age,
+                max_bytes=self.max_bytes,
+            )
+        except ProgressError as error:
+            return self.render_error(error)
+        action = self.request.POST.get(ACTION) or (CHANGE if CHANGE in self.request.POST else "continue")
+        try:
+            return self._act(action)
+        except ProgressError as error:
+            return self.render_error(error)
+
+    def begin(self, *, extra: dict[str, Any] | None = None) -> HttpResponse:
+        """A new journey: its first page."""
+        self.progress = Progress.new(self.name)
+        self.progress.extra.update(extra or {})
+        return self.show(self.asked_steps()[0].name if self.asked_steps() else CHECK)
+
+    def _act(self, action: str) -> HttpResponse:
+        at = self.step(self.progress.at)
+        if action == "continue" and at is not None:
+            return self._continue(at)
+        if action == "back":
+            return self.show(self._previous())
+        if action == CHANGE:
+            wanted = self.step(self.request.POST.get(CHANGE, ""))
+            if wanted is None or not wanted.asked(self.answers()):
+                return self.show(self.progress.at)
+            self.progress.checking = True
+            return self.show(wanted.name)
+        if action == "send" or (action == "continue" and self.progress.at == CHECK):
+            return self._send()
+        response = self.other_action(action)
+        return response if response is not None else self.show(self.progress.at)
+
+    def _continue(self, step: Step) -> HttpResponse:
+        form = self.form(step, self.request.POST)
+        if not form.is_valid():
+            self.progress.answers[step.name] = raw_answers(form, self.request.POST)
+            return self.render_step(step, form, status=400)
+        previous = self.progress.answers.get(step.name)
+        self.progress.answers[step.name] = raw_answers(form, self.request.POST)
+        try:
+            self.payload  # noqa: B018  (sealing checks the size before the answer is taken)
+        except ProgressError as error:
+            if previous is None:
+                self.progress.answers.pop(step.name)
+            else:
+                self.progress.answers[step.name] = previous
+            form.add_error(None, str(error))
+            return self.render_step(step, form, status=400)
+        return self.show(self._next_after(step))
+
+    def _next_after(self, step: Step) -> str:
+        asked = self.asked_steps()
+        if not self.progress.checking:
+            names = [each.name for each in asked]
+            later = asked[names.index(step.name) + 1 :] if step.name in names else []
+            following = next((each for each in later if self.cleaned(each) is None), None)
+            if following is not None:
+                return following.name
+        incomplete = self.first_incomplete()
+        return incomplete.name if incomplete is not None else CHECK
+
+    def _previous(self) -> str:
+        names = [step.name for step in self.asked_steps()]
+        if self.progress.at == CHECK:
+            return names[-1] if names else CHECK
+        if self.progress.at in names and names.index(self.progress.at) > 0:
+            return names[names.index(self.progress.at) - 1]
+        return names[0] if names else CHECK
+
+    def show(self, at: str, *, status: int = 200) -> HttpResponse:
+        if at != CHECK and self.step(at) is None:
+            at = CHECK
+        if at == CHECK:
+            incomplete = self.first_incomplete()
+            if incomplete is not None:
+                at = incomplete.name
+        self.progress.at = at
+        if at == CHECK:
+            self.progress.checking = False
+            return self.render_check(status=status)
+        step = self.step(at)
+        return self.render_step(step, self.form(step), status=status)
+
+    def _send(self) -> HttpResponse:
+        incomplete = self.first_incomplete()
+        if incomplete is not None:
+            self.progress.at = incomplete.name
+            form = self.form(incomplete, MultiValueDict(self.progress.answers.get(incomplete.name, {})))
+            return self.render_step(incomplete, form, status=400)
+        self.progress.at = CHECK
+        return self.done({step.name: self.cleaned(step) for step in self.asked_steps()})
+
+    def render_error(self, error: ProgressError) -> HttpResponse:
+        return render(
+            self.request,
+            self.error_template,
+            {"message": str(error), "reason": error.reason, "start_url": self.start_url()},
+            status=400,
+        )
+
+    # --- "Check your answers" -----------------------------------------------------------------------------------
+
+    def summary_rows(self) -> list[dict[str, Any]]:
+        """One row a field of every asked step: its label, the answer as a person reads it, and the step to change."""
+        rows = []
+        for step in self.asked_steps():
+            form = self.form(step)
+            cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+            for name, form_field in form.fields.items():
+                if isinstance(form_field.widget, forms.HiddenInput):
+                    continue
+                rows.append(
+                    {
+                        "step": step.name,
+                        "label": str(form_field.label or name),
+                        "value": display_value(form_field, cleaned.get(name)),
+                    }
+                )
+        return rows
+
+
+def display_value(form_field: forms.Field, value) -> str:
+    """An answer as a person reads it on "Check your answers"."""
+    if value in (None, "", [], ()):
+        return "Not answered"
+    if isinstance(form_field, forms.ModelChoiceField):
+        return ", ".join(str(item) for item in value) if isinstance(value, list | tuple) else str(value)
+    choices = dict(getattr(form_field, "choices", []) or [])
+    if isinstance(value, list | tuple):
+        return ", ".join(str(choices.get(item, getattr(item, "name", item))) for item in value)
+    if choices and value in choices:
+        return str(choices[value])
+    if hasattr(value, "strftime"):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
