@@ -80,7 +80,6 @@ def add_incidents(*, count: int, org_ids: list[int], rng: random.Random) -> None
     from django.utils import timezone
 
     from covenant.incidents.models import (
-        ACKNOWLEDGE_WITHIN,
         Category,
         IncidentReport,
         Injury,
@@ -90,6 +89,7 @@ def add_incidents(*, count: int, org_ids: list[int], rng: random.Random) -> None
         Source,
         StaffGroup,
         Status,
+        acknowledge_deadline,
     )
 
     now = timezone.now()
@@ -126,7 +126,7 @@ def add_incidents(*, count: int, org_ids: list[int], rng: random.Random) -> None
                     injury=rng.choice(list(Injury.values)),
                     status=rng.choice(statuses),
                     reported_at=reported_at,
-                    acknowledge_by=reported_at + ACKNOWLEDGE_WITHIN,
+                    acknowledge_by=acknowledge_deadline(reported_at),
                     acknowledged_at=reported_at + datetime.timedelta(hours=rng.randint(1, 48))
                     if acknowledged
                     else None,
