@@ -109,8 +109,14 @@ def tick(
         except DatabaseError:
             # One job's failure (the database briefly away) must not stop the others; the next tick tries again.
             logger.exception("Scheduled job %s could not be enqueued", job.name)
-            connection.close()
+            _reconnect_later()
     return enqueued
+
+
+def _reconnect_later() -> None:
+    # A broken connection is dropped so the next tick opens a fresh one (never inside a caller's transaction).
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 def seconds_to_next(*, now: datetime.datetime, schedule: Iterable[Job] = SCHEDULE, most: float) -> float:
@@ -128,7 +134,7 @@ def run_forever(*, stop: threading.Event, scheduler_id: str, poll: float = 30.0)
             tick(scheduler_id=scheduler_id)
         except DatabaseError:
             logger.exception("Scheduler %s could not reach the database", scheduler_id)
-            connection.close()
+            _reconnect_later()
         stop.wait(seconds_to_next(now=timezone.now(), most=poll))
     connection.close()
     logger.info("Scheduler %s stopped", scheduler_id)
