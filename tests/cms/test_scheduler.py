@@ -3,7 +3,11 @@ schedulers run, a missed slot caught up once after downtime, and the production 
 
 import datetime
 import io
+import os
+import shutil
+import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command, get_commands
@@ -17,6 +21,8 @@ from cms.schedule import SCHEDULE, SCHEDULED_COMMANDS, Job
 from cms.tasks import run_scheduled_command
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 RUNS: list[str] = []
 
@@ -203,3 +209,32 @@ def test_the_command_once_and_list():
     out = io.StringIO()
     call_command("run_scheduler", "--list", stdout=out)
     assert "incidents_expire_sanctions" in out.getvalue() and "daily at 00:05" in out.getvalue()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_starts_the_scheduler_and_a_worker_with_the_database_queue_and_stops_them_with_the_server():
+    def recipe(**env):
+        result = subprocess.run(  # noqa: S603
+            [shutil.which("make"), "-n", "--no-print-directory", "serve"],
+            cwd=ROOT,
+            env={k: v for k, v in os.environ.items() if k != "TASKS_BACKEND"} | env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    dev = recipe()
+    assert "manage.py run_scheduler &" in dev and "run_worker" not in dev and "trap 'kill" in dev
+    queued = recipe(TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    assert "manage.py run_scheduler &" in queued and "manage.py run_worker &" in queued
+    assert "manage.py run_scheduler" in recipe_of("scheduler")
+
+
+def recipe_of(target):
+    return subprocess.run(  # noqa: S603
+        [shutil.which("make"), "-n", "--no-print-directory", target],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
