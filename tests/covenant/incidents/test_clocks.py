@@ -8,7 +8,8 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from cms.accounts.models import AuditEvent
 from covenant.incidents import services, tasks
@@ -305,3 +306,37 @@ def test_excluded_handlers_are_never_told_of_an_acknowledgement(clock, submit, h
     CaseExclusion.objects.create(report=report, user=second_handler, reason="conflict")
     chase(clock, at(2026, 12, 3, 8, 0))
     assert sent() == [(f"Due: Acknowledge the report for {report.reference}", [handler.email])]
+
+
+def test_handler_records_the_expiry_date_the_riddor_kind_and_keeps_a_sanction_after_review(
+    client, login, case, handler, second_handler
+):
+    sanction = issued_sanction(
+        case,
+        proposer=second_handler,
+        approver=handler,
+        review_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    login(handler)
+    page = client.get(reverse("incidents:case_detail", args=[case.pk])).content.decode()
+    assert "no expiry date" in page and "Reviewed: keep it in place" in page
+    url = reverse("incidents:sanction_move", args=[case.pk, sanction.pk, "extend"])
+    response = client.post(url, {})
+    assert response.status_code == 400 and "Enter the next review date" in response.content.decode()
+    review, expiry = (timezone.localdate() + datetime.timedelta(days=n) for n in (90, 200))
+    client.post(url, date_fields("review_on", review) | date_fields("expires_on", expiry))
+    sanction.refresh_from_db()
+    assert (sanction.state, sanction.review_on, sanction.expires_on) == ("issued", review, expiry)
+    page = client.get(reverse("incidents:case_detail", args=[case.pk])).content.decode()
+    assert f"expires by itself {dateformat.format(expiry, 'j F Y')}" in page
+
+    riddor = reverse("incidents:riddor_edit", args=[case.pk])
+    client.post(riddor, {"state": "candidate", "kind": "specified_injury"})
+    case.riddor.refresh_from_db()
+    assert case.riddor.kind == "specified_injury" and case.riddor.days_allowed == 10
+    page = client.get(reverse("incidents:case_detail", args=[case.pk])).content.decode()
+    assert "10 days from the incident for a specified injury" in page
+
+
+def date_fields(name, day):
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
