@@ -370,3 +370,24 @@ def run(*, size: str) -> None:
     report = BoardReport(organisations=scope, organisation=busiest, period=period)
     pdf_ms = time_calls(report.render_pdf, 3)
     emit("board report PDF", max(pdf_ms) / 1000, "s", max=5)
+
+    # 5. The clocks: the hourly job's first run of a day (reminders and escalations of every due step, e-mailed
+    # once) and a second run the same day (everything already sent: only the look-ups).
+    from covenant.incidents.chasing import clocks_chase
+    from covenant.incidents.clocks import due_steps
+
+    steps = len(due_steps())
+    with timed() as first:
+        chased = clocks_chase()
+    emit(
+        "clocks chase, first run of the day",
+        first["ms"] / 1000,
+        "s",
+        steps=steps,
+        emails=len(chased.reminders) + len(chased.escalations),
+    )
+    with timed() as again:
+        repeated = clocks_chase()
+    if repeated.reminders or repeated.escalations:
+        raise SystemExit("The clocks sent an e-mail twice in a day")
+    emit("clocks chase, again the same day (nothing to send)", again["ms"] / 1000, "s", steps=steps)
