@@ -22,10 +22,10 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.utils import dateformat, timezone
 
 from cms.times import DATE_FORMAT, datetime_nhs
+from workforce.models import Membership
 
 from .models import (
     RIDDOR_WARNING_DAYS,
@@ -46,6 +46,10 @@ SANCTION_IN_FORCE = (
     Sanction.State.APPEALED,
     Sanction.State.REVIEW_DUE,
 )
+
+# Reports ended at triage as not an incident, redirected or merged into another case are not chased for RIDDOR
+# or check-ins: the case they were merged into (or nobody) carries the work.
+NOT_PURSUED = (Status.NOT_AN_INCIDENT, Status.REDIRECTED, Status.MERGED)
 
 
 @dataclass
@@ -78,10 +82,10 @@ class CaseTeams:
         reports = list(reports)
         org_ids = {report.organisation_id for report in reports}
         self.handlers: dict[int, set[int]] = {org_id: set() for org_id in org_ids}
-        users = get_user_model().objects.filter(
-            memberships__organisation_id__in=org_ids, memberships__role=HANDLER_ROLE, is_active=True
-        )
-        for user_id, org_id in users.values_list("pk", "memberships__organisation_id").distinct():
+        memberships = Membership.objects.filter(
+            organisation_id__in=org_ids, role=HANDLER_ROLE, user__is_active=True
+        ).values_list("user_id", "organisation_id")
+        for user_id, org_id in memberships:
             self.handlers[org_id].add(user_id)
         self.excluded: dict[int, set[int]] = {report.pk: set() for report in reports}
         exclusions = CaseExclusion.objects.filter(report_id__in=self.excluded).values_list(
@@ -132,8 +136,10 @@ def _acknowledgements(now: datetime.datetime, today: datetime.date) -> Iterator[
 
 
 def _riddor(today: datetime.date) -> Iterator[Step]:
-    assessments = RiddorAssessment.objects.filter(state=RiddorAssessment.State.CANDIDATE).select_related(
-        "report"
+    assessments = (
+        RiddorAssessment.objects.filter(state=RiddorAssessment.State.CANDIDATE)
+        .exclude(report__status__in=NOT_PURSUED)
+        .select_related("report__organisation")
     )
     for assessment in assessments:
         deadline = assessment.deadline
@@ -153,9 +159,13 @@ def _riddor(today: datetime.date) -> Iterator[Step]:
 
 
 def _check_ins(today: datetime.date) -> Iterator[Step]:
-    check_ins = SupportCheckIn.objects.filter(
-        done_at__isnull=True, due_on__lte=today, offer__state=SupportOffer.State.ACCEPTED
-    ).select_related("offer__report")
+    check_ins = (
+        SupportCheckIn.objects.filter(
+            done_at__isnull=True, due_on__lte=today, offer__state=SupportOffer.State.ACCEPTED
+        )
+        .exclude(offer__report__status__in=NOT_PURSUED)
+        .select_related("offer__report__organisation")
+    )
     for check_in in check_ins:
         report = check_in.offer.report
         yield Step(
@@ -175,7 +185,7 @@ def _sanction_reviews(today: datetime.date) -> Iterator[Step]:
     notice = today + datetime.timedelta(days=SANCTION_REVIEW_REMINDER_DAYS)
     sanctions = Sanction.objects.filter(
         state__in=SANCTION_IN_FORCE, review_on__isnull=False, review_on__lte=notice
-    ).select_related("report")
+    ).select_related("report__organisation")
     for sanction in sanctions:
         report = sanction.report
         # Reminded a week before and on the day; chased every day once the date has passed.

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from cms.accounts.models import AuditEvent
-from covenant.incidents import services, tasks
+from covenant.incidents import clocks, services, tasks
 from covenant.incidents.chasing import EXPIRES_FROM, clocks_chase, sanctions_expire_due
 from covenant.incidents.models import CaseExclusion, RiddorAssessment, Sanction, SupportCheckIn
 from covenant.incidents.services.sanctions import SANCTION_MOVES
@@ -340,3 +340,26 @@ def test_handler_records_the_expiry_date_the_riddor_kind_and_keeps_a_sanction_af
 
 def date_fields(name, day):
     return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
+def test_a_report_merged_into_another_is_not_chased_for_riddor(clock, case, handler):
+    clock(at(2026, 12, 2, 9, 0))
+    services.riddor_record(report=case, actor=handler, state="candidate")
+    case.status = "merged"
+    case.save(update_fields=["status"])
+    assert chase(clock, at(2026, 12, 20, 9, 0)).escalations == []
+
+
+def test_the_clocks_read_a_bounded_number_of_queries(
+    clock, case, handler, second_handler, django_assert_max_num_queries
+):
+    clock(at(2026, 12, 2, 9, 0))
+    for _ in range(5):
+        report = IncidentReportFactory(
+            organisation=case.organisation, status="triage", occurred_at=at(2026, 11, 20, 9, 0)
+        )
+        services.riddor_record(report=report, actor=handler, state="candidate")
+    clock(at(2026, 12, 10, 9, 0))
+    with django_assert_max_num_queries(8):
+        steps = clocks.due_steps()
+    assert len(steps) == 5 and all(step.report.organisation.name for step in steps)
