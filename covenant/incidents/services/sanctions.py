@@ -65,7 +65,12 @@ SANCTION_MOVES = Lifecycle(
         Move(
             "extend",
             "Reviewed: keep it in place",
-            (Sanction.State.REVIEW_DUE, Sanction.State.ACKNOWLEDGED, Sanction.State.ISSUED),
+            (
+                Sanction.State.REVIEW_DUE,
+                Sanction.State.ACKNOWLEDGED,
+                Sanction.State.ISSUED,
+                Sanction.State.APPEALED,  # the appeal turned down
+            ),
             Sanction.State.ISSUED,
         ),
         Move(
