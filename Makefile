@@ -12,7 +12,7 @@ export SITE_URL ?= http://$(HOST):$(PORT)
 # Debug is off, as in production (the site's own 404 and 500 pages); `make run DEBUG=1` turns it on.
 
 .DEFAULT_GOAL := help
-.PHONY: help install run setup migrate seed test test-fast lint format check bench bench-full worker frontend clean
+.PHONY: help install run serve setup migrate seed test test-fast lint format check bench bench-full worker scheduler frontend clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,11 +34,26 @@ seed: migrate ## Build the demo world (idempotent) and print the demo logins
 setup: seed ## Install, migrate and seed
 
 run: setup ## Set everything up and serve the demo site on http://127.0.0.1:8000 (HOST, PORT; DEBUG=1 for debug)
+	@$(MAKE) --no-print-directory serve
+
+# The scheduler (and, when tasks go through the database queue, a worker) run in the background and stop with the
+# server. The dev settings run tasks at once, inside the scheduler; `make run TASKS_BACKEND=django_tasks_db.DatabaseBackend`
+# queues them for a worker as production does.
+DB_QUEUE := $(findstring django_tasks_db,$(TASKS_BACKEND))
+serve: ## Serve without setting up first, with the scheduler (and worker) in the background
 	@echo "Serving on http://$(HOST):$(PORT)/ with debug $(if $(filter 1 true True TRUE yes on,$(DEBUG)),on,off)  (stop with Ctrl+C)"
+	@echo "In the background: the scheduler (manage.py run_scheduler)$(if $(DB_QUEUE), and a task worker (manage.py run_worker))"
+	@pids=""; \
+	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_scheduler & pids="$$!"; \
+	$(if $(DB_QUEUE),$(PY) manage.py run_worker & pids="$$pids $$!";) \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: install ## Run a background task worker (database queue)
 	$(PY) manage.py run_worker
+
+scheduler: install ## Run the scheduler: enqueues the jobs of cms/schedule.py at their times
+	$(PY) manage.py run_scheduler
 
 test: install ## Run the whole test suite (browser tests included when /usr/bin/chromium exists)
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)

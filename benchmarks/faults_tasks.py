@@ -70,7 +70,6 @@ def _world(count: int) -> list[str]:
     from django.utils import timezone
 
     from covenant.incidents.models import (
-        ACKNOWLEDGE_WITHIN,
         Category,
         IncidentReport,
         Injury,
@@ -78,6 +77,7 @@ def _world(count: int) -> list[str]:
         ReportingMode,
         Setting,
         Source,
+        acknowledge_deadline,
     )
     from covenant.incidents.tasks import notify_handlers_of_new_report
     from workforce.models import Membership, Organisation, OrganisationType, Sector
@@ -104,7 +104,7 @@ def _world(count: int) -> list[str]:
                 narrative="Shouted at and threatened.",
                 injury=Injury.NONE,
                 reported_at=now,
-                acknowledge_by=now + ACKNOWLEDGE_WITHIN,
+                acknowledge_by=acknowledge_deadline(now),
             )
             notify_handlers_of_new_report.enqueue(report.pk)
             references.append(report.reference)

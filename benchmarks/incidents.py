@@ -80,7 +80,6 @@ def add_incidents(*, count: int, org_ids: list[int], rng: random.Random) -> None
     from django.utils import timezone
 
     from covenant.incidents.models import (
-        ACKNOWLEDGE_WITHIN,
         Category,
         IncidentReport,
         Injury,
@@ -90,6 +89,7 @@ def add_incidents(*, count: int, org_ids: list[int], rng: random.Random) -> None
         Source,
         StaffGroup,
         Status,
+        acknowledge_deadline,
     )
 
     now = timezone.now()
@@ -126,7 +126,7 @@ def add_incidents(*, count: int, org_ids: list[int], rng: random.Random) -> None
                     injury=rng.choice(list(Injury.values)),
                     status=rng.choice(statuses),
                     reported_at=reported_at,
-                    acknowledge_by=reported_at + ACKNOWLEDGE_WITHIN,
+                    acknowledge_by=acknowledge_deadline(reported_at),
                     acknowledged_at=reported_at + datetime.timedelta(hours=rng.randint(1, 48))
                     if acknowledged
                     else None,
@@ -370,3 +370,24 @@ def run(*, size: str) -> None:
     report = BoardReport(organisations=scope, organisation=busiest, period=period)
     pdf_ms = time_calls(report.render_pdf, 3)
     emit("board report PDF", max(pdf_ms) / 1000, "s", max=5)
+
+    # 5. The clocks: the hourly job's first run of a day (reminders and escalations of every due step, e-mailed
+    # once) and a second run the same day (everything already sent: only the look-ups).
+    from covenant.incidents.chasing import clocks_chase
+    from covenant.incidents.clocks import due_steps
+
+    steps = len(due_steps())
+    with timed() as first:
+        chased = clocks_chase()
+    emit(
+        "clocks chase, first run of the day",
+        first["ms"] / 1000,
+        "s",
+        steps=steps,
+        emails=len(chased.reminders) + len(chased.escalations),
+    )
+    with timed() as again:
+        repeated = clocks_chase()
+    if repeated.reminders or repeated.escalations:
+        raise SystemExit("The clocks sent an e-mail twice in a day")
+    emit("clocks chase, again the same day (nothing to send)", again["ms"] / 1000, "s", steps=steps)

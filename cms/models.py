@@ -303,3 +303,26 @@ class TaskReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.key}"
+
+
+class ScheduledRun(models.Model):
+    """One slot of a scheduled job (`cms/schedule.py`) that a scheduler has claimed and enqueued.
+
+    The unique (job, slot) row is the lock: of several schedulers reaching the same slot, the one whose insert
+    succeeds enqueues the job, in the same transaction, and the others see the row and do nothing
+    (`cms.scheduler`).
+    """
+
+    job = models.CharField(max_length=100)
+    slot = models.DateTimeField(help_text="The time the job was due to run")
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "scheduled run"
+        ordering = ["-slot"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduledrun_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} at {self.slot.isoformat()}"

@@ -1,4 +1,5 @@
-"""Background work for incidents: e-mail notifications and the daily purge. Messages carry a reference and a
+"""Background work for incidents: e-mail notifications, the clocks (reminders, escalation, sanction expiry)
+and the daily purge. Messages carry a reference and a
 link, never content.
 
 The services enqueue these tasks; nothing here imports the services back (the purge lives in `purge.py`, below
@@ -17,6 +18,7 @@ from django_tasks import task
 from cms.links import absolute_url
 from cms.taskqueue import email_send_once
 
+from .chasing import clocks_chase, sanctions_expire_due
 from .models import IncidentReport, ReportingMode
 from .purge import incidents_purge_expired
 from .roles import HANDLER_ROLE
@@ -82,5 +84,19 @@ def notify_reporter_of_outcome(report_id: int) -> bool:
 
 @task()
 def purge_expired_incidents() -> int:
-    """Run daily (manage.py incidents_purge from cron, or enqueue this task): destroy expired archived cases."""
+    """Run daily by the scheduler (cms/schedule.py; or manage.py incidents_purge): destroy expired archived
+    cases."""
     return incidents_purge_expired()
+
+
+@task()
+def chase_clocks() -> dict:
+    """Run hourly by the scheduler: remind owners of due steps and escalate overdue ones, once a step a day."""
+    chased = clocks_chase()
+    return {"reminders": len(chased.reminders), "escalations": len(chased.escalations)}
+
+
+@task()
+def expire_sanctions() -> int:
+    """Run daily by the scheduler: end the sanctions whose expiry date has come, audited, owners told."""
+    return len(sanctions_expire_due())

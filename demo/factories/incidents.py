@@ -4,7 +4,6 @@ import factory
 from django.utils import timezone
 
 from covenant.incidents.models import (
-    ACKNOWLEDGE_WITHIN,
     Category,
     IncidentReport,
     Injury,
@@ -12,6 +11,7 @@ from covenant.incidents.models import (
     ReportingMode,
     Setting,
     Source,
+    acknowledge_deadline,
 )
 from demo.factories.workforce import OrganisationFactory
 
@@ -33,4 +33,4 @@ class IncidentReportFactory(factory.django.DjangoModelFactory):
     narrative = "The patient shouted at me and threatened to hit me."
     injury = Injury.NONE
     reported_at = factory.LazyFunction(timezone.now)
-    acknowledge_by = factory.LazyAttribute(lambda o: o.reported_at + ACKNOWLEDGE_WITHIN)
+    acknowledge_by = factory.LazyAttribute(lambda o: acknowledge_deadline(o.reported_at))

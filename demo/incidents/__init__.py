@@ -26,7 +26,6 @@ from cms.accounts.models import User
 from cms.audit import audit
 from covenant.incidents import selectors
 from covenant.incidents.models import (
-    ACKNOWLEDGE_WITHIN,
     COLLEAGUE_SOURCES,
     Category,
     IncidentReport,
@@ -44,6 +43,7 @@ from covenant.incidents.models import (
     Status,
     Treatment,
     YesNoUnknown,
+    acknowledge_deadline,
 )
 from demo.factories.cms import UserFactory
 from demo.incidents.casework import add_casework
@@ -228,7 +228,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             may_tell_line_manager=mode == ReportingMode.NAMED and source not in COLLEAGUE_SOURCES,
             status=state,
             reported_at=reported_at,
-            acknowledge_by=reported_at + ACKNOWLEDGE_WITHIN,
+            acknowledge_by=acknowledge_deadline(reported_at),
         )
         report.save()
         created.append(report)
@@ -304,7 +304,7 @@ def _story_case(*, home, handler, second, now) -> None:
         wants_feedback=True,
         status=Status.SUBMITTED,
         reported_at=reported_at,
-        acknowledge_by=reported_at + ACKNOWLEDGE_WITHIN,
+        acknowledge_by=acknowledge_deadline(reported_at),
     )
     walk(
         report,

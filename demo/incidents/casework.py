@@ -145,6 +145,8 @@ def add_casework(report: IncidentReport, *, team: Team, rng, now, times: dict) -
             capacity_considered=state != Sanction.State.PROPOSED,
             issued_on=issued_on if issued else None,
             review_on=issued_on + datetime.timedelta(days=rng.choice([90, 180, 365])) if issued else None,
+            # A year after issue; the scheduler expires those whose year is up (docs/incidents.md, "Clocks").
+            expires_on=issued_on + datetime.timedelta(days=365) if issued else None,
         )
     if rng.random() < 0.5:
         due = timezone.localdate(report.reported_at) + datetime.timedelta(days=rng.randint(7, 60))

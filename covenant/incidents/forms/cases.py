@@ -208,6 +208,15 @@ class RiddorForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select a RIDDOR status"},
     )
+    kind = forms.ChoiceField(
+        label="What makes it reportable",
+        choices=RiddorAssessment.Kind.choices,
+        initial=RiddorAssessment.Kind.OVER_SEVEN_DAY,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Sets the deadline: 15 days from the incident for an over-7-day injury, 10 days for the others. "
+        "If you do not choose, it is treated as an over-7-day injury",
+    )
     hse_reference = forms.CharField(label="HSE reference (if reported)", required=False, max_length=40)
     reported_on = NHSUKDateField(label="Date reported to HSE (if reported)", required=False)
     reason = forms.CharField(
@@ -295,10 +304,17 @@ class SanctionMoveForm(forms.Form):
     person_input_sought = forms.BooleanField(label="The person's own account was sought", required=False)
     issued_on = NHSUKDateField(label="Date issued", required=False)
     review_on = NHSUKDateField(label="Review date", required=False)
+    expires_on = NHSUKDateField(
+        label="Expiry date (optional)",
+        required=False,
+        help_text="The sanction ends by itself on this day and its owner is told. Leave it empty if it lasts "
+        "until it is revoked.",
+    )
 
     FIELDS_FOR_MOVE = {
         "clinical_review": ("note", "capacity_considered", "person_input_sought"),
-        "issue": ("issued_on", "review_on", "note"),
+        "issue": ("issued_on", "review_on", "expires_on", "note"),
+        "extend": ("review_on", "expires_on", "note"),
         "appeal": ("note",),
         "revoke": ("note",),
     }
@@ -313,6 +329,9 @@ class SanctionMoveForm(forms.Form):
             self.fields["note"].label = "Clinician's view, including medical factors"
         elif move in ("appeal", "revoke"):
             self.fields["note"].label = "Reason"
+        elif move == "extend":
+            self.fields["review_on"].label = "Next review date"
+            self.fields["note"].label = "What the review found (internal, optional)"
         elif move == "issue":
             self.fields["note"].label = "Note (internal, optional)"
         else:

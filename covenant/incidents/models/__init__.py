@@ -17,7 +17,7 @@ reporter's requests), `sanctions`, `statistics` (Staff Survey figures).
 """
 
 from .choices import (
-    ACKNOWLEDGE_WITHIN,
+    ACKNOWLEDGE_WITHIN_WORKING_DAYS,
     COLLEAGUE_SOURCES,
     OPEN_STATUSES,
     REPORTER_STATUS_LABELS,
@@ -26,6 +26,7 @@ from .choices import (
     RETENTION_YEARS,
     RIDDOR_REPORT_WITHIN_DAYS,
     RIDDOR_WARNING_DAYS,
+    SANCTION_REVIEW_REMINDER_DAYS,
     SUPPORT_CHECK_IN_DAYS,
     SURVEY_SOURCE_GROUP,
     Category,
@@ -43,6 +44,7 @@ from .choices import (
     SubType,
     Treatment,
     YesNoUnknown,
+    acknowledge_deadline,
 )
 from .outcomes import (
     PoliceOutcome,
@@ -71,7 +73,9 @@ from .workflow import (
 )
 
 __all__ = [
-    "ACKNOWLEDGE_WITHIN",
+    "ACKNOWLEDGE_WITHIN_WORKING_DAYS",
+    "acknowledge_deadline",
+    "SANCTION_REVIEW_REMINDER_DAYS",
     "COLLEAGUE_SOURCES",
     "CaseAction",
     "CaseExclusion",

@@ -7,10 +7,28 @@ import datetime
 
 from django.db import models
 
-ACKNOWLEDGE_WITHIN = datetime.timedelta(days=1)
-RIDDOR_REPORT_WITHIN_DAYS = 15
+from cms.working_days import add_working_days
+
+# A report is acknowledged within 1 working day of being made (weekends and bank holidays in England and Wales
+# do not count; cms/working_days.py).
+ACKNOWLEDGE_WITHIN_WORKING_DAYS = 1
+# Days from the incident to report to HSE, by what makes it reportable (RIDDOR 2013 reg. 4 and Schedule 1): an
+# over-7-day injury within 15 days; a death, specified injury or dangerous occurrence without delay and within 10.
+RIDDOR_REPORT_WITHIN_DAYS = {
+    "over_seven_day": 15,
+    "specified_injury": 10,
+    "death": 10,
+    "dangerous_occurrence": 10,
+}
 RIDDOR_WARNING_DAYS = 5
 SUPPORT_CHECK_IN_DAYS = (3, 7, 28)
+# A sanction's owner is reminded this many days before its review date, and on the day.
+SANCTION_REVIEW_REMINDER_DAYS = 7
+
+
+def acknowledge_deadline(reported_at: datetime.datetime) -> datetime.datetime:
+    """When a report made at `reported_at` must be acknowledged by: 1 working day later, same time of day."""
+    return add_working_days(reported_at, ACKNOWLEDGE_WITHIN_WORKING_DAYS)
 
 
 # Retention per record class, in years from the date the class counts from. Local policy set against the Records

@@ -7,15 +7,26 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import dateformat, timezone
+
+from cms.times import DATE_FORMAT
 
 from ..encryption import EncryptedTextField
 from .choices import RIDDOR_REPORT_WITHIN_DAYS, RIDDOR_WARNING_DAYS
 from .reports import IncidentReport
 
+RIDDOR_KIND_PHRASES = {
+    "over_seven_day": "an over-7-day injury",
+    "specified_injury": "a specified injury",
+    "death": "a death",
+    "dangerous_occurrence": "a dangerous occurrence",
+}
+
 
 class RiddorAssessment(models.Model):
-    """Whether the incident must be reported to HSE under RIDDOR (over-7-day injuries within 15 days)."""
+    """Whether the incident must be reported to HSE under RIDDOR, and by when: an over-7-day injury within 15
+    days of the incident, a death, specified injury or dangerous occurrence within 10 (`RIDDOR_REPORT_WITHIN_DAYS`,
+    calendar days, as the regulations count them)."""
 
     class State(models.TextChoices):
         NOT_APPLICABLE = "not_applicable", "Not applicable"
@@ -23,8 +34,23 @@ class RiddorAssessment(models.Model):
         REPORTED = "reported", "Reported to HSE"
         NOT_REPORTABLE = "not_reportable", "Not reportable"
 
+    class Kind(models.TextChoices):
+        OVER_SEVEN_DAY = (
+            "over_seven_day",
+            "Over-7-day injury (off work or on light duties for more than 7 days)",
+        )
+        SPECIFIED_INJURY = (
+            "specified_injury",
+            "Specified injury (for example a fracture or loss of consciousness)",
+        )
+        DEATH = "death", "Death"
+        DANGEROUS_OCCURRENCE = "dangerous_occurrence", "Dangerous occurrence"
+
     report = models.OneToOneField(IncidentReport, on_delete=models.CASCADE, related_name="riddor")
     state = models.CharField(max_length=16, choices=State.choices, default=State.CANDIDATE)
+    kind = models.CharField(
+        "what makes it reportable", max_length=24, choices=Kind.choices, default=Kind.OVER_SEVEN_DAY
+    )
     hse_reference = EncryptedTextField("HSE reference", max_length=40, blank=True)
     reported_on = models.DateField(null=True, blank=True)
     reason = EncryptedTextField(blank=True, help_text="Why it is not reportable")
@@ -36,7 +62,19 @@ class RiddorAssessment(models.Model):
     @property
     def deadline(self) -> datetime.date:
         return timezone.localdate(self.report.occurred_at) + datetime.timedelta(
-            days=RIDDOR_REPORT_WITHIN_DAYS
+            days=RIDDOR_REPORT_WITHIN_DAYS[self.kind]
+        )
+
+    @property
+    def days_allowed(self) -> int:
+        return RIDDOR_REPORT_WITHIN_DAYS[self.kind]
+
+    @property
+    def deadline_text(self) -> str:
+        """ "Report it to HSE by 8 December 2026: 15 days from the incident for an over-7-day injury"."""
+        return (
+            f"Report it to HSE by {dateformat.format(self.deadline, DATE_FORMAT)}: {self.days_allowed} days from "
+            f"the incident for {RIDDOR_KIND_PHRASES[self.kind]}"
         )
 
     @property

@@ -52,6 +52,11 @@ class Sanction(models.Model):
     )
     issued_on = models.DateField(null=True, blank=True)
     review_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day it ends by itself (the scheduler expires it that day); empty when it lasts until revoked",
+    )
     notes = EncryptedTextField(blank=True, help_text="Internal")
 
     class Meta:

@@ -132,8 +132,8 @@ class IncidentStatistics:
         rows = [
             ("Summary", "Reports", self.total),
             ("Summary", "Acknowledged", self.acknowledged),
-            ("Summary", "Acknowledged within 1 day", self.acknowledged_on_time),
-            ("Summary", "Share acknowledged within 1 day", self.acknowledged_on_time_share),
+            ("Summary", "Acknowledged within 1 working day", self.acknowledged_on_time),
+            ("Summary", "Share acknowledged within 1 working day", self.acknowledged_on_time_share),
             ("Summary", "Median hours to acknowledge", self.median_hours_to_acknowledge),
             ("Summary", "Share with medical or clinical factors suspected", self.medical_factors_share),
             ("Summary", "Support offered", self.support_offered),

@@ -17,6 +17,7 @@ def riddor_record(
     report: IncidentReport,
     actor,
     state: str,
+    kind: str = RiddorAssessment.Kind.OVER_SEVEN_DAY,
     hse_reference: str = "",
     reported_on=None,
     reason: str = "",
@@ -34,12 +35,15 @@ def riddor_record(
         errors["reason"] = "Enter why it is not reportable"
     if state not in RiddorAssessment.State.values:
         errors["state"] = "Choose a RIDDOR status"
+    if kind not in RiddorAssessment.Kind.values:
+        errors["kind"] = "Choose what makes it reportable"
     if errors:
         raise ValidationError(errors)
     assessment, _ = RiddorAssessment.objects.update_or_create(
         report=report,
         defaults={
             "state": state,
+            "kind": kind,
             "hse_reference": hse_reference.strip() if state == RiddorAssessment.State.REPORTED else "",
             "reported_on": reported_on if state == RiddorAssessment.State.REPORTED else None,
             "reason": reason.strip() if state == RiddorAssessment.State.NOT_REPORTABLE else "",
@@ -51,7 +55,7 @@ def riddor_record(
         actor=actor,
         request=request,
         summary=report.reference,
-        detail={"state": state},
+        detail={"state": state, "kind": kind},
     )
     return assessment
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from cms.audit import audit, audit_anonymous, hour_of
 
 from ..models import (
-    ACKNOWLEDGE_WITHIN,
     COLLEAGUE_SOURCES,
     CaseTransition,
     IncidentReport,
@@ -20,6 +19,7 @@ from ..models import (
     ReportingMode,
     RiddorAssessment,
     Status,
+    acknowledge_deadline,
 )
 from ..selectors.follow_up import receipt_hash, receipt_index
 from ..selectors.reporters import reporter_organisations
@@ -87,7 +87,7 @@ def report_submit(
         mode=mode,
         reporter=None if anonymous else reporter,
         reported_at=stored_at,
-        acknowledge_by=stored_at + ACKNOWLEDGE_WITHIN,
+        acknowledge_by=acknowledge_deadline(stored_at),
         **fields,
     )
     code = None

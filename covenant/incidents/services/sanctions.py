@@ -63,8 +63,19 @@ SANCTION_MOVES = Lifecycle(
             Sanction.State.REVIEW_DUE,
         ),
         Move(
+            "extend",
+            "Reviewed: keep it in place",
+            (
+                Sanction.State.REVIEW_DUE,
+                Sanction.State.ACKNOWLEDGED,
+                Sanction.State.ISSUED,
+                Sanction.State.APPEALED,  # the appeal turned down
+            ),
+            Sanction.State.ISSUED,
+        ),
+        Move(
             "expire",
-            "Expire",
+            "Expire now",
             (Sanction.State.REVIEW_DUE, Sanction.State.ACKNOWLEDGED, Sanction.State.ISSUED),
             Sanction.State.EXPIRED,
         ),
@@ -99,6 +110,7 @@ def sanction_advance(
     person_input_sought: bool = False,
     issued_on=None,
     review_on=None,
+    expires_on=None,
     request=None,
 ) -> Sanction:
     target = SANCTION_MOVES.move(move, sanction.state).target
@@ -120,6 +132,19 @@ def sanction_advance(
             errors["review_on"] = "Enter the review date"
         elif issued_on is not None and review_on <= issued_on:
             errors["review_on"] = "The review date must be after the date issued"
+    if move == "extend":
+        # Kept in place after its review: the next review date is required, the expiry date may change.
+        if review_on is None:
+            errors["review_on"] = "Enter the next review date"
+        elif review_on <= timezone.localdate():
+            errors["review_on"] = "The next review date must be in the future"
+    if move in ("issue", "extend") and expires_on is not None:
+        if issued_on is not None and expires_on <= issued_on:
+            errors["expires_on"] = "The expiry date must be after the date issued"
+        elif expires_on <= timezone.localdate():
+            errors["expires_on"] = "The expiry date must be in the future"
+        elif review_on is not None and expires_on < review_on:
+            errors["expires_on"] = "The expiry date must be on or after the review date"
     if move in ("appeal", "revoke") and not note.strip():
         errors["note"] = "Enter the reason"
     if errors:
@@ -132,7 +157,9 @@ def sanction_advance(
     elif move == "approve":
         sanction.approved_by = actor
     elif move == "issue":
-        sanction.issued_on, sanction.review_on = issued_on, review_on
+        sanction.issued_on, sanction.review_on, sanction.expires_on = issued_on, review_on, expires_on
+    elif move == "extend":
+        sanction.review_on, sanction.expires_on = review_on, expires_on
     if note.strip() and move != "clinical_review":
         sanction.notes = (sanction.notes + "\n" + note.strip()).strip()
     sanction.save()

@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import dateformat
 from django.views.decorators.http import require_POST
+
+from cms.times import DATE_FORMAT
 
 from ..forms.cases import (
     CaseActionForm,
@@ -21,6 +24,7 @@ from ..forms.cases import (
     ReporterRequestDecisionForm,
     RiddorForm,
 )
+from ..models import RiddorAssessment
 from ..selectors.cases import case_get_for_handler, case_record_get, handlers_for_case
 from ..selectors.reporter_requests import reporter_requests
 from ..services.actions import action_complete, action_create
@@ -88,7 +92,12 @@ def riddor_edit(request, pk: int):
     report = case_get_for_handler(user=request.user, pk=pk, request=request)
     current = getattr(report, "riddor", None) if hasattr(report, "riddor") else None
     initial = (
-        {"state": current.state, "hse_reference": current.hse_reference, "reason": current.reason}
+        {
+            "state": current.state,
+            "kind": current.kind,
+            "hse_reference": current.hse_reference,
+            "reason": current.reason,
+        }
         if current
         else {}
     )
@@ -99,12 +108,14 @@ def riddor_edit(request, pk: int):
         RiddorForm(posted(request), initial=initial),
         heading="RIDDOR",
         submit_label="Save",
-        intro="Over-7-day injuries from work-related violence must be reported to HSE within 15 days of the incident"
-        + (f": by {deadline:%-d %B %Y}." if deadline else "."),
+        intro="Work-related violence must be reported to HSE within 15 days of the incident when it causes an "
+        "over-7-day injury, and within 10 days when it causes a death or a specified injury"
+        + (f". This case: by {dateformat.format(deadline, DATE_FORMAT)}." if deadline else "."),
         on_valid=lambda d: riddor_record(
             report=report,
             actor=request.user,
             state=d["state"],
+            kind=d["kind"] or RiddorAssessment.Kind.OVER_SEVEN_DAY,
             hse_reference=d["hse_reference"],
             reported_on=d["reported_on"],
             reason=d["reason"],

@@ -28,7 +28,7 @@ from django.utils import timezone
 from cms.accounts.models import AnonymousAuditEvent, AuditEvent
 from cms.times import hour_nhs, time_nhs
 from covenant.incidents import throttles
-from covenant.incidents.models import IncidentReport
+from covenant.incidents.models import IncidentReport, acknowledge_deadline
 from covenant.incidents.reporter_state import FOLLOW_UP_COOKIE, RECEIPT_COOKIE
 from demo.factories.cms import DEMO_PASSWORD
 
@@ -187,7 +187,7 @@ def test_an_anonymous_report_cannot_be_placed_beside_the_reporters_sign_in(
     held = AnonymousAuditEvent.objects.get()
     assert _is_on_the_hour(held.hour) and held.hour <= sign_out.at < held.hour + 2 * HOUR
     # The report's own rows keep only that hour, and so does the narrative's ciphertext (Fernet stamps a time).
-    assert report.reported_at == held.hour and report.acknowledge_by == held.hour + datetime.timedelta(days=1)
+    assert report.reported_at == held.hour and report.acknowledge_by == acknowledge_deadline(held.hour)
     assert report.transitions.get().at == held.hour
     with connection.cursor() as cursor:
         cursor.execute("SELECT narrative FROM incidents_incidentreport WHERE id = %s", [report.pk])
