@@ -144,3 +144,11 @@ def test_a_long_trust_name_is_the_short_form_in_the_header_of_a_case_list(client
     table = _list(client, login, lead).split("<table", 1)[1]
     assert f'<abbr title="{long_name}">Riverside and Wolds</abbr>' in table
     assert "Wolds County Council</td>" in table  # no short name: the name itself
+
+
+def test_a_sort_by_a_column_the_list_no_longer_has_is_ignored(client, login, handler, organisation):
+    """Bookmarked addresses sorted by the old "Acknowledge by" column still open the list."""
+    IncidentReportFactory(organisation=organisation)
+    login(handler)
+    for sort in ("-acknowledge_by", "next_deadline", "nonsense"):
+        assert client.get(reverse("incidents:case_list"), {"sort": sort}).status_code == 200, sort
