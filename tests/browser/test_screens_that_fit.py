@@ -10,6 +10,7 @@ from covenant.incidents.models import CaseAction, Status
 from demo.factories.incidents import IncidentReportFactory
 from demo.factories.workforce import MembershipFactory, OrganisationFactory
 
+from .conftest import submit
 from .test_journeys_staff import _handler_page
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -81,3 +82,32 @@ def test_the_case_list_fits_1280_pixels(browser, live_server, make_user, sign_in
     assert abbr.get_attribute("title") == LONG_NAME
     assert abbr.inner_text() == "Riverside and Wolds"
     assert abbr.bounding_box()["height"] <= 2 * 28
+
+
+def test_a_lead_records_who_did_it_and_sees_the_repeat(
+    browser, live_server, make_user, sign_in, assert_accessible
+):
+    trust = OrganisationFactory(
+        name="Riverside Hospitals NHS Foundation Trust", short_name="Riverside Hospitals"
+    )
+    lead = make_user("incident_handler", organisation=trust, email="lead@riverside.example")
+    first, second = (IncidentReportFactory(organisation=trust) for _ in range(2))
+    page = _handler_page(browser, live_server, sign_in, lead, f"/incidents/cases/{first.pk}/")
+    for report, typed in ((first, "943 476 5919"), (second, "943-476-5919")):
+        page.goto(f"/incidents/cases/{report.pk}/")
+        page.get_by_role("link", name="Record who did it").click()
+        assert_accessible(page)
+        field = page.get_by_label("Patient's NHS number (optional)")
+        field.fill("943 476 5918")  # a wrong check digit first
+        submit(page, "Save")
+        assert page.locator(".nhsuk-error-summary").get_by_text("Enter a valid NHS number").is_visible()
+        assert_accessible(page)
+        page.get_by_label("Patient's NHS number (optional)").fill(typed)
+        submit(page, "Save")
+        page.wait_for_url(f"**/incidents/cases/{report.pk}/")
+        assert page.get_by_text("943 476 5919").is_visible()
+    page.goto("/incidents/cases/repeat-perpetrators/")
+    assert_accessible(page)
+    group = page.get_by_role("table", name="Patient 1: 2 cases")
+    for report in (first, second):
+        assert group.get_by_role("link", name=report.reference).is_visible()
