@@ -282,3 +282,24 @@ def test_anonymous_is_sent_to_sign_in(client, organisation):
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
     assert IncidentReport.objects.get(pk=report.pk).perpetrator_person is None
+
+
+def test_an_empty_form_asks_for_one_or_the_other_but_clearing_what_was_recorded_works(
+    client, login, organisation, handler
+):
+    report = _case(organisation)
+    login(handler)
+    url = reverse("incidents:case_perpetrator", args=[report.pk])
+    response = client.post(url, {"nhs_number": "", "staff_email": ""})
+    assert response.status_code == 400
+    assert "Enter an NHS number or a work e-mail address" in response.content.decode()
+    assert client.post(url, {"nhs_number": VALID}).status_code == 302
+    assert client.post(url, {"nhs_number": "", "staff_email": ""}).status_code == 302
+    report.refresh_from_db()
+    assert report.perpetrator_nhs_number == "" and report.perpetrator_nhs_number_index == ""
+    changes = list(
+        AuditEvent.objects.filter(action="incident.perpetrator_recorded")
+        .order_by("pk")
+        .values_list("detail__patient_nhs_number", flat=True)
+    )
+    assert changes == ["recorded", "removed"]
