@@ -7,11 +7,19 @@ import re
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import get_template
 from pypdf import PdfReader
 
 from cms import reports
 from cms.charts import CHAR_WIDTH, bar_chart, flow_chart, stacked_bar_chart, wrap_label
 from cms.disclosure import NOT_SHOWN, SUPPRESSED, format_figure
+from covenant.consultation import reports as consultation_reports
+from covenant.incidents import reports as incident_reports
+from covenant.signatories import reports as signatory_reports
+from workforce import reports as workforce_reports
+
+# Every app's reports module, imported so that its Report subclasses exist.
+APP_REPORTS = (consultation_reports, incident_reports, signatory_reports, workforce_reports)
 
 LONG = "Sexual (unwanted behaviour of a sexual nature or sexual assault)"
 
@@ -84,3 +92,20 @@ def test_every_report_pdf_is_tagged_with_language_and_title():
     assert root["/Lang"] == "en-GB"
     assert reader.metadata.title == "Chart test report"
     assert reports.PDF_VARIANT == "pdf/ua-1"
+
+
+def test_every_report_uses_the_tagged_print_layout():
+    """Every PDF the product makes is a `cms.reports.Report` whose template extends pdf/base.html, which sets the
+    language and title the tagged PDF takes, so none escapes `render_pdf`'s PDF/UA variant."""
+    assert all(module.Report is reports.Report for module in APP_REPORTS)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    found = {sub for sub in subclasses(reports.Report) if sub.__module__ != __name__}
+    assert len(found) >= 7
+    for report_class in found:
+        source = get_template(report_class.template_name).template.source
+        assert source.lstrip().startswith('{% extends "pdf/base.html" %}'), report_class
