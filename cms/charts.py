@@ -1,13 +1,15 @@
 """Server-side SVG charts: the same markup in web pages and WeasyPrint PDFs, no JavaScript.
 
-Every chart is an `<svg role="img">` with a `<title>` and `<desc>`; pages should also show the numbers in a
-table, which is the accessible equivalent. Colours are from the NHS identity palette and pass 3:1 contrast
-against white for graphical objects.
+Every chart is an `<svg role="img">` with a `<title>` (its text alternative, which WeasyPrint also puts on the
+PDF's figure tag) and a `<desc>` listing every value; pages also show the numbers in a table beside each chart,
+which is the accessible equivalent. Labels wrap onto as many lines as they need, never cut short. Colours are from
+the NHS identity palette and pass 3:1 contrast against white for graphical objects.
 """
 
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from collections.abc import Sequence
 from itertools import cycle
 
@@ -18,6 +20,29 @@ PALETTE = ("#005eb8", "#330072", "#007f3b", "#d5281b", "#00a499", "#ae2573", "#4
 TEXT = "#212b32"
 MUTED = "#4c6272"
 FONT = "Frutiger W01, Arial, sans-serif"
+LINE_HEIGHT = 17
+# A generous average advance of a 14px sans-serif character, so a wrapped line fits its space.
+CHAR_WIDTH = 7.8
+
+
+def wrap_label(label: object, width: float) -> list[str]:
+    """The label in lines that fit `width` pixels, broken between words (inside a word only if it is too long)."""
+    chars = max(6, int(width / CHAR_WIDTH))
+    return textwrap.wrap(str(label), width=chars) or [""]
+
+
+def _label(lines: list[str], *, x: float, middle: float, anchor: str = "end") -> str:
+    """A `<text>` of one `<tspan>` a line, the block centred on `middle`."""
+    first = middle - (len(lines) - 1) * LINE_HEIGHT / 2 + 5
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + index * LINE_HEIGHT:.1f}">{escape(line)}</tspan>'
+        for index, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{first:.1f}" text-anchor="{anchor}">{spans}</text>'
+
+
+def _row_heights(labels: Sequence[list[str]], bar_height: int) -> list[float]:
+    return [max(bar_height, len(lines) * LINE_HEIGHT + 4) for lines in labels]
 
 
 def _fmt(value: float) -> str:
@@ -46,23 +71,27 @@ def bar_chart(
     label_width: int = 220,
     colour: str = PALETTE[0],
 ) -> SafeString:
-    """Horizontal bars, one per (label, value), each labelled with its value."""
+    """Horizontal bars, one per (label, value), each labelled with its value; long labels wrap."""
     rows = list(data)
     top = 8
     gap = 10
-    height = top + max(1, len(rows)) * (bar_height + gap) + 8
+    labels = [wrap_label(label, label_width - 12) for label, _ in rows]
+    heights = _row_heights(labels, bar_height)
+    height = top + (sum(heights) + gap * len(rows) if rows else bar_height + gap) + 8
     largest = max((value for _, value in rows), default=0) or 1
     plot_width = width - label_width - 90
     body = []
-    for index, (label, value) in enumerate(rows):
-        y = top + index * (bar_height + gap)
+    y = float(top)
+    for (_, value), lines, row_height in zip(rows, labels, heights, strict=True):
         length = max(0.0, plot_width * float(value) / float(largest))
-        text_y = y + bar_height * 0.7
+        middle = y + row_height / 2
         body.append(
-            f'<text x="{label_width - 8}" y="{text_y:.1f}" text-anchor="end">{escape(str(label)[:40])}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colour}"/>'
-            f'<text x="{label_width + length + 6:.1f}" y="{text_y:.1f}">{escape(_fmt(value))}{escape(unit)}</text>'
+            _label(lines, x=label_width - 8, middle=middle)
+            + f'<rect x="{label_width}" y="{middle - bar_height / 2:.1f}" width="{length:.1f}" '
+            f'height="{bar_height}" fill="{colour}"/>'
+            f'<text x="{label_width + length + 6:.1f}" y="{middle + 5:.1f}">{escape(_fmt(value))}{escape(unit)}</text>'
         )
+        y += row_height + gap
     if not rows:
         body.append(f'<text x="8" y="{top + 16}" fill="{MUTED}">No data</text>')
     desc = "; ".join(f"{label}: {_fmt(value)}{unit}" for label, value in rows) or "No data"
@@ -78,37 +107,40 @@ def stacked_bar_chart(
     bar_height: int = 24,
     label_width: int = 220,
 ) -> SafeString:
-    """One horizontal bar per category, split into the series (e.g. agree / neutral / disagree), with a key."""
+    """One horizontal bar per category, split into the series (e.g. agree / neutral / disagree), with a key;
+    long category names wrap."""
     names = list(series)
     colours = dict(zip(names, cycle(PALETTE), strict=False))
     top = 8
     gap = 10
     legend_height = 28
-    height = top + max(1, len(categories)) * (bar_height + gap) + legend_height + 8
+    labels = [wrap_label(category, label_width - 12) for category in categories]
+    heights = _row_heights(labels, bar_height)
+    height = (
+        top + (sum(heights) + gap * len(categories) if categories else bar_height + gap) + legend_height + 8
+    )
     totals = [sum(float(series[name][i]) for name in names) for i in range(len(categories))]
     largest = max(totals, default=0) or 1
     plot_width = width - label_width - 70
     body = []
-    for index, category in enumerate(categories):
-        y = top + index * (bar_height + gap)
+    y = float(top)
+    for index, (lines, row_height) in enumerate(zip(labels, heights, strict=True)):
+        middle = y + row_height / 2
+        bar_top = middle - bar_height / 2
         x = float(label_width)
-        body.append(
-            f'<text x="{label_width - 8}" y="{y + bar_height * 0.7:.1f}" text-anchor="end">'
-            f"{escape(str(category)[:40])}</text>"
-        )
+        body.append(_label(lines, x=label_width - 8, middle=middle))
         for name in names:
             value = float(series[name][index])
             length = plot_width * value / largest
             if length > 0:
                 body.append(
-                    f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colours[name]}">'
-                    f"<title>{escape(name)}: {escape(_fmt(value))}</title></rect>"
+                    f'<rect x="{x:.1f}" y="{bar_top:.1f}" width="{length:.1f}" height="{bar_height}" '
+                    f'fill="{colours[name]}"><title>{escape(name)}: {escape(_fmt(value))}</title></rect>'
                 )
             x += length
-        body.append(
-            f'<text x="{x + 6:.1f}" y="{y + bar_height * 0.7:.1f}">{escape(_fmt(totals[index]))}</text>'
-        )
-    legend_y = top + len(categories) * (bar_height + gap) + 10
+        body.append(f'<text x="{x + 6:.1f}" y="{middle + 5:.1f}">{escape(_fmt(totals[index]))}</text>')
+        y += row_height + gap
+    legend_y = round(y) + 2
     x = 8.0
     for name in names:
         body.append(
@@ -138,19 +170,31 @@ def flow_chart(
     total = sum(value for _, _, value in flows) or 1
     gap = 14
     plot_height = 280
-    height = plot_height + gap * max(len(sources), len(targets)) + 24
     scale = plot_height / total
     left_x, right_x = 170, width - 170 - node_width
 
+    def node_total(node, key):
+        return sum(value for flow in flows if flow[key] == node for value in [flow[2]])
+
+    labels = {
+        (key, node): wrap_label(f"{node} ({_fmt(node_total(node, key))})", 160)
+        for key, nodes in ((0, sources), (1, targets))
+        for node in nodes
+    }
+
     def layout(nodes, key):
+        # Each node takes the room its band or its wrapped label needs, whichever is taller.
         positions, y = {}, 12.0
         for node in nodes:
-            size = sum(value for flow in flows if flow[key] == node for value in [flow[2]]) * scale
-            positions[node] = [y, size, y]  # top, height, next free offset
-            y += size + gap
-        return positions
+            size = node_total(node, key) * scale
+            room = max(size, len(labels[key, node]) * LINE_HEIGHT)
+            top = y + (room - size) / 2
+            positions[node] = [top, size, top]  # top, height, next free offset
+            y += room + gap
+        return positions, y
 
-    left, right = layout(sources, 0), layout(targets, 1)
+    (left, left_end), (right, right_end) = layout(sources, 0), layout(targets, 1)
+    height = round(max(left_end, right_end, 36.0)) + 12
     colours = dict(zip(sources, cycle(PALETTE), strict=False))
     body = []
     for source, target, value in flows:
@@ -170,16 +214,14 @@ def flow_chart(
             f'<path d="{path}" fill="{colours[source]}" fill-opacity="0.45">'
             f"<title>{escape(source)} to {escape(target)}: {escape(_fmt(value))}{escape(unit)}</title></path>"
         )
-    for nodes, x, anchor, text_x in (
-        (left, left_x, "end", left_x - 6),
-        (right, right_x, "start", right_x + 24),
+    for key, nodes, x, anchor, text_x in (
+        (0, left, left_x, "end", left_x - 6),
+        (1, right, right_x, "start", right_x + 24),
     ):
         for node, (top, size, _) in nodes.items():
-            node_total = size / scale if scale else 0
             body.append(
                 f'<rect x="{x}" y="{top:.1f}" width="{node_width}" height="{max(size, 1):.1f}" fill="{TEXT}"/>'
-                f'<text x="{text_x}" y="{top + size / 2 + 5:.1f}" text-anchor="{anchor}">'
-                f"{escape(node[:24])} ({escape(_fmt(node_total))})</text>"
+                + _label(labels[key, node], x=text_x, middle=top + size / 2, anchor=anchor)
             )
     if not flows:
         body.append(f'<text x="8" y="24" fill="{MUTED}">No moves in this period</text>')

@@ -113,6 +113,15 @@ def is_published_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def format_figure(value: object) -> object:
+    """A published number as people read it: "12,345", "1,234.5" (one decimal place); anything else unchanged."""
+    if not is_published_number(value):
+        return value
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
 def export_value(value: object) -> object:
     """What a CSV or XLSX cell holds: the marker, never the number behind it."""
     if isinstance(value, Suppressed):

@@ -3,6 +3,10 @@
 A report declares `template_name` (in templates/pdf/ or the app's folder; it extends "pdf/base.html") and
 `get_context()`. `render_html(request)` gives the web version; `render_pdf()` gives PDF bytes through
 WeasyPrint, reading static files (CSS, images) from disk rather than over HTTP.
+
+Every PDF is tagged for accessibility (PDF/UA-1, `PDF_VARIANT`): a structure tree of headings, lists, tables and
+figures that screen readers follow, the document language from `<html lang>` and the title from `<title>`, shown
+as the window title. A chart is an inline SVG figure whose `<title>` becomes its alternative text (cms/charts.py).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 REPORT_BASE_URL = "http://report.invalid/"
+# Tagged PDF: WeasyPrint's PDF/UA-1 variant (structure tree, /MarkInfo, /Lang, the title as the window title).
+PDF_VARIANT = "pdf/ua-1"
 
 
 @functools.cache
@@ -84,7 +90,8 @@ class Report:
 
         html = render_to_string(self.template_name, self._context(for_pdf=True))
         fetcher = _static_file_fetcher_class()()
-        return HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher).write_pdf()
+        document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=fetcher)
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def pdf_response(report: Report, *, filename: str | None = None, inline: bool = False) -> HttpResponse:

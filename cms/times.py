@@ -1,7 +1,7 @@
 """Times as the NHS.UK content style guide writes them, in one place: "8:53am", "9am", "12:30pm", "midday" and
 "midnight" rather than 12pm and 12am; lower case, no full stops, no space. Django's date format characters cannot
-say this ("a" gives "a.m.", "P" gives "8:53 a.m." and "noon"), so templates use the `nhs_time` and
-`nhs_datetime` filters (cms/templatetags/nhsuk.py), tables `cms.tables.TimeColumn`, and Python text these
+say this ("a" gives "a.m.", "P" gives "8:53 a.m." and "noon"), so templates use the `nhs_time`,
+`nhs_datetime` and `nhs_date` filters (cms/templatetags/nhsuk.py), tables `cms.tables.TimeColumn`, and Python text these
 functions. Every time shown is in the site's time zone (TIME_ZONE, Europe/London).
 """
 
@@ -35,6 +35,13 @@ def time_nhs(value: datetime.time | datetime.datetime | None, *, seconds: bool =
     elif minute:
         clock += f":{minute:02d}"
     return clock + ("am" if hour < 12 else "pm")
+
+
+def date_nhs(value: datetime.date | datetime.datetime | None, date_format: str = DATE_FORMAT) -> str:
+    """6 December 2026 (or any Django date format); a datetime is taken on its day in the site's time zone."""
+    if value is None:
+        return ""
+    return dateformat.format(_local(value), date_format)
 
 
 def datetime_nhs(

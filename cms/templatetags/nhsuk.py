@@ -23,6 +23,7 @@ Times (NHS.UK style, in the site's time zone: cms/times.py)
     {{ value|nhs_time }}                      8:53am, 9am, midday, midnight
     {{ value|nhs_datetime }}                  6 December 2026 at 8:53am
     {{ value|nhs_datetime:"j M Y" }}          6 Dec 2026 at 8:53am (any Django date format for the date)
+    {{ value|nhs_date }}                      6 December 2026 ({{ value|nhs_date:"j M Y" }}: 6 Dec 2026)
     {{ value|nhs_hour }}                      between 8am and 9am: the hour an anonymous action is kept to
 """
 
@@ -34,7 +35,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape, format_html_join
 from django.utils.http import urlencode
 
-from cms.times import DATE_FORMAT, datetime_nhs, hour_nhs, time_nhs
+from cms.times import DATE_FORMAT, date_nhs, datetime_nhs, hour_nhs, time_nhs
 
 register = template.Library()
 
@@ -247,3 +248,8 @@ def nhs_datetime(value, date_format: str = DATE_FORMAT) -> str:
 @register.filter
 def nhs_hour(value) -> str:
     return hour_nhs(value) if value else ""
+
+
+@register.filter
+def nhs_date(value, date_format: str = DATE_FORMAT) -> str:
+    return date_nhs(value, date_format) if value else ""

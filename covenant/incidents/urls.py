@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import case_records, cases, custodian, figures, reporters, reporting, sanctions, support
+from .views import (
+    case_records,
+    cases,
+    custodian,
+    figures,
+    perpetrators,
+    reporters,
+    reporting,
+    sanctions,
+    support,
+)
 
 app_name = "incidents"
 
@@ -18,10 +28,12 @@ urlpatterns = [
     # Handlers.
     path("cases/", cases.CaseListView.as_view(), name="case_list"),
     path("cases/dashboard/", cases.dashboard, name="dashboard"),
+    path("cases/repeat-perpetrators/", perpetrators.repeat_perpetrators, name="repeat_perpetrators"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
     path("cases/<int:pk>/message/", cases.case_message, name="case_message"),
     path("cases/<int:pk>/do/<slug:action>/", cases.case_transition, name="case_transition"),
     path("cases/<int:pk>/exclude/", case_records.case_exclusion_add, name="case_exclusion_add"),
+    path("cases/<int:pk>/who-did-it/", perpetrators.case_perpetrator, name="case_perpetrator"),
     path("cases/<int:pk>/legal-hold/", case_records.case_legal_hold, name="case_legal_hold"),
     path(
         "cases/<int:pk>/identity-request/", case_records.case_identity_request, name="case_identity_request"

@@ -45,6 +45,7 @@ from covenant.incidents.models import (
     YesNoUnknown,
     acknowledge_deadline,
 )
+from covenant.incidents.nhs_number import nhs_number_index
 from demo.factories.cms import UserFactory
 from demo.incidents.casework import add_casework
 from demo.incidents.workflow import PATHS, Team, handlers_for, team_for, walk
@@ -246,6 +247,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         times = walk(report, PATHS[state], team=team, rng=rng, merge_target=merge_target)
         add_casework(report, team=team, rng=rng, now=now, times=times)
 
+    _repeat_patients(created, home=home)
     _story_case(home=home, handler=handler, second=second, now=now)
     audit(
         action="incident.demo_seeded",
@@ -257,6 +259,29 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             f"Incidents: {len(created) + 1} demo reports. Anonymous demo follow-up code: "
             f"{' '.join(DEMO_FOLLOW_UP_CODE[i : i + 4] for i in range(0, 16, 4))}"
         )
+
+
+# Synthetic NHS numbers from the range NHS England keeps for testing (999 000 0000 to 999 999 9999).
+DEMO_REPEAT_PATIENTS = (("9990000018", 3), ("9990000026", 2))
+
+
+def _repeat_patients(created: list[IncidentReport], *, home) -> None:
+    """Some of Riverside's reports by patients name the same patient twice or three times, for the leads'
+    repeat-perpetrator list (docs/incidents.md, "Repeat perpetrators")."""
+    by_patients = [
+        report
+        for report in created
+        if report.organisation_id == home.pk
+        and report.source == Source.PATIENT
+        and report.status != Status.MERGED
+    ]
+    start = 0
+    for number, count in DEMO_REPEAT_PATIENTS:
+        for report in by_patients[start : start + count]:
+            report.perpetrator_nhs_number = number
+            report.perpetrator_nhs_number_index = nhs_number_index(number)
+            report.save(update_fields=["perpetrator_nhs_number", "perpetrator_nhs_number_index"])
+        start += count
 
 
 def _reporter_for(organisation, rng, world):

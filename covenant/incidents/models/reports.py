@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from workforce.models import Organisation
+from workforce.models import Organisation, Person
 
 from ..encryption import EncryptedTextField
 from .choices import (
@@ -118,6 +118,22 @@ class IncidentReport(models.Model):
     )
     legal_hold = models.BooleanField(default=False)
 
+    # Who did it, as a handler identifies them (docs/incidents.md, "Repeat perpetrators"): a patient by NHS
+    # number, kept encrypted and matched only through its keyed hash; a member of staff by their workforce record.
+    perpetrator_nhs_number = EncryptedTextField("patient's NHS number", max_length=10, blank=True)
+    perpetrator_nhs_number_index = models.CharField(
+        max_length=64, blank=True, help_text="Keyed HMAC of the NHS number, to match cases without decrypting"
+    )
+    perpetrator_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="member of staff",
+        help_text="The workforce record of the member of staff who did it",
+    )
+
     class Meta:
         ordering = ["-reported_at"]
         permissions = [
@@ -136,6 +152,9 @@ class IncidentReport(models.Model):
                 name="incident_org_recent",
             ),
             models.Index(fields=["receipt_index"], name="incident_receipt_index"),
+            models.Index(
+                fields=["organisation", "perpetrator_nhs_number_index"], name="incident_perpetrator_patient"
+            ),
         ]
 
     def __str__(self):

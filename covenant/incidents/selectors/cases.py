@@ -8,14 +8,21 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from cms.access import has_permission
 from workforce.models import Organisation
 from workforce.selectors import organisations_for_user
 
-from ..models import CaseExclusion, IdentityDisclosureRequest, IncidentReport, ReportingMode
+from ..models import (
+    CaseAction,
+    CaseExclusion,
+    IdentityDisclosureRequest,
+    IncidentReport,
+    ReportingMode,
+    SupportCheckIn,
+)
 from ..roles import HANDLER_ROLE, VIEW_CASES
 from .refusals import refuse
 
@@ -35,6 +42,19 @@ def cases_for_handler(*, user) -> QuerySet[IncidentReport]:
         IncidentReport.objects.filter(organisation_id__in=organisation_ids)
         .exclude(Exists(excluded))
         .select_related("organisation", "investigator")
+    )
+
+
+def with_next_deadlines(cases: QuerySet[IncidentReport]) -> QuerySet[IncidentReport]:
+    """The cases with the earliest open action's due date (`next_action_due`) and the earliest check-in not
+    done (`next_check_in_due`), for the case list's "Next deadline". Each is a subquery on one case's few rows,
+    evaluated only for the rows of the page shown."""
+
+    open_actions = CaseAction.objects.filter(report=OuterRef("pk"), completed_at__isnull=True)
+    check_ins_due = SupportCheckIn.objects.filter(offer__report=OuterRef("pk"), done_at__isnull=True)
+    return cases.annotate(
+        next_action_due=Subquery(open_actions.order_by("due_on").values("due_on")[:1]),
+        next_check_in_due=Subquery(check_ins_due.order_by("due_on").values("due_on")[:1]),
     )
 
 

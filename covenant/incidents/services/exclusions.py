@@ -94,15 +94,7 @@ def exclusion_add(*, report: IncidentReport, actor, email: str, reason: str, req
             }
         )
     excluded = Exclusions(named=named, line_management=managers)
-    changed = []
-    if report.investigator_id in excluded.user_ids:
-        report.investigator = None
-        changed.append("investigator")
-    if report.lead_handler_id in excluded.user_ids:
-        report.lead_handler = actor
-        changed.append("lead_handler")
-    if changed:
-        report.save(update_fields=changed)
+    release_excluded_roles(report=report, excluded=excluded, actor=actor)
     audit(
         action="incident.exclusion_added",
         request=request,
@@ -117,3 +109,16 @@ def exclusion_add(*, report: IncidentReport, actor, email: str, reason: str, req
         },
     )
     return excluded
+
+
+def release_excluded_roles(*, report: IncidentReport, excluded: Exclusions, actor) -> None:
+    """An excluded investigator is unassigned, and an excluded lead handler hands the lead to `actor`."""
+    changed = []
+    if report.investigator_id in excluded.user_ids:
+        report.investigator = None
+        changed.append("investigator")
+    if report.lead_handler_id in excluded.user_ids:
+        report.lead_handler = actor
+        changed.append("lead_handler")
+    if changed:
+        report.save(update_fields=changed)

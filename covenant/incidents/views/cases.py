@@ -31,6 +31,7 @@ from ..selectors.cases import (
     handler_organisations,
     handlers_for_case,
     reporter_identity_visible,
+    with_next_deadlines,
 )
 from ..selectors.dashboard import handler_dashboard
 from ..selectors.reporter_requests import reporter_requests
@@ -55,9 +56,22 @@ class CaseListView(FilteredTableView):
     def get_base_queryset(self):
         # The list never shows free text or identifying details, so encrypted columns are not loaded (or
         # decrypted) for it.
-        return cases_for_handler(user=self.request.user).defer(
-            *encrypted_field_names(IncidentReport), "receipt_hash"
+        return with_next_deadlines(
+            cases_for_handler(user=self.request.user).defer(
+                *encrypted_field_names(IncidentReport), "receipt_hash"
+            )
         )
+
+    def get_table_kwargs(self):
+        # One organisation's handler reads its name in the introduction, not in every row.
+        if len(self._organisations()) == 1:
+            return {"exclude": ("organisation",)}
+        return {}
+
+    def _organisations(self):
+        if not hasattr(self, "_handler_organisations"):
+            self._handler_organisations = list(handler_organisations(user=self.request.user))
+        return self._handler_organisations
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -67,6 +81,10 @@ class CaseListView(FilteredTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["breadcrumbs"] = [("Home", "/")]
+        if len(self._organisations()) == 1:
+            context["page_intro"] = self.page_intro.replace(
+                "your organisations", self._organisations()[0].name
+            )
         audit(
             action="incident.case_list_viewed",
             request=self.request,

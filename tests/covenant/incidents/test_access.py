@@ -81,6 +81,7 @@ def _case_urls(world):
         reverse("incidents:case_transition", args=[pk, "acknowledge"]),
         reverse("incidents:case_exclusion_add", args=[pk]),
         reverse("incidents:case_legal_hold", args=[pk]),
+        reverse("incidents:case_perpetrator", args=[pk]),
         reverse("incidents:case_identity_request", args=[pk]),
         reverse("incidents:support_add", args=[pk]),
         reverse("incidents:support_update", args=[pk, world["offer"].pk]),

@@ -10,6 +10,7 @@ from covenant.incidents.models import (
     Status,
     SupportOffer,
 )
+from covenant.incidents.selectors.perpetrators import repeat_perpetrator_groups
 from demo import incidents as demo_incidents
 from demo import site as demo_site
 
@@ -73,3 +74,13 @@ def _assert_every_history_is_one_the_workflow_allows():
         if requester is not None:
             unanswered = [r.label for r in selectors.reporter_requests(report=report) if not r.answered]
             assert not unanswered, (report.reference, unanswered)
+
+
+def test_the_demo_lead_sees_repeat_patients():
+    world, _ = _seed({"people": 10, "incidents": 60, "responses": 0, "seed": 7})
+    lead = world.users["handler@riverside-hospitals.example"]
+    groups = repeat_perpetrator_groups(user=lead)
+    patients = [group for group in groups if group.kind == "patient"]
+    assert patients and all(len(group.cases) >= 2 for group in patients)
+    riverside = world.organisations["Riverside Hospitals"]
+    assert all(case.organisation_id == riverside.pk for group in patients for case in group.cases)
