@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import case_records, cases, custodian, figures, reporters, reporting, sanctions, support
+from .views import (
+    case_records,
+    cases,
+    custodian,
+    evidence,
+    figures,
+    reassignment,
+    reporters,
+    reporting,
+    sanctions,
+    support,
+)
 
 app_name = "incidents"
 
@@ -14,11 +25,30 @@ urlpatterns = [
     path("follow-up/case/", reporters.follow_up_case, name="follow_up_case"),
     path("follow-up/leave/", reporters.follow_up_leave, name="follow_up_leave"),
     path("my-reports/", reporters.my_reports, name="my_reports"),
+    path("follow-up/case/evidence/", evidence.follow_up_evidence_upload, name="follow_up_evidence_upload"),
+    path(
+        "follow-up/case/evidence/<int:evidence_pk>/", evidence.follow_up_evidence, name="follow_up_evidence"
+    ),
     path("my-reports/<int:pk>/", reporters.my_report, name="my_report"),
+    path(
+        "my-reports/<int:pk>/evidence/", evidence.my_report_evidence_upload, name="my_report_evidence_upload"
+    ),
+    path(
+        "my-reports/<int:pk>/evidence/<int:evidence_pk>/",
+        evidence.my_report_evidence,
+        name="my_report_evidence",
+    ),
     # Handlers.
     path("cases/", cases.CaseListView.as_view(), name="case_list"),
     path("cases/dashboard/", cases.dashboard, name="dashboard"),
+    path("cases/needs-new-owner/", reassignment.cases_needing_owner, name="cases_needing_owner"),
+    path("cases/reassign/", reassignment.cases_reassign_view, name="cases_reassign"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/reassign/", reassignment.case_reassign_view, name="case_reassign"),
+    path("cases/<int:pk>/evidence/", evidence.evidence_upload, name="evidence_upload"),
+    path("cases/<int:pk>/evidence/<int:evidence_pk>/", evidence.evidence_download, name="evidence_download"),
+    path("cases/<int:pk>/witness-statements/", evidence.witness_statement_add, name="witness_statement_add"),
+    path("cases/<int:pk>/notes/", evidence.case_note_add, name="case_note_add"),
     path("cases/<int:pk>/message/", cases.case_message, name="case_message"),
     path("cases/<int:pk>/do/<slug:action>/", cases.case_transition, name="case_transition"),
     path("cases/<int:pk>/exclude/", case_records.case_exclusion_add, name="case_exclusion_add"),
