@@ -345,7 +345,7 @@ def test_an_anonymous_reporter_sends_and_opens_files_without_being_identified(
     )
     assert response.status_code == 302
     evidence = Evidence.objects.get()
-    assert evidence.uploaded_by is None and evidence.from_reporter
+    assert evidence.report == report and evidence.uploaded_by is None and evidence.from_reporter
     assert evidence.uploaded_at.minute == evidence.uploaded_at.second == evidence.uploaded_at.microsecond == 0
     assert "threat.txt" in client.get(reverse("incidents:follow_up_case")).content.decode()
     response = client.get(reverse("incidents:follow_up_evidence", args=[evidence.pk]))
