@@ -26,9 +26,8 @@ urlpatterns = [
     path("follow-up/leave/", reporters.follow_up_leave, name="follow_up_leave"),
     path("my-reports/", reporters.my_reports, name="my_reports"),
     path("follow-up/case/evidence/", evidence.follow_up_evidence_upload, name="follow_up_evidence_upload"),
-    path(
-        "follow-up/case/evidence/<int:evidence_pk>/", evidence.follow_up_evidence, name="follow_up_evidence"
-    ),
+    # The file is named in the query (?file=<id>): the follow-up pages are exact paths (cms.accounts.middleware).
+    path("follow-up/case/evidence/file/", evidence.follow_up_evidence, name="follow_up_evidence"),
     path("my-reports/<int:pk>/", reporters.my_report, name="my_report"),
     path(
         "my-reports/<int:pk>/evidence/", evidence.my_report_evidence_upload, name="my_report_evidence_upload"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -214,11 +214,14 @@ def follow_up_evidence_upload(request):
 
 
 @reporter_state
-def follow_up_evidence(request, evidence_pk: int):
+def follow_up_evidence(request):
     report = report_followed_up(pk=request.reporter_state.follow_up_report_id())
     if report is None:
         return redirect("incidents:follow_up")
-    evidence = evidence_get_for_reporter(report=report, pk=evidence_pk)
+    evidence_pk = request.GET.get("file", "")
+    if not evidence_pk.isdigit() or len(evidence_pk) > 18:
+        raise Http404("No such file")
+    evidence = evidence_get_for_reporter(report=report, pk=int(evidence_pk))
     return _file_response(
         evidence,
         record=lambda summary, detail: audit_anonymous(

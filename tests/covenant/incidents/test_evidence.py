@@ -21,7 +21,7 @@ from covenant.incidents.services.evidence import evidence_add
 from demo.factories.incidents import IncidentReportFactory
 
 from .conftest import report_post_data
-from .test_anonymity import CODE_RE, FOLLOW_UP
+from .test_anonymity import CODE_RE, FOLLOW_UP, _the_session_row
 
 pytestmark = pytest.mark.django_db
 
@@ -339,6 +339,7 @@ def test_an_anonymous_reporter_sends_and_opens_files_without_being_identified(
     """Signed in while following up an anonymous report by code: the file, its audit lines and their times tie
     nothing to the account."""
     login(reporter)
+    before = _the_session_row()
     report = _follow_up(client, organisation)
     response = client.post(
         reverse("incidents:follow_up_evidence_upload"), {"file": upload("threat.txt", TEXT, "text/plain")}
@@ -348,8 +349,9 @@ def test_an_anonymous_reporter_sends_and_opens_files_without_being_identified(
     assert evidence.report == report and evidence.uploaded_by is None and evidence.from_reporter
     assert evidence.uploaded_at.minute == evidence.uploaded_at.second == evidence.uploaded_at.microsecond == 0
     assert "threat.txt" in client.get(reverse("incidents:follow_up_case")).content.decode()
-    response = client.get(reverse("incidents:follow_up_evidence", args=[evidence.pk]))
+    response = client.get(reverse("incidents:follow_up_evidence") + f"?file={evidence.pk}")
     assert response.content == TEXT and response["X-Content-Type-Options"] == "nosniff"
+    assert _the_session_row() == before  # not even the idle timeout's stamp: these pages see a visitor
     assert not AuditEvent.objects.filter(action__startswith="incident.evidence").exists()
     assert not AuditEvent.objects.filter(actor=reporter, action__startswith="incident.").exists()
     assert not AuditEvent.objects.filter(object_type="incidents.evidence").exists()
@@ -368,10 +370,13 @@ def test_a_code_holder_cannot_open_a_file_of_another_case_or_a_handlers_file(cli
     handlers_file = evidence_add(
         report=report, name="y.pdf", data=PDF, uploaded_by=handler, from_reporter=False
     )
+    url = reverse("incidents:follow_up_evidence")
     for evidence in (elsewhere, handlers_file):
-        assert client.get(reverse("incidents:follow_up_evidence", args=[evidence.pk])).status_code == 404
+        assert client.get(url + f"?file={evidence.pk}").status_code == 404
+    for forged in ("", "abc", "-1", "9" * 40, "1%00"):
+        assert client.get(url + f"?file={forged}").status_code == 404
     client.post(reverse("incidents:follow_up_leave"))
-    response = client.get(reverse("incidents:follow_up_evidence", args=[elsewhere.pk]))
+    response = client.get(reverse("incidents:follow_up_evidence") + f"?file={elsewhere.pk}")
     assert response.status_code == 302 and response["Location"] == FOLLOW_UP
 
 

@@ -123,7 +123,7 @@ def test_follow_up_screens_need_a_code(role, as_role, world):
     client = as_role(role)
     for url in (
         reverse("incidents:follow_up_evidence_upload"),
-        reverse("incidents:follow_up_evidence", args=[world["reporters"].pk]),
+        reverse("incidents:follow_up_evidence") + f"?file={world['reporters'].pk}",
     ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("incidents:follow_up"), (
