@@ -18,18 +18,16 @@ from django.utils.text import get_valid_filename
 from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
 
+from .models.evidence import Evidence
+
+Kind = Evidence.Kind
+
 # Pillow opens HEIC photos (iPhones' own format) once this has run; they are kept as JPEG.
 register_heif_opener()
 
 # A photo this many pixels or more is refused before it is decoded (a small file can unpack to gigabytes).
 MAX_PIXELS = 60_000_000
 JPEG_QUALITY = 90
-
-
-class Kind:
-    PHOTO = "photo"
-    DOCUMENT = "document"
-    AUDIO = "audio"
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,6 @@ TYPES: dict[str, FileType] = {
     "audio/x-wav": FileType(Kind.AUDIO, "WAV recording", ("wav",), "audio/wav", "wav"),
     "audio/ogg": FileType(Kind.AUDIO, "OGG recording", ("ogg", "oga", "opus"), "audio/ogg", "ogg"),
 }
-STORED_CONTENT_TYPES = sorted({t.stored_content_type for t in TYPES.values()})
 ACCEPTED = "a JPG, PNG or HEIC photo, a PDF or text document, or an MP3, M4A, AAC, WAV or OGG recording"
 WRONG_TYPE = f"The selected file must be {ACCEPTED}"
 CONTROL_CODES = {chr(c) for c in range(32)} - {"\t", "\n", "\r", "\f"} | {"\x7f"}

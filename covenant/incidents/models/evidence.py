@@ -12,22 +12,33 @@ from django.db import models
 from django.utils import timezone
 
 from ..encryption import EncryptedTextField
-from ..evidence_files import STORED_CONTENT_TYPES
-from ..evidence_files import Kind as FileKind
 from .reports import IncidentReport
+
+# What a kept file may be (`evidence_files.TYPES` says which uploads become which: a HEIC photo is kept as JPEG).
+EVIDENCE_CONTENT_TYPES = (
+    "application/pdf",
+    "audio/aac",
+    "audio/mp4",
+    "audio/mpeg",
+    "audio/ogg",
+    "audio/wav",
+    "image/jpeg",
+    "image/png",
+    "text/plain",
+)
 
 
 class Evidence(models.Model):
     """One file attached to a case, by a handler or by the reporter (signed in, or by follow-up code)."""
 
     class Kind(models.TextChoices):
-        PHOTO = FileKind.PHOTO, "Photo"
-        DOCUMENT = FileKind.DOCUMENT, "Document"
-        AUDIO = FileKind.AUDIO, "Audio recording"
+        PHOTO = "photo", "Photo"
+        DOCUMENT = "document", "Document"
+        AUDIO = "audio", "Audio recording"
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    content_type = models.CharField(max_length=40, choices=[(t, t) for t in STORED_CONTENT_TYPES])
+    content_type = models.CharField(max_length=40, choices=[(t, t) for t in EVIDENCE_CONTENT_TYPES])
     file_name = EncryptedTextField(max_length=100, help_text="A safe version of the name it was sent with")
     description = EncryptedTextField(max_length=500, blank=True)
     size = models.PositiveIntegerField(

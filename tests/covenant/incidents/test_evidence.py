@@ -167,6 +167,13 @@ def test_a_case_holds_no_more_than_its_total(handler_client, handler, named_repo
     assert Evidence.objects.count() == 2 == EvidenceContent.objects.count()
 
 
+def test_every_accepted_type_is_kept_as_a_type_the_column_allows():
+    from covenant.incidents.evidence_files import TYPES
+    from covenant.incidents.models.evidence import EVIDENCE_CONTENT_TYPES
+
+    assert {file_type.stored_content_type for file_type in TYPES.values()} == set(EVIDENCE_CONTENT_TYPES)
+
+
 def test_the_default_limits_are_10mb_a_file_and_50mb_a_case():
     from django.conf import settings
 
