@@ -48,13 +48,15 @@ ADDRESS_KEY = "incidents:follow-up:failures:address:{address}:{hour}"
 SITE_KEY = "incidents:follow-up:failures:site:{hour}"
 
 
+def _address(request, *, label: bytes) -> str:
+    """The client's address (IPv6: its /64) as an HMAC with HASHING_KEY, so that the cache holds no addresses."""
+    bucket = address_bucket(client_ip(request)).encode()
+    return hmac.new(settings.HASHING_KEY.encode(), label + b":" + bucket, hashlib.sha256).hexdigest()
+
+
 def _keys(request) -> tuple[str, str]:
     hour = int(time.time() // WINDOW_SECONDS)
-    address = hmac.new(
-        settings.HASHING_KEY.encode(),
-        b"incidents-follow-up-address:" + address_bucket(client_ip(request)).encode(),
-        hashlib.sha256,
-    ).hexdigest()
+    address = _address(request, label=b"incidents-follow-up-address")
     return ADDRESS_KEY.format(address=address, hour=hour), SITE_KEY.format(hour=hour)
 
 
@@ -113,11 +115,7 @@ EVIDENCE_CASE_KEY = "incidents:evidence:case:{case}:{hour}"
 def evidence_upload_attempt(request, *, report_id: int) -> FollowUpAttempt:
     """Count an upload by a reporter to this case from this address; refused (and given back) past the limit."""
     hour = int(time.time() // WINDOW_SECONDS)
-    address = hmac.new(
-        settings.HASHING_KEY.encode(),
-        b"incidents-evidence-address:" + address_bucket(client_ip(request)).encode(),
-        hashlib.sha256,
-    ).hexdigest()
+    address = _address(request, label=b"incidents-evidence-address")
     keys = (
         EVIDENCE_ADDRESS_KEY.format(address=address, hour=hour),
         EVIDENCE_CASE_KEY.format(case=report_id, hour=hour),
