@@ -24,14 +24,15 @@ from ..models import Evidence, EvidenceContent, IncidentReport, Status, WitnessS
 CLOSED_TO_EVIDENCE = (Status.ARCHIVED, Status.MERGED)
 
 
-def evidence_size_check(*, report: IncidentReport, size: int) -> None:
-    """Refuse a file over the per-file limit, or one that would take the case over its total."""
+def _file_size_check(size: int) -> None:
     if size > settings.INCIDENT_EVIDENCE_MAX_FILE_BYTES:
-        raise ValidationError(
-            {
-                "file": f"The selected file must be smaller than {size_label(settings.INCIDENT_EVIDENCE_MAX_FILE_BYTES)}"
-            }
-        )
+        limit = size_label(settings.INCIDENT_EVIDENCE_MAX_FILE_BYTES)
+        raise ValidationError({"file": f"The selected file must be smaller than {limit}"})
+
+
+def _case_total_check(*, report: IncidentReport, size: int) -> None:
+    """Refuse a file that would take the case over its total. The caller holds the case's row lock, so two
+    uploads at once cannot both squeeze under it."""
     held = report.evidence.aggregate(total=Sum("size"))["total"] or 0
     if held + size > settings.INCIDENT_EVIDENCE_MAX_CASE_BYTES:
         raise ValidationError(
@@ -62,9 +63,11 @@ def evidence_add(
     description = (description or "").strip()
     if len(description) > 500:
         raise ValidationError({"description": "The description must be 500 characters or fewer"})
-    evidence_size_check(report=report, size=len(data))
+    _file_size_check(len(data))
     kept = evidence_file_inspect(name=name, data=data)
-    evidence_size_check(report=report, size=len(kept.data))  # a re-encoded photo may grow a little
+    # Uploads to one case wait for each other here, then count what the case holds.
+    IncidentReport.objects.select_for_update().filter(pk=report.pk).values_list("pk", flat=True).first()
+    _case_total_check(report=report, size=len(kept.data))
     anonymous = uploaded_by is None
     now = timezone.now()
     evidence = Evidence.objects.create(
