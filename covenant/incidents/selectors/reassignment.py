@@ -49,6 +49,19 @@ def cases_needing_new_owner(*, user) -> QuerySet[IncidentReport]:
     )
 
 
+def departed_owners(*, cases: list[IncidentReport]) -> list:
+    """The people gone from these cases (from `cases_needing_new_owner`), each once, by name."""
+    gone = {}
+    for report in cases:
+        for owner, kept in (
+            (report.lead_handler, report.lead_kept),
+            (report.investigator, report.investigator_kept),
+        ):
+            if owner is not None and (not owner.is_active or not kept):
+                gone[owner.pk] = owner
+    return sorted(gone.values(), key=lambda user: (user.get_full_name(), user.email))
+
+
 def open_cases_owned_by(*, user, owner) -> QuerySet[IncidentReport]:
     """The open cases the lead may see that `owner` leads or investigates."""
     return open_cases_for_lead(user=user).filter(Q(lead_handler=owner) | Q(investigator=owner)).order_by("pk")

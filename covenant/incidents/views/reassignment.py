@@ -17,7 +17,12 @@ from cms.forms import apply_service_errors
 from ..forms.evidence import CaseReassignForm, CasesReassignForm
 from ..roles import VIEW_CASES
 from ..selectors.cases import case_get_for_handler, handlers_for_case
-from ..selectors.reassignment import case_owners_for_lead, cases_needing_new_owner, handlers_for_lead
+from ..selectors.reassignment import (
+    case_owners_for_lead,
+    cases_needing_new_owner,
+    departed_owners,
+    handlers_for_lead,
+)
 from ..services.reassignment import case_reassign, cases_reassign_from
 from .form_pages import case_form_view, posted
 
@@ -80,20 +85,12 @@ def cases_needing_owner(request):
         summary="Cases needing a new owner viewed",
         detail={"cases": [report.pk for report in cases]},
     )
-    gone = {}
-    for report in cases:
-        for owner, kept in (
-            (report.lead_handler, report.lead_kept),
-            (report.investigator, report.investigator_kept),
-        ):
-            if owner is not None and (not owner.is_active or not kept):
-                gone[owner.pk] = owner
     return render(
         request,
         "incidents/cases_needing_owner.html",
         {
             "cases": cases,
-            "gone": sorted(gone.values(), key=lambda user: (user.get_full_name(), user.email)),
+            "gone": departed_owners(cases=cases),
             "reassign_url": reverse("incidents:cases_reassign"),
             "breadcrumbs": _breadcrumbs(),
         },
