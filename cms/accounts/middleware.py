@@ -46,6 +46,8 @@ class StaffSessionTimeoutMiddleware:
                 reverse("incidents:follow_up"),
                 reverse("incidents:follow_up_case"),
                 reverse("incidents:follow_up_leave"),
+                reverse("incidents:follow_up_evidence_upload"),  # a file sent by code
+                reverse("incidents:follow_up_evidence"),  # a file opened by code (?file=<id>)
             }
         )
 

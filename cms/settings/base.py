@@ -258,6 +258,11 @@ CONSULTATION_COMMENTS_EXPORT_RATE = env("CONSULTATION_COMMENTS_EXPORT_RATE", "30
 INCIDENT_FOLLOW_UP_ADDRESS_FAILURES = int(env("INCIDENT_FOLLOW_UP_ADDRESS_FAILURES", "60"))
 INCIDENT_FOLLOW_UP_SITE_FAILURES = int(env("INCIDENT_FOLLOW_UP_SITE_FAILURES", "1000"))
 INCIDENT_FOLLOW_UP_FAILURES_PAST_CEILING = int(env("INCIDENT_FOLLOW_UP_FAILURES_PAST_CEILING", "3"))
+# Evidence on a case (docs/incidents.md, "Evidence"): bytes per file and per case, and files a reporter may send an
+# hour from one client address (IPv6: its /64) and to one case (covenant/incidents/throttles.py).
+INCIDENT_EVIDENCE_MAX_FILE_BYTES = int(env("INCIDENT_EVIDENCE_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+INCIDENT_EVIDENCE_MAX_CASE_BYTES = int(env("INCIDENT_EVIDENCE_MAX_CASE_BYTES", str(50 * 1024 * 1024)))
+INCIDENT_EVIDENCE_UPLOADS_PER_HOUR = int(env("INCIDENT_EVIDENCE_UPLOADS_PER_HOUR", "10"))
 # Near-duplicate groups at least this big are proposed as campaigns; smaller ones as duplicates.
 CONSULTATION_CAMPAIGN_MIN_SIZE = int(env("CONSULTATION_CAMPAIGN_MIN_SIZE", "5"))
 AXES_VERBOSE = False

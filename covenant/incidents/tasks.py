@@ -83,6 +83,28 @@ def notify_reporter_of_outcome(report_id: int) -> bool:
 
 
 @task()
+def notify_handler_of_reassignment(user_id: int, report_ids: list[int], key: str) -> bool:
+    """Tell a handler that cases were moved to them (`key`: the reassignment's audit line, so one e-mail each)."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    reports = list(IncidentReport.objects.filter(pk__in=report_ids).order_by("pk"))
+    if user is None or not reports:
+        return False
+    lines = "\n".join(
+        f"- {report.reference}: {absolute_url(reverse('incidents:case_detail', args=[report.pk]))}"
+        for report in reports
+    )
+    count = f"{len(reports)} violence and abuse cases" if len(reports) > 1 else "A violence and abuse case"
+    email_send_once(
+        task="incidents.reassigned",
+        key=key,
+        subject=f"{count} moved to you" if len(reports) > 1 else f"Case {reports[0].reference} moved to you",
+        body=f"{count} {'have' if len(reports) > 1 else 'has'} been moved to you:\n\n{lines}\n",
+        to=[user.email],
+    )
+    return True
+
+
+@task()
 def purge_expired_incidents() -> int:
     """Run daily by the scheduler (cms/schedule.py; or manage.py incidents_purge): destroy expired archived
     cases."""

@@ -48,13 +48,15 @@ ADDRESS_KEY = "incidents:follow-up:failures:address:{address}:{hour}"
 SITE_KEY = "incidents:follow-up:failures:site:{hour}"
 
 
+def _address(request, *, label: bytes) -> str:
+    """The client's address (IPv6: its /64) as an HMAC with HASHING_KEY, so that the cache holds no addresses."""
+    bucket = address_bucket(client_ip(request)).encode()
+    return hmac.new(settings.HASHING_KEY.encode(), label + b":" + bucket, hashlib.sha256).hexdigest()
+
+
 def _keys(request) -> tuple[str, str]:
     hour = int(time.time() // WINDOW_SECONDS)
-    address = hmac.new(
-        settings.HASHING_KEY.encode(),
-        b"incidents-follow-up-address:" + address_bucket(client_ip(request)).encode(),
-        hashlib.sha256,
-    ).hexdigest()
+    address = _address(request, label=b"incidents-follow-up-address")
     return ADDRESS_KEY.format(address=address, hour=hour), SITE_KEY.format(hour=hour)
 
 
@@ -96,6 +98,32 @@ def follow_up_attempt(request) -> FollowUpAttempt:
         and address_count > settings.INCIDENT_FOLLOW_UP_FAILURES_PAST_CEILING
     )
     attempt = FollowUpAttempt(keys=(address_key, site_key), refused=refused)
+    if refused:
+        attempt.give_back()
+    return attempt
+
+
+# --- evidence sent by reporters ----------------------------------------------------------------------------------
+# A reporter (by code or signed in) may send INCIDENT_EVIDENCE_UPLOADS_PER_HOUR files an hour from one address
+# (IPv6: its /64) and to one case, so that neither a script holding a code nor one address can fill the database.
+# A refused upload is given back; keys as above, the address an HMAC:
+# `incidents:evidence:address:<hmac>:<hour>` and `incidents:evidence:case:<case id>:<hour>`.
+EVIDENCE_ADDRESS_KEY = "incidents:evidence:address:{address}:{hour}"
+EVIDENCE_CASE_KEY = "incidents:evidence:case:{case}:{hour}"
+
+
+def evidence_upload_attempt(request, *, report_id: int) -> FollowUpAttempt:
+    """Count an upload by a reporter to this case from this address; refused (and given back) past the limit."""
+    hour = int(time.time() // WINDOW_SECONDS)
+    address = _address(request, label=b"incidents-evidence-address")
+    keys = (
+        EVIDENCE_ADDRESS_KEY.format(address=address, hour=hour),
+        EVIDENCE_CASE_KEY.format(case=report_id, hour=hour),
+    )
+    limit = settings.INCIDENT_EVIDENCE_UPLOADS_PER_HOUR
+    counts = [_incr(key) for key in keys]
+    refused = any((count or 0) > limit for count in counts)
+    attempt = FollowUpAttempt(keys=keys, refused=refused)
     if refused:
         attempt.give_back()
     return attempt

@@ -33,6 +33,8 @@ PUBLIC = {
     "incidents:follow_up",
     "incidents:follow_up_case",
     "incidents:follow_up_leave",
+    "incidents:follow_up_evidence_upload",
+    "incidents:follow_up_evidence",
     "consultation:hub",
     "consultation:comments",  # the comments database: published comments are open data
     # The Covenant's public face: who has signed, recognition, the published annual report, and how an

@@ -13,7 +13,7 @@ reporter names are used once, to work out the exclusions, and never stored.
 
 One module per subject: `choices` (the vocabulary), `reports` (the report and its messages), `workflow`
 (history, exclusions, identity requests, actions), `support`, `outcomes` (RIDDOR, police, decisions on the
-reporter's requests), `sanctions`, `statistics` (Staff Survey figures).
+reporter's requests), `sanctions`, `statistics` (Staff Survey figures), `evidence` (files, their encrypted bytes, witness statements).
 """
 
 from .choices import (
@@ -45,6 +45,11 @@ from .choices import (
     Treatment,
     YesNoUnknown,
     acknowledge_deadline,
+)
+from .evidence import (
+    Evidence,
+    EvidenceContent,
+    WitnessStatement,
 )
 from .outcomes import (
     PoliceOutcome,
@@ -81,6 +86,8 @@ __all__ = [
     "CaseExclusion",
     "CaseTransition",
     "Category",
+    "Evidence",
+    "EvidenceContent",
     "IdentityDisclosureRequest",
     "IncidentReport",
     "Injury",
@@ -113,5 +120,6 @@ __all__ = [
     "SupportOffer",
     "SurveyPrevalence",
     "Treatment",
+    "WitnessStatement",
     "YesNoUnknown",
 ]

@@ -2,7 +2,8 @@
 
 One module per area: `reporting` (making a report), `reporters` (following up by code, a reporter's own reports),
 `cases` (case list, dashboard, case page, workflow steps), `case_records` (the small forms on a case), `support`,
-`sanctions`, `custodian` (identity requests) and `figures` (statistics, board report, Staff Survey figures).
+`sanctions`, `custodian` (identity requests), `figures` (statistics, board report, Staff Survey figures),
+`evidence` (files, witness statements, handler-only notes) and `reassignment` (moving cases to another handler).
 Every read of a case by a handler or a reporter is audited in the view that shows it, because a read has no
 service of its own. `urls.py` imports the modules; the names below are for callers outside the app.
 """

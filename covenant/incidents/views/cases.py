@@ -34,6 +34,7 @@ from ..selectors.cases import (
     with_next_deadlines,
 )
 from ..selectors.dashboard import handler_dashboard
+from ..selectors.evidence import evidence_for_case, witness_statements_for_case
 from ..selectors.reporter_requests import reporter_requests
 from ..services import workflow
 from ..services.messages import message_post_by_handler
@@ -125,6 +126,8 @@ def _case_context(request, report: IncidentReport, **extra) -> dict:
         "transitions": choices,
         "blocked_reasons": list(dict.fromkeys(c.refusal.message for c in choices if not c.allowed)),
         "reporter_requests": reporter_requests(report=report),
+        "evidence": evidence_for_case(report=report),
+        "witness_statements": witness_statements_for_case(report=report),
         "sanctions": [(s, SANCTION_MOVES.available(s.state)) for s in records["sanctions"]],
         "message_form": HandlerMessageForm(),
         "can_request_identity": report.mode == ReportingMode.CONFIDENTIAL and not identity_visible,

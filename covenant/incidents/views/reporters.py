@@ -20,6 +20,7 @@ from cms.forms import apply_service_errors
 from .. import throttles
 from ..forms.reporting import FollowUpCodeForm, ReporterMessageForm
 from ..reporter_state import reporter_state
+from ..selectors.evidence import evidence_for_reporter
 from ..selectors.follow_up import report_followed_up, report_for_receipt
 from ..selectors.reporter_requests import reporter_request_answers
 from ..selectors.reporters import messages_for_reporter, report_get_for_reporter, reports_for_reporter
@@ -125,6 +126,7 @@ def _reporter_case(request, report, *, author, done, breadcrumbs):
             "report": report,
             "case_messages": messages_for_reporter(report=report),
             "request_answers": reporter_request_answers(report=report),
+            "evidence": evidence_for_reporter(report=report),
             "form": form,
             "follow_up": author is None,
             "breadcrumbs": breadcrumbs,
