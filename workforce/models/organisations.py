@@ -47,7 +47,9 @@ ods_code_validator = RegexValidator(
     r"^[A-Z0-9]{3,6}$", "Enter an ODS code of 3 to 6 capital letters and digits, like RXX or 8AB12"
 )
 cqc_id_validator = RegexValidator(r"^1-\d{6,11}$", "Enter a CQC ID in the form 1-123456789")
-gss_code_validator = RegexValidator(r"^E0[6-9]\d{6}$", "Enter a local authority code like E06000001")
+gss_code_validator = RegexValidator(
+    r"^E(0[6-9]|10)\d{6}$", "Enter a local authority code like E06000001 (E06 to E10, then 6 digits)"
+)
 
 
 class Organisation(models.Model):
