@@ -192,13 +192,13 @@ def _parse(rows: list[list[str]]) -> tuple[list[_Row], list[RowError]]:
         else:
             holder = names_in_use.get(name.casefold())
             if holder is not None and holder.ods_code != code:
-                row_errors.append(
-                    RowError(
-                        number,
-                        COLUMN_NAMES[NAME],
-                        f"Another organisation ({holder.ods_code or 'no ODS code'}) already has this name",
-                    )
+                message = (
+                    f"Another organisation ({holder.ods_code}) already has this name"
+                    if holder.ods_code
+                    else "An organisation without an ODS code already has this name: give it its ODS code on "
+                    "its page, then import again"
                 )
+                row_errors.append(RowError(number, COLUMN_NAMES[NAME], message))
             if name.casefold() in seen_names:
                 row_errors.append(
                     RowError(

@@ -11,7 +11,7 @@ from .models import Organisation, OrganisationType, Region
 from .ods import FILE_KINDS
 
 ROLE_OPTIONS = [(role.key, role.name) for role in ORGANISATION_ROLES]
-ROLE_HINTS = {role.key: role.description for role in ORGANISATION_ROLES}
+ROLE_HINTS = [(role.name, role.description) for role in ORGANISATION_ROLES]
 
 
 class OrganisationForm(forms.ModelForm):

@@ -361,3 +361,16 @@ def test_the_people_screens(client, login, make_user, org_admin, organisation):
     assert client.post(leave, {"reason": "Moved away"}).status_code == 302
     assert not User.objects.get(pk=member.pk).is_active
     assert client.get(page).status_code == 404, "no longer a member"
+
+
+def test_the_people_and_organisation_tables_take_a_fixed_few_queries(
+    client, login, make_user, org_admin, organisation, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_user("incident_reporter", "hr_admin", organisation=organisation, email=f"p{n}@trust.example")
+    login(org_admin)
+    client.get(reverse("workforce:organisation_detail", args=[organisation.pk]))  # warm the session
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("workforce:organisation_detail", args=[organisation.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("workforce:organisation_list")).status_code == 200

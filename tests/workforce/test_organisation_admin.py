@@ -301,3 +301,18 @@ def test_organisation_list_exports_are_audited_and_neutralised(client, login, pl
     body = b"".join(response.streaming_content).decode()
     assert "'=1+1 Synthetic Trust" in body
     assert AuditEvent.objects.filter(action="organisation.exported").exists()
+
+
+def test_an_organisation_added_by_hand_without_a_code_is_not_duplicated_by_an_import(platform_admin):
+    OrganisationFactory(name="Synthetic Valley University Hospitals NHS Foundation Trust", ods_code="")
+    result = organisations_import(
+        upload=ods_file("etr.csv"), kind="trusts", actor=platform_admin, dry_run=False
+    )
+    assert not result.imported
+    assert [(e.row, e.message) for e in result.errors] == [
+        (
+            1,
+            "An organisation without an ODS code already has this name: give it its ODS code on its page, "
+            "then import again",
+        )
+    ]

@@ -3,6 +3,7 @@ the page where an invited person accepts."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -74,6 +75,7 @@ def invitation_new(request, pk):
             "form": form,
             "organisation": organisation,
             "role_hints": ROLE_HINTS,
+            "valid_days": settings.INVITATION_VALID_DAYS,
             "breadcrumbs": _crumbs(organisation, ("Invite someone", "")),
         },
         status=status,
