@@ -58,11 +58,9 @@ class OrganisationForm(forms.ModelForm):
         self.fields["region"].choices = [("", "Not set"), *Region.choices]
         self.fields["organisation_type"].choices = [("", "Choose a type"), *OrganisationType.choices]
 
-    def validate_unique(self):
-        """organisation_validate (the service) checks names and codes, naming the organisation that has one."""
-
     def _post_clean(self):
-        # Leave the instance alone: the service sets and validates it.
+        # The service (organisation_validate) builds, validates and saves the organisation, and says which
+        # organisation already has a name or code; the form only parses what was typed.
         pass
 
 
