@@ -1,7 +1,7 @@
 """gunicorn's access log without the secrets some links carry (`logger_class` in gunicorn.conf.py).
 
-A "save and come back later" link holds the token that opens a respondent's draft, and a password reset link
-the token that sets a new password: whoever reads the access log could use them until they expire. The log keeps
+A "save and come back later" link holds the token that opens a respondent's draft, a password reset link
+the token that sets a new password, and an invitation link the token that sets up an account with its roles: whoever reads the access log could use them until they expire. The log keeps
 the path with the secret replaced by "…".
 """
 
@@ -11,7 +11,9 @@ import re
 
 from gunicorn.glogging import Logger
 
-SECRET_IN_PATH = re.compile(r"(/respond/resume/|/account/password-reset/[^/\s?]+/)(?!set-password/)[^/\s?]+")
+SECRET_IN_PATH = re.compile(
+    r"(/respond/resume/|/workforce/invitation/|/account/password-reset/[^/\s?]+/)(?!set-password/)[^/\s?]+"
+)
 
 
 def without_secrets(text: str) -> str:

@@ -10,6 +10,8 @@ NAV_ITEMS = (
     ("Signatories", "signatories:list", None),
     # HR administrators and analysts (who see the reports only) both have the reports permission.
     ("Workforce", "workforce:home", "workforce.view_workforce_reports"),
+    # Platform administrators and each organisation's administrators.
+    ("Organisations", "workforce:organisation_list", "workforce.manage_accounts"),
     ("Cases", "incidents:case_list", "incidents.view_cases"),
     ("Identity requests", "incidents:disclosure_list", "incidents.decide_identity_disclosure"),
     ("Figures", "incidents:statistics", "incidents.view_incident_statistics"),

@@ -15,11 +15,11 @@ from wagtail.models import Site
 
 from cms.accounts.models import User
 from cms.accounts.roles import ROLES_BY_KEY
-from demo.factories.cms import DEMO_PASSWORD, UserFactory
-from demo.factories.workforce import OrganisationFactory
+from cms.accounts.services import user_account_create
+from demo.factories.cms import DEMO_PASSWORD
 from demo.pages import seed_pages
 from workforce.models import Organisation, OrganisationType, Region
-from workforce.services import membership_grant
+from workforce.services import membership_grant, organisation_create
 
 ORGANISATIONS = (
     # name, short name, type, ODS, CQC provider, local authority code
@@ -188,8 +188,11 @@ class DemoWorld:
 
 @transaction.atomic
 def seed(*, world: DemoWorld, sizes: dict, stdout=None) -> None:
+    # Through the same services as the screens: a platform administrator adding organisations, people accepting
+    # invitations (an account with a name and password) and administrators granting roles.
     for name, short_name, org_type, ods, cqc, la_code in ORGANISATIONS:
-        organisation = Organisation.objects.filter(name=name).first() or OrganisationFactory(
+        organisation = Organisation.objects.filter(name=name).first() or organisation_create(
+            actor=None,
             name=name,
             short_name=short_name,
             organisation_type=org_type,
@@ -200,8 +203,8 @@ def seed(*, world: DemoWorld, sizes: dict, stdout=None) -> None:
         )
         world.organisations[short_name] = organisation
     for email, first, last, job, memberships in DEMO_USERS:
-        user = User.objects.filter(email=email).first() or UserFactory(
-            email=email, first_name=first, last_name=last, job_title=job
+        user = User.objects.filter(email=email).first() or user_account_create(
+            email=email, first_name=first, last_name=last, job_title=job, password=DEMO_PASSWORD
         )
         world.users[email] = user
         for short_name, role in memberships:

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import arrangements, home, imports, moves, passport, people, posts, reports
+from .views import (
+    accounts,
+    arrangements,
+    home,
+    imports,
+    moves,
+    organisations,
+    passport,
+    people,
+    posts,
+    reports,
+)
 
 app_name = "workforce"
 
@@ -33,4 +44,25 @@ urlpatterns = [
     path("passport-rules/", passport.acceptance_rules, name="acceptance_rules"),
     path("reports/sector-flow/", reports.sector_flow_report, name="sector_flow_report"),
     path("reports/headcount/", reports.headcount_report, name="headcount_report"),
+    # Organisations, and who holds which role there (platform and organisation administrators).
+    path("organisations/", organisations.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/new/", organisations.organisation_create_view, name="organisation_create"),
+    path("organisations/import/", organisations.organisation_import, name="organisation_import"),
+    path(
+        "organisations/<int:pk>/", organisations.OrganisationDetailView.as_view(), name="organisation_detail"
+    ),
+    path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/status/", organisations.organisation_status, name="organisation_status"),
+    path("organisations/<int:pk>/invite/", accounts.invitation_new, name="invitation_create"),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/cancel/",
+        accounts.invitation_cancel_view,
+        name="invitation_cancel",
+    ),
+    path("organisations/<int:pk>/people/<int:user_pk>/", accounts.member_detail, name="member_detail"),
+    path(
+        "organisations/<int:pk>/people/<int:user_pk>/leaver/", accounts.member_leave_view, name="member_leave"
+    ),
+    # The invited person's page: open to anyone holding the link (its token is kept out of the access log).
+    path("invitation/<str:token>/", accounts.invitation_accept_view, name="invitation_accept"),
 ]

@@ -24,9 +24,25 @@ class Role:
     name: str
     description: str
     requires_two_factor: bool = False
+    # Held across the whole platform (through its group alone), never at one organisation through a membership.
+    platform_wide: bool = False
 
 
 ROLES: tuple[Role, ...] = (
+    Role(
+        "platform_admin",
+        "Platform administrator",
+        "Runs the platform: creates, changes, imports and deactivates organisations, and administers the "
+        "accounts of any organisation.",
+        requires_two_factor=True,
+        platform_wide=True,
+    ),
+    Role(
+        "org_admin",
+        "Organisation administrator",
+        "Invites people to their organisation, grants and revokes its roles, and deactivates leavers.",
+        requires_two_factor=True,
+    ),
     Role(
         "hr_admin",
         "HR administrator",
@@ -82,6 +98,9 @@ ROLES: tuple[Role, ...] = (
 ROLES_BY_KEY = {role.key: role for role in ROLES}
 ROLES_BY_GROUP = {role.name: role for role in ROLES}
 ROLE_CHOICES = [(role.key, role.name) for role in ROLES]
+# The roles a membership holds at one organisation (every role but the platform-wide ones).
+ORGANISATION_ROLES = tuple(role for role in ROLES if not role.platform_wide)
+ORGANISATION_ROLE_CHOICES = [(role.key, role.name) for role in ORGANISATION_ROLES]
 
 
 def group_for(role_key: str) -> Group:

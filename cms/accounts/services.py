@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import time
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django_otp.oath import TOTP
@@ -18,6 +21,7 @@ from django_otp.util import random_hex
 
 from cms.audit import audit
 
+from .roles import group_for
 from .tasks import notify_two_factor_reset
 
 RECOVERY_CODE_COUNT = 10
@@ -142,3 +146,92 @@ def two_factor_reset(*, actor, user, reason: str, request=None) -> None:
         detail={"reason": reason, "user": user.email},
     )
     transaction.on_commit(lambda: notify_two_factor_reset.enqueue(event_id=event.pk))
+
+
+# --- accounts: created from an invitation or a command, platform administrators, leavers -----------------------
+
+PLATFORM_ADMIN = "platform_admin"
+
+
+@transaction.atomic
+def user_account_create(
+    *, email: str, first_name: str, last_name: str, password: str, job_title: str = "", actor=None
+):
+    """A new account that signs in with `email`. The password is checked by the site's validators (the error is
+    beside the password field); an address already in use is refused beside the e-mail."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this e-mail address already exists"})
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationError({"first_name": "Enter your first name and last name"})
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), job_title=job_title)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    audit(action="account.created", actor=actor or user, obj=user, summary=f"Created the account {email}")
+    return user
+
+
+@transaction.atomic
+def user_account_reactivate(*, user, first_name: str, last_name: str, password: str, actor=None):
+    """A deactivated account taken up again through an invitation: new name and password, active again."""
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    audit(action="account.reactivated", actor=actor or user, obj=user, summary=f"Reactivated {user.email}")
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user, actor, reason: str = "", request=None) -> None:
+    """A leaver: the account can no longer sign in, and every session of theirs ends at once."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_sessions_end(user=user)
+    audit(
+        action="account.deactivated",
+        actor=actor,
+        request=request,
+        obj=user,
+        summary=f"Deactivated the account of {user.email}"[:255],
+        detail={"reason": reason} if reason else None,
+    )
+
+
+def platform_admins():
+    return get_user_model().objects.filter(groups=group_for(PLATFORM_ADMIN), is_active=True)
+
+
+@transaction.atomic
+def platform_admin_grant(*, user, granted_by=None) -> None:
+    """Make `user` a platform administrator: the role is held through its group, across every organisation."""
+    user.groups.add(group_for(PLATFORM_ADMIN))
+    audit(
+        action="auth.platform_admin_granted",
+        actor=granted_by,
+        obj=user,
+        summary=f"{user.email} made platform administrator"[:255],
+    )
+
+
+@transaction.atomic
+def platform_admin_revoke(*, user, revoked_by=None) -> None:
+    others = platform_admins().exclude(pk=user.pk).select_for_update()
+    if not list(others):
+        raise ValidationError("The platform must keep at least one platform administrator")
+    user.groups.remove(group_for(PLATFORM_ADMIN))
+    audit(
+        action="auth.platform_admin_revoked",
+        actor=revoked_by,
+        obj=user,
+        summary=f"{user.email} no longer platform administrator"[:255],
+    )

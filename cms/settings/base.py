@@ -228,6 +228,11 @@ PASSWORD_RESET_ACCOUNT_LIMIT = int(env("PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
 PASSWORD_RESET_ADDRESS_LIMIT = int(env("PASSWORD_RESET_ADDRESS_LIMIT", "20"))
 PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 PASSWORD_RESET_TIMEOUT = 60 * 60
+# Invitations (workforce/services/accounts.py): a link works once, for 7 days; an administrator sends at most 30
+# an hour, and one address gets at most 3 a day.
+INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "7"))
+INVITATIONS_PER_HOUR = int(env("INVITATIONS_PER_HOUR", "30"))
+INVITATIONS_PER_ADDRESS_PER_DAY = int(env("INVITATIONS_PER_ADDRESS_PER_DAY", "3"))
 # One way in: the Wagtail admin's own sign-in and password reset are replaced by ours (two-factor, throttles).
 WAGTAILADMIN_LOGIN_URL = "/account/sign-in/"
 WAGTAIL_PASSWORD_RESET_ENABLED = False

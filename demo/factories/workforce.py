@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import factory
 
+from cms.accounts.roles import ROLES_BY_KEY
+from cms.accounts.services import platform_admin_grant
 from demo.factories.cms import UserFactory
 from workforce.matching import person_match_key
 from workforce.models import (
@@ -39,7 +41,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
-    """Goes through the service so that the user also joins the role's group."""
+    """Goes through the service so that the user also joins the role's group. A platform-wide role is held
+    through its group alone (no membership): the factory gives it and returns None."""
 
     class Meta:
         model = Membership
@@ -50,6 +53,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        if ROLES_BY_KEY[kwargs["role"]].platform_wide:
+            platform_admin_grant(user=kwargs["user"])
+            return None
         return membership_grant(**kwargs)
 
 

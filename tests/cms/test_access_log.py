@@ -15,6 +15,9 @@ def test_secrets_in_paths_are_replaced():
     assert without_secrets("/account/password-reset/MTI/cabc12-0123456789abcdef/") == (
         "/account/password-reset/MTI/…/"
     )
+    assert without_secrets(f"GET /workforce/invitation/42-{token}/ HTTP/1.1") == (
+        "GET /workforce/invitation/…/ HTTP/1.1"
+    )
     # Django swaps the token for this fixed word after the first request; other paths stay as they are.
     assert (
         without_secrets("/account/password-reset/MTI/set-password/")

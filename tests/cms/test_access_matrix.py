@@ -37,6 +37,8 @@ PUBLIC = {
     "incidents:follow_up_evidence",
     "consultation:hub",
     "consultation:comments",  # the comments database: published comments are open data
+    # An invited person sets up their account from the e-mailed link (an unknown token is a 404).
+    "workforce:invitation_accept",
     # The Covenant's public face: who has signed, recognition, the published annual report, and how an
     # organisation signs (where "Ask to sign" leads a visitor who is not signed in).
     "signatories:list",

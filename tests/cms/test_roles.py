@@ -66,3 +66,50 @@ def test_membership_changes_are_audited(make_user, organisation):
     membership_grant(user=user, organisation=organisation, role="analyst")
     assert AuditEvent.objects.filter(action="membership.granted", summary__contains=user.email).exists()
     assert AuditEvent.objects.filter(action="auth.groups_changed", object_id=str(user.pk)).exists()
+
+
+def test_platform_admin_is_a_platform_wide_role_with_two_factor(make_user, organisation):
+    from cms.accounts.roles import ROLES_BY_KEY
+    from cms.accounts.selectors import two_factor_required
+
+    admin = make_user("platform_admin")
+    assert not admin.memberships.exists(), "held through its group, not at an organisation"
+    assert roles_for_user(admin) == {"platform_admin"}
+    assert admin.has_perm("workforce.manage_organisations")
+    assert two_factor_required(user=admin)
+    assert ROLES_BY_KEY["org_admin"].requires_two_factor
+    with pytest.raises(ValueError, match="across the platform"):
+        membership_grant(user=make_user(), organisation=organisation, role="platform_admin")
+
+
+def test_platform_admin_create_command_makes_the_first_administrator(monkeypatch):
+    from django.core.management import call_command
+
+    from cms.accounts.models import AuditEvent, User
+
+    monkeypatch.setenv("PLATFORM_ADMIN_PASSWORD", "a-long-synthetic-passphrase-42")
+    call_command(
+        "platform_admin_create",
+        "--email",
+        "First.Admin@ops.example",
+        "--first-name",
+        "Ola",
+        "--last-name",
+        "First",
+        "--no-input",
+    )
+    admin = User.objects.get(email="first.admin@ops.example")
+    assert roles_for_user(admin) == {"platform_admin"}
+    assert admin.check_password("a-long-synthetic-passphrase-42")
+    assert AuditEvent.objects.filter(action="auth.platform_admin_granted", object_id=str(admin.pk)).exists()
+
+
+def test_the_last_platform_admin_cannot_be_revoked(make_user):
+    from django.core.exceptions import ValidationError
+
+    from cms.accounts.services import platform_admin_revoke
+
+    first, second = make_user("platform_admin"), make_user("platform_admin")
+    platform_admin_revoke(user=second)
+    with pytest.raises(ValidationError, match="at least one platform administrator"):
+        platform_admin_revoke(user=first)

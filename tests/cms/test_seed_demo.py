@@ -39,6 +39,13 @@ def test_seed_demo_builds_the_world_and_is_idempotent(settings, capsys):
     for email in ("handler@", "security.lead@", "safety.manager@"):
         assert f"{email}riverside-hospitals.example" in out
     assert Organisation.objects.count() >= 12
+    # Built through the same services as the screens, so audited like them.
+    from cms.accounts.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="organisation.created").count() >= 12
+    assert AuditEvent.objects.filter(
+        action="account.created", object_id=str(User.objects.get(email="auditor@rw-icb.example").pk)
+    ).exists()
     assert {"health", "social_care"} <= set(Organisation.objects.values_list("sector", flat=True))
     handler = User.objects.get(email="handler@riverside-hospitals.example")
     assert handler.role_keys >= {"incident_handler"}

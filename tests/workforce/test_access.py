@@ -23,6 +23,9 @@ OTHER_ROLES = (
     "consultation_moderator",
     "editor",
     "auditor",
+    # Who administers organisations and accounts sees no workforce record for that alone.
+    "org_admin",
+    "platform_admin",
 )
 
 

@@ -1,6 +1,7 @@
 """The workforce records, one module per subdomain. Every model is importable from here."""
 
 from .arrangements import AgreementDocument, JointArrangement, JointArrangementPartner
+from .invitations import Invitation
 from .moves import SectorMove
 from .organisations import Membership, Organisation, OrganisationType, Region, Sector
 from .passport import AcceptanceRule, PassportCredential
@@ -13,6 +14,7 @@ __all__ = [
     "Assignment",
     "Employment",
     "EmploymentQuerySet",
+    "Invitation",
     "JointArrangement",
     "JointArrangementPartner",
     "Membership",

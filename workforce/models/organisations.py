@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
-from cms.accounts.roles import ROLE_CHOICES
+from cms.accounts.roles import ORGANISATION_ROLE_CHOICES
 
 
 class Sector(models.TextChoices):
@@ -47,7 +47,9 @@ ods_code_validator = RegexValidator(
     r"^[A-Z0-9]{3,6}$", "Enter an ODS code of 3 to 6 capital letters and digits, like RXX or 8AB12"
 )
 cqc_id_validator = RegexValidator(r"^1-\d{6,11}$", "Enter a CQC ID in the form 1-123456789")
-gss_code_validator = RegexValidator(r"^E0[6-9]\d{6}$", "Enter a local authority code like E06000001")
+gss_code_validator = RegexValidator(
+    r"^E(0[6-9]|10)\d{6}$", "Enter a local authority code like E06000001 (E06 to E10, then 6 digits)"
+)
 
 
 class Organisation(models.Model):
@@ -75,13 +77,28 @@ class Organisation(models.Model):
         validators=[gss_code_validator],
         help_text="Councils",
     )
-    is_active = models.BooleanField(default=True)
+    icb = models.ForeignKey(
+        "self",
+        verbose_name="integrated care board",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="icb_members",
+        limit_choices_to={"organisation_type": "icb"},
+        help_text="The integrated care board whose area the organisation is in",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="An inactive organisation's records are out of every member's scope"
+    )
+    closed_on = models.DateField(null=True, blank=True, help_text="The close date in the ODS file")
 
     class Meta:
         ordering = ["name"]
         permissions = [
             ("view_workforce", "Can use the workforce screens of their own organisations"),
             ("view_workforce_reports", "Can see aggregate workforce reports"),
+            ("manage_organisations", "Can create, change, import and deactivate organisations"),
+            ("manage_accounts", "Can invite people and grant and revoke roles at their organisations"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -102,7 +119,7 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=32, choices=ROLE_CHOICES)
+    role = models.CharField(max_length=32, choices=ORGANISATION_ROLE_CHOICES)
     granted_at = models.DateTimeField(auto_now_add=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

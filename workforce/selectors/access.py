@@ -18,22 +18,27 @@ _HR_CACHE = "_hr_organisation_ids"
 
 
 def organisations_for_user(*, user, role: str | None = None) -> QuerySet[Organisation]:
-    """The organisations where `user` holds `role` (any role if None)."""
+    """The active organisations where `user` holds `role` (any role if None). A deactivated organisation is out
+    of every member's scope: the incident, passport and signatory selectors all start here."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
     memberships = user.memberships.all()
     if role is not None:
         memberships = memberships.filter(role=role)
-    return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+    return Organisation.objects.filter(pk__in=memberships.values("organisation_id"), is_active=True)
 
 
 def hr_organisation_ids(*, user) -> list[int]:
-    """The organisations whose workforce records `user` may see and change (as HR administrator)."""
+    """The active organisations whose workforce records `user` may see and change (as HR administrator)."""
     if not has_permission(user, VIEW_WORKFORCE):
         return []
     cache = getattr(user, _HR_CACHE, None)
     if cache is None:
-        cache = list(user.memberships.filter(role=HR_ADMIN).values_list("organisation_id", flat=True))
+        cache = list(
+            user.memberships.filter(role=HR_ADMIN, organisation__is_active=True).values_list(
+                "organisation_id", flat=True
+            )
+        )
         setattr(user, _HR_CACHE, cache)
     return cache
 

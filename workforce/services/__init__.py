@@ -2,6 +2,14 @@
 record. The reads they share with the screens (current assignments, passport checks, the HR scope) are
 selectors."""
 
+from .accounts import (
+    invitation_accept,
+    invitation_cancel,
+    invitation_create,
+    member_leave,
+    role_grant,
+    role_revoke,
+)
 from .arrangements import (
     agreement_document_add,
     agreement_file_check,
@@ -10,7 +18,13 @@ from .arrangements import (
     joint_arrangement_validate,
 )
 from .moves import sector_move_confirm, sector_move_record
-from .organisations import membership_grant, membership_revoke
+from .organisations import (
+    membership_grant,
+    membership_revoke,
+    organisation_create,
+    organisation_set_active,
+    organisation_update,
+)
 from .passport import acceptance_rule_create, acceptance_rule_delete, passport_credential_set_status
 from .people import employment_start, person_create_or_match
 from .posts import assignment_create, assignment_validate, post_create, post_validate
@@ -30,17 +44,26 @@ __all__ = [
     "assignment_validate",
     "employment_set_line_manager",
     "employment_start",
+    "invitation_accept",
+    "invitation_cancel",
+    "invitation_create",
     "joint_arrangement_create",
     "joint_arrangement_update",
     "joint_arrangement_validate",
+    "member_leave",
     "membership_grant",
     "membership_revoke",
+    "organisation_create",
+    "organisation_set_active",
+    "organisation_update",
     "passport_credential_set_status",
     "person_create_or_match",
     "person_reporting_update",
     "person_set_work_email",
     "post_create",
     "post_validate",
+    "role_grant",
+    "role_revoke",
     "sector_move_confirm",
     "sector_move_record",
     "work_email_normalise",
