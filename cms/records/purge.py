@@ -80,7 +80,13 @@ def _purge_batch(kind: RecordKind, ids: list, *, now: datetime.datetime) -> int:
     if kind.purge is not None:
         return kind.purge(ids, now)
     model = kind.expired(now).model
-    deleted, per_model = model._base_manager.filter(pk__in=ids).delete()
+    rows = model._base_manager.filter(pk__in=ids)
+    if not model._meta.related_objects:
+        # Nothing points at these rows (logs: audit events, task rows, sessions, drafts), so one DELETE does:
+        # `delete()` would load every row to send signals that a catch-all receiver (Wagtail's reference index)
+        # makes it wait for, at a thousandth of the speed.
+        return rows._raw_delete(rows.db)
+    deleted, per_model = rows.delete()
     return per_model.get(model._meta.label, 0)
 
 
