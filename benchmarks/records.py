@@ -73,8 +73,15 @@ def run(*, size: str) -> None:
     results, peak = memory_growth_mb(lambda: records_purge(only=["audit.events"]))
     elapsed = time.perf_counter() - start
     [result] = results
-    emit("purge rows per second", result.count / elapsed, "rows/s", min=MIN_ROWS_PER_SECOND, rows=result.count,
-         batches=result.batches, seconds=round(elapsed, 1))
+    emit(
+        "purge rows per second",
+        result.count / elapsed,
+        "rows/s",
+        min=MIN_ROWS_PER_SECOND,
+        rows=result.count,
+        batches=result.batches,
+        seconds=round(elapsed, 1),
+    )
     emit("purge peak memory MB", peak, "MB", max=MAX_PEAK_MB, rows=result.count)
     left = AuditEvent.objects.filter(action="bench.event").count()
     kept = AuditEvent.objects.filter(action="bench.recent").count()

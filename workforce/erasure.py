@@ -38,7 +38,9 @@ def people_anonymise(ids: list[int], now: datetime.datetime) -> int:
     )
     Employment.objects.filter(person_id__in=ids).update(staff_number="")
     SectorMove.objects.filter(person_id__in=ids).update(reason="")
-    credentials_delete(list(PassportCredential.objects.filter(person_id__in=ids).values_list("pk", flat=True)))
+    credentials_delete(
+        list(PassportCredential.objects.filter(person_id__in=ids).values_list("pk", flat=True))
+    )
     Employment.history.model.objects.filter(person_id__in=ids).delete()
     SectorMove.history.model.objects.filter(person_id__in=ids).delete()
     return count

@@ -94,7 +94,9 @@ register_kind(
         minimum_days=years(1),
         basis=STAFF_RECORD_BASIS + " The move stays for the sector-flow figures; its free-text reason goes.",
         counts_from="the date the move took effect",
-        expired=lambda cutoff: SectorMove.objects.filter(effective_date__lte=day_of(cutoff)).exclude(reason=""),
+        expired=lambda cutoff: SectorMove.objects.filter(effective_date__lte=day_of(cutoff)).exclude(
+            reason=""
+        ),
         method=ANONYMISE,
         purge=_moves_anonymise,
         held=held_by({PERSON: "person_id", "workforce.sectormove": "pk"}),

@@ -43,7 +43,9 @@ def _person_rows(subject):
 
 
 def _employment_rows(subject):
-    employments = Employment.objects.filter(person_id__in=_ids(subject)).select_related("employer", "line_manager")
+    employments = Employment.objects.filter(person_id__in=_ids(subject)).select_related(
+        "employer", "line_manager"
+    )
     for employment in employments.order_by("start_date", "pk"):
         yield (
             employment.employer.name,
@@ -134,7 +136,15 @@ SECTIONS = [
     {
         "key": "employments",
         "label": "Employments",
-        "columns": ("Employer", "Staff number", "Contract", "Started", "Ended", "Reports to", "TUPE protected"),
+        "columns": (
+            "Employer",
+            "Staff number",
+            "Contract",
+            "Started",
+            "Ended",
+            "Reports to",
+            "TUPE protected",
+        ),
         "rows": _employment_rows,
     },
     {
@@ -146,13 +156,33 @@ SECTIONS = [
     {
         "key": "moves",
         "label": "Moves between sectors",
-        "columns": ("Took effect", "Move", "From", "From sector", "To", "To sector", "Offered", "Status", "Reason"),
+        "columns": (
+            "Took effect",
+            "Move",
+            "From",
+            "From sector",
+            "To",
+            "To sector",
+            "Offered",
+            "Status",
+            "Reason",
+        ),
         "rows": _move_rows,
     },
     {
         "key": "passport_credentials",
         "label": "Staff passport credentials",
-        "columns": ("Check", "Subject", "Reference", "DBS level", "Issued by", "Issued", "Expires", "Status", "Why"),
+        "columns": (
+            "Check",
+            "Subject",
+            "Reference",
+            "DBS level",
+            "Issued by",
+            "Issued",
+            "Expires",
+            "Status",
+            "Why",
+        ),
         "rows": _credential_rows,
     },
     {
@@ -199,7 +229,9 @@ def erase_subject(subject, holds, now: datetime.datetime) -> list[ErasureOutcome
             continue
         people_anonymise([person.pk], now)
         outcomes.append(
-            ErasureOutcome(label, 1, True, "Name, date of birth (to the year), e-mail and staff numbers removed.")
+            ErasureOutcome(
+                label, 1, True, "Name, date of birth (to the year), e-mail and staff numbers removed."
+            )
         )
     if subject.user is not None:
         roles = Membership.objects.filter(user=subject.user).count()

@@ -80,7 +80,10 @@ class SubjectForm(forms.Form):
         label="Or their workforce record number",
         required=False,
         min_value=1,
-        error_messages={"invalid": "Enter a record number, like 1234", "min_value": "Enter a record number, like 1234"},
+        error_messages={
+            "invalid": "Enter a record number, like 1234",
+            "min_value": "Enter a record number, like 1234",
+        },
     )
 
     def clean(self):

@@ -36,10 +36,14 @@ class LegalHold(models.Model):
     case or a person) or a whole kind of record. Lifted, never deleted, so the trail of holds stays."""
 
     kind = models.CharField(max_length=64, blank=True, help_text="A whole kind of record (its key)")
-    object_type = models.CharField(max_length=100, blank=True, help_text="A record's model, e.g. workforce.person")
+    object_type = models.CharField(
+        max_length=100, blank=True, help_text="A record's model, e.g. workforce.person"
+    )
     object_id = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=500)
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     placed_at = models.DateTimeField(default=timezone.now)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

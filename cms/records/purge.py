@@ -46,7 +46,9 @@ def records_purge(
     now = now or timezone.now()
     selected = [kind_get(key) for key in only] if only else kinds()
     holds = holds_in_force()
-    return [_purge_kind(kind, now=now, holds=holds, dry_run=dry_run, batch_size=batch_size) for kind in selected]
+    return [
+        _purge_kind(kind, now=now, holds=holds, dry_run=dry_run, batch_size=batch_size) for kind in selected
+    ]
 
 
 def _purge_kind(
@@ -90,7 +92,9 @@ def _purge_batch(kind: RecordKind, ids: list, *, now: datetime.datetime) -> int:
     return per_model.get(model._meta.label, 0)
 
 
-def _audit(kind: RecordKind, *, days: int, now: datetime.datetime, count: int, batches: int, held: bool) -> None:
+def _audit(
+    kind: RecordKind, *, days: int, now: datetime.datetime, count: int, batches: int, held: bool
+) -> None:
     verb = "anonymised" if kind.method != DELETE else "deleted"
     summary = (
         f"{kind.label}: not purged, a legal hold covers every record"

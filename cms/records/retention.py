@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django_tasks.base import TaskResultStatus
@@ -14,8 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from cms.accounts.models import AuditEvent
 from cms.accounts.services import user_sessions_end
 from cms.retention import (
-    ErasureOutcome,
     Eraser,
+    ErasureOutcome,
     HeldRecords,
     RecordKind,
     SubjectSection,
@@ -97,7 +96,14 @@ def _audit_by_rows(subject):
         return
     events = AuditEvent.objects.filter(actor=subject.user).order_by("at", "pk")
     for event in events.iterator(chunk_size=2000):
-        yield (event.at, event.action, event.object_type, event.object_id, event.summary, event.ip_address or "")
+        yield (
+            event.at,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.summary,
+            event.ip_address or "",
+        )
 
 
 def _audit_about_rows(subject):
@@ -115,7 +121,15 @@ register_section(
     SubjectSection(
         key="account",
         label="Sign-in account",
-        columns=("E-mail address", "First name", "Last name", "Job title", "Joined", "Last signed in", "Active"),
+        columns=(
+            "E-mail address",
+            "First name",
+            "Last name",
+            "Job title",
+            "Joined",
+            "Last signed in",
+            "Active",
+        ),
         rows=_account_rows,
     )
 )
@@ -171,12 +185,13 @@ def _erase_account(subject, holds, now: datetime.datetime) -> list[ErasureOutcom
         user_sessions_end(user=user)
         outcomes.append(
             ErasureOutcome(
-                "Sign-in account", 1, True, "Name, job title and e-mail address removed; it can no longer sign in."
+                "Sign-in account",
+                1,
+                True,
+                "Name, job title and e-mail address removed; it can no longer sign in.",
             )
         )
     return outcomes
 
 
 register_eraser(Eraser(key="account", label="Sign-in account", erase=_erase_account))
-
-User = get_user_model()

@@ -87,7 +87,12 @@ def legal_hold_place(
         request=request,
         obj=hold,
         summary=f"Legal hold placed on {kind or f'{object_type} {object_id}'}"[:255],
-        detail={"kind": kind, "object_type": hold.object_type, "object_id": hold.object_id, "reason": hold.reason},
+        detail={
+            "kind": kind,
+            "object_type": hold.object_type,
+            "object_id": hold.object_id,
+            "reason": hold.reason,
+        },
     )
     return hold
 

@@ -67,7 +67,10 @@ def period_edit(request, key: str):
     if request.method == "POST" and form.is_valid():
         try:
             retention_period_set(
-                actor=request.user, kind=key, days=form.cleaned_data["days"], reason=form.cleaned_data["reason"],
+                actor=request.user,
+                kind=key,
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
                 request=request,
             )
         except ValidationError as exc:
@@ -123,7 +126,9 @@ def hold_lift(request, pk: int):
     form = LiftForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            legal_hold_lift(actor=request.user, hold=hold, reason=form.cleaned_data["reason"], request=request)
+            legal_hold_lift(
+                actor=request.user, hold=hold, reason=form.cleaned_data["reason"], request=request
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -145,7 +150,10 @@ def subject_access(request):
     subject = counts = None
     if form.is_bound and form.is_valid():
         subject = subject_find(
-            user=request.user, email=form.cleaned_data["email"], number=form.cleaned_data["number"], request=request
+            user=request.user,
+            email=form.cleaned_data["email"],
+            number=form.cleaned_data["number"],
+            request=request,
         )
         if subject.found:
             counts = subject_counts(subject=subject)
@@ -165,33 +173,40 @@ def subject_access(request):
     )
 
 
+@permission_required(SUBJECT_ACCESS)
 @require_POST
-def _subject_export(request):
+def subject_export_view(request):
     form = SubjectForm(request.POST)
     if not form.is_valid():
         return redirect("records:subject_access")
     subject = subject_find(
-        user=request.user, email=form.cleaned_data["email"], number=form.cleaned_data["number"], request=request
+        user=request.user,
+        email=form.cleaned_data["email"],
+        number=form.cleaned_data["number"],
+        request=request,
     )
     if not subject.found:
         return redirect("records:subject_access")
     response = StreamingHttpResponse(subject_export(user=request.user, subject=subject, request=request))
     response["Content-Type"] = "application/zip"
-    response["Content-Disposition"] = f'attachment; filename="subject-access-{timezone.localdate():%Y-%m-%d}.zip"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-{timezone.localdate():%Y-%m-%d}.zip"'
+    )
     response["Cache-Control"] = "no-store"
     return response
 
 
-subject_export_view = permission_required(SUBJECT_ACCESS)(_subject_export)
-
-
+@permission_required(SUBJECT_ACCESS)
 @require_POST
-def _subject_erase(request):
+def subject_erase_view(request):
     form = EraseForm(request.POST)
     subject = None
     if form.is_valid():
         subject = subject_find(
-            user=request.user, email=form.cleaned_data["email"], number=form.cleaned_data["number"], request=request
+            user=request.user,
+            email=form.cleaned_data["email"],
+            number=form.cleaned_data["number"],
+            request=request,
         )
         if not subject.found:
             form.add_error("email", "Nothing is held under this e-mail address or record number")
@@ -202,7 +217,9 @@ def _subject_erase(request):
             {"form": SubjectForm(), "erase_form": form, "erase_only": True, "breadcrumbs": _crumbs()},
             status=400,
         )
-    outcomes = subject_erase(user=request.user, subject=subject, reason=form.cleaned_data["reason"], request=request)
+    outcomes = subject_erase(
+        user=request.user, subject=subject, reason=form.cleaned_data["reason"], request=request
+    )
     return render(
         request,
         "records/erasure_result.html",
@@ -212,6 +229,3 @@ def _subject_erase(request):
             "breadcrumbs": _crumbs(("Subject access", reverse("records:subject_access"))),
         },
     )
-
-
-subject_erase_view = permission_required(SUBJECT_ACCESS)(_subject_erase)

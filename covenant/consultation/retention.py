@@ -22,7 +22,12 @@ from .models import ConsultationResponse
 from .services.drafts import drafts_of_ended
 
 CONSULTATION = "consultation.consultationpage"
-IDENTITY_FIELDS = ("respondent_name", "organisation_name", "redacted_respondent_name", "redacted_organisation_name")
+IDENTITY_FIELDS = (
+    "respondent_name",
+    "organisation_name",
+    "redacted_respondent_name",
+    "redacted_organisation_name",
+)
 
 
 def _named(rows):

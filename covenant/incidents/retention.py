@@ -13,8 +13,8 @@ import datetime
 
 from cms.records.selectors import period_days
 from cms.retention import (
-    ErasureOutcome,
     Eraser,
+    ErasureOutcome,
     RecordKind,
     SubjectSection,
     held_by,
@@ -92,8 +92,12 @@ def _report_rows(subject):
 def _message_rows(subject):
     for report in _reports(subject):
         for message in messages_for_reporter(report=report).order_by("pk"):
-            yield (report.reference, message.created_at, "you" if message.from_reporter else "the incident team",
-                   message.body)
+            yield (
+                report.reference,
+                message.created_at,
+                "you" if message.from_reporter else "the incident team",
+                message.body,
+            )
 
 
 def _named_rows(subject):

@@ -126,7 +126,11 @@ def test_hold_on_a_record_and_lifting_it_are_audited(client, login, dpo, organis
     )
     assert response.status_code == 302
     hold = LegalHold.objects.get()
-    assert (hold.object_type, hold.object_id, hold.placed_by) == ("incidents.incidentreport", str(report.pk), dpo)
+    assert (hold.object_type, hold.object_id, hold.placed_by) == (
+        "incidents.incidentreport",
+        str(report.pk),
+        dpo,
+    )
     assert AuditEvent.objects.filter(action="records.hold_placed", actor=dpo).exists()
     response = client.post(reverse("records:hold_lift", args=[hold.pk]), {"reason": "Claim settled"})
     assert response.status_code == 302
@@ -138,20 +142,31 @@ def test_hold_on_a_record_and_lifting_it_are_audited(client, login, dpo, organis
 
 def test_hold_on_a_whole_kind(client, login, dpo):
     login(dpo)
-    client.post(reverse("records:hold_place"), {"scope": "kind", "kind": "workforce.people", "reason": "Inquiry"})
+    client.post(
+        reverse("records:hold_place"), {"scope": "kind", "kind": "workforce.people", "reason": "Inquiry"}
+    )
     assert LegalHold.objects.get().kind == "workforce.people"
 
 
 @pytest.mark.parametrize(
     ("data", "field_error"),
     [
-        ({"scope": "record", "object_type": "workforce.person", "object_id": "987654", "reason": "x"},
-         "There is no such record: check the number"),
-        ({"scope": "record", "object_type": "workforce.person", "object_id": "abc", "reason": "x"},
-         "There is no such record: check the number"),
-        ({"scope": "record", "object_type": "", "object_id": "1", "reason": "x"}, "Choose the kind of record to hold"),
-        ({"scope": "record", "object_type": "workforce.person", "object_id": "", "reason": "x"},
-         "Enter the record&#x27;s number"),
+        (
+            {"scope": "record", "object_type": "workforce.person", "object_id": "987654", "reason": "x"},
+            "There is no such record: check the number",
+        ),
+        (
+            {"scope": "record", "object_type": "workforce.person", "object_id": "abc", "reason": "x"},
+            "There is no such record: check the number",
+        ),
+        (
+            {"scope": "record", "object_type": "", "object_id": "1", "reason": "x"},
+            "Choose the kind of record to hold",
+        ),
+        (
+            {"scope": "record", "object_type": "workforce.person", "object_id": "", "reason": "x"},
+            "Enter the record&#x27;s number",
+        ),
         ({"scope": "kind", "kind": "", "reason": "x"}, "Choose the kind of record to hold"),
         ({"scope": "kind", "kind": "workforce.people", "reason": ""}, "Enter the reason for the hold"),
         ({"reason": "x"}, "Choose what the hold covers"),

@@ -44,12 +44,18 @@ def staff(make_user, organisation):
         employer=organisation, person__work_email="sam.subject@example.org", person__first_name="Sam"
     )
     PassportCredentialFactory(person=employment.person, reference="DBS-001122")
-    named = IncidentReportFactory(reporter=user, organisation=organisation, mode="named", narrative="Named story")
+    named = IncidentReportFactory(
+        reporter=user, organisation=organisation, mode="named", narrative="Named story"
+    )
     Message.objects.create(report=named, audience="reporter", body="We are looking into it")
     Message.objects.create(report=named, audience="internal", body="Internal note about Sam")
-    IncidentReportFactory(reporter=user, organisation=organisation, mode="confidential", narrative="In confidence")
+    IncidentReportFactory(
+        reporter=user, organisation=organisation, mode="confidential", narrative="In confidence"
+    )
     # An anonymous report keeps no link; one that wrongly had one must still never reach an export.
-    IncidentReportFactory(reporter=user, organisation=organisation, mode="anonymous", narrative="Anonymous story")
+    IncidentReportFactory(
+        reporter=user, organisation=organisation, mode="anonymous", narrative="Anonymous story"
+    )
     other = IncidentReportFactory(organisation=organisation, narrative="Sam shouted at me")
     CaseExclusion.objects.create(report=other, user=user, reason="named_subject")
     return user
@@ -81,7 +87,9 @@ def test_export_holds_every_kind_and_a_pdf_summary(client, login, dpo, staff):
     assert "Internal note" not in archive.read("incident_messages.csv").decode()
     named_in = _rows(archive, "incident_cases_naming_them.csv")
     assert len(named_in) == 2 and "Sam shouted" not in archive.read("incident_cases_naming_them.csv").decode()
-    assert len(_rows(archive, "consultation_responses.csv")) == 1  # the columns only: nothing links a response
+    assert (
+        len(_rows(archive, "consultation_responses.csv")) == 1
+    )  # the columns only: nothing links a response
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("summary.pdf"))).pages)
     assert "Subject access" in text and "account.csv" in text
 
@@ -112,7 +120,10 @@ def test_export_neutralises_spreadsheet_formulas(client, login, dpo, organisatio
 
 def test_export_is_refused_on_get_and_to_other_roles(client, login, make_user, organisation, staff):
     login(make_user("auditor", organisation=organisation))
-    assert client.post(reverse("records:subject_export"), {"email": "sam.subject@example.org"}).status_code == 403
+    assert (
+        client.post(reverse("records:subject_export"), {"email": "sam.subject@example.org"}).status_code
+        == 403
+    )
     assert not AuditEvent.objects.filter(action="records.subject_exported").exists()
 
 

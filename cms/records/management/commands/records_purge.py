@@ -14,24 +14,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Count what would go; change nothing.")
-        parser.add_argument("--kind", action="append", dest="kinds", metavar="KEY", help="Only this kind.")
+        parser.add_argument("--kind", action="append", dest="only", metavar="KEY", help="Only this kind.")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Rows per transaction.")
 
-    def handle(self, *args, dry_run=False, kinds=None, batch_size=BATCH_SIZE, **options):
-        known = {kind.key for kind in _kinds()}
-        unknown = sorted(set(kinds or []) - known)
+    def handle(self, *args, dry_run=False, only=None, batch_size=BATCH_SIZE, **options):
+        known = {kind.key for kind in kinds()}
+        unknown = sorted(set(only or []) - known)
         if unknown:
-            raise CommandError(f"Unknown kind {', '.join(unknown)}; the kinds are: {', '.join(sorted(known))}")
+            raise CommandError(
+                f"Unknown kind {', '.join(unknown)}; the kinds are: {', '.join(sorted(known))}"
+            )
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        results = records_purge(dry_run=dry_run, only=kinds, batch_size=batch_size)
+        results = records_purge(dry_run=dry_run, only=only, batch_size=batch_size)
         verb = "due" if dry_run else "purged"
         for result in results:
             status = "held: a legal hold covers every record" if result.held else f"{result.count} {verb}"
             self.stdout.write(f"{result.key}: {status}")
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
-
-
-def _kinds():
-    return kinds()
