@@ -45,6 +45,8 @@ register_kind(
         counts_from="when the event was recorded",
         expired=lambda cutoff: AuditEvent.objects.filter(at__lte=cutoff),
         held=_audit_held,
+        # A hold on an account keeps the audit events about it, and stops the account's erasure.
+        holdable=(("accounts.user", "Sign-in account (user number)"),),
     )
 )
 

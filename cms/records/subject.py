@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -157,6 +158,8 @@ def subject_erase(*, user, subject: Subject, reason: str, request=None) -> list[
     """Erase or anonymise what the law allows of a person's records; every other part comes back refused, with
     the reason. One audit row with the outcome (labels and counts)."""
     require_permission(user, SUBJECT_ACCESS)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter the request you are acting on"})
     if not subject.found:
         raise ValueError("Nobody to erase")
     refs = subject.refs
