@@ -146,7 +146,8 @@ def hold_lift(request, pk: int):
 
 @permission_required(SUBJECT_ACCESS)
 def subject_access(request):
-    form = SubjectForm(request.GET or None)
+    # Posted, not in the query string: a person's e-mail address stays out of server logs and browser history.
+    form = SubjectForm(_posted(request))
     subject = counts = None
     if form.is_bound and form.is_valid():
         subject = subject_find(

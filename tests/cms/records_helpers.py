@@ -24,7 +24,7 @@ from demo.factories.workforce import (
     PersonFactory,
     PostFactory,
 )
-from workforce.models import PassportCredential, Person, Post, SectorMove
+from workforce.models import Employment, PassportCredential, Person, Post, SectorMove
 
 
 class Clock:
@@ -115,7 +115,13 @@ def leaver(moment):
 
     def anonymised():
         row = Person.objects.get(pk=person.pk)
-        return row.erased_at is not None and row.first_name == "Erased" and row.work_email == ""
+        return (
+            row.erased_at is not None
+            and row.first_name == "Erased"
+            and row.work_email == ""
+            and not Employment.history.filter(person_id=person.pk).exists()
+            and not Employment.objects.filter(person_id=person.pk).exclude(staff_number="").exists()
+        )
 
     return anonymised
 

@@ -130,15 +130,16 @@ def test_export_is_refused_on_get_and_to_other_roles(client, login, make_user, o
 def test_lookup_shows_counts_and_errors_beside_the_field(client, login, dpo, staff):
     login(dpo)
     url = reverse("records:subject_access")
-    page = client.get(url, {"email": "sam.subject@example.org"})
+    page = client.post(url, {"email": "sam.subject@example.org"})
     assert page.status_code == 200 and "incident_reports.csv" in page.content.decode()
-    empty = client.get(url, {"email": "", "number": ""})
+    empty = client.post(url, {"email": "", "number": ""})
     assert empty.status_code == 400
     assert "Enter an e-mail address or a workforce record number" in empty.content.decode()
-    unknown = client.get(url, {"email": "nobody@example.org"})
+    unknown = client.post(url, {"email": "nobody@example.org"})
     assert unknown.status_code == 400 and "Nothing is held" in unknown.content.decode()
-    bad = client.get(url, {"email": "not-an-address"})
+    bad = client.post(url, {"email": "not-an-address"})
     assert bad.status_code == 400 and "Enter an e-mail address like" in bad.content.decode()
+    assert AuditEvent.objects.filter(action="records.subject_found", actor=dpo).count() == 1
 
 
 def _erase(client, **data):
@@ -175,6 +176,7 @@ def test_erasure_of_a_leaver_past_their_period_anonymises(client, login, dpo, or
     assert person.erased_at is not None and person.work_email == "" and person.date_of_birth.month == 1
     account.refresh_from_db()
     assert account.email.startswith("erased-") and not account.is_active and not account.has_usable_password()
+    assert "Erased" in response.content.decode() or "removed" in response.content.decode()
 
 
 def test_erasure_within_the_period_refuses_and_deletes_rejected_credentials(
@@ -220,3 +222,17 @@ def test_erasure_form_errors_beside_fields_and_nothing_changes(client, login, dp
     assert not AuditEvent.objects.filter(action="records.subject_erased").exists()
     unknown = _erase(client, email="nobody@example.org")
     assert unknown.status_code == 400 and "Nothing is held" in unknown.content.decode()
+
+
+def test_a_hold_on_an_account_keeps_it_from_erasure(client, login, dpo):
+    account = User.objects.create_user(
+        email="kept@example.org", password="x-Long-password-1", first_name="Kim"
+    )
+    LegalHold.objects.create(
+        object_type="accounts.user", object_id=str(account.pk), reason="Claim", placed_by=dpo
+    )
+    login(dpo)
+    page = _erase(client, email="kept@example.org").content.decode()
+    assert "A legal hold covers this account" in page
+    account.refresh_from_db()
+    assert account.first_name == "Kim" and account.is_active
