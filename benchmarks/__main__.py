@@ -26,6 +26,7 @@ BENCHMARKS = (
     "faults_tasks",
     "scale",
     "api",
+    "records",
 )
 HERE = Path(__file__).resolve().parent
 DATABASE_FREE = {"redaction"}

@@ -20,6 +20,7 @@ NAV_ITEMS = (
     ("Safeguarding", "consultation:safeguarding_queue", "consultation.handle_safeguarding"),
     ("Covenant requests", "signatories:review_list", "signatories.approve_signature"),
     ("Audit", "audit_log", "accounts.view_audit_log"),
+    ("Records", "records:schedule", "records.manage_records"),
     ("CMS", "wagtailadmin_home", "wagtailadmin.access_admin"),
 )
 

@@ -88,18 +88,11 @@ SCHEDULE: tuple[Job, ...] = (
         task="covenant.incidents.tasks.expire_sanctions",
     ),
     Job(
-        "incidents_purge",
-        "destroys incident records past their retention period (not those on legal hold)",
+        "records_purge",
+        "deletes or anonymises every kind of record past its retention period, except what a legal hold covers "
+        "(docs/records.md): incident cases, consultation names, workforce records, audit events, task results, sessions",
         at=datetime.time(2, 30),
-        task="covenant.incidents.tasks.purge_expired_incidents",
-    ),
-    Job("clearsessions", "removes expired sessions", at=datetime.time(3, 0), command="clearsessions"),
-    Job(
-        "prune_db_task_results",
-        "removes finished task results older than 14 days from the queue table",
-        at=datetime.time(3, 30),
-        command="prune_db_task_results",
-        needs_database_queue=True,
+        command="records_purge",
     ),
 )
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("cms.accounts.urls")),
     path("audit/", AuditLogView.as_view(), name="audit_log"),
+    path("records/", include("cms.records.urls")),
     path("workforce/", include("workforce.urls")),
     path("incidents/", include("covenant.incidents.urls")),
     path("consultation/", include("covenant.consultation.urls")),

@@ -93,6 +93,13 @@ ROLES: tuple[Role, ...] = (
         "Auditor",
         "Reads the audit trail: who read and changed which record, and when.",
     ),
+    Role(
+        "dpo",
+        "Data protection officer",
+        "Sets how long each kind of record is kept, places and lifts legal holds, and answers subject-access "
+        "and erasure requests (docs/records.md).",
+        requires_two_factor=True,
+    ),
 )
 
 ROLES_BY_KEY = {role.key: role for role in ROLES}

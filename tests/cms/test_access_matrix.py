@@ -119,7 +119,7 @@ ROUTES = sorted({(name, _url(route, conv)) for name, route, conv in _walk(get_re
 
 def test_the_matrix_covers_every_app():
     names = {name.split(":")[0] for name, _ in ROUTES if ":" in name}
-    assert {"accounts", "workforce", "incidents", "consultation", "signatories"} <= names
+    assert {"accounts", "workforce", "incidents", "consultation", "signatories", "records"} <= names
 
 
 @pytest.mark.parametrize(("name", "url"), ROUTES, ids=[name for name, _ in ROUTES])

@@ -160,9 +160,7 @@ def test_the_production_schedule_lists_every_periodic_job():
         "audit_flush_refusals",
         "requeue_abandoned_tasks",
         "consultation_purge_drafts",
-        "incidents_purge",
-        "clearsessions",
-        "prune_db_task_results",
+        "records_purge",
         "incidents_chase_clocks",
         "incidents_expire_sanctions",
     } == names
@@ -175,12 +173,12 @@ def test_the_production_schedule_lists_every_periodic_job():
 
 def test_queue_upkeep_jobs_are_left_out_without_a_database_queue():
     active = {job.name for job in scheduler.active_jobs()}
-    assert "prune_db_task_results" not in active and "requeue_abandoned_tasks" not in active
+    assert "requeue_abandoned_tasks" not in active and "records_purge" in active
     assert "incidents_chase_clocks" in active
 
 
 def test_the_worker_runs_only_the_schedules_commands():
-    assert run_scheduled_command.enqueue(name="clearsessions").status == TaskResultStatus.SUCCESSFUL
+    assert run_scheduled_command.enqueue(name="records_purge").status == TaskResultStatus.SUCCESSFUL
     refused = run_scheduled_command.enqueue(name="flush")
     assert (
         refused.status == TaskResultStatus.FAILED

@@ -26,6 +26,8 @@ class Person(models.Model):
     # Stored lower-case; it links the record to a sign-in account with the same e-mail address, now or later.
     work_email = models.EmailField("work e-mail address", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the record is anonymised at the end of its retention period or on erasure (workforce/retention.py).
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

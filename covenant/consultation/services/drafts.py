@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models.drafts import SavedDraft, token_hash
@@ -73,11 +73,17 @@ def draft_discard(*, consultation: ConsultationPage, token: str, submission_toke
     return 1
 
 
+def drafts_of_ended(moment: datetime.datetime) -> QuerySet[SavedDraft]:
+    """The drafts of every consultation that had closed or concluded by `moment` (the records schedule's kind
+    "consultation.drafts" counts its period from there: covenant/consultation/retention.py)."""
+    ended = Q(consultation__closes_at__lte=moment) | (
+        Q(consultation__outcome_published_at__lte=timezone.localdate(moment))
+        & ~Q(consultation__outcome_summary="")
+    )
+    return SavedDraft.objects.filter(ended)
+
+
 def drafts_purge_closed(*, now: datetime.datetime | None = None) -> int:
     """Delete every draft of a consultation that has closed or concluded. Returns how many went."""
-    now = now or timezone.now()
-    ended = Q(consultation__closes_at__lte=now) | (
-        Q(consultation__outcome_published_at__isnull=False) & ~Q(consultation__outcome_summary="")
-    )
-    deleted, _ = SavedDraft.objects.filter(ended).delete()
+    deleted, _ = drafts_of_ended(now or timezone.now()).delete()
     return deleted

@@ -33,10 +33,13 @@ def acknowledge_deadline(reported_at: datetime.datetime) -> datetime.datetime:
 
 # Retention per record class, in years from the date the class counts from. Local policy set against the Records
 # Management Code of Practice (incident records: 10 years); check Appendix II before go-live (docs/incidents.md).
+# These are the defaults of the records schedule's two incident kinds (covenant/incidents/retention.py), which a
+# data protection officer may change on /records/retention/.
 RETENTION_YEARS = {
     "case": 10,  # closed or archived cases, from closure
     "not_pursued": 3,  # not an incident, redirected or merged duplicates, from the report
 }
+RETENTION_KINDS = {"case": "incidents.cases", "not_pursued": "incidents.not_pursued"}
 
 
 class ReportingMode(models.TextChoices):

@@ -8,13 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cms.records.selectors import period_days
 from workforce.models import Organisation, Person
 
 from ..encryption import EncryptedTextField
 from .choices import (
     OPEN_STATUSES,
     REPORTER_STATUS_LABELS,
-    RETENTION_YEARS,
+    RETENTION_KINDS,
     SURVEY_SOURCE_GROUP,
     Category,
     Injury,
@@ -190,13 +191,11 @@ class IncidentReport(models.Model):
 
     @property
     def destroy_after(self) -> datetime.date:
+        """The first day the archived case may be destroyed: its retention class's period in force (the
+        records schedule, docs/records.md) after it closed, or after the report when it never became a case."""
         start = self.closed_at if self.closed_at is not None else self.reported_at
-        start_day = timezone.localdate(start)
-        years = RETENTION_YEARS[self.retention_class]
-        try:
-            return start_day.replace(year=start_day.year + years)
-        except ValueError:  # 29 February
-            return start_day.replace(year=start_day.year + years, day=28)
+        days = period_days(RETENTION_KINDS[self.retention_class])
+        return timezone.localdate(start + datetime.timedelta(days=days))
 
     def sub_type_labels(self) -> list[str]:
         labels = dict(SubType.choices)

@@ -1,4 +1,5 @@
-"""Destroy archived incident cases whose retention period has ended (legal holds are kept). Run daily."""
+"""Destroy archived incident cases whose retention period has ended (legal holds are kept): the records purge
+(`manage.py records_purge`, docs/records.md) for the two incident kinds only."""
 
 from django.core.management.base import BaseCommand
 
