@@ -423,7 +423,10 @@ def test_the_purge_destroys_the_files_with_their_case(monkeypatch, handler, orga
     destroy_after = IncidentReport.objects.get(pk=report.pk).destroy_after
     assert destroy_after == datetime.date(2036, 3, 2)
 
-    assert incidents_purge_expired(today=destroy_after - datetime.timedelta(days=1)) == 0
+    day_before = timezone.make_aware(
+        datetime.datetime.combine(destroy_after - datetime.timedelta(days=1), datetime.time(23, 0))
+    )
+    assert incidents_purge_expired(now=day_before) == 0
     assert EvidenceContent.objects.filter(evidence__report=report).count() == 2
 
     later = timezone.make_aware(datetime.datetime(2036, 3, 3, 2, 0))
