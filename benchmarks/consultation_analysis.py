@@ -147,7 +147,9 @@ def scale_figures(*, size: str) -> None:
     started = time.perf_counter()
     page, question = _scale_world(count)
     emit("analysis world built", time.perf_counter() - started, "s", answers=count)
-    analyst = get_user_model().objects.create_user(username="bench-analyst", email="bench-analyst@example.org")
+    analyst = get_user_model().objects.create_user(
+        username="bench-analyst", email="bench-analyst@example.org"
+    )
 
     def work():
         from covenant.consultation.models import AnalysisRun, Theme, ThemeSuggestion
@@ -156,7 +158,11 @@ def scale_figures(*, size: str) -> None:
         suggest_themes.call(run_id=run.pk)
         for number, suggestion in enumerate(ThemeSuggestion.objects.filter(question=question)[:5]):
             Theme.objects.create(
-                consultation=page, question=question, name=f"Theme {number}", origin="system", created_by=analyst
+                consultation=page,
+                question=question,
+                name=f"Theme {number}",
+                origin="system",
+                created_by=analyst,
             )
             suggestion.delete()
         run = AnalysisRun.objects.create(question=question, kind="assign", requested_by=analyst)
@@ -167,7 +173,9 @@ def scale_figures(*, size: str) -> None:
     run, peak = memory_growth_mb(work)
     seconds = time.perf_counter() - started
     emit(f"theme suggestion and assignment, {count:,} answers", seconds, "s", max=120, answers=count)
-    emit(f"theme suggestion and assignment peak memory, {count:,} answers", peak, "MB", max=500, answers=count)
+    emit(
+        f"theme suggestion and assignment peak memory, {count:,} answers", peak, "MB", max=500, answers=count
+    )
 
 
 def run(*, size: str) -> None:

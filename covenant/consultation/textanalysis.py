@@ -31,7 +31,8 @@ CONSULTATION_STOP_WORDS = frozenset(
     feel believe good bad also yes maybe lot lots time times know question covenant""".split()
 )
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | CONSULTATION_STOP_WORDS)
-TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z'-]+[a-zA-Z]\b"
+HALF = 0.5**0.5
+TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z'-]+[a-zA-Z]\b"  # noqa: S105  # nosec B105  # a word pattern, not a password
 
 
 def normalise(text: str) -> str:
@@ -165,6 +166,22 @@ def _distinct_terms(candidates: list[str], limit: int) -> list[str]:
     return chosen
 
 
+def representative(texts: Sequence[str], *, limit: int = 3) -> list[int]:
+    """Positions of the `limit` texts closest to what all of them have in common (the centroid of their TF-IDF
+    vectors), most typical first; in the order given when there are too few to compare."""
+    usable = [i for i, text in enumerate(texts) if normalise(text)]
+    if len(usable) <= limit:
+        return usable
+    try:
+        matrix = word_vectorizer().fit_transform([texts[i] for i in usable])
+    except ValueError:
+        return usable[:limit]
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    closeness = matrix @ centroid
+    order = sorted(range(len(usable)), key=lambda i: (-closeness[i], i))
+    return [usable[i] for i in order[:limit]]
+
+
 # --- which themes an answer raises -------------------------------------------------------------------------------
 
 
@@ -196,7 +213,9 @@ class ThemeMatcher:
     def __init__(self, *, sample: Sequence[str], themes: Sequence[ThemeProfile]):
         self.themes = [theme for theme in themes if theme.examples or theme.name]
         sample = [text for text in sample if normalise(text)]
-        corpus = list(sample) + [t.seed_text for t in self.themes] + [e for t in self.themes for e in t.examples]
+        corpus = (
+            list(sample) + [t.seed_text for t in self.themes] + [e for t in self.themes for e in t.examples]
+        )
         self.words = word_vectorizer(min_df=_min_df(len(corpus))).fit(corpus)
         self.chars = char_vectorizer().fit(corpus)
         components = max(2, min(100, len(corpus) // 4))
@@ -208,19 +227,29 @@ class ThemeMatcher:
     def _base(self, texts: Sequence[str]):
         return normalize(hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr())
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Each text as one unit vector: its TF-IDF features and its latent semantic coordinates side by side."""
+    def embed(self, texts: Sequence[str]) -> tuple:
+        """Each text as a unit vector in two halves kept apart so that nothing large is ever dense: its TF-IDF
+        features (sparse) and its latent semantic coordinates (dense, a hundred or so), each weighted by the
+        square root of one half."""
         base = self._base(texts)
-        latent = normalize(self.svd.transform(base))
-        return normalize(hstack([base * 0.5**0.5, latent * 0.5**0.5]).tocsr()).toarray().astype(np.float32)
+        latent = normalize(self.svd.transform(base)).astype(np.float32)
+        return base * HALF, latent * HALF
 
     def _centroid(self, theme: ThemeProfile) -> np.ndarray:
-        seed = self.embed([theme.seed_text])[0]
+        seed = np.hstack(
+            [part.toarray() if hasattr(part, "toarray") else part for part in self.embed([theme.seed_text])]
+        )[0]
         if not theme.examples:
-            return seed
-        examples = self.embed(theme.examples).mean(axis=0)
+            return seed / (np.linalg.norm(seed) or 1.0)
+        base, latent = self.embed(theme.examples)
+        examples = np.hstack([np.asarray(base.mean(axis=0)), latent.mean(axis=0, keepdims=True)])[0]
         vector = (1 - self.SEED_WEIGHT) * examples + self.SEED_WEIGHT * seed
-        return vector / (np.linalg.norm(vector) or 1.0)
+        return (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+
+    def _similarity(self, texts: Sequence[str], centroids: np.ndarray) -> np.ndarray:
+        base, latent = self.embed(texts)
+        width = base.shape[1]
+        return np.asarray(base @ centroids[:, :width].T) + latent @ centroids[:, width:].T
 
     def _thresholds(self) -> np.ndarray:
         """Per theme: a little under the similarity of its least typical confirmed example, never below a
@@ -230,7 +259,7 @@ class ThemeMatcher:
         limits = []
         for index, theme in enumerate(self.themes):
             if len(theme.examples) >= 2:
-                similarity = self.embed(theme.examples) @ self.centroids[index]
+                similarity = self._similarity(theme.examples, self.centroids[index : index + 1])[:, 0]
                 limits.append(float(np.clip(np.percentile(similarity, 10) * 0.5, 0.12, 0.25)))
             else:
                 limits.append(0.2)
@@ -239,7 +268,7 @@ class ThemeMatcher:
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         if self.centroids is None or not len(texts):
             return np.zeros((len(texts), len(self.themes)), dtype=np.float32)
-        return self.embed(texts) @ self.centroids.T
+        return self._similarity(texts, self.centroids)
 
     def assign(self, texts: Sequence[str]) -> list[list[tuple[int, float]]]:
         """For each text, the (theme key, score) pairs it raises, best first; none for an empty text."""
@@ -259,17 +288,15 @@ class ThemeMatcher:
         return found
 
 
-def agreement(*, suggested: set, decided: set) -> dict[str, float | None]:
-    """Precision, recall and F1 of `suggested` pairs (answer, theme) against the pairs an analyst `decided`
-    on: None where there is nothing yet to divide by."""
-    both = len(suggested & decided)
-    precision = both / len(suggested) if suggested else None
-    recall = both / len(decided) if decided else None
-    f1 = (
-        2 * precision * recall / (precision + recall)
-        if precision is not None and recall is not None and precision + recall
-        else (0.0 if precision is not None and recall is not None else None)
-    )
+def agreement(*, agreed: int, suggested: int, decided: int) -> dict[str, float | None]:
+    """Precision, recall and F1 of suggestions against people's decisions: `agreed` suggestions people
+    confirmed, out of the `suggested` ones they decided on, and out of the `decided` (confirmed) ones in all.
+    None where there is nothing yet to divide by."""
+    precision = agreed / suggested if suggested else None
+    recall = agreed / decided if decided else None
+    if precision is None or recall is None:
+        return {"precision": precision, "recall": recall, "f1": None}
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1}
 
 

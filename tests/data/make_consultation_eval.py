@@ -500,7 +500,12 @@ def build(seed: int) -> list[dict]:
         for name, (template, themes, size) in question["campaigns"].items():
             for _ in range(size):
                 rows.append(
-                    {"text": campaign_copy(rng, template), "themes": themes, "campaign": name, "duplicate_of": None}
+                    {
+                        "text": campaign_copy(rng, template),
+                        "themes": themes,
+                        "campaign": name,
+                        "duplicate_of": None,
+                    }
                 )
         rng.shuffle(rows)
         # Some people sent the same answer twice (or three times), with a small change: duplicates, not campaigns.
