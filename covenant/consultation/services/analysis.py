@@ -39,7 +39,7 @@ def analysis_run_request(*, question: Question, kind: str, user, request=None) -
     if kind == AnalysisKind.ASSIGN and not Theme.objects.filter(question=question).exists():
         raise ValidationError("Accept or add at least one theme for this question first")
     run = AnalysisRun.objects.create(question=question, kind=kind, requested_by=user)
-    transaction.on_commit(lambda: TASKS[kind].enqueue(run_id=run.pk))
+    TASKS[kind].enqueue(run_id=run.pk)  # the task row commits with the run (the database backend)
     audit(
         action=f"consultation.analysis_{kind}_requested",
         actor=user,
