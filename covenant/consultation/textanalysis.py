@@ -82,7 +82,7 @@ def char_vectorizer(*, max_features: int = 30_000) -> TfidfVectorizer:
     """Character n-grams within words: "reportng", "reporting" and "reports" share most of theirs."""
     return TfidfVectorizer(
         analyzer="char_wb",
-        ngram_range=(3, 5),
+        ngram_range=(3, 4),
         lowercase=True,
         sublinear_tf=True,
         min_df=2,
@@ -218,7 +218,7 @@ class ThemeMatcher:
         )
         self.words = word_vectorizer(min_df=_min_df(len(corpus))).fit(corpus)
         self.chars = char_vectorizer().fit(corpus)
-        components = max(2, min(100, len(corpus) // 4))
+        components = max(2, min(60, len(corpus) // 4))
         base = self._base(corpus)
         self.svd = TruncatedSVD(n_components=min(components, base.shape[1] - 1), random_state=SEED).fit(base)
         self.centroids = np.vstack([self._centroid(theme) for theme in self.themes]) if self.themes else None

@@ -24,7 +24,7 @@ from .vocabulary import Origin, RunStatus, SuggestionState
 
 logger = logging.getLogger(__name__)
 
-SAMPLE = 20_000
+SAMPLE = 10_000
 CHUNK = 2_000
 EXAMPLES_PER_THEME = 300
 
