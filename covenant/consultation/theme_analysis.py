@@ -48,7 +48,8 @@ def _chunks(rows, size: int = CHUNK) -> Iterator[list[tuple[int, str]]]:
         yield chunk
 
 
-def _sample(question: Question, total: int) -> list[tuple[int, str]]:
+def _sample(question: Question, total: int, run: AnalysisRun | None = None) -> list[tuple[int, str]]:
+    """An evenly spaced sample of the question's answers, read in chunks (progress on `run` as it reads)."""
     wanted = set(textanalysis.evenly_spaced(total, SAMPLE))
     sample, position = [], 0
     for chunk in _chunks(question_answers(question)):
@@ -56,6 +57,8 @@ def _sample(question: Question, total: int) -> list[tuple[int, str]]:
             if position in wanted:
                 sample.append(row)
             position += 1
+        if run is not None:
+            _progress(run, done=position)
     return sample
 
 
@@ -99,8 +102,7 @@ def themes_suggest(run: AnalysisRun) -> list[ThemeSuggestion]:
     total = question_answers(question).count()
     _progress(run, done=0, total=total, status=RunStatus.RUNNING)
     run.total = total
-    sample = _sample(question, total)
-    _progress(run, done=len(sample))
+    sample = _sample(question, total, run)
     topics = textanalysis.suggest_topics([text for _, text in sample])
     scale = total / len(sample) if sample else 0
     decided = [

@@ -4,6 +4,8 @@ reject a suggested theme, split a theme, and confirm or reject suggested tags in
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +22,7 @@ from .themes import theme_create
 
 TASKS = {AnalysisKind.SUGGEST: suggest_themes, AnalysisKind.ASSIGN: assign_themes}
 REVIEW_DECISIONS = ("confirm", "reject")
+STALE_AFTER = timedelta(hours=1)
 
 
 @transaction.atomic
@@ -32,8 +35,12 @@ def analysis_run_request(*, question: Question, kind: str, user, request=None) -
     if not question.has_free_text:
         raise ValidationError("Only questions with free text answers have themes")
     Question.objects.select_for_update().filter(pk=question.pk).first()  # one request at a time per question
+    # A run left waiting or running for longer than STALE_AFTER lost its worker: it no longer blocks a new one.
     if AnalysisRun.objects.filter(
-        question=question, kind=kind, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+        question=question,
+        kind=kind,
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+        created_at__gte=timezone.now() - STALE_AFTER,
     ).exists():
         raise ValidationError("That is already running for this question. Its progress is shown below.")
     if kind == AnalysisKind.ASSIGN and not Theme.objects.filter(question=question).exists():

@@ -4,10 +4,12 @@ stay rejected; a template campaign is found; the outcome counts exactly the conf
 published responses; nothing unconfirmed, unapproved or unconsented reaches the public."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from covenant.consultation import publication, services, textanalysis
@@ -286,6 +288,11 @@ def test_a_second_run_while_one_is_running_is_refused(consultation, analyst):
         services.analysis_run_request(question=question, kind="suggest", user=analyst)
     with pytest.raises(ValidationError):  # no theme yet to assign
         services.analysis_run_request(question=question, kind="assign", user=analyst)
+    # A run whose worker was lost hours ago no longer blocks a new one.
+    AnalysisRun.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    run = services.analysis_run_request(question=question, kind="suggest", user=analyst)
+    run.refresh_from_db()
+    assert run.status == "done"
 
 
 def test_the_screen_shows_a_runs_progress(consultation, analyst, login, client):
