@@ -4,6 +4,7 @@ stay rejected; a template campaign is found; the outcome counts exactly the conf
 published responses; nothing unconfirmed, unapproved or unconsented reaches the public."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -386,7 +387,10 @@ def test_outcome_pdf_carries_the_same_theme_counts(outcome, client):
     response = client.get(page.subpage_url("outcome_pdf"))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Parking charges" in text and "Share of those" in text.replace("\n", " ")
+    confirmed = ThemeTag.objects.filter(theme=theme, confirmed_at__isnull=False).count()
+    # The theme's row: name, responses (the confirmed tags), share of those who answered, published responses.
+    assert re.search(rf"Parking charges {confirmed} \d+% 4\b", text), text
+    assert "Share of those who answered" in text and "What people said: Parking charges" in text
 
 
 def test_unconfirmed_unapproved_and_unconsented_text_never_reaches_the_outcome(outcome, client):
