@@ -404,3 +404,17 @@ def test_unconfirmed_unapproved_and_unconsented_text_never_reaches_the_outcome(o
     assert "Safe Staff" in body  # the example, from an approved consented member
     published = client.get(f"{page.subpage_url('published')}?theme={theme.pk}").content.decode()
     assert "SUGGESTED ONLY" not in published
+
+
+def test_the_review_list_does_not_query_per_answer(
+    consultation, analyst, login, client, django_assert_max_num_queries
+):
+    question = free_text(consultation)
+    theme = services.theme_create(consultation=consultation, name="Parking", user=analyst, question=question)
+    for item in respond(consultation, question, [f"{text} ({n})" for n in range(6) for text in PARKING]):
+        ThemeTag.objects.create(answer=item, theme=theme, origin=Origin.SYSTEM)
+    login(analyst)
+    with django_assert_max_num_queries(30):
+        response = client.get(analysis_url(question))
+    assert response.status_code == 200
+    assert len(response.context["page_tag_ids"]) == 25
