@@ -57,15 +57,17 @@ ORGANISATIONS = (
 NAMES = ("Alex Rowe", "Sam Patel", "Jordan Hughes", "Chris Morgan", "Robin Clarke")
 # What people add after their point, so that independent answers are rarely word for word the same.
 AFTERTHOUGHTS = (
-    "",
-    "",
-    "",
+    *([""] * 8),
     " That would make a real difference.",
     " Thank you for asking.",
     " I have seen this happen too many times.",
     " Please listen to staff on this.",
     " It matters to everyone I work with.",
     " We are worn down.",
+    " My colleagues would say the same.",
+    " This has gone on for years.",
+    " Nobody should have to put up with it.",
+    " I hope this time something changes.",
 )
 # Two responses in every thirteen came by e-mail or post (by position, so every demo size has some).
 OFFLINE_EVERY = {3: Channel.EMAIL, 8: Channel.POST}

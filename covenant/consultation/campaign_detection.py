@@ -46,7 +46,8 @@ def campaigns_detect(*, consultation: ConsultationPage, user=None) -> list[Campa
         .iterator()
     ):
         texts.setdefault(response_id, []).append(text)
-    joined = {key: textanalysis.response_text(value) for key, value in texts.items()}
+    # The same words pasted into several boxes are one wording: each distinct answer counts once.
+    joined = {key: textanalysis.response_text(list(dict.fromkeys(value))) for key, value in texts.items()}
     groups = textanalysis.near_duplicate_groups(joined.items())
     previous_members: dict[int, set[int]] = {}
     for response_id, group_id in ConsultationResponse.objects.filter(

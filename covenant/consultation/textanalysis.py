@@ -35,6 +35,15 @@ HALF = 0.5**0.5
 TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z'-]+[a-zA-Z]\b"  # noqa: S105  # nosec B105  # a word pattern, not a password
 
 
+# What a moderator's redaction leaves in the text ("[redacted: phone number]") says nothing about the answer.
+REDACTION_MARK = re.compile(r"\[redacted:[^\]]*\]", re.IGNORECASE)
+
+
+def prepare(text: str) -> str:
+    """The text as the topic model and the matcher read it: without redaction marks, in lower case."""
+    return REDACTION_MARK.sub(" ", text or "").lower()
+
+
 def normalise(text: str) -> str:
     """Lower case, letters and digits only, single spaces: template text with trivial edits compares alike."""
     return " ".join(re.findall(r"[a-z0-9]+", (text or "").lower()))
@@ -66,7 +75,7 @@ def evenly_spaced(count: int, limit: int) -> list[int]:
 
 def word_vectorizer(*, min_df: int = 1, max_features: int = 20_000) -> TfidfVectorizer:
     return TfidfVectorizer(
-        lowercase=True,
+        preprocessor=prepare,
         token_pattern=TOKEN_PATTERN,
         stop_words=STOP_WORDS,
         ngram_range=(1, 2),
@@ -83,7 +92,7 @@ def char_vectorizer(*, max_features: int = 30_000) -> TfidfVectorizer:
     return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 4),
-        lowercase=True,
+        preprocessor=prepare,
         sublinear_tf=True,
         min_df=2,
         max_df=0.5,

@@ -418,3 +418,9 @@ def test_the_review_list_does_not_query_per_answer(
         response = client.get(analysis_url(question))
     assert response.status_code == 200
     assert len(response.context["page_tag_ids"]) == 25
+
+
+def test_redaction_marks_are_not_taken_for_what_an_answer_is_about():
+    texts = [f"{text} Ring me on [redacted: phone number]." for text in PARKING + ALARMS]
+    terms = {term for topic in textanalysis.suggest_topics(texts) for term in topic.terms}
+    assert terms and not terms & {"redacted", "phone", "number", "phone number"}
