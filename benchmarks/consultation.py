@@ -1,4 +1,6 @@
-"""Consultation benchmark: submissions under 16 concurrent clients against gunicorn beside a minimal one-row
+"""Consultation benchmark. First the analysis figures (benchmarks/consultation_analysis.py: theme F1, campaign
+precision and recall on the labelled set, and theme suggestion and assignment for 100,000 answers), then
+submissions under 16 concurrent clients against gunicorn beside a minimal one-row
 insert view (the floor), the published responses and summary pages, the full answers CSV export and the outcome
 PDF.
 
@@ -522,6 +524,14 @@ def _page_times(url: str, repeat: int) -> list[float]:
 def run(*, size: str) -> None:
     from django.db import connection
     from django.test import Client
+
+    from benchmarks import consultation_analysis
+
+    # Analysis first: its accuracy on the labelled set, and theme suggestion and assignment at scale
+    # (benchmarks/consultation_analysis.py). BENCH_CONSULTATION_PART=analysis stops after it.
+    consultation_analysis.run(size=size)
+    if os.environ.get("BENCH_CONSULTATION_PART") == "analysis":
+        return
 
     from covenant.consultation.models import ConsultationResponse
     from covenant.consultation.reports import OutcomeReport

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cms.models import HomePage
-from covenant.consultation import safeguarding, services, suggestions
+from covenant.consultation import safeguarding, services, suggestions, theme_analysis
 from covenant.consultation.models import (
+    AnalysisRun,
     Answer,
     CampaignKind,
     Channel,
@@ -54,6 +55,20 @@ ORGANISATIONS = (
     "Royal College of Nursing, Wolds (demo)",
 )
 NAMES = ("Alex Rowe", "Sam Patel", "Jordan Hughes", "Chris Morgan", "Robin Clarke")
+# What people add after their point, so that independent answers are rarely word for word the same.
+AFTERTHOUGHTS = (
+    *([""] * 8),
+    " That would make a real difference.",
+    " Thank you for asking.",
+    " I have seen this happen too many times.",
+    " Please listen to staff on this.",
+    " It matters to everyone I work with.",
+    " We are worn down.",
+    " My colleagues would say the same.",
+    " This has gone on for years.",
+    " Nobody should have to put up with it.",
+    " I hope this time something changes.",
+)
 # Two responses in every thirteen came by e-mail or post (by position, so every demo size has some).
 OFFLINE_EVERY = {3: Channel.EMAIL, 8: Channel.POST}
 
@@ -83,7 +98,8 @@ def _answers(topic: Topic, questions, rng: random.Random, index: int, *, campaig
 
     def sentence(question) -> str:
         fitting = topic.themes_for(question.text)
-        return rng.choice(topic.themes[theme if theme in fitting else fitting[index % len(fitting)]])
+        point = rng.choice(topic.themes[theme if theme in fitting else fitting[index % len(fitting)]])
+        return point + rng.choice(AFTERTHOUGHTS)
 
     answers = {}
     for question in questions:
@@ -184,21 +200,51 @@ def _moderate(page, *, moderator, lead, share: float, seed: int, leave_referrals
         services.response_moderate(response=response, moderator=moderator, decision=decision)
 
 
+def theme_home(page, topic: Topic, name: str):
+    """The question a theme belongs to: the first question with free text that the topic says it answers
+    (`Topic.fits`), or None (a theme across the questions) when the topic names no question for it."""
+    for question in page.active_questions():
+        if question.has_free_text and name in topic.fits.get(question.text, ()):
+            return question
+    return None
+
+
 def _theme(page, topic: Topic, *, analyst, share: float, seed: int) -> None:
-    free_text = [q for q in page.active_questions() if q.kind == "free_text"]
+    """The analyst's themes, each on the question it answers (or across the questions), with a share of the
+    answers that make its point tagged and confirmed."""
+    free_text = [q for q in page.active_questions() if q.has_free_text]
     for name, sentences in topic.themes.items():
+        home = theme_home(page, topic, name)
         theme = Theme.objects.filter(consultation=page, name=name).first() or services.theme_create(
-            consultation=page, name=name, user=analyst, question=free_text[0] if free_text else None
+            consultation=page, name=name, user=analyst, question=home
         )
         candidates = Answer.objects.filter(
             response__consultation=page,
             response__moderation_state=ModerationState.APPROVED,
-            question__in=free_text,
+            question__in=[home] if home is not None else free_text,
         ).exclude(tags__theme=theme)
         for answer in candidates.order_by("pk"):
             if any(sentence[:40] in answer.text for sentence in sentences):
                 if random.Random(f"{seed}-tag-{answer.pk}").random() < share:  # nosec B311  # demo data, not security
                     services.answer_tag(answer=answer, theme=theme, user=analyst)
+
+
+def _analysis_in_progress(page, *, analyst) -> None:
+    """Where the analyst has got to on the open consultation: candidate themes suggested for its first free-text
+    question, and themes suggested for the answers of each question with themes, waiting to be confirmed.
+    Runs once (the runs are its record)."""
+    questions = [q for q in page.active_questions() if q.has_free_text]
+    if not questions or AnalysisRun.objects.filter(question__in=questions).exists():
+        return
+    first = next(q for q in questions if q.kind == "free_text")
+    theme_analysis.themes_suggest(
+        AnalysisRun.objects.create(question=first, kind="suggest", requested_by=analyst)
+    )
+    for question in questions:
+        if Theme.objects.filter(question=question).exists():
+            theme_analysis.themes_assign(
+                AnalysisRun.objects.create(question=question, kind="assign", requested_by=analyst)
+            )
 
 
 def _name_lead(page, lead) -> None:
@@ -281,6 +327,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
         covenant, moderator=moderator, lead=lead, share=0.6, seed=sizes["seed"], leave_referrals_open=True
     )
     _theme(covenant, COVENANT, analyst=analyst, share=0.7, seed=sizes["seed"])
+    _analysis_in_progress(covenant, analyst=analyst)
     if not covenant.campaigns.exists():
         services.campaigns_detect(consultation=covenant)
     if stdout is not None:

@@ -27,13 +27,12 @@ def campaign_min_size() -> int:
 
 
 @transaction.atomic
-def campaigns_detect(
-    *, consultation: ConsultationPage, user=None, threshold: float = 0.7
-) -> list[CampaignGroup]:
+def campaigns_detect(*, consultation: ConsultationPage, user=None) -> list[CampaignGroup]:
     """Group near-identical responses (template text) and propose them to analysts, replacing the previous
     detection. Groups of at least `CONSULTATION_CAMPAIGN_MIN_SIZE` are proposed as campaigns, smaller ones as
     near-duplicates. A group with exactly the same members as before keeps its analyst's review; any other
-    waits for one. Short answers are ignored; only responses that are counted take part. No text is stored."""
+    waits for one. Candidates come from MinHash LSH and each pair is confirmed by edit distance
+    (`textanalysis.near_duplicate_groups`). Short answers are ignored; only responses that are counted take part. No text is stored."""
     if user is not None:
         require_permission(user, ANALYSE_PERMISSION)
     responses = ConsultationResponse.objects.filter(consultation=consultation).exclude(
@@ -47,8 +46,9 @@ def campaigns_detect(
         .iterator()
     ):
         texts.setdefault(response_id, []).append(text)
-    joined = {key: textanalysis.response_text(value) for key, value in texts.items()}
-    groups = textanalysis.near_duplicate_groups(joined, threshold=threshold)
+    # The same words pasted into several boxes are one wording: each distinct answer counts once.
+    joined = {key: textanalysis.response_text(list(dict.fromkeys(value))) for key, value in texts.items()}
+    groups = textanalysis.near_duplicate_groups(joined.items())
     previous_members: dict[int, set[int]] = {}
     for response_id, group_id in ConsultationResponse.objects.filter(
         consultation=consultation, campaign__isnull=False

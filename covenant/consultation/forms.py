@@ -408,13 +408,6 @@ class TagForm(forms.Form):
         self.fields["theme"].choices = [("", "Choose a theme")] + [(theme.pk, theme.name) for theme in themes]
 
 
-class SuggestionAcceptForm(forms.Form):
-    cluster = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    name = forms.CharField(
-        label="Name for this theme", max_length=120, error_messages={"required": "Enter a name"}
-    )
-
-
 class SafeguardingConcernForm(forms.Form):
     concern = forms.CharField(
         label="What is the concern?",

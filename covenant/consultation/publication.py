@@ -36,7 +36,7 @@ from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from . import comment_search
+from . import comment_search, textanalysis
 from .models.analysis import CampaignGroup, Theme, ThemeTag
 from .models.questions import Question
 from .models.responses import Answer, ConsultationResponse
@@ -193,15 +193,19 @@ def published_answer_rows(*, response_ids: list[int]) -> dict[int, list[dict]]:
     return rows
 
 
-def theme_quotations(*, theme: Theme, limit: int = 3) -> list[Answer]:
-    """Up to `limit` published answers carrying a confirmed tag of `theme`, with `published_text` and their
-    response's `published_name`."""
+def theme_quotations(*, theme: Theme, limit: int = 3, candidates: int = 60) -> list[Answer]:
+    """Up to `limit` representative published answers carrying a confirmed tag of `theme`, with `published_text`
+    and their response's `published_name`: of the first `candidates`, those closest to what they have in common
+    (`textanalysis.representative`)."""
     answers = list(
         publishable_answers(consultation=theme.consultation)
         .filter(tags__theme=theme, tags__confirmed_at__isnull=False)
-        .exclude(redacted_text="")
-        .order_by("response__submitted_at", "pk")[:limit]
+        .exclude(published_text="")
+        .order_by("response__submitted_at", "pk")[:candidates]
     )
+    answers = [
+        answers[i] for i in textanalysis.representative([a.published_text for a in answers], limit=limit)
+    ]
     for answer in answers:
         answer.published_name = published_name(answer.response)
     return answers

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from cms.reports import Report
 
 from . import publication
+from .campaign_detection import campaign_min_size
 from .forms import AboutYouForm
-from .selectors.campaigns import campaign_groups
+from .selectors.campaigns import campaign_groups, campaign_totals
 from .selectors.questions import question_sections, questions_for
 from .selectors.summaries import cross_cutting_themes, question_summaries_cached, response_counts
 from .vocabulary import QuestionKind
@@ -45,6 +46,8 @@ class OutcomeReport(Report):
             "cross_cutting": cross_cutting,
             # Only groups an analyst confirmed; each with a redacted example from an approved member.
             "campaigns": campaign_groups(consultation=consultation, confirmed_only=True),
+            "campaign_totals": campaign_totals(consultation=consultation),
+            "min_size": campaign_min_size(),
             "organisations": publication.responding_organisations(consultation=consultation),
             "published_url": consultation.subpage_url("published"),
             "pdf_url": consultation.subpage_url("outcome_pdf"),

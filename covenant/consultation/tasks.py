@@ -15,7 +15,7 @@ from cms.links import absolute_url
 from cms.taskqueue import email_send_once
 from cms.times import datetime_nhs
 
-from . import publication, receipts
+from . import publication, receipts, theme_analysis
 from .campaign_detection import campaigns_detect
 from .models.responses import ConsultationResponse
 from .models.safeguarding import SafeguardingReferral
@@ -130,3 +130,26 @@ def detect_campaigns(*, consultation_id: int) -> None:
     )
     if consultation is not None:
         campaigns_detect(consultation=consultation)
+
+
+def _analysis(run_id: int, work) -> None:
+    run = theme_analysis.run_claim(run_id)
+    if run is None:
+        return
+    try:
+        work(run)
+    except Exception:
+        theme_analysis.run_failed(run)
+        raise
+
+
+@task()
+def suggest_themes(*, run_id: int) -> None:
+    """Candidate themes for a question (`theme_analysis.themes_suggest`), its progress on the run."""
+    _analysis(run_id, theme_analysis.themes_suggest)
+
+
+@task()
+def assign_themes(*, run_id: int) -> None:
+    """Which themes each answer to a question raises (`theme_analysis.themes_assign`), as suggestions."""
+    _analysis(run_id, theme_analysis.themes_assign)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analysis, comments, moderation, offline, public, safeguarding, themes
+from .views import analysis, comments, moderation, offline, public, question_analysis, safeguarding, themes
 
 app_name = "consultation"
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("analysis/<int:pk>/themes/", themes.themes, name="themes"),
     path("analysis/<int:pk>/responses/add/", offline.response_add, name="response_add"),
     path("analysis/themes/<int:pk>/", themes.theme_edit, name="theme_edit"),
+    path("analysis/questions/<int:pk>/", question_analysis.question_analysis, name="question_analysis"),
     path("analysis/answers/<int:pk>/", analysis.answer_detail, name="answer"),
 ]

@@ -104,3 +104,21 @@ class ReferralStatus(models.TextChoices):
 class ReferralOrigin(models.TextChoices):
     DETECTED = "detected", "Found by the automatic check"
     MODERATOR = "moderator", "Raised by a moderator"
+
+
+class SuggestionState(models.TextChoices):
+    PROPOSED = "proposed", "Suggested: waiting for an analyst"
+    ACCEPTED = "accepted", "Accepted as a theme"
+    REJECTED = "rejected", "Rejected by an analyst"
+
+
+class AnalysisKind(models.TextChoices):
+    SUGGEST = "suggest", "Suggest themes"
+    ASSIGN = "assign", "Suggest which themes each answer raises"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Failed"

@@ -29,7 +29,7 @@ from ..vocabulary import (
     ReferralStatus,
     RespondentType,
 )
-from .analysis import CampaignGroup, Theme, ThemeTag
+from .analysis import AnalysisRun, CampaignGroup, Theme, ThemeSuggestion, ThemeTag, ThemeTagRejection
 from .drafts import SavedDraft
 from .pages import OUTCOME_DUE_AFTER, ConsultationHubPage, ConsultationPage
 from .questions import Question, QuestionDefinition
@@ -38,6 +38,9 @@ from .responses import Answer, ConsultationResponse, encode_selected
 from .safeguarding import SAFEGUARDING_DEADLINE, SafeguardingNote, SafeguardingReferral
 
 __all__ = [
+    "AnalysisRun",
+    "ThemeSuggestion",
+    "ThemeTagRejection",
     "AGREE_SCALE_OPTIONS",
     "OUTCOME_DUE_AFTER",
     "SAFEGUARDING_DEADLINE",

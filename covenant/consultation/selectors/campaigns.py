@@ -12,7 +12,7 @@ from cms.disclosure import AdditiveTable, Audience
 
 from .. import publication
 from ..models.analysis import CampaignGroup
-from ..vocabulary import CampaignReview
+from ..vocabulary import CampaignKind, CampaignReview
 from .summaries import counted_responses
 
 if TYPE_CHECKING:
@@ -62,3 +62,19 @@ def campaign_group_for(*, consultation: ConsultationPage, pk) -> CampaignGroup:
         return CampaignGroup.objects.get(consultation=consultation, pk=int(pk))
     except (CampaignGroup.DoesNotExist, TypeError, ValueError) as exc:
         raise Http404("No such group") from exc
+
+
+def campaign_totals(*, consultation: ConsultationPage) -> dict:
+    """Counted responses split into those sent from a confirmed campaign's template and the rest, as a GOV.UK
+    outcome reports campaigns separately: through cms/disclosure.py (audience: consultation) as one table with
+    its total."""
+    counted = counted_responses(consultation=consultation)
+    campaign = counted.filter(
+        campaign__review=CampaignReview.CONFIRMED, campaign__kind=CampaignKind.CAMPAIGN
+    ).count()
+    total = counted.count()
+    cells = disclosure.protect(
+        AdditiveTable.hierarchy({"total": {"campaign": campaign, "individual": total - campaign}}),
+        audience=Audience.CONSULTATION,
+    )
+    return {**cells, "any": campaign > 0}

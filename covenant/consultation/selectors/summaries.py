@@ -238,6 +238,9 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
                 AdditiveTable.one_way({"answered": free_text_answered.get(question.pk, 0)}),
                 audience=Audience.CONSULTATION,
             )["answered"]
+        # Each theme's share of those who answered the question (not shown when either count is hidden).
+        for theme in summary["themes"]:
+            theme.share = disclosure.share(theme.n, summary["answered"], audience=Audience.CONSULTATION)
         # Hidden theme counts are left out of the chart, so a bar never shows what the table hides.
         theme_rows = disclosure.chart_rows([(theme.name, theme.n) for theme in summary["themes"]])
         if theme_rows:

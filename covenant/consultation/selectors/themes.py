@@ -9,6 +9,7 @@ from django.http import Http404
 
 from cms.access import require_permission
 
+from .. import publication
 from ..models.analysis import Theme
 from ..roles import ANALYSE_PERMISSION
 
@@ -41,3 +42,21 @@ def theme_for(*, consultation: ConsultationPage, pk) -> Theme | None:
         return Theme.objects.get(consultation=consultation, pk=int(pk))
     except (Theme.DoesNotExist, TypeError, ValueError):
         return None
+
+
+SPLIT_CHOICES = 200
+
+
+def theme_split_choices(*, user, theme: Theme) -> list[tuple[int, str]]:
+    """The answers tagged with a theme that an analyst may move to a new theme: (answer id, redacted text), read
+    through `publication`, at most `SPLIT_CHOICES` of them."""
+    require_permission(user, ANALYSE_PERMISSION)
+    rows = (
+        publication.publishable_answers(
+            consultation=theme.consultation, audience=publication.Audience.ANALYST
+        )
+        .filter(tags__theme=theme)
+        .order_by("pk")
+        .values_list("pk", "published_text")[:SPLIT_CHOICES]
+    )
+    return [(pk, text[:200] or "(no text)") for pk, text in rows]

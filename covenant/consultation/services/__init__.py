@@ -5,7 +5,9 @@ permission it needs and writes its own audit record.
 - `submission`: a response submitted online, or transcribed from e-mail or post;
 - `moderation`: a moderator's decision (approval passes the publication gate);
 - `redaction`: redactions and dismissed suggestions, and undoing them;
-- `themes`: themes, tags and accepted theme suggestions;
+- `themes`: themes and single tags;
+- `analysis`: the per-question workflow: suggested themes and tags (background runs), accepting, rejecting,
+  splitting, and confirming or rejecting suggested tags in bulk;
 - `campaigns`: analysts ask for campaign detection (`covenant/consultation/campaign_detection.py`, run by
   `tasks.detect_campaigns`) and review its groups.
 
@@ -14,6 +16,13 @@ the module it needs; the names are re-exported here for callers outside it (the 
 """
 
 from ..campaign_detection import campaign_min_size, campaigns_detect
+from .analysis import (
+    analysis_run_request,
+    tags_review,
+    theme_split,
+    theme_suggestion_accept,
+    theme_suggestion_reject,
+)
 from .campaigns import campaign_detection_request, campaign_review
 from .moderation import response_moderate
 from .questions import questions_sync
@@ -35,22 +44,11 @@ from .submission import (
     response_enter_offline,
     response_submit,
 )
-from .themes import (
-    SUGGESTION_GONE,
-    answer_tag,
-    tag_confirm,
-    tag_remove,
-    theme_create,
-    theme_from_suggestion,
-    theme_merge,
-    theme_suggestion_accept,
-    theme_update,
-)
+from .themes import answer_tag, tag_confirm, tag_remove, theme_create, theme_merge, theme_update
 
 __all__ = [
     "OFFLINE_CHANNELS",
     "REFERENCE_ALPHABET",
-    "SUGGESTION_GONE",
     "answer_redact",
     "answer_tag",
     "apply_redactions",
@@ -73,7 +71,10 @@ __all__ = [
     "tag_confirm",
     "tag_remove",
     "theme_create",
-    "theme_from_suggestion",
+    "theme_split",
+    "theme_suggestion_reject",
+    "tags_review",
+    "analysis_run_request",
     "theme_merge",
     "theme_suggestion_accept",
     "theme_update",

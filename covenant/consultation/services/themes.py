@@ -1,4 +1,4 @@
-"""Themes: analysts create, change and merge them, tag answers to them and accept themes the system suggests."""
+"""Themes: analysts create, change and merge them and tag answers to them, one at a time."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from django.utils import timezone
 from cms.access import require_permission
 from cms.audit import audit
 
-from ..models.analysis import Theme, ThemeTag
+from ..models.analysis import Theme, ThemeTag, ThemeTagRejection
 from ..models.questions import Question
 from ..models.responses import Answer
 from ..roles import ANALYSE_PERMISSION
-from ..selectors.analysis import theme_suggestions
 from ..vocabulary import ModerationState, Origin
 
 if TYPE_CHECKING:
@@ -183,6 +182,7 @@ def answer_tag(*, answer: Answer, theme: Theme, user, request=None) -> ThemeTag:
     if not created and not tag.is_confirmed:
         tag.confirmed_by, tag.confirmed_at = user, now
         tag.save(update_fields=["confirmed_by", "confirmed_at"])
+    ThemeTagRejection.objects.filter(answer=answer, theme=theme).delete()  # the analyst's own word wins
     audit(
         action="consultation.answer_tagged",
         actor=user,
@@ -208,8 +208,14 @@ def tag_confirm(*, tag: ThemeTag, user, request=None) -> ThemeTag:
 
 @transaction.atomic
 def tag_remove(*, tag: ThemeTag, user, request=None) -> None:
+    """Remove a tag. Removing a suggestion nobody confirmed rejects it: the system will not suggest it again."""
     require_permission(user, ANALYSE_PERMISSION)
     detail = {"answer": tag.answer_id, "theme": tag.theme_id, "origin": tag.origin}
+    if tag.origin == Origin.SYSTEM and not tag.is_confirmed:
+        ThemeTagRejection.objects.get_or_create(
+            answer_id=tag.answer_id, theme_id=tag.theme_id, defaults={"rejected_by": user}
+        )
+        detail["rejected"] = True
     tag.delete()
     audit(
         action="consultation.tag_removed",
@@ -219,67 +225,3 @@ def tag_remove(*, tag: ThemeTag, user, request=None) -> None:
         summary="Tag removed",
         detail=detail,
     )
-
-
-@transaction.atomic
-def theme_from_suggestion(
-    *,
-    consultation: ConsultationPage,
-    question: Question,
-    answer_ids: list[int],
-    name: str,
-    user,
-    request=None,
-) -> Theme:
-    """Accept a suggested cluster: a theme made by the system, its tags waiting for a person to confirm them."""
-    theme = theme_create(
-        consultation=consultation,
-        name=name,
-        user=user,
-        question=question,
-        origin=Origin.SYSTEM,
-        request=request,
-    )
-    answers = (
-        Answer.objects.filter(pk__in=answer_ids, question=question, response__consultation=consultation)
-        .exclude(text="")
-        .exclude(response__moderation_state=ModerationState.PENDING)
-    )
-    ThemeTag.objects.bulk_create(
-        [ThemeTag(answer=answer, theme=theme, origin=Origin.SYSTEM) for answer in answers],
-        ignore_conflicts=True,
-    )
-    return theme
-
-
-SUGGESTION_GONE = "suggestion_gone"
-
-
-@transaction.atomic
-def theme_suggestion_accept(
-    *,
-    consultation: ConsultationPage,
-    question: Question,
-    cluster: int,
-    name: str,
-    user,
-    request=None,
-) -> tuple[Theme, int]:
-    """Accept suggestion number `cluster` of the question's suggested themes, as the analyst was shown them.
-    Returns (theme, suggested tags). Raises ValidationError (code SUGGESTION_GONE) if the suggestions have
-    changed since and it no longer exists."""
-    clusters = theme_suggestions(user=user, consultation=consultation, question=question)
-    chosen = next((found for found in clusters if found["index"] == cluster), None)
-    if chosen is None:
-        raise ValidationError(
-            "That suggestion no longer exists. Look at the suggestions again.", code=SUGGESTION_GONE
-        )
-    theme = theme_from_suggestion(
-        consultation=consultation,
-        question=question,
-        answer_ids=chosen["answer_ids"],
-        name=name,
-        user=user,
-        request=request,
-    )
-    return theme, chosen["size"]

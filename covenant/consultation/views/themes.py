@@ -1,5 +1,5 @@
-"""The analysts' themes screen (create a theme, accept a suggested one, run campaign detection and review its
-groups) and one theme's page (rename, describe, merge)."""
+"""The analysts' themes screen (every theme, a link to each question's analysis, create a theme across questions,
+run campaign detection and review its groups) and one theme's page (rename, describe, merge, split)."""
 
 from __future__ import annotations
 
@@ -13,21 +13,16 @@ from django.views.decorators.http import require_http_methods
 
 from cms.forms import apply_service_errors
 
+from ..analysis_forms import ThemeSplitForm
 from ..campaign_detection import campaign_min_size
-from ..forms import SuggestionAcceptForm, ThemeChangeForm, ThemeForm, ThemeMergeForm
-from ..selectors.analysis import theme_suggestions
+from ..forms import ThemeChangeForm, ThemeForm, ThemeMergeForm
 from ..selectors.campaigns import campaign_group_for, campaign_groups, duplicate_groups
 from ..selectors.consultations import consultation_for_analysis
 from ..selectors.questions import question_for, questions_for
-from ..selectors.themes import theme_for, theme_for_analysis, themes_with_counts
+from ..selectors.themes import theme_for, theme_for_analysis, theme_split_choices, themes_with_counts
+from ..services.analysis import theme_split
 from ..services.campaigns import campaign_detection_request, campaign_review
-from ..services.themes import (
-    SUGGESTION_GONE,
-    theme_create,
-    theme_merge,
-    theme_suggestion_accept,
-    theme_update,
-)
+from ..services.themes import theme_create, theme_merge, theme_update
 from .staff import bad_request, posted_id
 
 
@@ -52,24 +47,6 @@ def _create(request, consultation, *, questions, forms, **_):
     return redirect("consultation:themes", pk=consultation.pk)
 
 
-def _accept(request, consultation, *, question, forms, **_):
-    if question is None:
-        return bad_request(request, "Choose a question first")
-    form = forms["accept_form"] = SuggestionAcceptForm(request.POST)
-    if not form.is_valid():
-        return None
-    theme, suggested = theme_suggestion_accept(
-        consultation=consultation,
-        question=question,
-        cluster=form.cleaned_data["cluster"],
-        name=form.cleaned_data["name"],
-        user=request.user,
-        request=request,
-    )
-    messages.success(request, f"Theme “{theme.name}” created with {suggested} suggested tags to confirm.")
-    return redirect("consultation:themes", pk=consultation.pk)
-
-
 def _review_campaign(request, consultation, **_):
     group = campaign_group_for(consultation=consultation, pk=posted_id(request, "group_id"))
     decision = request.POST["action"].removeprefix("campaign_")
@@ -88,7 +65,6 @@ def _detect_campaigns(request, consultation, **_):
 # (400) with its bound form.
 THEME_ACTIONS = {
     "create": _create,
-    "accept": _accept,
     "campaign_confirmed": _review_campaign,
     "campaign_rejected": _review_campaign,
     "campaigns": _detect_campaigns,
@@ -100,18 +76,15 @@ THEME_ACTIONS = {
 def themes(request, pk: int):
     consultation = consultation_for_analysis(user=request.user, pk=pk)
     questions = questions_for(consultation=consultation)
-    question = question_for(consultation=consultation, pk=request.GET.get("question"))
-    forms = {"theme_form": ThemeForm(questions=questions), "accept_form": None}
+    forms = {"theme_form": ThemeForm(questions=questions)}
     status = 200
     if request.method == "POST":
         action = THEME_ACTIONS.get(request.POST.get("action"))
         if action is None:
             return bad_request(request, "Unknown action")
         try:
-            answer = action(request, consultation, questions=questions, question=question, forms=forms)
+            answer = action(request, consultation, questions=questions, forms=forms)
         except ValidationError as exc:
-            if getattr(exc, "code", None) == SUGGESTION_GONE:
-                return bad_request(request, " ".join(exc.messages))
             messages.error(request, " ".join(exc.messages))
             answer = None
         if answer is not None:
@@ -121,14 +94,7 @@ def themes(request, pk: int):
         "consultation": consultation,
         "theme_list": themes_with_counts(consultation=consultation),
         "theme_form": forms["theme_form"],
-        "accept_form": forms["accept_form"],
         "free_text_questions": [q for q in questions if q.has_free_text],
-        "question": question,
-        "suggestions": (
-            theme_suggestions(user=request.user, consultation=consultation, question=question)
-            if question is not None
-            else []
-        ),
         "campaigns": campaign_groups(consultation=consultation),
         "min_size": campaign_min_size(),
         "duplicates": duplicate_groups(consultation=consultation)[:20],
@@ -146,6 +112,8 @@ def theme_edit(request, pk: int):
     others = consultation.themes.exclude(pk=theme.pk).order_by("name")
     change_form = ThemeChangeForm(initial={"name": theme.name, "description": theme.description})
     merge_form = ThemeMergeForm(themes=others)
+    split_choices = theme_split_choices(user=request.user, theme=theme)
+    split_form = ThemeSplitForm(answers=split_choices)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -181,6 +149,25 @@ def theme_edit(request, pk: int):
                         messages.success(request, f"“{theme.name}” merged into “{target.name}”.")
                         return redirect("consultation:themes", pk=consultation.pk)
             status = 400
+        elif action == "split":
+            split_form = ThemeSplitForm(request.POST, answers=split_choices)
+            if split_form.is_valid():
+                try:
+                    new = theme_split(
+                        theme=theme,
+                        name=split_form.cleaned_data["name"],
+                        answer_ids=split_form.cleaned_data["answers"],
+                        user=request.user,
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    apply_service_errors(split_form, exc)
+                else:
+                    messages.success(
+                        request, f"“{theme.name}” split: the chosen answers are now “{new.name}”."
+                    )
+                    return redirect("consultation:theme_edit", pk=theme.pk)
+            status = 400
         else:
             return bad_request(request, "Unknown action")
     context = {
@@ -191,6 +178,7 @@ def theme_edit(request, pk: int):
         ),
         "change_form": change_form,
         "merge_form": merge_form,
+        "split_form": split_form,
         "has_others": others.exists(),
         "breadcrumbs": [
             ("Analysis", reverse("consultation:analysis")),

@@ -113,47 +113,6 @@ def test_analysts_see_redacted_text_only(consultation, free_text_question, analy
     assert "07700" not in b"".join(export.streaming_content).decode()
 
 
-def test_suggested_themes_cluster_answers_and_accepting_makes_system_tags(
-    consultation, free_text_question, analyst, login, client
-):
-    make_answers(consultation, free_text_question, SAFETY + REPORTING)
-    login(analyst)
-    url = reverse("consultation:themes", args=[consultation.pk]) + f"?question={free_text_question.pk}"
-    response = client.get(url)
-    assert response.status_code == 200
-    clusters = response.context["suggestions"]
-    groups = sorted(sorted(c["examples"]) for c in clusters if c["size"] >= 3)
-    assert sorted(SAFETY) in groups and sorted(REPORTING) in groups
-    safety_cluster = next(c for c in clusters if SAFETY[0] in c["examples"])
-    response = client.post(
-        url, {"action": "accept", "cluster": safety_cluster["index"], "name": "Security at night"}
-    )
-    assert response.status_code == 302
-    theme = Theme.objects.get(name="Security at night")
-    assert theme.origin == Origin.SYSTEM
-    tags = ThemeTag.objects.filter(theme=theme)
-    assert tags.count() == 3
-    assert all(tag.origin == Origin.SYSTEM and tag.confirmed_by is None for tag in tags)
-    tag = tags.first()
-    response = client.post(
-        reverse("consultation:answer", args=[tag.answer_id]), {"action": "confirm", "tag_id": tag.pk}
-    )
-    assert response.status_code == 302
-    tag.refresh_from_db()
-    assert tag.confirmed_by == analyst and tag.origin == Origin.SYSTEM
-
-
-def test_accepting_a_suggestion_that_does_not_exist_is_a_clear_400(
-    consultation, free_text_question, analyst, login, client
-):
-    make_answers(consultation, free_text_question, SAFETY)
-    login(analyst)
-    url = reverse("consultation:themes", args=[consultation.pk]) + f"?question={free_text_question.pk}"
-    response = client.post(url, {"action": "accept", "cluster": 99, "name": "Nothing"})
-    assert response.status_code == 400
-    assert "no longer exists" in response.content.decode()
-
-
 def test_campaign_detection_groups_template_responses(
     consultation, free_text_question, analyst, login, client
 ):

@@ -8,6 +8,7 @@ from covenant.consultation.models import (
     ConsultationResponse,
     ModerationState,
     Redaction,
+    ThemeSuggestion,
     ThemeTag,
 )
 from demo import consultation as demo_consultation
@@ -102,3 +103,15 @@ def test_each_demo_consultation_asks_and_answers_its_own_subject():
     )
     answered_by = set(staff_only.answers.values_list("response__respondent_type", flat=True))
     assert answered_by and answered_by <= {"nhs_staff", "social_care_staff"}
+    # Issue 19: each theme sits on the question it answers (or across them), and the open consultation shows
+    # an analysis under way: suggested themes for a question and suggested tags to confirm.
+    covenant = ConsultationPage.objects.get(slug="nhs-covenant")
+    homes = {theme.name: theme.question for theme in Theme.objects.filter(consultation=covenant)}
+    assert homes["Careers across sectors"].text.startswith("What should change in how staff move")
+    assert homes["Easier reporting"].text.startswith("What would make it easier to report")
+    assert homes["Security and alarms"] is None
+    assert homes["Careers across sectors"] != homes["Easier reporting"]
+    assert ThemeSuggestion.objects.filter(question__consultation=covenant, state="proposed").exists()
+    assert ThemeTag.objects.filter(theme__consultation=covenant, confirmed_at__isnull=True).exists()
+    for group in CampaignGroup.objects.all():
+        assert (group.kind == "campaign") == (group.size >= 5)
