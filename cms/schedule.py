@@ -101,6 +101,13 @@ SCHEDULE: tuple[Job, ...] = (
         command="prune_db_task_results",
         needs_database_queue=True,
     ),
+    Job(
+        "passport_expiry_reminders",
+        "reminds holders and HR of passport credentials expiring within 30 days, and tells the organisations that "
+        "relied on one when it expires, each once",
+        at=datetime.time(6, 0),
+        task="workforce.tasks.passport_expiry_reminders",
+    ),
 )
 
 # The commands the worker may run for the scheduler, and nothing else.

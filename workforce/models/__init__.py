@@ -3,13 +3,14 @@
 from .arrangements import AgreementDocument, JointArrangement, JointArrangementPartner
 from .moves import SectorMove
 from .organisations import Membership, Organisation, OrganisationType, Region, Sector
-from .passport import AcceptanceRule, PassportCredential
+from .passport import AcceptanceRule, CredentialReliance, PassportCredential, PassportShare
 from .people import Employment, EmploymentQuerySet, Person
 from .posts import Assignment, Post
 
 __all__ = [
     "AcceptanceRule",
     "AgreementDocument",
+    "CredentialReliance",
     "Assignment",
     "Employment",
     "EmploymentQuerySet",
@@ -19,6 +20,7 @@ __all__ = [
     "Organisation",
     "OrganisationType",
     "PassportCredential",
+    "PassportShare",
     "Person",
     "Post",
     "Region",

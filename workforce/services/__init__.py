@@ -11,7 +11,15 @@ from .arrangements import (
 )
 from .moves import sector_move_confirm, sector_move_record
 from .organisations import membership_grant, membership_revoke
-from .passport import acceptance_rule_create, acceptance_rule_delete, passport_credential_set_status
+from .passport import (
+    acceptance_rule_create,
+    acceptance_rule_delete,
+    passport_credential_record,
+    passport_credential_respond,
+    passport_credential_set_status,
+    passport_credential_verify,
+)
+from .passport_shares import passport_share_create, passport_share_redeem, passport_share_withdraw
 from .people import employment_start, person_create_or_match
 from .posts import assignment_create, assignment_validate, post_create, post_validate
 from .reporting_lines import (
@@ -35,7 +43,13 @@ __all__ = [
     "joint_arrangement_validate",
     "membership_grant",
     "membership_revoke",
+    "passport_credential_record",
+    "passport_credential_respond",
     "passport_credential_set_status",
+    "passport_credential_verify",
+    "passport_share_create",
+    "passport_share_redeem",
+    "passport_share_withdraw",
     "person_create_or_match",
     "person_reporting_update",
     "person_set_work_email",
