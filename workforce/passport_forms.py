@@ -13,6 +13,9 @@ from .vocabulary import CredentialKind, DBSLevel, HolderResponse, JobRole, Profe
 
 
 class CredentialRecordForm(forms.Form):
+    """The dates and the evidence are checked by the service (not required here), so that every problem with the
+    details is shown at once, each beside its field."""
+
     organisation = OrganisationChoiceField(
         queryset=Organisation.objects.none(),
         label="Issuing organisation",
@@ -40,7 +43,9 @@ class CredentialRecordForm(forms.Form):
         label="Training subject",
         help_text="Needed for training, such as Safeguarding adults level 2",
     )
-    issued_on = NHSUKDateField(label="Date the check was issued or done", help_text="For example, 9 2 2026")
+    issued_on = NHSUKDateField(
+        label="Date the check was issued or done", required=False, help_text="For example, 9 2 2026"
+    )
     expires_on = NHSUKDateField(
         label="Expiry or renewal date",
         required=False,
@@ -48,10 +53,11 @@ class CredentialRecordForm(forms.Form):
     )
     evidence_seen = forms.CharField(
         max_length=255,
+        required=False,
         label="Evidence you saw",
         help_text="For example, DBS certificate or biometric passport",
     )
-    evidence_checked_on = NHSUKDateField(label="Date you saw the evidence")
+    evidence_checked_on = NHSUKDateField(label="Date you saw the evidence", required=False)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
