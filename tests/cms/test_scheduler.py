@@ -165,6 +165,7 @@ def test_the_production_schedule_lists_every_periodic_job():
         "prune_db_task_results",
         "incidents_chase_clocks",
         "incidents_expire_sanctions",
+        "passport_expiry_reminders",
     } == names
     for job in SCHEDULE:
         if job.task:
