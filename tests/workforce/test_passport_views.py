@@ -4,6 +4,7 @@ forged ids and codes refused; bad input answered beside the field with nothing w
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from cms.accounts.models import AuditEvent
 from workforce import services
 from workforce.models import PassportCredential, PassportShare
-from workforce.passport_import import HEADINGS, template_csv
+from workforce.passport_import import HEADINGS, passport_credentials_import, template_csv
 from workforce.services.passport_shares import REDEEM_FAILURES_PER_HOUR
 from workforce.vocabulary import CredentialKind, HolderResponse
 
@@ -284,3 +285,18 @@ def test_import_for_an_organisation_the_user_is_not_hr_at_is_refused(client, log
         {"organisation": trust.pk, "file": _upload([]), "dry_run": "on"},
     )
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+
+
+def test_the_importer_refuses_an_organisation_the_user_is_not_hr_at(trust, hr_care):
+    with pytest.raises(PermissionDenied):
+        passport_credentials_import(upload=_upload([]), actor=hr_care, organisation=trust, dry_run=True)
+
+
+def test_import_reports_a_value_too_long_by_row(client, login, care_worker, care_provider, hr_care):
+    care_worker.employments.update(staff_number="HC-7")
+    row = ["HC-7", "", "Training", "", "", "", "", "x" * 121, "9/2/2025", "", "Certificate", "9/2/2025"]
+    login(hr_care)
+    response = client.post(
+        reverse("workforce:credential_import"), {"organisation": care_provider.pk, "file": _upload([row])}
+    )
+    assert response.status_code == 400 and "Enter at most 120 characters" in response.content.decode()

@@ -22,7 +22,7 @@ from ..selectors.passport import (
     credential_to_verify_get,
     credentials_awaiting_verification,
 )
-from ..selectors.people import people_visible_to, person_get_for_user
+from ..selectors.people import person_get_for_user
 from ..services.passport import (
     acceptance_rule_create,
     acceptance_rule_delete,
@@ -115,7 +115,6 @@ def credential_import(request):
                 actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 dry_run=form.cleaned_data["dry_run"],
-                visible=set(people_visible_to(user=request.user).values_list("pk", flat=True)),
             )
             if result.imported:
                 messages.success(
