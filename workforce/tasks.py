@@ -41,11 +41,22 @@ def hr_addresses(organisation_id: int) -> list[str]:
     )
 
 
-def _tell_relying_organisations(credential: PassportCredential, *, event: str, what: str) -> int:
+class HRAddresses(dict):
+    """The HR administrators' addresses of each organisation, read once per run of a task."""
+
+    def __missing__(self, organisation_id: int) -> list[str]:
+        self[organisation_id] = hr_addresses(organisation_id)
+        return self[organisation_id]
+
+
+def _tell_relying_organisations(
+    credential: PassportCredential, *, event: str, what: str, addresses: HRAddresses | None = None
+) -> int:
+    addresses = HRAddresses() if addresses is None else addresses
     link = absolute_url(reverse("workforce:passport_relied_on"))
     sent = 0
     for reliance in credential.reliances.select_related("organisation"):
-        recipients = hr_addresses(reliance.organisation_id)
+        recipients = addresses[reliance.organisation_id]
         if recipients and email_send_once(
             task="workforce.credential_withdrawn",
             key=f"{credential.pk}:{reliance.organisation_id}:{event}",
@@ -103,6 +114,7 @@ def passport_expiries_chase(
     the organisations that relied on a credential once it has expired."""
     today = today or timezone.localdate()
     run = ExpiryRun()
+    addresses = HRAddresses()
     live = PassportCredential.objects.filter(
         verified_at__isnull=False, status__in=(CredentialStatus.ISSUED, CredentialStatus.ACCEPTED)
     ).select_related("person", "issued_by")
@@ -119,7 +131,7 @@ def passport_expiries_chase(
             to=[credential.person.work_email],
         ):
             run.holders_reminded += 1
-        recipients = hr_addresses(credential.issued_by_id)
+        recipients = addresses[credential.issued_by_id]
         if recipients and email_send_once(
             task="workforce.passport_expiry.issuer",
             key=key,
@@ -138,7 +150,10 @@ def passport_expiries_chase(
     )
     for credential in expired.iterator(chunk_size=500):
         run.relying_told += _tell_relying_organisations(
-            credential, event=f"expired:{credential.expires_on.isoformat()}", what="expired"
+            credential,
+            event=f"expired:{credential.expires_on.isoformat()}",
+            what="expired",
+            addresses=addresses,
         )
     return run
 
