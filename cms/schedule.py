@@ -94,6 +94,13 @@ SCHEDULE: tuple[Job, ...] = (
         at=datetime.time(2, 30),
         command="records_purge",
     ),
+    Job(
+        "passport_expiry_reminders",
+        "reminds holders and HR of passport credentials expiring within 30 days, and tells the organisations that "
+        "relied on one when it expires, each once",
+        at=datetime.time(6, 0),
+        task="workforce.tasks.passport_expiry_reminders",
+    ),
 )
 
 # The commands the worker may run for the scheduler, and nothing else.

@@ -8,6 +8,7 @@ from .views import (
     moves,
     organisations,
     passport,
+    passport_shares,
     people,
     posts,
     reports,
@@ -42,6 +43,18 @@ urlpatterns = [
     path("moves/<int:pk>/confirm/", moves.move_confirm, name="move_confirm"),
     path("import/", imports.import_csv, name="import"),
     path("passport-rules/", passport.acceptance_rules, name="acceptance_rules"),
+    path("people/<int:person_pk>/credentials/new/", passport.credential_record, name="credential_record"),
+    path("passport/verify/", passport.credentials_to_verify, name="credentials_to_verify"),
+    path("passport/import/", passport.credential_import, name="credential_import"),
+    path(
+        "passport/import/template.csv", passport.credential_import_template, name="credential_import_template"
+    ),
+    path("passport/redeem/", passport_shares.share_redeem, name="share_redeem"),
+    path("passport/shared/", passport_shares.shared_passports, name="passport_relied_on"),
+    path("passport/shared/<int:pk>/", passport_shares.shared_passport, name="shared_passport"),
+    path("my-passport/", passport_shares.my_passport, name="my_passport"),
+    path("my-passport/credentials/<int:pk>/", passport_shares.my_credential, name="my_credential"),
+    path("my-passport/codes/<int:pk>/withdraw/", passport_shares.my_share_withdraw, name="my_share_withdraw"),
     path("reports/sector-flow/", reports.sector_flow_report, name="sector_flow_report"),
     path("reports/headcount/", reports.headcount_report, name="headcount_report"),
     # Organisations, and who holds which role there (platform and organisation administrators).

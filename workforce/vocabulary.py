@@ -196,6 +196,22 @@ class CredentialStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+class HolderResponse(models.TextChoices):
+    PENDING = "pending", "Waiting for the holder"
+    ACCEPTED = "accepted", "Accepted by the holder"
+    REJECTED = "rejected", "Rejected by the holder"
+
+
+class ProfessionalRegister(models.TextChoices):
+    NMC = "nmc", "Nursing and Midwifery Council (NMC)"
+    HCPC = "hcpc", "Health and Care Professions Council (HCPC)"
+    GMC = "gmc", "General Medical Council (GMC)"
+    SWE = "swe", "Social Work England (SWE)"
+    GPHC = "gphc", "General Pharmaceutical Council (GPhC)"
+    GDC = "gdc", "General Dental Council (GDC)"
+    GOC = "goc", "General Optical Council (GOC)"
+
+
 class DBSLevel(models.TextChoices):
     BASIC = "basic", "Basic"
     STANDARD = "standard", "Standard"

@@ -127,6 +127,12 @@ class PassportCredentialFactory(factory.django.DjangoModelFactory):
     kind = CredentialKind.IDENTITY
     issued_by = factory.SubFactory(OrganisationFactory)
     issued_on = datetime.date(2025, 1, 10)
+    evidence_seen = "Original document"
+    evidence_checked_on = factory.SelfAttribute("issued_on")
+    # Verified, as a credential is once a second person has checked it; pass verified_at=None for one waiting.
+    verified_at = factory.LazyAttribute(
+        lambda o: datetime.datetime.combine(o.issued_on, datetime.time(12), tzinfo=datetime.UTC)
+    )
 
 
 class AcceptanceRuleFactory(factory.django.DjangoModelFactory):

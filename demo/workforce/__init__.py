@@ -21,7 +21,7 @@ from demo.factories.workforce import synthetic_ni_number
 from demo.workforce.employers import TRUST_HR, hr_users
 from demo.workforce.joint_roles import seed_joint_arrangements
 from demo.workforce.moves import seed_moves
-from demo.workforce.passports import seed_acceptance_rules, seed_credentials
+from demo.workforce.passports import seed_acceptance_rules, seed_credentials, seed_journey_credentials
 from demo.workforce.people import seed_journey, seed_people, seed_reporting_lines
 from workforce.matching import person_match_key
 from workforce.models import Person
@@ -42,6 +42,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
             stdout.write("Workforce demo already present.")
         return
     jo = seed_journey(orgs, first_key, today)
+    seed_journey_credentials(jo, orgs, users, today)
     team = seed_reporting_lines(orgs, jo, today)
     people = seed_people(orgs, rng, sizes["people"] - len(team), today)
     seed_credentials(people + [jo], rng, today)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime
 
-from demo.workforce.employers import CARE, COUNCIL, TRUST
-from workforce.models import AcceptanceRule, Assignment, PassportCredential
-from workforce.vocabulary import CredentialKind, CredentialStatus, DBSLevel
+from django.utils import timezone
+
+from demo.workforce.employers import CARE, CARE_HR, COUNCIL, TRUST, TRUST_HR
+from workforce.models import AcceptanceRule, Assignment, PassportCredential, Person
+from workforce.vocabulary import CredentialKind, CredentialStatus, DBSLevel, HolderResponse
 
 TRAINING = ("Safeguarding adults level 2", "Moving and handling", "Infection prevention and control")
 CLINICAL_OR_CARE = {
@@ -50,6 +52,100 @@ def seed_acceptance_rules(orgs) -> None:
         )
 
 
+def seed_journey_credentials(jo: Person, orgs, users, today) -> None:
+    """Jo Pennant's passport: recorded by Harbourside Care's HR administrator and verified by a second one (the
+    trust's, who also acts for Harbourside in the demo); Jo has accepted all but the newest training, and the
+    Care Certificate still waits for a second person to verify it."""
+    care, recorder, verifier = orgs[CARE], users[CARE_HR], users[TRUST_HR]
+    now = timezone.now()
+    verified = {
+        "recorded_by": recorder,
+        "recorded_at": now,
+        "verified_by": verifier,
+        "verified_at": now,
+        "holder_response": HolderResponse.ACCEPTED,
+        "holder_responded_at": now,
+    }
+    PassportCredential.objects.bulk_create(
+        [
+            PassportCredential(
+                person=jo,
+                kind=CredentialKind.IDENTITY,
+                issued_by=care,
+                issued_on=datetime.date(2019, 8, 1),
+                evidence_seen="UK passport",
+                evidence_checked_on=datetime.date(2019, 8, 1),
+                **verified,
+            ),
+            PassportCredential(
+                person=jo,
+                kind=CredentialKind.RIGHT_TO_WORK,
+                issued_by=care,
+                issued_on=datetime.date(2019, 8, 1),
+                evidence_seen="UK passport",
+                evidence_checked_on=datetime.date(2019, 8, 1),
+                **verified,
+            ),
+            PassportCredential(
+                person=jo,
+                kind=CredentialKind.DBS,
+                dbs_level=DBSLevel.ENHANCED_BARRED,
+                dbs_update_service=True,
+                dbs_update_checked_on=today - datetime.timedelta(days=20),
+                reference="001234567890",
+                issued_by=care,
+                issued_on=today - datetime.timedelta(days=400),
+                evidence_seen="DBS certificate and update service status check",
+                evidence_checked_on=today - datetime.timedelta(days=20),
+                **verified,
+            ),
+            PassportCredential(
+                person=jo,
+                kind=CredentialKind.TRAINING,
+                subject="Safeguarding adults level 2",
+                issued_by=care,
+                issued_on=today - datetime.timedelta(days=200),
+                expires_on=today + datetime.timedelta(days=900),
+                evidence_seen="Course certificate",
+                evidence_checked_on=today - datetime.timedelta(days=200),
+                **verified,
+            ),
+            PassportCredential(
+                person=jo,
+                kind=CredentialKind.TRAINING,
+                subject="Moving and handling",
+                issued_by=care,
+                issued_on=today - datetime.timedelta(days=100),
+                expires_on=today + datetime.timedelta(days=265),
+                evidence_seen="Course certificate",
+                evidence_checked_on=today - datetime.timedelta(days=100),
+                **{**verified, "holder_response": HolderResponse.PENDING, "holder_responded_at": None},
+            ),
+            PassportCredential(
+                person=jo,
+                kind=CredentialKind.TRAINING,
+                subject="Care Certificate",
+                issued_by=care,
+                issued_on=today - datetime.timedelta(days=30),
+                evidence_seen="Care Certificate signed by the assessor",
+                evidence_checked_on=today - datetime.timedelta(days=30),
+                recorded_by=recorder,
+                recorded_at=now,
+            ),
+        ]
+    )
+
+
+def _checked(issued_on: datetime.date, evidence: str) -> dict:
+    """Credentials of the demo's other people stand for records carried over from before the passport: their
+    evidence was seen and verified on the day they were issued (as the migration treats such records)."""
+    return {
+        "evidence_seen": evidence,
+        "evidence_checked_on": issued_on,
+        "verified_at": datetime.datetime.combine(issued_on, datetime.time(12), tzinfo=datetime.UTC),
+    }
+
+
 def seed_credentials(people, rng, today) -> None:
     people_ids = [p.pk for p in people if p.last_name != "Pennant" or p.first_name != "Jo"]
     current = {
@@ -64,12 +160,20 @@ def seed_credentials(people, rng, today) -> None:
         started = assignment.start_date
         credentials.append(
             PassportCredential(
-                person_id=person_id, kind=CredentialKind.IDENTITY, issued_by=issuer, issued_on=started
+                person_id=person_id,
+                kind=CredentialKind.IDENTITY,
+                issued_by=issuer,
+                issued_on=started,
+                **_checked(started, "Passport"),
             )
         )
         credentials.append(
             PassportCredential(
-                person_id=person_id, kind=CredentialKind.RIGHT_TO_WORK, issued_by=issuer, issued_on=started
+                person_id=person_id,
+                kind=CredentialKind.RIGHT_TO_WORK,
+                issued_by=issuer,
+                issued_on=started,
+                **_checked(started, "Passport"),
             )
         )
         if assignment.post.staff_group in CLINICAL_OR_CARE:
@@ -85,6 +189,7 @@ def seed_credentials(people, rng, today) -> None:
                     reference=f"00{rng.randint(10**9, 10**10 - 1)}",
                     status=CredentialStatus.REVOKED if rng.random() < 0.01 else CredentialStatus.ISSUED,
                     status_reason="Barring information received" if rng.random() < 0.01 else "",
+                    **_checked(issued, "DBS certificate"),
                 )
             )
             for subject in TRAINING:
@@ -97,6 +202,7 @@ def seed_credentials(people, rng, today) -> None:
                         issued_by=issuer,
                         issued_on=done,
                         expires_on=done + datetime.timedelta(days=3 * 365),
+                        **_checked(done, "Course certificate"),
                     )
                 )
             if issuer.sector == "health":
@@ -106,6 +212,7 @@ def seed_credentials(people, rng, today) -> None:
                         kind=CredentialKind.OCCUPATIONAL_HEALTH,
                         issued_by=issuer,
                         issued_on=started,
+                        **_checked(started, "Occupational health clearance letter"),
                     )
                 )
     PassportCredential.objects.bulk_create(credentials, batch_size=1000)

@@ -13,12 +13,10 @@ from simple_history.utils import bulk_create_with_history
 from demo.factories.workforce import PersonFactory, synthetic_ni_number
 from demo.workforce.employers import CARE, CARE_HR, COUNCIL, TRUST, pay_for, reference_prefix
 from workforce.matching import person_match_key
-from workforce.models import Assignment, Employment, OrganisationType, PassportCredential, Person, Post
+from workforce.models import Assignment, Employment, OrganisationType, Person, Post
 from workforce.vocabulary import (
     JOB_ROLE_STAFF_GROUP,
     ContractType,
-    CredentialKind,
-    DBSLevel,
     JobRole,
     PayFramework,
     PostStatus,
@@ -121,45 +119,6 @@ def seed_journey(orgs, first_key, today) -> Person:
                 "status": PostStatus.VACANT,
             },
         )
-    PassportCredential.objects.bulk_create(
-        [
-            PassportCredential(
-                person=jo, kind=CredentialKind.IDENTITY, issued_by=care, issued_on=datetime.date(2019, 8, 1)
-            ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.RIGHT_TO_WORK,
-                issued_by=care,
-                issued_on=datetime.date(2019, 8, 1),
-            ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.DBS,
-                dbs_level=DBSLevel.ENHANCED_BARRED,
-                dbs_update_service=True,
-                dbs_update_checked_on=today - datetime.timedelta(days=20),
-                reference="001234567890",
-                issued_by=care,
-                issued_on=today - datetime.timedelta(days=400),
-            ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.TRAINING,
-                subject="Safeguarding adults level 2",
-                issued_by=care,
-                issued_on=today - datetime.timedelta(days=200),
-                expires_on=today + datetime.timedelta(days=900),
-            ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.TRAINING,
-                subject="Moving and handling",
-                issued_by=care,
-                issued_on=today - datetime.timedelta(days=100),
-                expires_on=today + datetime.timedelta(days=265),
-            ),
-        ]
-    )
     return jo
 
 

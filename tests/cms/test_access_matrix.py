@@ -78,6 +78,7 @@ SIGNED_IN = {
     "accounts:two_factor_recovery_codes",
     "accounts:two_factor_turn_off",
     "incidents:my_reports",  # only ever lists the person's own reports
+    "workforce:my_passport",  # only ever the passport of the person the account is linked to
 }
 SAMPLE_VALUES = {
     "int": "987654",

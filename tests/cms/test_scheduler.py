@@ -163,6 +163,7 @@ def test_the_production_schedule_lists_every_periodic_job():
         "records_purge",
         "incidents_chase_clocks",
         "incidents_expire_sanctions",
+        "passport_expiry_reminders",
     } == names
     for job in SCHEDULE:
         if job.task:

@@ -4,13 +4,14 @@ from .arrangements import AgreementDocument, JointArrangement, JointArrangementP
 from .invitations import Invitation
 from .moves import SectorMove
 from .organisations import Membership, Organisation, OrganisationType, Region, Sector
-from .passport import AcceptanceRule, PassportCredential
+from .passport import AcceptanceRule, CredentialReliance, PassportCredential, PassportShare
 from .people import Employment, EmploymentQuerySet, Person
 from .posts import Assignment, Post
 
 __all__ = [
     "AcceptanceRule",
     "AgreementDocument",
+    "CredentialReliance",
     "Assignment",
     "Employment",
     "EmploymentQuerySet",
@@ -21,6 +22,7 @@ __all__ = [
     "Organisation",
     "OrganisationType",
     "PassportCredential",
+    "PassportShare",
     "Person",
     "Post",
     "Region",

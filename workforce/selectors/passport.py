@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from ..models import AcceptanceRule, Organisation, PassportCredential, Person
-from ..vocabulary import DBS_LEVEL_ORDER, CredentialStatus, DBSLevel
+from ..models import (
+    AcceptanceRule,
+    CredentialReliance,
+    Organisation,
+    PassportCredential,
+    PassportShare,
+    Person,
+)
+from ..vocabulary import DBS_LEVEL_ORDER, CredentialStatus, DBSLevel, HolderResponse
 from .access import hr_organisation_ids
 
 
@@ -53,7 +60,7 @@ def passport_evaluate(
     rules = list(
         AcceptanceRule.objects.filter(organisation=organisation).filter(Q(job_role="") | Q(job_role=job_role))
     )
-    credentials = list(person.credentials.select_related("issued_by").order_by("-issued_on", "-pk"))
+    credentials = list(reusable_credentials(person=person).order_by("-issued_on", "-pk"))
     checks = []
     for rule in rules:
         candidates = [
@@ -89,3 +96,50 @@ def acceptance_rules_visible_to(*, user) -> QuerySet[AcceptanceRule]:
 def acceptance_rule_get_for_user(*, user, pk) -> AcceptanceRule:
     """One of the rules of the user's organisations, or 404."""
     return get_object_or_404(AcceptanceRule, pk=pk, organisation_id__in=hr_organisation_ids(user=user))
+
+
+def reusable_credentials(*, person: Person) -> QuerySet[PassportCredential]:
+    """What a passport offers a receiver: credentials verified by a second person that the holder has not
+    rejected. Their status on the day (revoked, expired) is judged against each rule."""
+    return (
+        person.credentials.filter(verified_at__isnull=False)
+        .exclude(holder_response=HolderResponse.REJECTED)
+        .select_related("issued_by")
+    )
+
+
+def credentials_awaiting_verification(*, user) -> QuerySet[PassportCredential]:
+    """Credentials the user's organisations issued that no second person has verified yet."""
+    return (
+        PassportCredential.objects.filter(
+            issued_by_id__in=hr_organisation_ids(user=user), verified_at__isnull=True
+        )
+        .exclude(status=CredentialStatus.REVOKED)
+        .select_related("person", "issued_by", "recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def credential_to_verify_get(*, user, pk) -> PassportCredential:
+    return get_object_or_404(credentials_awaiting_verification(user=user), pk=pk)
+
+
+def reliances_visible_to(*, user) -> QuerySet[CredentialReliance]:
+    """The credentials the user's organisations relied on, newest first, with their holder and issuer."""
+    return CredentialReliance.objects.filter(
+        organisation_id__in=hr_organisation_ids(user=user)
+    ).select_related("credential__person", "credential__issued_by", "organisation", "share")
+
+
+def shares_redeemed_by(*, user) -> QuerySet[PassportShare]:
+    return PassportShare.objects.filter(
+        organisation_id__in=hr_organisation_ids(user=user), redeemed_at__isnull=False
+    ).select_related("person", "organisation", "redeemed_by")
+
+
+def with_status_on(credentials, *, day: datetime.date) -> list[PassportCredential]:
+    """The credentials, each with `status_today`: the label of its status on `day` (expired once past expiry)."""
+    credentials = list(credentials)
+    for credential in credentials:
+        credential.status_today = CredentialStatus(credential.status_on(day)).label
+    return credentials

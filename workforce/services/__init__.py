@@ -25,7 +25,15 @@ from .organisations import (
     organisation_set_active,
     organisation_update,
 )
-from .passport import acceptance_rule_create, acceptance_rule_delete, passport_credential_set_status
+from .passport import (
+    acceptance_rule_create,
+    acceptance_rule_delete,
+    passport_credential_record,
+    passport_credential_respond,
+    passport_credential_set_status,
+    passport_credential_verify,
+)
+from .passport_shares import passport_share_create, passport_share_redeem, passport_share_withdraw
 from .people import employment_start, person_create_or_match
 from .posts import assignment_create, assignment_validate, post_create, post_validate
 from .reporting_lines import (
@@ -56,7 +64,13 @@ __all__ = [
     "organisation_create",
     "organisation_set_active",
     "organisation_update",
+    "passport_credential_record",
+    "passport_credential_respond",
     "passport_credential_set_status",
+    "passport_credential_verify",
+    "passport_share_create",
+    "passport_share_redeem",
+    "passport_share_withdraw",
     "person_create_or_match",
     "person_reporting_update",
     "person_set_work_email",

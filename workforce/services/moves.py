@@ -17,6 +17,7 @@ from ..selectors.passport import passport_evaluate
 from ..selectors.people import person_current_assignments
 from ..vocabulary import AssignmentKind, CredentialStatus, MoveStatus, MoveType
 from .organisations import not_member_message
+from .passport import credential_reliances_record
 from .people import lock_person
 from .posts import assignment_close, assignment_create
 
@@ -268,6 +269,7 @@ def sector_move_confirm(*, move: SectorMove, actor) -> SectorMove:
         if credential.status == CredentialStatus.ISSUED:
             credential.status = CredentialStatus.ACCEPTED
             credential.save(update_fields=["status"])
+    credential_reliances_record(credentials=reused, organisation=move.to_organisation)
     move.checks_repeated = [{"check": c.label, "reason": c.reason} for c in checks if not c.reused]
     move.to_assignment = new_assignment
     move.status = MoveStatus.CONFIRMED
