@@ -224,6 +224,15 @@ class Journey:
     def start_url(self) -> str:
         raise NotImplementedError
 
+    def screen(self) -> HttpResponse | None:
+        """A refusal of this POST before it is acted on (a filled honeypot, a field no step has), or None. Called
+        with `self.progress` unsealed."""
+        return None
+
+    def action_url(self) -> str:
+        """Where the pages' forms post; "" for the address of the page itself."""
+        return ""
+
     def other_action(self, action: str) -> HttpResponse | None:
         """An app's own button (for example "Save and come back later"); None for an unknown action."""
         return None
@@ -300,6 +309,9 @@ class Journey:
             return self.render_error(error)
         action = self.request.POST.get(ACTION) or (CHANGE if CHANGE in self.request.POST else "continue")
         try:
+            refused = self.screen()
+            if refused is not None:
+                return refused
             return self._act(action)
         except ProgressError as error:
             return self.render_error(error)
