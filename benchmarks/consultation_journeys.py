@@ -171,6 +171,6 @@ def run_journeys(submit_page, config: dict, *, db: str) -> None:
     emit("journeys lost", len(set(references)) - stored, "journeys", max=0, acknowledged=len(references))
     emit("journeys duplicated", created - len(set(references)), "journeys", max=0)
     emit("repeated sends confirmed", len(repeats) - same, "not confirmed", max=0, repeats=len(repeats))
-    emit("journey errors", len(errors), "journeys", max=0)
+    emit("journey errors", len(errors), "journeys", max=0, requests_sent_again=HttpBrowser.retries)
     for message in errors[:3]:
         print(f"consultation: {message}", file=sys.stderr)

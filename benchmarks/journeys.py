@@ -76,9 +76,21 @@ class HttpBrowser:
         self.session = requests.Session()
         self.timings: list[float] = []
 
+    retries = 0  # requests sent again after a connection reset, as a person presses the button again
+
     def _timed(self, call):
+        import requests
+
         started = time.perf_counter()
-        response = call()
+        for attempt in range(3):
+            try:
+                response = call()
+                break
+            except requests.ConnectionError:
+                if attempt == 2:
+                    raise
+                HttpBrowser.retries += 1
+                time.sleep(0.2)
         self.timings.append((time.perf_counter() - started) * 1000)
         return response.status_code, response.text, response.url
 

@@ -268,11 +268,16 @@ class Journey:
         )
 
     def cleaned(self, step: Step) -> dict[str, Any] | None:
-        """The step's stored answers, cleaned by its form, or None if it has none or they are not valid."""
+        """The step's stored answers, cleaned by its form, or None if it has none or they are not valid. Kept for
+        the request, per step and answers: working out the next page asks about each step several times."""
         if not self.progress or step.name not in self.progress.answers:
             return None
-        form = self.form(step)
-        return form.cleaned_data if form.is_valid() else None
+        key = (step.name, json.dumps(self.progress.answers[step.name], sort_keys=True))
+        memo = self.__dict__.setdefault("_cleaned", {})
+        if key not in memo:
+            form = self.form(step)
+            memo[key] = form.cleaned_data if form.is_valid() else None
+        return memo[key]
 
     def first_incomplete(self) -> Step | None:
         return next((step for step in self.asked_steps() if self.cleaned(step) is None), None)

@@ -43,6 +43,7 @@ class ConsultationSnapshot:
     closes_at: datetime.datetime
     concluded: bool
     revision: int
+    generation: int  # of the cache key it was built under: names its rendered fragments (views/journey.py)
     breadcrumbs: tuple[tuple[str, str], ...]
     questions: tuple[Question, ...]
     sections: tuple[tuple[Question, ...], ...]
@@ -70,7 +71,7 @@ def _generation(pk: int) -> int:
     return cache.get_or_set(GENERATION_KEY.format(pk=pk), 0, None)
 
 
-def _build(pk: int) -> ConsultationSnapshot:
+def _build(pk: int, generation: int) -> ConsultationSnapshot:
     page = ConsultationPage.objects.live().filter(pk=pk).first()
     if page is None:
         raise Http404("No such consultation")
@@ -83,6 +84,7 @@ def _build(pk: int) -> ConsultationSnapshot:
         closes_at=page.closes_at,
         concluded=bool(page.outcome_published_at and page.outcome_summary),
         revision=page.live_revision_id or 0,
+        generation=generation,
         breadcrumbs=tuple(page_breadcrumbs(page)),
         questions=tuple(questions),
         sections=tuple(tuple(section) for section in question_sections(questions)),
@@ -91,12 +93,18 @@ def _build(pk: int) -> ConsultationSnapshot:
 
 def consultation_live(*, pk: int) -> ConsultationSnapshot:
     """The live consultation `pk` as the journey reads it, from the cache when it can; 404 for anything else."""
-    key = SNAPSHOT_KEY.format(pk=pk, generation=_generation(pk))
+    generation = _generation(pk)
+    key = SNAPSHOT_KEY.format(pk=pk, generation=generation)
     snapshot = cache.get(key)
     if snapshot is None:
-        snapshot = _build(pk)
+        snapshot = _build(pk, generation)
         cache.set(key, snapshot, CACHE_SECONDS)
     return snapshot
+
+
+def fragment_key(snapshot: ConsultationSnapshot, name: str) -> str:
+    """A cache key for HTML rendered from this snapshot alone (the same for everyone), forgotten with it."""
+    return f"consultation:live:fragment:{snapshot.pk}:{snapshot.generation}:{snapshot.revision}:{name}"
 
 
 def consultation_forget(pk: int) -> None:

@@ -19,10 +19,12 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django_ratelimit.core import is_ratelimited
 
 from cms import multistep
@@ -31,12 +33,13 @@ from cms.audit import client_ip
 from .. import receipts
 from ..encryption import KEYS
 from ..forms import AboutYouForm, QuestionsForm, SendForm
-from ..selectors.live import ConsultationSnapshot
+from ..selectors.live import ConsultationSnapshot, fragment_key
 from ..services.sending import Sent, response_send, response_sent
 from ..vocabulary import PublishConsent, RespondentType
 from . import drafts
 from .routes import not_open, render_page
 
+FRAGMENT_SECONDS = 60 * 60 * 24
 HONEYPOT_FIELD = "website"
 ABOUT = drafts.ABOUT
 SEND = "send"
@@ -125,12 +128,25 @@ class ResponseJourney(multistep.Journey):
         at, total = self.position()
         return {"journey": self, "honeypot": HONEYPOT_FIELD, "step": at, "total_steps": total, **extra}
 
+    def form_html(self, step: multistep.Step, form) -> str:
+        """A page's form before anyone has answered it is the same for everyone: rendered once per publication
+        and kept in the cache. A form with answers or errors is rendered for the person."""
+        if form.is_bound:
+            return ""
+        key = fragment_key(self.page, f"form:{step.name}")
+        html = cache.get(key)
+        if html is None:
+            html = str(form)
+            cache.set(key, html, FRAGMENT_SECONDS)
+        return mark_safe(html)  # noqa: S308  # nosec B308 B703  # our own form rendered by our templates
+
     def render_step(self, step: multistep.Step, form, *, status: int = 200) -> HttpResponse:
+        html = self.form_html(step, form)
         if step.name == ABOUT:
-            context = self.context(form=form, first=True)
+            context = self.context(form=form, form_html=html, first=True)
             return render_page(self.request, self.page, "respond_about_you.html", context, status=status)
         questions = step.kwargs["questions"]
-        context = self.context(form=form, section=questions, section_heading=questions[0].section)
+        context = self.context(form=form, form_html=html, section=questions, section_heading=questions[0].section)
         return render_page(self.request, self.page, "respond_questions.html", context, status=status)
 
     def about(self) -> dict[str, str]:
