@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import socket
 import subprocess  # nosec B404  # starts the app server it measures
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -28,8 +26,22 @@ from benchmarks.common import ROOT, consume, emit, memory_growth_mb, percentile,
 from benchmarks.consultation_journeys import run_journeys as _journeys
 
 SIZES = {
-    "small": {"responses": 5_000, "clients": 16, "per_client": 2, "floor_per_client": 20, "rounds": 2, "repeat": 20},
-    "full": {"responses": 100_000, "clients": 16, "per_client": 6, "floor_per_client": 60, "rounds": 4, "repeat": 40},
+    "small": {
+        "responses": 5_000,
+        "clients": 16,
+        "per_client": 2,
+        "floor_per_client": 20,
+        "rounds": 2,
+        "repeat": 20,
+    },
+    "full": {
+        "responses": 100_000,
+        "clients": 16,
+        "per_client": 6,
+        "floor_per_client": 60,
+        "rounds": 4,
+        "repeat": 40,
+    },
 }
 BATCH = 5000
 SUBMIT_SLUG = "bench-open"
@@ -386,7 +398,6 @@ def run(*, size: str) -> None:
     from django.db import connection
     from django.test import Client
 
-    from covenant.consultation.models import ConsultationResponse
     from covenant.consultation.reports import OutcomeReport
 
     config = SIZES[size]
@@ -400,7 +411,6 @@ def run(*, size: str) -> None:
         # responses for one and the answers export runs a nested loop and an on-disk sort (7.6 s of SQL, not 0.7).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    questions = list(submit_page.active_questions())
     connection.close()  # the gunicorn workers and this process must not share a connection
 
     _journeys(submit_page, config, db=db)

@@ -100,7 +100,11 @@ def run_journeys(submit_page, config: dict, *, db: str) -> None:
             peer_port = _free_port()
             servers.append(
                 start_gunicorn(
-                    python=python, app="peerforms.wsgi", cwd=site, env=peer_environment(database), port=peer_port
+                    python=python,
+                    app="peerforms.wsgi",
+                    cwd=site,
+                    env=peer_environment(database),
+                    port=peer_port,
                 )
             )
             peer_url = f"http://127.0.0.1:{peer_port}/consultation/"

@@ -11,7 +11,9 @@ import re
 
 from gunicorn.glogging import Logger
 
-SECRET_IN_PATH = re.compile(r"(/respond/(?:\d+/)?resume/|/account/password-reset/[^/\s?]+/)(?!set-password/)[^/\s?]+")
+SECRET_IN_PATH = re.compile(
+    r"(/respond/(?:\d+/)?resume/|/account/password-reset/[^/\s?]+/)(?!set-password/)[^/\s?]+"
+)
 
 
 def without_secrets(text: str) -> str:

@@ -25,7 +25,9 @@ def response_check_run(*, response_id: int) -> ConsultationResponse | None:
     response = ConsultationResponse.objects.select_for_update().filter(pk=response_id).first()
     if response is None:
         return None
-    texts = list(response.answers.order_by("question__sort_order", "question_id").values_list("text", flat=True))
+    texts = list(
+        response.answers.order_by("question__sort_order", "question_id").values_list("text", flat=True)
+    )
     personal_data = any(detection.find_personal_data(text) for text in texts)
     safeguarding = any(detection.find_safeguarding(text) for text in texts)
     response.personal_data_flagged = personal_data

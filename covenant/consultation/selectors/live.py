@@ -118,7 +118,10 @@ def consultation_forget(pk: int) -> None:
 
 # --- signal receivers (connected in apps.py) ------------------------------------------------------------------
 def page_changed(sender, instance, **kwargs) -> None:
-    if isinstance(instance, ConsultationPage) or getattr(instance, "specific_class", None) is ConsultationPage:
+    if (
+        isinstance(instance, ConsultationPage)
+        or getattr(instance, "specific_class", None) is ConsultationPage
+    ):
         consultation_forget(instance.pk)
 
 

@@ -42,7 +42,9 @@ def _same_response(draft: SavedDraft, progress: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def draft_save(*, consultation: ConsultationPage | ConsultationSnapshot, progress: dict[str, Any], token: str = "") -> str:
+def draft_save(
+    *, consultation: ConsultationPage | ConsultationSnapshot, progress: dict[str, Any], token: str = ""
+) -> str:
     """Keep the answers so far; returns the resume token. Saving again with the token of this response's draft
     replaces its answers and keeps its link; otherwise (no token, or the draft of another response) a new draft
     and token are made.
@@ -69,7 +71,9 @@ def draft_save(*, consultation: ConsultationPage | ConsultationSnapshot, progres
 def draft_forget(*, consultation_id: int, token: str) -> int:
     """Delete the draft behind `token` in one statement: its response has been sent. The token comes from the
     journey's own sealed progress (the draft it was resumed from or saved to), so it is always this response's."""
-    deleted, _ = SavedDraft.objects.filter(consultation_id=consultation_id, token_hash=token_hash(token)).delete()
+    deleted, _ = SavedDraft.objects.filter(
+        consultation_id=consultation_id, token_hash=token_hash(token)
+    ).delete()
     return deleted
 
 

@@ -56,9 +56,7 @@ def _response_fields():
 
 def _answer_fields():
     return [
-        field
-        for field in Answer._meta.concrete_fields
-        if not field.primary_key and field.name != "response"
+        field for field in Answer._meta.concrete_fields if not field.primary_key and field.name != "response"
     ]
 
 

@@ -82,7 +82,9 @@ def _save(journey: ResponseJourney):
     answers.get(ABOUT, {}).pop(EMAIL, None)  # the receipt address is never saved with the answers
     kept = {"token": progress.token, "started": progress.started, "answers": answers, "at": progress.at}
     try:
-        token = draft_save(consultation=journey.page, progress=kept, token=str(progress.extra.get(DRAFT) or ""))
+        token = draft_save(
+            consultation=journey.page, progress=kept, token=str(progress.extra.get(DRAFT) or "")
+        )
     except ValidationError:
         return not_open(journey.request, journey.page)
     link = journey.request.build_absolute_uri(resume_url(journey.page, token))
@@ -91,7 +93,9 @@ def _save(journey: ResponseJourney):
         # The task gets a reference to the address and the link, held sealed in the cache; never either of them.
         receipt_ref = receipts.hold(email, link=link)
         page_id = journey.page.pk
-        transaction.on_commit(lambda: send_resume_link.enqueue(consultation_id=page_id, receipt_ref=receipt_ref))
+        transaction.on_commit(
+            lambda: send_resume_link.enqueue(consultation_id=page_id, receipt_ref=receipt_ref)
+        )
     # Shown here, once, and with no payload: the link is not kept anywhere it could be shown again.
     context = {"link": link, "emailed": bool(email)}
     return render_page(journey.request, journey.page, "respond_saved.html", context)
@@ -153,7 +157,11 @@ def resumed(journey: ResponseJourney, saved: dict[str, Any], token: str):
         values = stored.get(step.name)
         if isinstance(values, dict):
             data = MultiValueDict(
-                {key: [str(value) for value in items] for key, items in values.items() if isinstance(items, list)}
+                {
+                    key: [str(value) for value in items]
+                    for key, items in values.items()
+                    if isinstance(items, list)
+                }
             )
             answers[step.name] = multistep.raw_answers(journey.form(step, {}), data)
     try:

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_ratelimit.core import is_ratelimited
@@ -103,7 +102,11 @@ class ResponseJourney(multistep.Journey):
             return self.rejected("We could not accept this form. Please try again.")
         if not self.page.is_open:
             sending = self.request.POST.get(multistep.ACTION) == SEND
-            sent = response_sent(consultation=self.page, idempotency_key=self.progress.token) if sending else None
+            sent = (
+                response_sent(consultation=self.page, idempotency_key=self.progress.token)
+                if sending
+                else None
+            )
             return self.confirmed(sent) if sent else not_open(self.request, self.page)
         step = self.step(self.progress.at)
         if step is not None and self.request.POST.get(multistep.ACTION, "continue") == "continue":
@@ -146,7 +149,9 @@ class ResponseJourney(multistep.Journey):
             context = self.context(form=form, form_html=html, first=True)
             return render_page(self.request, self.page, "respond_about_you.html", context, status=status)
         questions = step.kwargs["questions"]
-        context = self.context(form=form, form_html=html, section=questions, section_heading=questions[0].section)
+        context = self.context(
+            form=form, form_html=html, section=questions, section_heading=questions[0].section
+        )
         return render_page(self.request, self.page, "respond_questions.html", context, status=status)
 
     def about(self) -> dict[str, str]:
@@ -194,7 +199,9 @@ class ResponseJourney(multistep.Journey):
         return render_page(self.request, self.page, "respond_check.html", context, status=status)
 
     def confirmed(self, sent: Sent) -> HttpResponse:
-        return render_page(self.request, self.page, "respond_confirmation.html", {"reference": sent.reference})
+        return render_page(
+            self.request, self.page, "respond_confirmation.html", {"reference": sent.reference}
+        )
 
     # --- sending -----------------------------------------------------------------------------------------------
     def done(self, cleaned) -> HttpResponse:
@@ -243,4 +250,3 @@ class ResponseJourney(multistep.Journey):
         if action == "return":
             return self.show(self.progress.at)
         return drafts.saving(self, action)
-

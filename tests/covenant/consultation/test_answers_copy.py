@@ -9,8 +9,9 @@ from django.core.management import call_command
 
 from covenant.consultation.models import ConsultationResponse
 
+from .journey import ABOUT, FULL_ANSWERS, answer_everything
+from .journey import send as journey_send
 from .test_receipt_address import tables_holding
-from .journey import ABOUT, FULL_ANSWERS, answer_everything, send as journey_send
 
 pytestmark = pytest.mark.django_db
 

@@ -102,20 +102,27 @@ def test_the_background_check_flags_and_raises_the_referral_once(consultation):
 
     page = consultation_live(pk=consultation.pk)
     first = page.questions[0]
-    answers = {str(first.uuid): {"selected": ["Agree"], "text": "He hits me at home and I am scared. 07700 900123"}}
+    answers = {
+        str(first.uuid): {"selected": ["Agree"], "text": "He hits me at home and I am scared. 07700 900123"}
+    }
     settings_tasks = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     from django.test import override_settings
 
     with override_settings(TASKS=settings_tasks):
         sent = response_send(
-            consultation=page, about=_about(), answers=answers, idempotency_key="6f1e9b8c-1234-4cde-9abc-0123456789ab"
+            consultation=page,
+            about=_about(),
+            answers=answers,
+            idempotency_key="6f1e9b8c-1234-4cde-9abc-0123456789ab",
         )
     stored = ConsultationResponse.objects.get(pk=sent.pk)
     assert not stored.personal_data_flagged and not stored.fingerprint  # not checked yet
     checked = response_check_run(response_id=sent.pk)
     assert checked.personal_data_flagged and checked.fingerprint
     response_check_run(response_id=sent.pk)  # a second run changes nothing
-    assert SafeguardingReferral.objects.filter(response_id=sent.pk).count() == int(checked.safeguarding_flagged)
+    assert SafeguardingReferral.objects.filter(response_id=sent.pk).count() == int(
+        checked.safeguarding_flagged
+    )
 
 
 def test_the_cached_consultation_follows_each_publication(client, consultation):

@@ -140,7 +140,9 @@ def test_required_question_missing(client, consultation):
 def test_over_long_text_is_rejected_and_kept(client, consultation):
     step_one = about_done(client, consultation)
     step_two = post(client, consultation, step_one, section_data(consultation, 1, FULL_ANSWERS))
-    response = post(client, consultation, step_two, section_data(consultation, 2, {**FULL_ANSWERS, 5: "y" * 2001}))
+    response = post(
+        client, consultation, step_two, section_data(consultation, 2, {**FULL_ANSWERS, 5: "y" * 2001})
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "must be 2,000 characters or fewer" in body
@@ -206,7 +208,9 @@ def test_back_goes_to_the_previous_page_with_its_answers(client, consultation):
     assert FULL_ANSWERS[1][1] in back.content.decode()
     back_again = post(client, consultation, back, action="back")
     assert heading(back_again) == "About you"
-    assert 'value="nhs_staff" checked' in back_again.content.decode() or "checked" in back_again.content.decode()
+    assert (
+        'value="nhs_staff" checked' in back_again.content.decode() or "checked" in back_again.content.decode()
+    )
 
 
 def test_changing_an_answer_from_check_returns_to_check(client, consultation):

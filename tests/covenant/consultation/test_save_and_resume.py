@@ -90,7 +90,9 @@ def test_the_link_restores_the_answers_in_a_fresh_browser_and_continues_where_th
     assert re.search(r'value="Fair treatment"[^>]*checked|checked[^>]*value="Fair treatment"', step_one)
     page = opened
     for step in (1, 2, 3):
-        page = post(other, consultation, page, section_data(consultation, step, {**FULL_ANSWERS, 1: ("Agree", WHY)}))
+        page = post(
+            other, consultation, page, section_data(consultation, step, {**FULL_ANSWERS, 1: ("Agree", WHY)})
+        )
         assert page.status_code == 200
     assert WHY in page.content.decode() and "Check your answers" in heading(page)
     sent = send(other, consultation, page)
@@ -115,7 +117,9 @@ def test_saving_again_from_the_resumed_journey_keeps_one_draft_and_one_link(clie
     _, link, _ = save(client, consultation, start_and_answer_step_one(client, consultation))
     opened = client.get(link)
     step_two = post(client, consultation, opened, section_data(consultation, 1, FULL_ANSWERS))
-    save_page = post(client, consultation, step_two, section_data(consultation, 2, FULL_ANSWERS), action="save")
+    save_page = post(
+        client, consultation, step_two, section_data(consultation, 2, FULL_ANSWERS), action="save"
+    )
     _, second_link, _ = save(client, consultation, save_page)
     assert second_link == link
     assert SavedDraft.objects.count() == 1
@@ -139,7 +143,11 @@ def test_saving_skips_required_questions_but_not_bad_input(client, consultation)
 def test_saving_on_about_you_keeps_what_was_typed_and_comes_back_there(client, consultation):
     start = client.get(respond_url(consultation))
     save_page = post(
-        client, consultation, start, {"respondent_type": "organisation", "organisation_name": ""}, action="save"
+        client,
+        consultation,
+        start,
+        {"respondent_type": "organisation", "organisation_name": ""},
+        action="save",
     )
     assert save_page.status_code == 200  # the organisation's name is not required yet
     _, link, _ = save(client, consultation, save_page)
@@ -295,9 +303,10 @@ def test_wrong_links_from_one_address_are_throttled_and_right_ones_never_count(
 
 
 def test_answers_to_a_question_retired_since_are_dropped_on_return(client, consultation):
+    from django.utils import timezone
+
     from cms import multistep
     from covenant.consultation.encryption import KEYS
-    from django.utils import timezone
 
     _, link, _ = save(client, consultation, start_and_answer_step_one(client, consultation))
     retired = consultation.active_questions().get(sort_order=1)
@@ -333,7 +342,9 @@ def test_a_draft_saved_by_the_session_journey_opens_in_this_one(client, consulta
 def test_a_fresh_response_in_the_same_browser_never_overwrites_or_deletes_the_saved_one(client, consultation):
     _, first_link, _ = save(client, consultation, start_and_answer_step_one(client, consultation))
     # The same browser starts again from the consultation page instead of opening the link.
-    check = answer_everything(client, consultation, answers={**FULL_ANSWERS, 1: ("Disagree", "Another response.")})
+    check = answer_everything(
+        client, consultation, answers={**FULL_ANSWERS, 1: ("Disagree", "Another response.")}
+    )
     _, second_link, _ = save(client, consultation, post(client, consultation, check, action="save"))
     assert second_link != first_link and SavedDraft.objects.count() == 2
     # Sending the second one deletes its own draft only.

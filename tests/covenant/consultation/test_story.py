@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_public_response_to_published_outcome(client, consultation, make_user, login, organisation):
     answers = {**FULL_ANSWERS, 5: "Panic alarms for lone workers. Call me on 07700 900123."}
-    check = answer_everything(client, consultation, about={**ABOUT, "respondent_type": "public"}, answers=answers)
+    check = answer_everything(
+        client, consultation, about={**ABOUT, "respondent_type": "public"}, answers=answers
+    )
     send(client, consultation, check)
     response = ConsultationResponse.objects.get()
     assert response.personal_data_flagged
