@@ -28,7 +28,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from benchmarks.common import ROOT, emit, percentile
-from benchmarks.load import fill
 
 PEER_SOURCE = ROOT.parent / "shared" / "peers" / "wagtail_forms"
 REQUEST_TIMEOUT = 60
@@ -39,6 +38,8 @@ CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # --- one journey through our site ------------------------------------------------------------------------------
 def _next_post(page_text: str, page_url: str) -> tuple[str, dict]:
     """The main form of a journey page, filled: the action and the data (payload and CSRF token included)."""
+    from benchmarks.load import fill  # the load benchmark drives this journey too
+
     action, data = fill(page_text)
     data.pop("copy", None)  # no copy of the answers by e-mail
     if 'name="publish_consent"' in page_text:
