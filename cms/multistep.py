@@ -267,17 +267,24 @@ class Journey:
             else step.form_class(**self.form_kwargs(step))
         )
 
-    def cleaned(self, step: Step) -> dict[str, Any] | None:
-        """The step's stored answers, cleaned by its form, or None if it has none or they are not valid. Kept for
-        the request, per step and answers: working out the next page asks about each step several times."""
-        if not self.progress or step.name not in self.progress.answers:
-            return None
-        key = (step.name, json.dumps(self.progress.answers[step.name], sort_keys=True))
-        memo = self.__dict__.setdefault("_cleaned", {})
+    def checked_form(self, step: Step) -> forms.Form:
+        """The step's form bound to its stored answers and validated, kept for the request per step and answers:
+        working out the next page, and sending, ask about each step several times."""
+        stored = self.progress.answers.get(step.name) if self.progress else None
+        key = (step.name, json.dumps(stored, sort_keys=True))
+        memo = self.__dict__.setdefault("_checked_forms", {})
         if key not in memo:
             form = self.form(step)
-            memo[key] = form.cleaned_data if form.is_valid() else None
+            form.is_valid()
+            memo[key] = form
         return memo[key]
+
+    def cleaned(self, step: Step) -> dict[str, Any] | None:
+        """The step's stored answers, cleaned by its form, or None if it has none or they are not valid."""
+        if not self.progress or step.name not in self.progress.answers:
+            return None
+        form = self.checked_form(step)
+        return form.cleaned_data if form.is_valid() else None
 
     def first_incomplete(self) -> Step | None:
         return next((step for step in self.asked_steps() if self.cleaned(step) is None), None)

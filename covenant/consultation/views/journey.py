@@ -161,9 +161,9 @@ class ResponseJourney(multistep.Journey):
     def answers_to_send(self) -> dict[str, dict]:
         answers: dict[str, dict] = {}
         for step in self.asked_steps():
-            if step.name == ABOUT:
+            if step.name == ABOUT or step.name not in self.progress.answers:
                 continue
-            form = self.form(step)
+            form = self.checked_form(step)
             if form.is_valid():
                 answers.update(form.answers())
         return answers
