@@ -116,6 +116,11 @@ def run_journeys(submit_page, config: dict, *, db: str) -> None:
         def our_journey(browser: HttpBrowser):
             return consultation_journey(browser.get, browser.post, base + start_path)[0]
 
+        # One untimed journey per client on each site first: every worker loads its templates and fills its
+        # caches (ours: the consultation's snapshot, the menus; both: compiled templates), as in production.
+        references += concurrently(clients, 1, our_journey)[2]
+        if peer is not None:
+            concurrently(clients, 1, lambda browser: peer_journey(browser, peer_url, peer_answers()))
         for _ in range(rounds):
             wall, durations, results, failed = concurrently(clients, per_client, our_journey)
             ours.append({"wall": wall, "durations": durations})
