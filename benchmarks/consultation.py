@@ -1,36 +1,49 @@
 """Consultation benchmark. First the analysis figures (benchmarks/consultation_analysis.py: theme F1, campaign
-precision and recall on the labelled set, and theme suggestion and assignment for 100,000 answers), then
-submissions under 16 concurrent clients against gunicorn beside a minimal one-row
-insert view (the floor), the published responses and summary pages, the full answers CSV export and the outcome
-PDF.
+precision and recall on the labelled set, and theme suggestion and assignment for 100,000 answers), then the whole
+response journey beside the Wagtail form-builder peer and the one-INSERT floor (benchmarks/journeys.py,
+consultation_journeys.py), then the published responses and summary pages, the full answers CSV export and the
+outcome PDF.
 
 full: 100,000 responses to a 12-question consultation (about 900,000 answers); small: 5,000.
-gunicorn serves `benchmarks.consultation:wsgi_app` (the site's URLs plus the floor view), 2 x cores + 1 gthread
-workers with persistent database connections and, when Redis answers on 127.0.0.1:6379, the Redis cache so rate
-limits and cached summaries are shared by the workers as in production. Each client first walks the real form
-(about you, the question pages) to build its sessions; the timed part is the final "Send response" POST, then
-every client sends its first response again to check that a repeat never makes a second one.
+The journeys: our site and the peer each under gunicorn with 2 sync workers, 16 clients, interleaved rounds (2
+small, 4 full); statements, commits and requests per journey counted in process. The published pages:
+`benchmarks.consultation:wsgi_app` (the site's URLs plus the floor view), 2 x cores + 1 gthread workers with
+persistent database connections and, when Redis answers on 127.0.0.1:6379, the Redis cache so rate limits and
+cached summaries are shared by the workers as in production.
 """
 
 from __future__ import annotations
 
 import os
 import random
-import re
 import socket
 import subprocess  # nosec B404  # starts the app server it measures
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
 
 from benchmarks.common import ROOT, consume, emit, memory_growth_mb, percentile, timed
+from benchmarks.consultation_journeys import run_journeys as _journeys
 
 SIZES = {
-    "small": {"responses": 5_000, "clients": 16, "per_client": 8, "floor_per_client": 40, "repeat": 20},
-    "full": {"responses": 100_000, "clients": 16, "per_client": 40, "floor_per_client": 150, "repeat": 40},
+    "small": {
+        "responses": 5_000,
+        "clients": 16,
+        "per_client": 2,
+        "floor_per_client": 20,
+        "rounds": 2,
+        "repeat": 20,
+    },
+    "full": {
+        "responses": 100_000,
+        "clients": 16,
+        "per_client": 6,
+        "floor_per_client": 60,
+        "rounds": 4,
+        "repeat": 40,
+    },
 }
 BATCH = 5000
 SUBMIT_SLUG = "bench-open"
@@ -367,144 +380,6 @@ def _start_gunicorn(port: int, log: Path):
     raise RuntimeError(f"gunicorn did not start; see {log}")
 
 
-TOKEN_RE = re.compile(r'name="token" value="([0-9a-f-]{36})"')
-
-
-def _prepare(session, base: str, page_path: str, questions) -> str:
-    """Walk the form up to the check page and return the submission token."""
-    session.get(f"{base}{page_path}respond/", timeout=120)
-    csrf = {"X-CSRFToken": session.cookies.get("csrftoken", "")}
-    about = {"respondent_type": "nhs_staff", "region": "", "publish_consent": "anonymous"}
-    response = session.post(
-        f"{base}{page_path}respond/about-you/", data=about, headers=csrf, timeout=120, allow_redirects=False
-    )
-    assert response.status_code == 302, response.status_code  # nosec B101  # benchmark sanity check
-    sections: list[list] = []
-    for question in questions:
-        if sections and sections[-1][-1].section == question.section:
-            sections[-1].append(question)
-        else:
-            sections.append([question])
-    for step, section in enumerate(sections, start=1):
-        data = {}
-        for question in section:
-            if question.kind == "multiple_choice":
-                data[question.field_name] = question.options[:2]
-            elif question.kind == "free_text":
-                data[question.field_name] = SENTENCES[step % len(SENTENCES)]
-            else:
-                data[question.field_name] = question.options[0]
-        response = session.post(
-            f"{base}{page_path}respond/questions/{step}/",
-            data=data,
-            headers=csrf,
-            timeout=120,
-            allow_redirects=False,
-        )
-        assert response.status_code == 302, (response.status_code, response.text[:500])  # nosec B101  # benchmark sanity check
-    page = session.get(f"{base}{page_path}respond/check/", timeout=120)
-    return TOKEN_RE.search(page.text).group(1)
-
-
-def _submissions(base: str, page_path: str, send_path: str, questions, *, clients: int, per_client: int):
-    import requests
-
-    prepared: list[list] = [[] for _ in range(clients)]
-    errors: list[str] = []
-
-    def prepare(index: int):
-        try:
-            for _ in range(per_client):
-                session = requests.Session()
-                token = _prepare(session, base, page_path, questions)
-                prepared[index].append((session, token))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-
-    threads = [threading.Thread(target=prepare, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise RuntimeError(errors[:3])
-
-    durations: list[float] = []
-    statuses: list[int] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients)
-
-    def submit(index: int):
-        barrier.wait()
-        for session, token in prepared[index]:
-            csrf = {"X-CSRFToken": session.cookies.get("csrftoken", "")}
-            started = time.perf_counter()
-            response = session.post(
-                f"{base}{send_path}",
-                data={"token": token},
-                headers=csrf,
-                timeout=60,
-                allow_redirects=False,
-            )
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                durations.append(elapsed)
-                statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(clients)]
-    wall_start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - wall_start
-
-    # Every client sends its first response again: the same token must never make a second response.
-    repeats = []
-    for index in range(clients):
-        session, token = prepared[index][0]
-        csrf = {"X-CSRFToken": session.cookies.get("csrftoken", "")}
-        repeats.append(
-            session.post(
-                f"{base}{send_path}",
-                data={"token": token},
-                headers=csrf,
-                timeout=60,
-                allow_redirects=False,
-            ).status_code
-        )
-    tokens = [token for client in prepared for _, token in client]
-    return durations, wall, statuses, repeats, tokens
-
-
-def _floor(base: str, *, clients: int, per_client: int) -> tuple[list[float], float]:
-    import requests
-
-    durations: list[float] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients)
-
-    def worker():
-        session = requests.Session()
-        session.post(
-            f"{base}/bench/floor/", timeout=120
-        )  # connect outside the timed part, as the clients above
-        barrier.wait()
-        for _ in range(per_client):
-            started = time.perf_counter()
-            session.post(f"{base}/bench/floor/", timeout=120)
-            with lock:
-                durations.append((time.perf_counter() - started) * 1000)
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    wall_start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return durations, time.perf_counter() - wall_start
-
-
 def _page_times(url: str, repeat: int) -> list[float]:
     import requests
 
@@ -532,8 +407,6 @@ def run(*, size: str) -> None:
     consultation_analysis.run(size=size)
     if os.environ.get("BENCH_CONSULTATION_PART") == "analysis":
         return
-
-    from covenant.consultation.models import ConsultationResponse
     from covenant.consultation.reports import OutcomeReport
 
     config = SIZES[size]
@@ -547,61 +420,15 @@ def run(*, size: str) -> None:
         # responses for one and the answers export runs a nested loop and an on-disk sort (7.6 s of SQL, not 0.7).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    questions = list(submit_page.active_questions())
     connection.close()  # the gunicorn workers and this process must not share a connection
+
+    _journeys(submit_page, config, db=db)
 
     port = _free_port()
     log = Path(tempfile.gettempdir()) / f"bench-consultation-gunicorn-{port}.log"
     process, workers, redis = _start_gunicorn(port, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        durations, wall, statuses, repeats, tokens = _submissions(
-            base,
-            submit_page.url,
-            f"/consultation/respond/{submit_page.pk}/send/",
-            questions,
-            clients=config["clients"],
-            per_client=config["per_client"],
-        )
-        submitted = len(durations)
-        saved = ConsultationResponse.objects.filter(consultation=submit_page).count()
-        unique = ConsultationResponse.objects.filter(idempotency_key__in=tokens).count()
-        throughput = submitted / wall
-        limits = {"min": 200} if db == "postgresql" else {}
-        emit(
-            "submission throughput",
-            throughput,
-            "responses/s",
-            clients=config["clients"],
-            workers=workers,
-            redis_cache=redis,
-            **limits,
-        )
-        emit("submission p95", percentile(durations, 95), "ms", clients=config["clients"])
-        emit("submission median", percentile(durations, 50), "ms", clients=config["clients"])
-        emit(
-            "submissions lost",
-            submitted - sum(1 for s in statuses if s == 302) + (len(tokens) - unique),
-            "count",
-            max=0,
-        )
-        emit(
-            "submissions duplicated",
-            saved - unique,
-            "count",
-            max=0,
-            repeats_redirected=repeats.count(302),
-            repeats=len(repeats),
-        )
-
-        floor_durations, floor_wall = _floor(
-            base, clients=config["clients"], per_client=config["floor_per_client"]
-        )
-        floor = len(floor_durations) / floor_wall
-        emit("floor: one-row insert view throughput", floor, "requests/s", clients=config["clients"])
-        emit("floor: one-row insert view p95", percentile(floor_durations, 95), "ms")
-        emit("submission throughput / floor", throughput / floor, "ratio")
-
         published = _page_times(f"{base}{read_page.url}responses/", config["repeat"])
         emit("published responses page p95", percentile(published, 95), "ms", max=300)
         filtered = _page_times(

@@ -151,16 +151,21 @@ def _reference(html: str) -> str:
 
 
 def consultation_submit(visitor: Visitor, world: dict) -> str:
-    page = visitor.get(world["consultation_url"] + "respond/")
-    page.raise_for_status()
-    for _ in range(30):
-        if "respond/confirmation/" in page.url:
-            return _reference(page.text)
-        overrides = {"publish_consent": "anonymous"} if "about-you" in page.url else None
-        page = visitor.submit(page, overrides)
-        if page.status_code >= 400:
-            raise RuntimeError(f"{page.status_code} at {page.url}")
-    raise RuntimeError("the consultation journey did not finish")
+    """Every page of the response journey (benchmarks/journeys.py), from the consultation's "Start now" link."""
+    from benchmarks.journeys import consultation_journey
+
+    def get(url):
+        response = visitor.get(url)
+        return response.status_code, response.text, response.url
+
+    def post(url, data, referer):
+        start = time.perf_counter()
+        response = visitor.session.post(url, data=data, timeout=REQUEST_TIMEOUT, headers={"Referer": referer})
+        visitor.timings.append((time.perf_counter() - start) * 1000)
+        return response.status_code, response.text, response.url
+
+    reference, _ = consultation_journey(get, post, world["consultation_url"] + "respond/")
+    return reference
 
 
 def incident_report(visitor: Visitor, world: dict) -> str:
@@ -190,7 +195,10 @@ def hr_lists(visitor: Visitor, world: dict) -> None:
 
 
 def retrying_consultation(base: str, path: str, observe, *, deadline: float) -> str:
-    """A consultation response by someone who presses the button again whenever the site fails."""
+    """A consultation response by someone who presses the button again whenever the site fails. Sending the same
+    page again is safe: the progress travels in the page and the send is idempotent on its submission key."""
+    from benchmarks.journeys import consultation_journey
+
     visitor = Visitor(base)
 
     def attempt(action):
@@ -203,21 +211,23 @@ def retrying_consultation(base: str, path: str, observe, *, deadline: float) -> 
             else:
                 observe(response.status_code, (time.perf_counter() - start) * 1000, response.url)
                 if response.status_code < 500:
-                    return response
+                    return response.status_code, response.text, response.url
             if time.time() > deadline:
                 raise RuntimeError("gave up after the deadline")
             time.sleep(0.5)
 
-    page = attempt(lambda: visitor.get(path + "respond/"))
-    for _ in range(30):
-        if "respond/confirmation/" in page.url:
-            return _reference(page.text)
-        overrides = {"publish_consent": "anonymous"} if "about-you" in page.url else None
-        current = page
-        page = attempt(lambda current=current, overrides=overrides: visitor.submit(current, overrides))
-        if page.status_code >= 400:
-            raise RuntimeError(f"{page.status_code} at {page.url}")
-    raise RuntimeError("the consultation journey did not finish")
+    def get(url):
+        return attempt(lambda: visitor.session.get(urljoin(base, url), timeout=REQUEST_TIMEOUT))
+
+    def post(url, data, referer):
+        return attempt(
+            lambda: visitor.session.post(
+                url, data=data, timeout=REQUEST_TIMEOUT, headers={"Referer": referer}
+            )
+        )
+
+    reference, _ = consultation_journey(get, post, path + "respond/")
+    return reference
 
 
 # --- the run -----------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 from gunicorn.glogging import Logger
 
 SECRET_IN_PATH = re.compile(
-    r"(/respond/resume/|/workforce/invitation/|/account/password-reset/[^/\s?]+/)(?!set-password/)[^/\s?]+"
+    r"(/respond/(?:\d+/)?resume/|/workforce/invitation/|/account/password-reset/[^/\s?]+/)(?!set-password/)[^/\s?]+"
 )
 
 

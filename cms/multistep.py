@@ -224,6 +224,15 @@ class Journey:
     def start_url(self) -> str:
         raise NotImplementedError
 
+    def screen(self) -> HttpResponse | None:
+        """A refusal of this POST before it is acted on (a filled honeypot, a field no step has), or None. Called
+        with `self.progress` unsealed."""
+        return None
+
+    def action_url(self) -> str:
+        """Where the pages' forms post; "" for the address of the page itself."""
+        return ""
+
     def other_action(self, action: str) -> HttpResponse | None:
         """An app's own button (for example "Save and come back later"); None for an unknown action."""
         return None
@@ -258,11 +267,23 @@ class Journey:
             else step.form_class(**self.form_kwargs(step))
         )
 
+    def checked_form(self, step: Step) -> forms.Form:
+        """The step's form bound to its stored answers and validated, kept for the request per step and answers:
+        working out the next page, and sending, ask about each step several times."""
+        stored = self.progress.answers.get(step.name) if self.progress else None
+        key = (step.name, json.dumps(stored, sort_keys=True))
+        memo = self.__dict__.setdefault("_checked_forms", {})
+        if key not in memo:
+            form = self.form(step)
+            form.is_valid()
+            memo[key] = form
+        return memo[key]
+
     def cleaned(self, step: Step) -> dict[str, Any] | None:
         """The step's stored answers, cleaned by its form, or None if it has none or they are not valid."""
         if not self.progress or step.name not in self.progress.answers:
             return None
-        form = self.form(step)
+        form = self.checked_form(step)
         return form.cleaned_data if form.is_valid() else None
 
     def first_incomplete(self) -> Step | None:
@@ -300,6 +321,9 @@ class Journey:
             return self.render_error(error)
         action = self.request.POST.get(ACTION) or (CHANGE if CHANGE in self.request.POST else "continue")
         try:
+            refused = self.screen()
+            if refused is not None:
+                return refused
             return self._act(action)
         except ProgressError as error:
             return self.render_error(error)

@@ -5,13 +5,15 @@ the site's home page with "Show in menus" ticked (Wagtail's `show_in_menus`, in 
 order, then the links editors add in Settings → Site navigation. The footer shows the links in Settings → Site
 footer. Building them takes a few queries, so the result is cached per site and rebuilt after any page is
 published, unpublished, moved or deleted, or either setting is saved (the receivers are connected in
-CmsConfig.ready).
+CmsConfig.ready). Which site answers a host is cached the same way (`site_for_request`), and reading the settings
+never creates them, so an anonymous page view makes no query for the header and footer at all.
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -21,23 +23,45 @@ from .models import SiteFooter, SiteNavigation
 # site's menus are rebuilt at the next request without a query to find the sites.
 GENERATION_KEY = "cms:menus:generation"
 CACHE_KEY = "cms:menus:v1:{generation}:{site_id}"
+SITE_KEY = "cms:site:v1:{generation}:{host}:{port}"
 CACHE_SECONDS = 60 * 60 * 24
+NO_SITE = "none"  # cached when no Wagtail site answers a host, so that a miss is not looked up again either
+
+
+def _setting(model, site: Site):
+    # Read, never created: `for_site` would INSERT an empty setting on a page view the first time.
+    return model.objects.filter(site=site).first() or model(site=site)
 
 
 def _build(site: Site, request) -> dict:
     menu_pages = site.root_page.get_children().live().public().in_menu().order_by("path")
-    footer = SiteFooter.for_site(site)
+    footer = _setting(SiteFooter, site)
     return {
         "pages": [{"label": page.title, "url": page.get_url(request)} for page in menu_pages],
-        "links": SiteNavigation.for_site(site).link_list(),
+        "links": _setting(SiteNavigation, site).link_list(),
         "footer_links": footer.link_list(),
         "footer_copyright": footer.copyright,
     }
 
 
+def site_for_request(request) -> Site | None:
+    """Wagtail's `Site.find_for_request`, with the answer for each host and port kept in the cache (and on the
+    request, where Wagtail looks first), so that a page view does not query the sites table."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    host = split_domain_port(request._get_raw_host())[0]
+    key = SITE_KEY.format(generation=_generation(), host=host, port=request.get_port())
+    site = cache.get(key)
+    if site is None:
+        site = Site.find_for_request(request)
+        cache.set(key, site if site is not None else NO_SITE, CACHE_SECONDS)
+    request._wagtail_site = None if site == NO_SITE else site
+    return request._wagtail_site
+
+
 def site_menus(request) -> dict:
     """{pages, links, footer_links, footer_copyright} for the request's site, from the cache when it can."""
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     if site is None:  # no Wagtail site matches the request's host
         return {"pages": [], "links": [], "footer_links": [], "footer_copyright": SiteFooter().copyright}
     key = menus_cache_key(site)
@@ -48,9 +72,12 @@ def site_menus(request) -> dict:
     return menus
 
 
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 0, None)
+
+
 def menus_cache_key(site: Site) -> str:
-    generation = cache.get_or_set(GENERATION_KEY, 0, None)
-    return CACHE_KEY.format(generation=generation, site_id=site.pk)
+    return CACHE_KEY.format(generation=_generation(), site_id=site.pk)
 
 
 def menus_invalidate(**kwargs) -> None:
@@ -71,14 +98,16 @@ def connect_invalidation() -> None:
     post_delete.connect(
         menus_invalidate, sender=PageViewRestriction, dispatch_uid="cms.navigation.unrestricted"
     )
-    for setting in (SiteNavigation, SiteFooter, Site):
+    for setting in (SiteNavigation, SiteFooter):
         post_save.connect(_setting_saved, sender=setting, dispatch_uid=f"cms.navigation.{setting.__name__}")
+    # A site added, changed or removed changes which site answers a host.
+    post_save.connect(menus_invalidate, sender=Site, dispatch_uid="cms.navigation.Site")
+    post_delete.connect(menus_invalidate, sender=Site, dispatch_uid="cms.navigation.site_deleted")
 
 
 def _setting_saved(sender, instance, created: bool, **kwargs) -> None:
-    # Reading a setting for the first time creates it empty (while the menus are being built): nothing changes.
-    if not created:
-        menus_invalidate()
+    # The menus read a setting without creating it, so a setting saved for the first time is news too.
+    menus_invalidate()
 
 
 def _page_deleted(sender, instance, **kwargs) -> None:

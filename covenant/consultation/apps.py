@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from wagtail.signals import page_published
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 class ConsultationConfig(AppConfig):
@@ -11,8 +12,21 @@ class ConsultationConfig(AppConfig):
         # Imported here, not at the top: Django loads this module before the app's models.
         from . import encryption  # noqa: F401  (registers its deploy check)
         from .models.pages import ConsultationPage
+        from .models.questions import Question
+        from .selectors.live import page_changed, question_changed
         from .services.questions import questions_on_publish
 
         page_published.connect(
             questions_on_publish, sender=ConsultationPage, dispatch_uid="consultation_questions"
         )
+        # The journey's cached snapshot of a consultation (selectors/live.py) is rebuilt after any change to it.
+        for signal, name in (
+            (page_published, "published"),
+            (page_unpublished, "unpublished"),
+            (post_page_move, "moved"),
+            (post_save, "saved"),
+            (post_delete, "deleted"),
+        ):
+            signal.connect(page_changed, sender=ConsultationPage, dispatch_uid=f"consultation_live_{name}")
+        post_save.connect(question_changed, sender=Question, dispatch_uid="consultation_live_question_saved")
+        post_delete.connect(question_changed, sender=Question, dispatch_uid="consultation_live_question_gone")

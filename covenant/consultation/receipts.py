@@ -1,8 +1,9 @@
 """Where the optional receipt address lives between the form and the e-mail, so that it is never in the database.
 
-While the response is in progress the address is in a cookie of its own, encrypted and authenticated (Fernet),
-refused after RECEIPT_COOKIE_AGE; the session holds no address. When the response is sent the address moves,
-encrypted, into the cache (Redis in production) under a random reference; the receipt task is given that
+While the response is in progress the address travels only inside the journey's sealed progress payload
+(views/journey.py, cms/multistep.py: encrypted and authenticated, refused after four hours); no session or cookie
+holds it. When the response is sent the address moves, encrypted, into the cache (Redis in production) under a
+random reference; the receipt task is given that
 reference, never the address, so the task table holds nothing personal; the task deletes the entry whether or
 not the e-mail went, and an entry never collected expires after RECEIPT_HOLD_SECONDS.
 
@@ -16,43 +17,12 @@ from __future__ import annotations
 import json
 import secrets
 
-from django.conf import settings
 from django.core.cache import cache
 
 from . import encryption
 
-RECEIPT_COOKIE_AGE = 4 * 60 * 60  # long enough to write a considered response
 RECEIPT_HOLD_SECONDS = 3 * 24 * 60 * 60  # long enough for a stopped worker to be restarted
 CACHE_PREFIX = "consultation-receipt:"
-
-
-def cookie_name(page) -> str:
-    return f"consultation-receipt-{page.pk}"
-
-
-def address_from_cookie(request, page) -> str:
-    sealed = request.COOKIES.get(cookie_name(page), "")
-    if not sealed:
-        return ""
-    return encryption.unseal(sealed, max_age=RECEIPT_COOKIE_AGE) or ""
-
-
-def remember_in_cookie(response, page, address: str) -> None:
-    if not address:
-        forget_cookie(response, page)
-        return
-    response.set_cookie(
-        cookie_name(page),
-        encryption.seal(address),
-        max_age=RECEIPT_COOKIE_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def forget_cookie(response, page) -> None:
-    response.delete_cookie(cookie_name(page), samesite="Lax")
 
 
 def hold(address: str, **details: str | bool) -> str:

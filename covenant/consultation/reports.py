@@ -106,5 +106,5 @@ class QuestionsReport(Report):
             "sections": sections,
             "pdf_url": consultation.subpage_url("all_questions_pdf"),
             "page_url": consultation.url,
-            "respond_url": consultation.subpage_url("respond_start") if consultation.is_open else "",
+            "respond_url": consultation.respond_url() if consultation.is_open else "",
         }

@@ -31,8 +31,13 @@ def activate(page, tab_to, *, tag, text):
     """Tab to the link or button with this text, check its focus indicator, and press Enter."""
     element = tab_to(page, lambda el: el["tag"] == tag and el["text"].startswith(text))
     assert element["indicator"], f"No visible focus indicator on the {tag} {text!r} on {page.url}"
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_load_state()
+
+
+def heading(page) -> str:
+    return page.inner_text("h1").strip()
 
 
 def choose_first_option(page, tab_to, select_id):
@@ -79,14 +84,14 @@ def test_respond_to_a_consultation_with_the_keyboard_only(page, open_consultatio
     assert_accessible(page)
     activate(page, tab_to, tag="a", text="Start now")
 
-    page.wait_for_url("**/respond/about-you/")
+    assert heading(page) == "About you"
     assert_accessible(page)
     check_radio(page, tab_to, "id_respondent_type_0")  # Member of the public
     check_radio(page, tab_to, "id_publish_consent_0")  # publish with my name
     type_into(page, tab_to, "id_respondent_name", "Sam Keyboard")
     activate(page, tab_to, tag="button", text="Continue")
 
-    page.wait_for_url("**/respond/questions/1/")
+    assert "step 2 of 4" in page.inner_text("main")
     assert_accessible(page)
     radio = tab_to(page, lambda el: el["type"] == "radio" and el["name"].startswith("q-"))
     page.keyboard.press("Space")
@@ -95,19 +100,35 @@ def test_respond_to_a_consultation_with_the_keyboard_only(page, open_consultatio
     page.keyboard.type("Because everyone deserves to be safe at work.")
     activate(page, tab_to, tag="button", text="Continue")
 
-    page.wait_for_url("**/respond/questions/2/")
+    assert "step 3 of 4" in page.inner_text("main")
     assert_accessible(page)
+    # Back, a button that carries the answers, and forward again: nothing typed is lost.
+    activate(page, tab_to, tag="button", text="Back")
+    assert "step 2 of 4" in page.inner_text("main")
+    assert "Because everyone deserves" in page.input_value("textarea")
+    activate(page, tab_to, tag="button", text="Continue")
     tab_to(page, lambda el: el["tag"] == "textarea")
     page.keyboard.type("A short form on a phone, and knowing someone reads it.")
     activate(page, tab_to, tag="button", text="Continue")
 
-    page.wait_for_url("**/respond/check/")
+    assert heading(page).startswith("Check your answers")
     assert_accessible(page)
     assert "Sam Keyboard" in page.inner_text("main")
     assert "A short form on a phone" in page.inner_text("main")
+    # Change an answer from "Check your answers" and come back to it.
+    change = tab_to(page, lambda el: el["tag"] == "button" and "question 2" in " ".join(el["text"].split()))
+    assert change["indicator"] and change["text"].startswith("Change")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "step 3 of 4" in page.inner_text("main")
+    tab_to(page, lambda el: el["tag"] == "textarea")
+    page.keyboard.press("End")
+    page.keyboard.type(" Soon.")
+    activate(page, tab_to, tag="button", text="Continue")
+    assert heading(page).startswith("Check your answers")
+    assert "knowing someone reads it. Soon." in page.inner_text("main")
     activate(page, tab_to, tag="button", text="Send response")
 
-    page.wait_for_url("**/respond/confirmation/")
     assert_accessible(page)
     response = ConsultationResponse.objects.get()
     assert page.get_by_role("heading", name="Response sent").is_visible()
@@ -116,9 +137,44 @@ def test_respond_to_a_consultation_with_the_keyboard_only(page, open_consultatio
     assert response.answers.count() == 2
 
 
+def test_respond_to_a_consultation_with_javascript_off(browser, live_server, open_consultation):
+    """Back, Change and Send are buttons of plain forms: the journey needs no script (axe needs one, so the
+    pages are checked with it in the test above)."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(open_consultation.url)
+        page.get_by_role("button", name="Start now").click()
+        assert heading(page) == "About you"
+        page.get_by_label("Member of the public").check()
+        page.get_by_label("Publish my response anonymously").check()
+        submit(page, "Continue")
+        page.get_by_label("Agree", exact=True).check()
+        submit(page, "Continue")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Back", exact=True).click()
+        assert page.get_by_label("Agree", exact=True).is_checked()
+        submit(page, "Continue")
+        page.locator("textarea").fill("It works without JavaScript.")
+        submit(page, "Continue")
+        assert heading(page).startswith("Check your answers")
+        submit(page, "Change who you are responding as")
+        assert page.get_by_label("Member of the public").is_checked()
+        submit(page, "Continue")
+        assert heading(page).startswith("Check your answers")
+        submit(page, "Send response")
+        assert page.get_by_role("heading", name="Response sent").is_visible()
+        response = ConsultationResponse.objects.get()
+        assert response.reference in page.inner_text(".nhsuk-panel")
+        assert response.answers.get(text="It works without JavaScript.")
+    finally:
+        context.close()
+
+
 def test_consultation_errors_lead_to_the_fields(page, open_consultation, assert_accessible):
     page.goto(open_consultation.url + "respond/")
-    page.wait_for_url("**/respond/about-you/")
+    assert heading(page) == "About you"
     submit(page, "Continue")
     assert_error_summary(page)
     assert "Select who you are responding as" in page.inner_text(".nhsuk-error-summary")
@@ -126,8 +182,7 @@ def test_consultation_errors_lead_to_the_fields(page, open_consultation, assert_
 
     page.get_by_label("Member of the public").check()
     page.get_by_label("Publish my response anonymously").check()
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/respond/questions/1/")
+    submit(page, "Continue")
     submit(page, "Continue")  # question 1 is required
     assert_error_summary(page)
     assert "Answer question 1" in page.inner_text(".nhsuk-error-summary")

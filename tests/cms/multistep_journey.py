@@ -95,6 +95,15 @@ class ToyJourney(multistep.Journey):
     def start_url(self):
         return "/journey/"
 
+    def action_url(self):
+        return "/journey/"
+
+    def screen(self):
+        # A honeypot, as the consultation's: software that fills every field is refused before anything is read.
+        if self.request.POST.get("website"):
+            return HttpResponse("refused", status=400)
+        return None
+
 
 def journey_view(request):
     return ToyJourney(request).handle()

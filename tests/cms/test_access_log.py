@@ -12,6 +12,10 @@ def test_secrets_in_paths_are_replaced():
     assert without_secrets(f"GET /consultations/lone/respond/resume/{token}/ HTTP/1.1") == (
         "GET /consultations/lone/respond/resume/…/ HTTP/1.1"
     )
+    # The journey's own address for a draft's link (views/public.py).
+    assert without_secrets(f"GET /consultation/respond/12/resume/{token}/ HTTP/1.1") == (
+        "GET /consultation/respond/12/resume/…/ HTTP/1.1"
+    )
     assert without_secrets("/account/password-reset/MTI/cabc12-0123456789abcdef/") == (
         "/account/password-reset/MTI/…/"
     )

@@ -183,3 +183,12 @@ def test_sending_twice_keeps_one_submission_key(client):
     first = json.loads(post(client, page, action="send").content)
     again = json.loads(post(client, page, action="send").content)
     assert first["token"] == again["token"]
+
+
+def test_a_journey_may_refuse_a_post_before_acting_and_serve_its_forms_at_its_own_address(client):
+    page = client.get(URL)
+    assert b'<form id="journey-side" method="post" action="/journey/"' in page.content
+    refused = post(client, page, what="physical", website="http://spam.example")
+    assert refused.status_code == 400 and refused.content == b"refused"
+    accepted = post(client, page, what="physical")
+    assert heading(accepted) == "Were you hurt"

@@ -258,29 +258,34 @@ def test_the_fuzzer_reaches_the_forms_that_matter(world):
     assert all(who <= {"consultation_moderator"} for who in shown_to.values())
 
 
-# --- the consultation's public routes (Wagtail page routes, so not in the URL configuration) --------------------
+# --- the consultation's response journey (its pages share one URL; each page's payload says which step it is) ---
 
 
 def consultation_step_forms(client, page) -> dict[str, FormSpec]:
-    """Walk the responding journey with plausible answers, collecting each step's form on the way."""
+    """Walk the responding journey with plausible answers, collecting each page's form (with its sealed progress
+    payload, so that a mostly plausible post reaches that page's own validation) on the way."""
+    from django.urls import reverse
+
     from .fuzzing import plausible
 
     forms = {}
-    client.get(page.url + "respond/")
-    step_urls = [page.url + "respond/about-you/"]
-    step_urls += [page.url + f"respond/questions/{step}/" for step in (1, 2, 3)]
-    for url in step_urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        (spec,) = post_forms(response.content.decode(), url)
-        forms[url] = spec
+    url = reverse("consultation:respond", args=[page.pk])
+    response = client.get(url)
+    # About you, three pages of questions, then "Check your answers".
+    for number in range(5):
+        assert response.status_code == 200, (number, response.content.decode()[:500])
+        spec = max(post_forms(response.content.decode(), url), key=lambda form: len(form.fields))
+        assert "journey" in spec.fields
+        forms[f"{url}#page-{number}"] = spec
+        if number == 4:
+            break
         data = {name: plausible(name, values) for name, values in spec.fields.items()}
         data.pop("website", None)  # the honeypot stays empty
-        if url.endswith("about-you/"):
+        data.pop("action", None)  # Continue, not "Save and come back later"
+        if number == 0:
             data.update(publish_consent="anonymous", respondent_name="", email="")
-        assert client.post(url, data).status_code == 302, url
-    response = client.get(page.url + "respond/check/")
-    (forms[page.url + "respond/check/"],) = post_forms(response.content.decode(), page.url + "respond/check/")
+        response = client.post(url, data)
+    assert "Check your answers" in response.content.decode()
     return forms
 
 

@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -22,10 +23,23 @@ from wagtail.search import index
 
 from cms.models import page_breadcrumbs
 
-from ..views import drafts, outcome, published, respond
+from ..views import outcome, published, respond
 from ..vocabulary import Lifecycle
 
 OUTCOME_DUE_AFTER = datetime.timedelta(weeks=12)
+
+
+def lifecycle_at(
+    now: datetime.datetime, *, opens_at: datetime.datetime, closes_at: datetime.datetime, concluded: bool
+) -> str:
+    """Where a consultation is in its lifecycle at `now` (the page and its cached snapshot share this)."""
+    if concluded:
+        return Lifecycle.CONCLUDED
+    if now < opens_at:
+        return Lifecycle.FORTHCOMING
+    if now < closes_at:
+        return Lifecycle.OPEN
+    return Lifecycle.CLOSED
 
 
 class ConsultationHubPage(Page):
@@ -65,7 +79,8 @@ class ConsultationPage(RoutablePageMixin, Page):
     """One consultation on one URL through its whole lifecycle: open, closed, concluded (with its outcome).
 
     The responding journey, the published responses, the summary and the outcome are routes of this page
-    (their views are in `covenant/consultation/views/`: respond.py, published.py and outcome.py)."""
+    (their views are in `covenant/consultation/views/`: respond.py, published.py and outcome.py). The response
+    journey itself is served at plain URLs (`respond_url`), and `respond/` here only leads there."""
 
     summary = models.CharField(
         max_length=400, help_text="One or two sentences shown in lists and search results"
@@ -139,13 +154,12 @@ class ConsultationPage(RoutablePageMixin, Page):
             raise ValidationError({"closes_at": "The closing date must be after the opening date"})
 
     def status_at(self, now: datetime.datetime) -> str:
-        if self.outcome_published_at and self.outcome_summary:
-            return Lifecycle.CONCLUDED
-        if now < self.opens_at:
-            return Lifecycle.FORTHCOMING
-        if now < self.closes_at:
-            return Lifecycle.OPEN
-        return Lifecycle.CLOSED
+        return lifecycle_at(
+            now,
+            opens_at=self.opens_at,
+            closes_at=self.closes_at,
+            concluded=bool(self.outcome_published_at and self.outcome_summary),
+        )
 
     @property
     def status(self) -> str:
@@ -180,7 +194,7 @@ class ConsultationPage(RoutablePageMixin, Page):
         context["questions"] = list(self.active_questions())
         context["breadcrumbs"] = page_breadcrumbs(self)
         context.update(
-            respond_url=self.subpage_url("respond_start"),
+            respond_url=self.respond_url(),
             all_questions_url=self.subpage_url("all_questions"),
             published_url=self.subpage_url("published"),
             summary_url=self.subpage_url("summary"),
@@ -194,6 +208,10 @@ class ConsultationPage(RoutablePageMixin, Page):
         )
         return context
 
+    def respond_url(self) -> str:
+        """The response journey, at a plain URL (views/public.py) so that its steps skip the page tree."""
+        return reverse("consultation:respond", args=[self.pk])
+
     def subpage_url(self, name: str, **kwargs) -> str:
         return self.url + self.reverse_subpage(name, kwargs=kwargs or None)
 
@@ -202,29 +220,9 @@ class ConsultationPage(RoutablePageMixin, Page):
     def respond_start_route(self, request):
         return respond.respond_start(request, self)
 
-    @path("respond/about-you/", name="about_you")
-    def about_you_route(self, request):
-        return respond.about_you(request, self)
-
-    @path("respond/questions/<int:step>/", name="questions")
-    def questions_route(self, request, step):
-        return respond.questions(request, self, step)
-
-    @path("respond/check/", name="check")
-    def check_route(self, request):
-        return respond.check(request, self)
-
-    @path("respond/save/", name="save_for_later")
-    def save_for_later_route(self, request):
-        return drafts.save_for_later(request, self)
-
     @path("respond/resume/<str:token>/", name="resume")
     def resume_route(self, request, token):
-        return drafts.resume(request, self, token)
-
-    @path("respond/confirmation/", name="confirmation")
-    def confirmation_route(self, request):
-        return respond.confirmation(request, self)
+        return respond.resume(request, self, token)
 
     @path("questions/", name="all_questions")
     def all_questions_route(self, request):

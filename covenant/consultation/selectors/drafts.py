@@ -19,7 +19,7 @@ def draft_progress(*, consultation: ConsultationPage, token: str) -> dict[str, A
     (mistyped, made up, used for a response already sent, or another consultation's)."""
     if not TOKEN_SHAPE.match(token or ""):
         return None
-    draft = SavedDraft.objects.filter(consultation=consultation, token_hash=token_hash(token)).first()
+    draft = SavedDraft.objects.filter(consultation_id=consultation.pk, token_hash=token_hash(token)).first()
     if draft is None:
         return None
     try:

@@ -23,9 +23,12 @@ if TYPE_CHECKING:
     import datetime
 
     from ..models.pages import ConsultationPage
+    from ..selectors.live import ConsultationSnapshot
 
-# What a draft keeps of the journey's progress. The receipt address is never among them (receipts.py).
-DRAFT_KEYS = ("token", "started", "about", "about_typed", "answers", "resume_at")
+# What a draft keeps of the journey's progress (cms/multistep.py): the submission key, when it was started, the
+# answers as typed, keyed by step, and the page it was saved on. The receipt address is never among them: the
+# journey takes it out of the answers before saving (views/journey.py).
+DRAFT_KEYS = ("token", "started", "answers", "at")
 
 
 def _same_response(draft: SavedDraft, progress: dict[str, Any]) -> bool:
@@ -39,7 +42,9 @@ def _same_response(draft: SavedDraft, progress: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def draft_save(*, consultation: ConsultationPage, progress: dict[str, Any], token: str = "") -> str:
+def draft_save(
+    *, consultation: ConsultationPage | ConsultationSnapshot, progress: dict[str, Any], token: str = ""
+) -> str:
     """Keep the answers so far; returns the resume token. Saving again with the token of this response's draft
     replaces its answers and keeps its link; otherwise (no token, or the draft of another response) a new draft
     and token are made.
@@ -51,7 +56,7 @@ def draft_save(*, consultation: ConsultationPage, progress: dict[str, Any], toke
     if token:
         draft = (
             SavedDraft.objects.select_for_update()
-            .filter(consultation=consultation, token_hash=token_hash(token))
+            .filter(consultation_id=consultation.pk, token_hash=token_hash(token))
             .first()
         )
         if draft is not None and _same_response(draft, progress):
@@ -59,18 +64,17 @@ def draft_save(*, consultation: ConsultationPage, progress: dict[str, Any], toke
             draft.save(update_fields=["progress"])
             return token
     token = secrets.token_urlsafe(32)
-    SavedDraft.objects.create(consultation=consultation, token_hash=token_hash(token), progress=payload)
+    SavedDraft.objects.create(consultation_id=consultation.pk, token_hash=token_hash(token), progress=payload)
     return token
 
 
-def draft_discard(*, consultation: ConsultationPage, token: str, submission_token: str) -> int:
-    """Delete the draft behind a token once its response has been sent (`submission_token` is the response's
-    idempotency key: a draft of another response the same browser saved is left alone). Returns 0 or 1."""
-    draft = SavedDraft.objects.filter(consultation=consultation, token_hash=token_hash(token)).first()
-    if draft is None or not _same_response(draft, {"token": submission_token}):
-        return 0
-    draft.delete()
-    return 1
+def draft_forget(*, consultation_id: int, token: str) -> int:
+    """Delete the draft behind `token` in one statement: its response has been sent. The token comes from the
+    journey's own sealed progress (the draft it was resumed from or saved to), so it is always this response's."""
+    deleted, _ = SavedDraft.objects.filter(
+        consultation_id=consultation_id, token_hash=token_hash(token)
+    ).delete()
+    return deleted
 
 
 def drafts_of_ended(moment: datetime.datetime) -> QuerySet[SavedDraft]:

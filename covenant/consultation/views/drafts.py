@@ -1,146 +1,178 @@
-""" "Save and come back later": routes of the `ConsultationPage` that save the answers so far as a draft and open it
-again from its link.
+""" "Save and come back later" in the response journey (views/journey.py): save the answers so far as a draft, and
+open it again from its link.
 
-Saving keeps the session's progress as a draft (services/drafts.py), shows the link once and, if the respondent
-gives an address, e-mails it by a task that gets the address and link sealed in the cache (receipts.py); the
-session's progress is then cleared, so a shared computer does not keep the answers. The link restores the answers
-in any browser and continues at the page where they were saved. The draft's token lives in the browser's own
-sealed cookie (respond.py), never in the session, so that the draft cannot be tied to a signed-in account. This
-module must not import the page module (models/pages.py imports it for its routes).
+"Save and come back later" on any page keeps that page's answers as typed (nothing is required yet, but too long
+or not one of the options is still refused beside the field) and shows the save page, which carries the payload
+like any page. Saving writes the draft from the payload's answers (services/drafts.py), without the receipt
+address, shows the link once and, if the respondent gives an address, e-mails it by a task that gets the address
+and link sealed in the cache (receipts.py). The saved page carries no payload, so a shared computer keeps nothing.
+The link opens a new payload built from the draft, at the page where it was saved, in any browser; the draft's
+token travels in that payload (`extra["draft"]`), so saving again keeps one draft and one link, and sending the
+response deletes it. Nothing is in a session or a cookie.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+
+from cms import multistep
 
 from .. import receipts
 from ..forms import SaveForLaterForm
-from ..selectors.drafts import draft_progress
 from ..services.drafts import draft_save
 from ..tasks import send_resume_link
-from ..throttles import resume_attempt
-from ..vocabulary import Lifecycle
-from .respond import (
-    _key,
-    _not_open,
-    _progress,
-    _save_progress,
-    _steps,
-    _url,
-    draft_token_from_cookie,
-    remember_draft,
-)
-from .routes import render_route
+from .routes import not_open, render_page
 
 if TYPE_CHECKING:
-    from ..models.pages import ConsultationPage
+    from .journey import ResponseJourney
+
+ABOUT = "about"
+EMAIL = "email"
+SAVE = "save"  # the "Save and come back later" button
+SAVE_CONFIRM = "save-confirm"  # the "Save my answers" button of the save page
+DRAFT = "draft"  # the key of the draft's token in the payload's `extra`
 
 
-def _no_store(response):
-    # The page carries a link that opens the answers: no cache, shared or private, may keep it.
-    response["Cache-Control"] = "no-store"
-    return response
+def section_step_name(section) -> str:
+    """A section's step is named after its first question's UUID, which outlives edits to the other pages."""
+    return f"s-{section[0].uuid}"
 
 
-def save_for_later(request, page: ConsultationPage):
-    if not page.is_open:
-        return _not_open(request, page)
-    progress = _progress(request, page)
-    if progress is None:
-        return HttpResponseRedirect(_url(page, "respond_start"))
-    if request.method != "POST":
-        if request.GET.get("from") == "check" and progress.get("about"):
-            progress["resume_at"] = "check"
-            _save_progress(request, page, progress)
-        context = {"form": SaveForLaterForm(), "back_url": _resume_url(page, progress)}
-        return render_route(request, page, "respond_save.html", context)
-    form = SaveForLaterForm(request.POST)
+def resume_url(page, token: str) -> str:
+    return reverse("consultation:resume", args=[page.pk, token])
+
+
+def _lenient_form(journey: ResponseJourney, step: multistep.Step):
+    return step.form_class(journey.request.POST, lenient=True, **journey.form_kwargs(step))
+
+
+def save_page(journey: ResponseJourney, form=None, *, status: int = 200):
+    context = {"journey": journey, "form": form or SaveForLaterForm()}
+    return render_page(journey.request, journey.page, "respond_save.html", context, status=status)
+
+
+def saving(journey: ResponseJourney, action: str):
+    """The journey's own actions: SAVE (keep this page's answers, show the save page) and SAVE_CONFIRM (save)."""
+    if action == SAVE:
+        step = journey.step(journey.progress.at)
+        if step is not None:
+            form = _lenient_form(journey, step)
+            if not form.is_valid():
+                return journey.render_step(step, form, status=400)
+            journey.progress.answers[step.name] = multistep.raw_answers(form, journey.request.POST)
+        return save_page(journey)
+    if action == SAVE_CONFIRM:
+        return _save(journey)
+    return None
+
+
+def _save(journey: ResponseJourney):
+    form = SaveForLaterForm(journey.request.POST)
     if not form.is_valid():
-        context = {"form": form, "back_url": _resume_url(page, progress)}
-        return render_route(request, page, "respond_save.html", context, status=400)
+        return save_page(journey, form, status=400)
+    progress = journey.progress
+    answers = {step: dict(values) for step, values in progress.answers.items()}
+    answers.get(ABOUT, {}).pop(EMAIL, None)  # the receipt address is never saved with the answers
+    kept = {"token": progress.token, "started": progress.started, "answers": answers, "at": progress.at}
     try:
-        token = draft_save(consultation=page, progress=progress, token=draft_token_from_cookie(request, page))
+        token = draft_save(
+            consultation=journey.page, progress=kept, token=str(progress.extra.get(DRAFT) or "")
+        )
     except ValidationError:
-        return _not_open(request, page)
-    link = request.build_absolute_uri(_url(page, "resume", token=token))
+        return not_open(journey.request, journey.page)
+    link = journey.request.build_absolute_uri(resume_url(journey.page, token))
     email = form.cleaned_data["email"]
     if email:
         # The task gets a reference to the address and the link, held sealed in the cache; never either of them.
         receipt_ref = receipts.hold(email, link=link)
+        page_id = journey.page.pk
         transaction.on_commit(
-            lambda: send_resume_link.enqueue(consultation_id=page.pk, receipt_ref=receipt_ref)
+            lambda: send_resume_link.enqueue(consultation_id=page_id, receipt_ref=receipt_ref)
         )
-    request.session.pop(_key(page), None)
-    # Shown here, once: the link is not kept anywhere it could be shown again.
-    response = render_route(request, page, "respond_saved.html", {"link": link, "emailed": bool(email)})
-    remember_draft(response, page, token)
-    return _no_store(response)
+    # Shown here, once, and with no payload: the link is not kept anywhere it could be shown again.
+    context = {"link": link, "emailed": bool(email)}
+    return render_page(journey.request, journey.page, "respond_saved.html", context)
 
 
-def _resume_url(page, progress: dict) -> str:
-    """The page to carry on from: where the draft was saved, if it still exists in the form as it is now."""
-    if not progress.get("about"):
-        return _url(page, "about_you")
-    where = str(progress.get("resume_at") or "")
-    _, sections = _steps(page)
-    if where.startswith("questions:"):
-        try:
-            step = int(where.partition(":")[2])
-        except ValueError:
-            step = 0
-        if 1 <= step <= len(sections):
-            return _url(page, "questions", step=step)
-    elif where == "about_you":
-        return _url(page, "about_you")
-    return _url(page, "check") if sections or where == "check" else _url(page, "about_you")
-
-
-def _restored(page, saved: dict) -> dict:
-    """The saved progress made safe to continue with: answers only to the questions the form asks now (an
-    editor may have retired one since), and a fresh submission token if the saved one is unreadable."""
-    questions, _ = _steps(page)
-    current = {str(question.uuid) for question in questions}
-    answers = saved.get("answers") if isinstance(saved.get("answers"), dict) else {}
+# --- resuming ------------------------------------------------------------------------------------------------
+def _float(value) -> float:
     try:
-        token = str(uuid.UUID(str(saved.get("token"))))
-    except ValueError:
-        token = str(uuid.uuid4())
-    try:
-        started = float(saved.get("started") or 0)
+        return float(value or 0)
     except (TypeError, ValueError):
-        started = 0.0
-    progress = {
-        "token": token,
-        "started": started or time.time(),
-        "about": saved.get("about") if isinstance(saved.get("about"), dict) else None,
-        "answers": {key: value for key, value in answers.items() if key in current},
-        "resume_at": saved.get("resume_at") or "",
-    }
-    if isinstance(saved.get("about_typed"), dict):
-        progress["about_typed"] = saved["about_typed"]
-    return progress
+        return 0.0
 
 
-def resume(request, page: ConsultationPage, token: str):
-    if page.status == Lifecycle.FORTHCOMING:
-        return _not_open(request, page)
-    if not page.is_open:
-        return render_route(request, page, "respond_resume_expired.html", {}, status=410)
-    attempt = resume_attempt(request)
-    if attempt.refused:
-        return render_route(request, page, "respond_resume_throttled.html", {}, status=429)
-    saved = draft_progress(consultation=page, token=token)
-    if saved is None:
-        return render_route(request, page, "respond_resume_unknown.html", {}, status=404)
-    attempt.give_back()
-    progress = _restored(page, saved)
-    _save_progress(request, page, progress)
-    response = HttpResponseRedirect(_resume_url(page, progress))
-    remember_draft(response, page, token)
-    return response
+def _from_earlier_release(journey: ResponseJourney, saved: dict[str, Any]) -> tuple[dict, str]:
+    """(answers by step, page) from a draft saved by the session-based journey: "about" and "answers" by
+    question UUID as {"selected": [...], "text": ...}, and "resume_at"."""
+    raw: dict[str, dict[str, list[str]]] = {}
+    about = saved.get("about") if isinstance(saved.get("about"), dict) else saved.get("about_typed")
+    if isinstance(about, dict):
+        raw[ABOUT] = {key: [str(value)] for key, value in about.items() if value}
+    answers = saved.get("answers") if isinstance(saved.get("answers"), dict) else {}
+    names = []
+    for section in journey.page.sections:
+        name = section_step_name(section)
+        names.append(name)
+        for question in section:
+            answer = answers.get(str(question.uuid))
+            if not isinstance(answer, dict):
+                continue
+            selected = [str(value) for value in answer.get("selected") or []]
+            text = str(answer.get("text") or "")
+            values = raw.setdefault(name, {})
+            if question.kind == "free_text":
+                values[question.field_name] = [text]
+            else:
+                values[question.field_name] = selected
+                if text:
+                    values[f"{question.field_name}-why"] = [text]
+    where = str(saved.get("resume_at") or "")
+    at = ABOUT
+    if where.startswith("questions:") and where.partition(":")[2].isdigit():
+        number = int(where.partition(":")[2])
+        at = names[number - 1] if 1 <= number <= len(names) else multistep.CHECK
+    elif where == "check":
+        at = multistep.CHECK
+    return raw, at
+
+
+def resumed(journey: ResponseJourney, saved: dict[str, Any], token: str):
+    """The journey continued from a draft: a new payload with its answers, at the page where it was saved. Only
+    the fields the form asks now are kept (an editor may have retired a question since)."""
+    if "resume_at" in saved or "about_typed" in saved or "about" in saved:
+        stored, at = _from_earlier_release(journey, saved)
+    else:
+        stored = saved.get("answers") if isinstance(saved.get("answers"), dict) else {}
+        at = str(saved.get("at") or ABOUT)
+    answers = {}
+    for step in journey.steps():
+        values = stored.get(step.name)
+        if isinstance(values, dict):
+            data = MultiValueDict(
+                {
+                    key: [str(value) for value in items]
+                    for key, items in values.items()
+                    if isinstance(items, list)
+                }
+            )
+            answers[step.name] = multistep.raw_answers(journey.form(step, {}), data)
+    try:
+        submission_key = uuid.UUID(str(saved.get("token"))).hex
+    except ValueError:
+        submission_key = uuid.uuid4().hex
+    journey.progress = multistep.Progress(
+        journey=journey.name,
+        token=submission_key,
+        started=_float(saved.get("started")) or time.time(),
+        answers=answers,
+        extra={DRAFT: token},
+    )
+    return journey.show(at)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 
 from cms.models import page_breadcrumbs
+
+from ..vocabulary import Lifecycle
 
 
 def render_route(request, page, template: str, context: dict, status: int = 200) -> TemplateResponse:
@@ -17,3 +20,19 @@ def render_route(request, page, template: str, context: dict, status: int = 200)
 def route_breadcrumbs(page) -> list[tuple[str, str]]:
     """The page's ancestors and the consultation page itself: a route sits one level below its page."""
     return [*page_breadcrumbs(page), (page.title, page.url)]
+
+
+def render_page(request, page, template: str, context: dict, status: int = 200):
+    """Render `consultation/<template>` for the response journey, whose `page` is the consultation's cached
+    snapshot (selectors/live.py): its breadcrumbs come with it, so rendering makes no query."""
+    base = {"page": page, "self": page, "breadcrumbs": [*page.breadcrumbs, (page.title, page.url)]}
+    response = render(request, f"consultation/{template}", {**base, **context}, status=status)
+    # Every page of the journey carries answers (sealed, or on the page): no cache may keep one.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def not_open(request, page):
+    """The page for a consultation that is not open: 403 before it opens, 410 after it closes."""
+    status = 403 if page.status == Lifecycle.FORTHCOMING else 410
+    return render_page(request, page, "respond_not_open.html", {}, status=status)

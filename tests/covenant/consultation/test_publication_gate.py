@@ -383,6 +383,8 @@ MAY_READ_ORIGINAL = {
     "covenant/consultation/publication.py",
     "covenant/consultation/suggestions.py",
     "covenant/consultation/services/submission.py",
+    "covenant/consultation/services/sending.py",  # stores the response as sent, like submission.py
+    "covenant/consultation/checks.py",  # scans the answers as sent for flags and a fingerprint; shows no text
     "covenant/consultation/services/redaction.py",
     "covenant/consultation/services/themes.py",
     "covenant/consultation/campaign_detection.py",  # compares the answers to group near-identical ones; stores no text
@@ -403,9 +405,7 @@ ALLOWED_LINES = {
         "covenant/consultation/views/safeguarding.py",
         '"pieces": detection.highlight(answer.text, detection.find_safeguarding(answer.text)),',
     ),
-    # the responding journey copies the respondent's own answers into the session; open data column names
-    ("covenant/consultation/views/respond.py", '"organisation_name",'),
-    ("covenant/consultation/views/respond.py", '"respondent_name",'),
+    # open data column names
     ("covenant/consultation/views/published.py", '"organisation_name",'),
     ("covenant/consultation/views/published.py", '"respondent_name",'),
     # the names of the two published "about you" fields a redaction may apply to

@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from covenant.consultation import receipts
 from covenant.consultation.models import ConsultationResponse
 
-from .test_respond import ABOUT, answer_everything, submit, url
+from .journey import ABOUT, answer_everything, send
 
 pytestmark = pytest.mark.django_db
 
@@ -82,14 +82,14 @@ def test_the_scan_finds_an_address_where_there_is_one(consultation):
 def test_the_receipt_address_is_in_no_table_before_or_after_the_receipt_is_sent(
     client, consultation, django_capture_on_commit_callbacks
 ):
-    answer_everything(client, consultation, about={**ABOUT, "email": ADDRESS})
+    check = answer_everything(client, consultation, about={**ABOUT, "email": ADDRESS})
     # shown to check, and offered as the address for a copy of the answers
-    assert client.get(url(consultation, "check")).content.decode().count(ADDRESS) == 2
+    assert check.content.decode().count(ADDRESS) == 2
     assert tables_holding(ADDRESS) == []  # the session table included
+    assert not any(ADDRESS.lower() in morsel.value.lower() for morsel in client.cookies.values())
     with django_capture_on_commit_callbacks(execute=True):
-        sent, _ = submit(client, consultation)
-    assert sent.status_code == 302
-    assert sent.cookies[receipts.cookie_name(consultation)].value == ""  # the browser forgets it too
+        sent = send(client, consultation, check)
+    assert sent.status_code == 200
     task = DBTaskResult.objects.get(task_path__endswith="send_response_receipt")
     assert task.status == "READY"
     assert ADDRESS.lower() not in str(task.args_kwargs).lower()
@@ -115,9 +115,9 @@ def test_a_failed_send_leaves_no_address_in_the_task_table(
         raise smtplib.SMTPRecipientsRefused({ADDRESS: (550, b"No such user " + ADDRESS.encode())})
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
-    answer_everything(client, consultation, about={**ABOUT, "email": ADDRESS})
+    check = answer_everything(client, consultation, about={**ABOUT, "email": ADDRESS})
     with django_capture_on_commit_callbacks(execute=True):
-        submit(client, consultation)
+        send(client, consultation, check)
     call_command("run_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
     task = DBTaskResult.objects.get(task_path__endswith="send_response_receipt")
     assert task.status == "FAILED"
@@ -125,8 +125,9 @@ def test_a_failed_send_leaves_no_address_in_the_task_table(
     assert tables_holding(ADDRESS) == []
 
 
-def test_a_forged_or_stale_cookie_is_ignored(client, consultation):
-    answer_everything(client, consultation)
-    client.cookies[receipts.cookie_name(consultation)] = "enc1:forged"
-    body = client.get(url(consultation, "check")).content.decode()
-    assert "No receipt" in body
+def test_the_address_travels_sealed_in_the_page_and_in_no_cookie(client, consultation):
+    check = answer_everything(client, consultation, about={**ABOUT, "email": ADDRESS})
+    hidden = [line for line in check.content.decode().splitlines() if 'name="journey"' in line]
+    assert hidden and not any(ADDRESS.lower() in line.lower() for line in hidden)
+    assert not any(ADDRESS.lower() in morsel.value.lower() for morsel in client.cookies.values())
+    assert receipts.CACHE_PREFIX  # the address reaches the cache only when the response is sent

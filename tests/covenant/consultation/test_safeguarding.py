@@ -19,7 +19,7 @@ from covenant.consultation.models import (
 )
 from demo.factories.consultation import ConsultationResponseFactory, answer
 
-from .test_respond import FULL_ANSWERS, answer_everything, submit
+from .journey import FULL_ANSWERS, answer_everything, send
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +59,9 @@ def test_a_disclosure_goes_to_the_named_lead_and_holds_the_response_until_they_d
     client, consultation, lead, moderator, login, django_capture_on_commit_callbacks
 ):
     answers = {**FULL_ANSWERS, 5: DISCLOSURE}
-    answer_everything(client, consultation, answers=answers)
+    check = answer_everything(client, consultation, answers=answers)
     with django_capture_on_commit_callbacks(execute=True):
-        submit(client, consultation)
+        send(client, consultation, check)
     response = ConsultationResponse.objects.get()
     referral = SafeguardingReferral.objects.get(response=response)
     assert referral.status == ReferralStatus.OPEN

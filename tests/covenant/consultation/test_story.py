@@ -11,15 +11,17 @@ from pypdf import PdfReader
 
 from covenant.consultation.models import ConsultationPage, ConsultationResponse, Redaction, ThemeTag
 
-from .test_respond import ABOUT, FULL_ANSWERS, answer_everything, submit
+from .journey import ABOUT, FULL_ANSWERS, answer_everything, send
 
 pytestmark = pytest.mark.django_db
 
 
 def test_public_response_to_published_outcome(client, consultation, make_user, login, organisation):
     answers = {**FULL_ANSWERS, 5: "Panic alarms for lone workers. Call me on 07700 900123."}
-    answer_everything(client, consultation, about={**ABOUT, "respondent_type": "public"}, answers=answers)
-    submit(client, consultation)
+    check = answer_everything(
+        client, consultation, about={**ABOUT, "respondent_type": "public"}, answers=answers
+    )
+    send(client, consultation, check)
     response = ConsultationResponse.objects.get()
     assert response.personal_data_flagged
 

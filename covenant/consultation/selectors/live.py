@@ -1,0 +1,129 @@
+"""The consultation as the responding journey sees it, resolved once per publication and kept in the cache.
+
+Every step of a response needs the same things: the consultation's title, address, dates and breadcrumbs, and its
+questions in their pages. None of them changes per person, and none changes until an editor publishes, so they are
+read from the database once and kept (`ConsultationSnapshot`, a plain picklable value) under a key made of the
+page's id and its publication generation. Publishing, unpublishing, moving or deleting the page, saving it, or any
+change to its questions bumps the generation (the receivers are connected in apps.py), so the next step builds the
+snapshot again from the new revision; a snapshot being built while the generation moves is stored under the old
+key and never read. Whether the consultation is open is worked out from the dates on every request, so it closes
+on time without any invalidation.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import Http404
+from django.utils import timezone
+
+from cms.models import page_breadcrumbs
+
+from ..models.pages import ConsultationPage, lifecycle_at
+from ..models.questions import Question
+from ..vocabulary import Lifecycle
+from .questions import question_sections, questions_for
+
+GENERATION_KEY = "consultation:live:generation:{pk}"
+SNAPSHOT_KEY = "consultation:live:v1:{pk}:{generation}"
+CACHE_SECONDS = 60 * 60 * 24
+
+
+@dataclass(frozen=True)
+class ConsultationSnapshot:
+    """What the responding journey reads of a live consultation page. Quacks like the page where the journey's
+    templates use it (`page.title`, `page.url`, `page.closes_at`, `page.status`, `page.is_open`)."""
+
+    pk: int
+    title: str
+    url: str
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    concluded: bool
+    revision: int
+    generation: int  # of the cache key it was built under: names its rendered fragments (views/journey.py)
+    breadcrumbs: tuple[tuple[str, str], ...]
+    questions: tuple[Question, ...]
+    sections: tuple[tuple[Question, ...], ...]
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def status(self) -> str:
+        return lifecycle_at(
+            timezone.now(), opens_at=self.opens_at, closes_at=self.closes_at, concluded=self.concluded
+        )
+
+    @property
+    def status_label(self) -> str:
+        return Lifecycle(self.status).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Lifecycle.OPEN
+
+
+def _generation(pk: int) -> int:
+    return cache.get_or_set(GENERATION_KEY.format(pk=pk), 0, None)
+
+
+def _build(pk: int, generation: int) -> ConsultationSnapshot:
+    page = ConsultationPage.objects.live().filter(pk=pk).first()
+    if page is None:
+        raise Http404("No such consultation")
+    questions = questions_for(consultation=page)
+    return ConsultationSnapshot(
+        pk=page.pk,
+        title=page.title,
+        url=page.url,
+        opens_at=page.opens_at,
+        closes_at=page.closes_at,
+        concluded=bool(page.outcome_published_at and page.outcome_summary),
+        revision=page.live_revision_id or 0,
+        generation=generation,
+        breadcrumbs=tuple(page_breadcrumbs(page)),
+        questions=tuple(questions),
+        sections=tuple(tuple(section) for section in question_sections(questions)),
+    )
+
+
+def consultation_live(*, pk: int) -> ConsultationSnapshot:
+    """The live consultation `pk` as the journey reads it, from the cache when it can; 404 for anything else."""
+    generation = _generation(pk)
+    key = SNAPSHOT_KEY.format(pk=pk, generation=generation)
+    snapshot = cache.get(key)
+    if snapshot is None:
+        snapshot = _build(pk, generation)
+        cache.set(key, snapshot, CACHE_SECONDS)
+    return snapshot
+
+
+def fragment_key(snapshot: ConsultationSnapshot, name: str) -> str:
+    """A cache key for HTML rendered from this snapshot alone (the same for everyone), forgotten with it."""
+    return f"consultation:live:fragment:{snapshot.pk}:{snapshot.generation}:{snapshot.revision}:{name}"
+
+
+def consultation_forget(pk: int) -> None:
+    """Make the next request build consultation `pk`'s snapshot afresh."""
+    key = GENERATION_KEY.format(pk=pk)
+    try:
+        cache.incr(key)
+    except ValueError:  # nothing cached under any generation yet
+        cache.set(key, 1, None)
+
+
+# --- signal receivers (connected in apps.py) ------------------------------------------------------------------
+def page_changed(sender, instance, **kwargs) -> None:
+    if (
+        isinstance(instance, ConsultationPage)
+        or getattr(instance, "specific_class", None) is ConsultationPage
+    ):
+        consultation_forget(instance.pk)
+
+
+def question_changed(sender, instance, **kwargs) -> None:
+    consultation_forget(instance.consultation_id)

@@ -1,0 +1,196 @@
+"""Sending a response online: one statement and one commit, idempotent on the submission key inside the insert.
+
+The journey (views/journey.py) has checked every answer against its form on every page, and the answers are
+checked once more here by the same rules as any response (`clean_about`, `clean_answer`) before anything is
+written. Then one transaction:
+
+- PostgreSQL: one statement, `WITH r AS (INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id,
+  reference), a AS (INSERT INTO answers ... SELECT FROM r) SELECT ... FROM r`: the response and its answers, or
+  nothing when the key has been sent before;
+- SQLite (which has no INSERT inside WITH): `INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING`, then
+  the answers in one multi-row INSERT, in the same transaction;
+- the background check (`checks.response_check`: personal data and safeguarding detection, the fingerprint that
+  campaign detection groups by, a safeguarding referral when it finds a disclosure) and the receipt are enqueued
+  in the same transaction, so with the database task queue they are stored, or lost, together with the response:
+  a crash can never leave a response that is never checked.
+
+No SELECT comes before the insert; only a repeat (the same key: a double click, a refresh, a retry after a
+timeout) reads the response the first one stored, to show the same confirmation. Online responses are not audited
+(they are the public's own action, not staff's; `response_submit` audits a transcription), as before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from ..checks import response_check
+from ..models.responses import Answer, ConsultationResponse, encode_selected
+from ..selectors.live import ConsultationSnapshot
+from ..tasks import send_response_receipt
+from ..vocabulary import Channel
+from .drafts import draft_forget
+from .submission import _code, clean_about, clean_answer
+
+ATTEMPTS = 3  # a new reference is drawn when one is taken (about one in 10^12 per response)
+
+
+@dataclass(frozen=True)
+class Sent:
+    pk: int
+    reference: str
+    created: bool
+
+
+def _prepared(obj, fields) -> list:
+    return [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
+
+
+def _response_fields():
+    return [field for field in ConsultationResponse._meta.concrete_fields if not field.primary_key]
+
+
+def _answer_fields():
+    return [
+        field for field in Answer._meta.concrete_fields if not field.primary_key and field.name != "response"
+    ]
+
+
+def _insert_statement(response: ConsultationResponse, answers: list[Answer]) -> tuple[str, list, str, list]:
+    """(response SQL, its parameters, answers SQL, their parameters) for this database; on PostgreSQL the answers
+    SQL is folded into the response's and the second pair is empty."""
+    qn = connection.ops.quote_name
+    fields = _response_fields()
+    columns = ", ".join(qn(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = qn(ConsultationResponse._meta.db_table)
+    insert = (
+        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608  # nosec B608  # names from the model
+        f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('id')}, {qn('reference')}"
+    )
+    params = _prepared(response, fields)
+    answer_fields = _answer_fields()
+    answer_table = qn(Answer._meta.db_table)
+    response_column = qn(Answer._meta.get_field("response").column)
+    answer_columns = ", ".join(qn(field.column) for field in answer_fields)
+    answer_params = [value for answer in answers for value in _prepared(answer, answer_fields)]
+    if connection.vendor == "postgresql":
+        if not answers:
+            return f"WITH r AS ({insert}) SELECT id, reference FROM r", params, "", []  # noqa: S608  # nosec B608
+        typed = ", ".join(f"%s::{field.db_type(connection)}" for field in answer_fields)
+        rows = ", ".join([f"({typed})"] * len(answers))
+        names = ", ".join(f"c{index}" for index in range(len(answer_fields)))
+        sql = (
+            f"WITH r AS ({insert}), a AS ("  # noqa: S608  # nosec B608  # names from the models
+            f"INSERT INTO {answer_table} ({response_column}, {answer_columns}) "
+            f"SELECT r.id, {names} FROM r CROSS JOIN (VALUES {rows}) AS v({names})"
+            ") SELECT id, reference FROM r"
+        )
+        return sql, params + answer_params, "", []
+    if not answers:
+        return insert, params, "", []
+    row = "(%s, " + ", ".join(["%s"] * len(answer_fields)) + ")"
+    answers_sql = (
+        f"INSERT INTO {answer_table} ({response_column}, {answer_columns}) "  # noqa: S608  # nosec B608
+        f"VALUES {', '.join([row] * len(answers))}"
+    )
+    return insert, params, answers_sql, answer_params
+
+
+def _store(response: ConsultationResponse, answers: list[Answer]) -> tuple[int, str] | None:
+    """Insert the response and its answers; (id, reference), or None when the key was stored before."""
+    sql, params, answers_sql, answer_params = _insert_statement(response, answers)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None or not answers_sql:
+            return (row[0], row[1]) if row else None
+        per_row = len(answer_params) // len(answers)
+        values = []
+        for start in range(0, len(answer_params), per_row):
+            values += [row[0], *answer_params[start : start + per_row]]
+        cursor.execute(answers_sql, values)
+    return row[0], row[1]
+
+
+def _existing(consultation: ConsultationSnapshot, key: uuid.UUID) -> Sent:
+    found = (
+        ConsultationResponse.objects.filter(idempotency_key=key)
+        .values_list("pk", "reference", "consultation_id")
+        .first()
+    )
+    if found is None or found[2] != consultation.pk:
+        raise ValidationError("This form has expired. Start your response again")
+    return Sent(pk=found[0], reference=found[1], created=False)
+
+
+def response_sent(*, consultation: ConsultationSnapshot, idempotency_key: uuid.UUID | str) -> Sent | None:
+    """The response already stored under this submission key for this consultation, or None."""
+    try:
+        return _existing(consultation, uuid.UUID(str(idempotency_key)))
+    except (ValueError, ValidationError):
+        return None
+
+
+def response_send(
+    *,
+    consultation: ConsultationSnapshot,
+    about: dict[str, Any],
+    answers: dict[str, dict[str, Any]],
+    idempotency_key: uuid.UUID | str,
+    receipt_ref: str = "",
+    draft_token: str = "",
+) -> Sent:
+    """Store one online response, once per key: a repeat returns the first (`created` False) and enqueues nothing.
+
+    `receipt_ref` is an address held by `receipts.hold` for the receipt; `draft_token` the saved draft this
+    response came from, deleted in the same transaction. Raises ValidationError (code "closed" when the
+    consultation is not open) before writing anything."""
+    try:
+        key = uuid.UUID(str(idempotency_key))
+    except ValueError as exc:
+        raise ValidationError("This form has expired. Start your response again") from exc
+    if not consultation.is_open:
+        raise ValidationError("This consultation is not open for responses", code="closed")
+    cleaned_about = clean_about(about)
+    questions = {str(question.uuid): question for question in consultation.questions}
+    if set(answers) - set(questions):
+        raise ValidationError("The response refers to a question that is not part of this consultation")
+    cleaned = {uid: clean_answer(question, answers.get(uid)) for uid, question in questions.items()}
+    rows = [
+        Answer(
+            question_id=questions[uid].pk, selected=encode_selected(selected), text=text, redacted_text=text
+        )
+        for uid, (selected, text) in cleaned.items()
+        if selected or text
+    ]
+    for _ in range(ATTEMPTS):
+        response = ConsultationResponse(
+            consultation_id=consultation.pk,
+            reference=f"CNS-{_code(4)}-{_code(4)}",
+            public_id=f"R{_code(7)}",
+            idempotency_key=key,
+            channel=Channel.ONLINE,
+            redacted_respondent_name=cleaned_about["respondent_name"],
+            redacted_organisation_name=cleaned_about["organisation_name"],
+            **cleaned_about,
+        )
+        try:
+            with transaction.atomic():
+                stored = _store(response, rows)
+                if stored is None:
+                    return _existing(consultation, key)
+                pk, reference = stored
+                if draft_token:
+                    draft_forget(consultation_id=consultation.pk, token=draft_token)
+                response_check.enqueue(response_id=pk)
+                if receipt_ref:
+                    send_response_receipt.enqueue(response_id=pk, receipt_ref=receipt_ref)
+                return Sent(pk=pk, reference=reference, created=True)
+        except IntegrityError:  # the reference or public id drawn is taken: draw again
+            continue
+    raise IntegrityError("No free reference after several attempts")

@@ -1,0 +1,252 @@
+"""The response journey on the site's one multi-step mechanism (cms/multistep.py): "About you", one page per
+section of questions, "Check your answers" with a change button per answer, then send.
+
+Progress travels sealed in the page (no session, no cookie, no cache entry, no row until it is sent); the journey is
+served at plain URLs (urls.py, views/public.py) and reads the consultation from its cached snapshot
+(selectors/live.py), so a step of an anonymous visitor makes no SQL statement at all. Sending makes one
+(services/sending.py), and the confirmation is the response to that POST: a repeat with the same payload finds the
+response by its submission key and shows the same reference.
+
+Kept from the earlier journey: the honeypot field, the minimum time from the first page to sending, the sending
+rate limit per client address, the closed and forthcoming pages, "Save and come back later" (views/drafts.py), the
+receipt or copy of the answers by e-mail (the address travels sealed in the payload, then to the task through
+receipts.py, never in the database).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django_ratelimit.core import is_ratelimited
+
+from cms import multistep
+from cms.audit import client_ip
+
+from .. import receipts
+from ..encryption import KEYS
+from ..forms import AboutYouForm, QuestionsForm, SendForm
+from ..selectors.live import ConsultationSnapshot, fragment_key
+from ..services.sending import Sent, response_send, response_sent
+from ..vocabulary import PublishConsent, RespondentType
+from . import drafts
+from .routes import not_open, render_page
+
+FRAGMENT_SECONDS = 60 * 60 * 24
+HONEYPOT_FIELD = "website"
+ABOUT = drafts.ABOUT
+SEND = "send"
+EMAIL = drafts.EMAIL
+
+
+def _min_seconds() -> int:
+    return int(getattr(settings, "CONSULTATION_MIN_SECONDS", 20))
+
+
+def _submit_rate() -> str:
+    return getattr(settings, "CONSULTATION_SUBMIT_RATE", "10/h")
+
+
+def _client_key(group, request) -> str:
+    return client_ip(request) or "unknown"
+
+
+section_step_name = drafts.section_step_name
+
+
+class ResponseJourney(multistep.Journey):
+    name = "consultation-response"
+    keyring = KEYS
+    max_bytes = 160 * 1024  # twelve long answers of the largest size an editor may allow, compressed
+
+    def __init__(self, request, page: ConsultationSnapshot):
+        super().__init__(request)
+        self.page = page
+
+    # --- the steps ---------------------------------------------------------------------------------------------
+    def get_steps(self):
+        steps = [multistep.Step(ABOUT, AboutYouForm, "About you")]
+        for section in self.page.sections:
+            steps.append(
+                multistep.Step(
+                    section_step_name(section),
+                    QuestionsForm,
+                    section[0].section or "Your views",
+                    kwargs={"questions": list(section)},
+                )
+            )
+        return steps
+
+    def start_url(self) -> str:
+        return reverse("consultation:respond", args=[self.page.pk])
+
+    def action_url(self) -> str:
+        return self.start_url()
+
+    # --- refusals ----------------------------------------------------------------------------------------------
+    def handle(self) -> HttpResponse:
+        if self.request.method != "POST" and not self.page.is_open:
+            return not_open(self.request, self.page)
+        response = super().handle()
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def screen(self) -> HttpResponse | None:
+        if self.request.POST.get(HONEYPOT_FIELD, "").strip():
+            return self.rejected("We could not accept this form. Please try again.")
+        if not self.page.is_open:
+            sending = self.request.POST.get(multistep.ACTION) == SEND
+            sent = (
+                response_sent(consultation=self.page, idempotency_key=self.progress.token)
+                if sending
+                else None
+            )
+            return self.confirmed(sent) if sent else not_open(self.request, self.page)
+        step = self.step(self.progress.at)
+        if step is not None and self.request.POST.get(multistep.ACTION, "continue") == "continue":
+            fields = set(self.form(step, {}).fields)
+            if any(key.startswith("q-") and key not in fields for key in self.request.POST):
+                return self.rejected(
+                    "The form included a question that is not part of this consultation. "
+                    "Go back to the question page and try again."
+                )
+        return None
+
+    def rejected(self, message: str) -> HttpResponse:
+        return render_page(self.request, self.page, "respond_rejected.html", {"message": message}, status=400)
+
+    def render_error(self, error: multistep.ProgressError) -> HttpResponse:
+        response = super().render_error(error)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    # --- pages -------------------------------------------------------------------------------------------------
+    def context(self, **extra) -> dict[str, Any]:
+        at, total = self.position()
+        return {"journey": self, "honeypot": HONEYPOT_FIELD, "step": at, "total_steps": total, **extra}
+
+    def form_html(self, step: multistep.Step, form) -> str:
+        """A page's form before anyone has answered it is the same for everyone: rendered once per publication
+        and kept in the cache. A form with answers or errors is rendered for the person."""
+        if form.is_bound:
+            return ""
+        key = fragment_key(self.page, f"form:{step.name}")
+        html = cache.get(key)
+        if html is None:
+            html = str(form)
+            cache.set(key, html, FRAGMENT_SECONDS)
+        return mark_safe(html)  # noqa: S308  # nosec B308 B703  # our own form rendered by our templates
+
+    def render_step(self, step: multistep.Step, form, *, status: int = 200) -> HttpResponse:
+        html = self.form_html(step, form)
+        if step.name == ABOUT:
+            context = self.context(form=form, form_html=html, first=True)
+            return render_page(self.request, self.page, "respond_about_you.html", context, status=status)
+        questions = step.kwargs["questions"]
+        context = self.context(
+            form=form, form_html=html, section=questions, section_heading=questions[0].section
+        )
+        return render_page(self.request, self.page, "respond_questions.html", context, status=status)
+
+    def about(self) -> dict[str, str]:
+        cleaned = self.cleaned(self.step(ABOUT)) or {}
+        return {key: str(value or "") for key, value in cleaned.items()}
+
+    def answers_to_send(self) -> dict[str, dict]:
+        answers: dict[str, dict] = {}
+        for step in self.asked_steps():
+            if step.name == ABOUT or step.name not in self.progress.answers:
+                continue
+            form = self.checked_form(step)
+            if form.is_valid():
+                answers.update(form.answers())
+        return answers
+
+    def check_rows(self) -> list[dict]:
+        answers = self.answers_to_send()
+        rows = []
+        for section in self.page.sections:
+            for question in section:
+                answer = answers.get(str(question.uuid)) or {}
+                rows.append(
+                    {
+                        "question": question,
+                        "selected": answer.get("selected") or [],
+                        "text": answer.get("text", ""),
+                        "step": section_step_name(section),
+                    }
+                )
+        return rows
+
+    def render_check(self, *, status: int = 200, error: str = "", form=None) -> HttpResponse:
+        about = self.about()
+        email = about.get(EMAIL, "")
+        context = self.context(
+            about=about,
+            respondent_type_label=RespondentType(about["respondent_type"]).label,
+            consent_label=PublishConsent(about["publish_consent"]).label,
+            email=email,
+            rows=self.check_rows(),
+            form=form or SendForm(initial={"copy_email": email}),
+            error=error,
+        )
+        return render_page(self.request, self.page, "respond_check.html", context, status=status)
+
+    def confirmed(self, sent: Sent) -> HttpResponse:
+        return render_page(
+            self.request, self.page, "respond_confirmation.html", {"reference": sent.reference}
+        )
+
+    # --- sending -----------------------------------------------------------------------------------------------
+    def done(self, cleaned) -> HttpResponse:
+        form = SendForm({**self.request.POST.dict(), "token": self.progress.token})
+        if not form.is_valid():
+            return self.render_check(form=form, status=400)
+        if time.time() - self.progress.started < _min_seconds():
+            error = "You completed the form very quickly. Check your answers, then send your response."
+            return self.render_check(error=error, form=form, status=400)
+        limited = is_ratelimited(
+            self.request, group="consultation-submit", key=_client_key, rate=_submit_rate(), increment=True
+        )
+        if limited:
+            # Past the limit, a repeat of a response already sent still gets its confirmation.
+            sent = response_sent(consultation=self.page, idempotency_key=self.progress.token)
+            if sent is not None:
+                return self.confirmed(sent)
+            return render_page(self.request, self.page, "respond_rate_limited.html", {}, status=429)
+        about = self.about()
+        copy = bool(form.cleaned_data.get("copy"))
+        # One address, one e-mail: the receipt, with the answers when a copy was asked for (to the address then).
+        address = form.cleaned_data["copy_email"] if copy else about.get(EMAIL, "")
+        # The task gets a reference to the address held sealed in the cache, never the address itself.
+        receipt_ref = receipts.hold(address, copy=copy) if address else ""
+        try:
+            sent = response_send(
+                consultation=self.page,
+                about={key: value for key, value in about.items() if key != EMAIL},
+                answers=self.answers_to_send(),
+                idempotency_key=self.progress.token,
+                receipt_ref=receipt_ref,
+                draft_token=str(self.progress.extra.get("draft") or ""),
+            )
+        except ValidationError as exc:
+            if receipt_ref:
+                receipts.discard(receipt_ref)
+            if exc.code == "closed":
+                return not_open(self.request, self.page)
+            return self.render_check(error=" ".join(exc.messages), status=400)
+        if receipt_ref and not sent.created:
+            receipts.discard(receipt_ref)
+        return self.confirmed(sent)
+
+    def other_action(self, action: str) -> HttpResponse | None:
+        # "Save and come back later" and its page (views/drafts.py); "return" leaves that page for the journey.
+        if action == "return":
+            return self.show(self.progress.at)
+        return drafts.saving(self, action)
