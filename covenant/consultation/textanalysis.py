@@ -73,29 +73,38 @@ def evenly_spaced(count: int, limit: int) -> list[int]:
 # --- features --------------------------------------------------------------------------------------------------
 
 
-def word_vectorizer(*, min_df: int = 1, max_features: int = 20_000) -> TfidfVectorizer:
+# Below this many documents a term that most of them use is still worth keeping, and a character n-gram seen once
+# counts: the document-frequency limits would otherwise leave nothing (or contradict each other).
+FEW_DOCUMENTS = 10
+
+
+def word_vectorizer(
+    *, min_df: int = 1, max_features: int = 20_000, documents: int | None = None
+) -> TfidfVectorizer:
+    few = documents is not None and documents < FEW_DOCUMENTS
     return TfidfVectorizer(
         preprocessor=prepare,
         token_pattern=TOKEN_PATTERN,
         stop_words=STOP_WORDS,
         ngram_range=(1, 2),
         sublinear_tf=True,
-        min_df=min_df,
-        max_df=0.6,
+        min_df=1 if few else min_df,
+        max_df=1.0 if few else 0.6,
         max_features=max_features,
         dtype=np.float32,
     )
 
 
-def char_vectorizer(*, max_features: int = 30_000) -> TfidfVectorizer:
+def char_vectorizer(*, max_features: int = 30_000, documents: int | None = None) -> TfidfVectorizer:
     """Character n-grams within words: "reportng", "reporting" and "reports" share most of theirs."""
+    few = documents is not None and documents < FEW_DOCUMENTS
     return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 4),
         preprocessor=prepare,
         sublinear_tf=True,
-        min_df=2,
-        max_df=0.5,
+        min_df=1 if few else 2,
+        max_df=1.0 if few else 0.5,
         max_features=max_features,
         dtype=np.float32,
     )
@@ -136,7 +145,7 @@ def suggest_topics(texts: Sequence[str], *, topics: int | None = None, terms: in
     usable = [i for i, text in enumerate(texts) if normalise(text)]
     if len(usable) < 4:
         return []
-    vectorizer = word_vectorizer(min_df=_min_df(len(usable)))
+    vectorizer = word_vectorizer(min_df=_min_df(len(usable)), documents=len(usable))
     try:
         matrix = vectorizer.fit_transform([texts[i] for i in usable])
     except ValueError:  # nothing left after the stop words
@@ -182,7 +191,7 @@ def representative(texts: Sequence[str], *, limit: int = 3) -> list[int]:
     if len(usable) <= limit:
         return usable
     try:
-        matrix = word_vectorizer().fit_transform([texts[i] for i in usable])
+        matrix = word_vectorizer(documents=len(usable)).fit_transform([texts[i] for i in usable])
     except ValueError:
         return usable[:limit]
     centroid = np.asarray(matrix.mean(axis=0)).ravel()
@@ -225,8 +234,8 @@ class ThemeMatcher:
         corpus = (
             list(sample) + [t.seed_text for t in self.themes] + [e for t in self.themes for e in t.examples]
         )
-        self.words = word_vectorizer(min_df=_min_df(len(corpus))).fit(corpus)
-        self.chars = char_vectorizer().fit(corpus)
+        self.words = word_vectorizer(min_df=_min_df(len(corpus)), documents=len(corpus)).fit(corpus)
+        self.chars = char_vectorizer(documents=len(corpus)).fit(corpus)
         components = max(2, min(60, len(corpus) // 4))
         base = self._base(corpus)
         self.svd = TruncatedSVD(n_components=min(components, base.shape[1] - 1), random_state=SEED).fit(base)

@@ -162,9 +162,13 @@ def themes_assign(run: AnalysisRun) -> int:
         _finish(run, "There are no themes for this question yet")
         return 0
     sample = _sample(question, total)
-    matcher = textanalysis.ThemeMatcher(
-        sample=[text for _, text in sample], themes=_profiles(question, themes)
-    )
+    try:
+        matcher = textanalysis.ThemeMatcher(
+            sample=[text for _, text in sample], themes=_profiles(question, themes)
+        )
+    except ValueError:  # too few words in the answers and themes to compare them by
+        _finish(run, "There are too few answers with words in them to suggest themes for yet")
+        return 0
     del sample
     ThemeTag.objects.filter(theme__in=themes, origin=Origin.SYSTEM, confirmed_at__isnull=True).delete()
     suggested, done = 0, 0

@@ -424,3 +424,18 @@ def test_redaction_marks_are_not_taken_for_what_an_answer_is_about():
     texts = [f"{text} Ring me on [redacted: phone number]." for text in PARKING + ALARMS]
     terms = {term for topic in textanalysis.suggest_topics(texts) for term in topic.terms}
     assert terms and not terms & {"redacted", "phone", "number", "phone number"}
+
+
+@pytest.mark.parametrize("texts", [["Parking."], ["Parking is dear", "Alarms"], ["", "ok"]])
+def test_a_question_with_very_few_answers_gets_suggestions_or_a_message_never_an_error(
+    texts, consultation, analyst, login, client
+):
+    question = free_text(consultation)
+    respond(consultation, question, texts)
+    services.theme_create(consultation=consultation, name="Parking charges", user=analyst, question=question)
+    login(analyst)
+    for action in ("suggest", "assign"):
+        assert client.post(analysis_url(question), {"action": action}).status_code == 302
+        run = AnalysisRun.objects.filter(question=question, kind=action).latest("pk")
+        assert run.status == "done", run.result
+    assert client.get(analysis_url(question)).status_code == 200
