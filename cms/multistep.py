@@ -231,6 +231,11 @@ class Journey:
     def form_kwargs(self, step: Step) -> dict[str, Any]:
         return dict(step.kwargs)
 
+    def check_progress(self) -> HttpResponse | None:
+        """Called on every POST once the payload is unsealed, before it is acted on: return a response to refuse a
+        payload this request may not continue (one naming a record the person may not reach), else None."""
+        return None
+
     # --- reading the journey ----------------------------------------------------------------------------------
 
     def steps(self) -> Sequence[Step]:
@@ -298,6 +303,9 @@ class Journey:
             )
         except ProgressError as error:
             return self.render_error(error)
+        refused = self.check_progress()
+        if refused is not None:
+            return refused
         action = self.request.POST.get(ACTION) or (CHANGE if CHANGE in self.request.POST else "continue")
         try:
             return self._act(action)

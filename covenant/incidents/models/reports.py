@@ -52,6 +52,12 @@ class IncidentReport(models.Model):
     receipt_index = models.CharField(
         max_length=64, blank=True, help_text="Keyed HMAC of the follow-up code, to find the row"
     )
+    submission_key = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="Keyed HMAC of the report journey's submission key: sending twice stores one report",
+    )
 
     # When and where.
     occurred_at = models.DateTimeField()
@@ -136,6 +142,13 @@ class IncidentReport(models.Model):
                 name="incident_org_recent",
             ),
             models.Index(fields=["receipt_index"], name="incident_receipt_index"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="incident_submission_key_unique",
+            ),
         ]
 
     def __str__(self):

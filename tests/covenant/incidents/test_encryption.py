@@ -128,6 +128,7 @@ IDENTIFYING = (SITE, CRIME_REFERENCE, POLICE_CRIME_REFERENCE, HSE_REFERENCE, ESC
 CLEAR_TEXT_COLUMNS = {
     ("incidentreport", "receipt_hash"),  # a slow hash of the follow-up code
     ("incidentreport", "receipt_index"),  # a keyed HMAC of it
+    ("incidentreport", "submission_key"),  # a keyed HMAC of the report journey's random submission key
     ("casetransition", "action"),  # a workflow action's code
     ("casetransition", "actor_label"),  # the member of staff who acted, as in the audit trail
 }
