@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cms.forms import NHSUKDateField
 
-from ..models import Category, Injury, ReporterRelationship, Setting
+from ..models import Category, Injury, ReporterRelationship, Setting, Source
 
 EARLIER = "earlier"
 
@@ -146,6 +146,47 @@ class WhoForm(forms.Form):
     relationship = heading(
         radios("Who did it happen to?", ReporterRelationship.choices, message="Select who it happened to")
     )
+
+
+class ColleagueForm(forms.Form):
+    """Asked, optionally, only when it was bullying by a colleague: the people named, and their line managers, are
+    shut out of the report from the moment it is stored, before anyone is told of it."""
+
+    source = heading(
+        forms.ChoiceField(
+            label="Who bullied you?",
+            choices=[(Source.COLLEAGUE, "A colleague"), (Source.MANAGER, "A manager")],
+            required=False,
+            widget=forms.RadioSelect,
+            help_text="You do not have to answer these questions",
+            error_messages={
+                "invalid_choice": "Select a colleague or a manager, or continue without answering"
+            },
+        )
+    )
+    subject_email = forms.EmailField(
+        label="Their work e-mail address (optional)",
+        help_text="So that they, and their line manager, cannot see your report. We do not contact them.",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an e-mail address in the right format, like name@example.nhs.uk"},
+    )
+    subject_manager_email = forms.EmailField(
+        label="Their line manager's work e-mail address (optional)",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an e-mail address in the right format, like name@example.nhs.uk"},
+    )
+
+    def __init__(self, *args, relationship: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if relationship and relationship != ReporterRelationship.TARGETED:
+            self.fields["source"].label = "Who was the bully?"
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["source"] = cleaned.get("source") or Source.COLLEAGUE
+        return cleaned
 
 
 INJURY_CHOICES = [

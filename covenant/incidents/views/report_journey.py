@@ -22,7 +22,15 @@ from cms.times import time_nhs
 
 from ..encryption import KEYS
 from ..forms import report_details as more
-from ..forms.reporting import HurtForm, OrganisationForm, WhatForm, WhenForm, WhereForm, WhoForm
+from ..forms.reporting import (
+    ColleagueForm,
+    HurtForm,
+    OrganisationForm,
+    WhatForm,
+    WhenForm,
+    WhereForm,
+    WhoForm,
+)
 from ..models import COLLEAGUE_SOURCES, Category, IncidentReport, Injury, ReportingMode
 from ..selectors.reporters import report_get_for_reporter
 from ..services.reporting import receipt_format, report_details_add, report_submit
@@ -121,11 +129,15 @@ class ReportJourney(ReportPages):
         ]
         if len(self.organisation_ids()) > 1:
             steps.append(Step("organisation", OrganisationForm, "Organisation"))
-        steps += [Step("who", WhoForm, "Who it happened to"), Step("hurt", HurtForm, "Anyone hurt")]
+        steps += [
+            Step("who", WhoForm, "Who it happened to"),
+            Step("colleague", ColleagueForm, "Who it was", when=bullying),
+            Step("hurt", HurtForm, "Anyone hurt"),
+        ]
         return steps
 
     def form_kwargs(self, step: Step) -> dict:
-        if step.name == "hurt":
+        if step.name in ("hurt", "colleague"):
             return {"relationship": self.answers().value("who", "relationship")}
         if step.name == "organisation":
             return {"organisations": self.organisations}
@@ -158,6 +170,7 @@ class ReportJourney(ReportPages):
     def done(self, cleaned: dict[str, dict]) -> HttpResponse:
         data = {name: value for answers in cleaned.values() for name, value in answers.items()}
         data.pop("day", None)
+        named = (data.pop("subject_email", ""), data.pop("subject_manager_email", ""))
         if "organisation" not in data:
             data["organisation"] = self.organisations.filter(pk__in=self.organisation_ids()[:1]).first()
         if data["organisation"] is None:
@@ -167,6 +180,7 @@ class ReportJourney(ReportPages):
                 reporter=None if self.anonymous else self.request.user,
                 mode=self.mode,
                 data=data,
+                subject_emails=tuple(email for email in named if email),
                 request=self.request,
                 submission_key=self.progress.token,
             )
@@ -206,6 +220,10 @@ def focus_first_answer(form) -> None:
         return option
 
     widget.create_option = create_option
+
+
+def bullying(answers) -> bool:
+    return answers.value("what", "category") == Category.BULLYING
 
 
 def step_label(step: Step, name: str, field) -> str:
@@ -254,11 +272,13 @@ class DetailsJourney(ReportPages):
     def get_steps(self):
         report = self.report
         colleague = lambda answers: answers.value("source", "source") in COLLEAGUE_SOURCES  # noqa: E731
-        steps = [
-            Step("source", more.SourceForm, "Who did it"),
-            Step("subject", more.SubjectForm, "Their e-mail", when=colleague),
-            Step("involved", more.InvolvedForm, "What it involved"),
-        ]
+        steps = []
+        if report is None or report.category != Category.BULLYING:  # bullying asked who it was already
+            steps += [
+                Step("source", more.SourceForm, "Who did it"),
+                Step("subject", more.SubjectForm, "Their e-mail", when=colleague),
+            ]
+        steps.append(Step("involved", more.InvolvedForm, "What it involved"))
         if report is not None and report.category == Category.DISCRIMINATORY:
             steps.append(Step("targeted", more.TargetedForm, "What the abuse was about"))
         steps += [

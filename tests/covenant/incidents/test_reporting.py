@@ -311,28 +311,53 @@ def test_sending_twice_stores_one_report_and_shows_the_code_once(client, organis
     assert report.submission_key and payload_of(check) not in report.submission_key
 
 
-def test_colleague_source_added_afterwards_excludes_the_named_people(
-    client, login, reporter, organisation, make_user
+def test_bullying_asks_who_it_was_and_shuts_them_out_from_the_start(
+    client, login, reporter, organisation, make_user, handler, mailoutbox, django_capture_on_commit_callbacks
 ):
     subject = make_user("incident_handler", organisation=organisation, email="subject@example.org")
     manager = make_user("incident_handler", organisation=organisation, email="boss@example.org")
     login(reporter)
-    sent = report_pages(
-        client, mode="confidential", answers={"what": {"category": "bullying", "narrative": "x"}}
-    )
-    tell_more(
-        client,
-        sent,
-        mode="confidential",
-        answers={
-            "source": {"source": "manager"},
-            "subject": {"subject_email": "Subject@example.org", "subject_manager_email": "boss@example.org"},
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report_pages(
+            client,
+            mode="confidential",
+            answers={
+                "what": {"category": "bullying", "narrative": "Shouted at in front of patients."},
+                "colleague": {
+                    "source": "manager",
+                    "subject_email": "Subject@example.org",
+                    "subject_manager_email": "boss@example.org",
+                },
+            },
+        )
     report = IncidentReport.objects.get()
     assert report.source == "manager"
     assert set(report.exclusions.values_list("user", flat=True)) == {subject.pk, manager.pk}
     assert report.exclusions.get(user=subject).reason == CaseExclusion.Reason.NAMED_SUBJECT
+    # They are not even told a report has arrived.
+    assert [m.to for m in mailoutbox] == [[handler.email]]
+
+
+def test_the_colleague_page_is_optional_and_only_for_bullying(client, organisation):
+    page = report_pages(client, answers={"what": {"category": "bullying", "narrative": "x"}}, send=False)
+    assert step_of(page) == "check" and "Who bullied you" in page.content.decode()
+    answer(client, page, ANONYMOUS, action="send")
+    assert IncidentReport.objects.get().source == "colleague"
+    page = report_pages(client, send=False)
+    assert "Who bullied you" not in page.content.decode()
+
+
+def test_a_colleague_named_when_telling_more_is_shut_out(client, organisation, make_user):
+    subject = make_user("incident_handler", organisation=organisation, email="subject@example.org")
+    sent = report_pages(client, answers={"what": {"category": "harassment", "narrative": "Followed home."}})
+    tell_more(
+        client,
+        sent,
+        answers={"source": {"source": "colleague"}, "subject": {"subject_email": "subject@example.org"}},
+    )
+    report = IncidentReport.objects.get()
+    assert report.source == "colleague"
+    assert list(report.exclusions.values_list("user", flat=True)) == [subject.pk]
 
 
 def test_subject_emails_ignored_when_source_is_not_a_colleague(client, organisation, make_user):
