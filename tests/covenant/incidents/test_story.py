@@ -22,7 +22,7 @@ def test_anonymous_racial_abuse_report_from_code_to_board_pdf(
 
     # A nurse reports verbal racial abuse anonymously and gets a code.
     login(reporter)
-    sent = report_pages(client)
+    sent = report_pages(client, organisation)
     tell_more(client, sent, answers={"targeted": {"protected_characteristic": "race"}})
     code = code_of(sent)
     report = IncidentReport.objects.get()
