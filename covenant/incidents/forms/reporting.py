@@ -36,21 +36,6 @@ def radios(label: str, choices, *, message: str, help_text: str = "", required: 
     )
 
 
-class RevealingRadioSelect(forms.RadioSelect):
-    """Radios whose option `reveals` shows the block with id `controls` (NHS.UK conditional reveal). Without
-    JavaScript the block is simply always shown."""
-
-    def __init__(self, *args, reveals: str, controls: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.reveals, self.controls = reveals, controls
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if str(value) == self.reveals:
-            option["attrs"]["data-aria-controls"] = self.controls
-        return option
-
-
 # --- the core: at most six questions, each a page -----------------------------------------------------------------
 
 
@@ -77,7 +62,7 @@ class WhenForm(forms.Form):
         forms.ChoiceField(
             label="When did it happen?",
             choices=[("today", "Today"), ("yesterday", "Yesterday"), (EARLIER, "Another day")],
-            widget=RevealingRadioSelect(reveals=EARLIER, controls="conditional-when-earlier"),
+            widget=forms.RadioSelect,
             error_messages={
                 "required": "Select when it happened",
                 "invalid_choice": "Select when it happened",
@@ -105,7 +90,7 @@ class WhenForm(forms.Form):
         cleaned = super().clean()
         today = timezone.localdate()
         day = cleaned.get("day")
-        if day != EARLIER:  # without JavaScript the date boxes show for every answer: ignore them
+        if day != EARLIER:  # the date boxes, hidden for the other answers, may still hold an earlier try
             self.errors.pop("occurred_on", None)
         if day == "today":
             date = today

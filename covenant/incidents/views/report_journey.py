@@ -85,7 +85,10 @@ class ReportPages(multistep.Journey):
         if status == 200:  # an error page focuses its error summary instead
             focus_first_answer(form)
         template = "incidents/report_when.html" if step.name == "when" else "incidents/report_step.html"
-        return self.page(template, {"step": step, "form": form}, status=status)
+        # The page before "Check your answers" posts to its main content, so that Tab goes straight to the answers
+        # and "Send". Not the others: a page opened at a fragment does not honour the focus on its first answer.
+        to_check = all(self.cleaned(other) is not None for other in self.asked_steps() if other.name != step.name)
+        return self.page(template, {"step": step, "form": form, "to_check": to_check}, status=status)
 
     def render_check(self, *, status: int = 200, error: str = "") -> HttpResponse:
         return self.page(
