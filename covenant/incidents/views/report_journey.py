@@ -87,7 +87,9 @@ class ReportPages(multistep.Journey):
         template = "incidents/report_when.html" if step.name == "when" else "incidents/report_step.html"
         # The page before "Check your answers" posts to its main content, so that Tab goes straight to the answers
         # and "Send". Not the others: a page opened at a fragment does not honour the focus on its first answer.
-        to_check = all(self.cleaned(other) is not None for other in self.asked_steps() if other.name != step.name)
+        to_check = all(
+            self.cleaned(other) is not None for other in self.asked_steps() if other.name != step.name
+        )
         return self.page(template, {"step": step, "form": form, "to_check": to_check}, status=status)
 
     def render_check(self, *, status: int = 200, error: str = "") -> HttpResponse:
