@@ -56,6 +56,7 @@ class IncidentReport(models.Model):
         max_length=64,
         blank=True,
         default="",
+        db_default="",  # rows written outside the ORM (bulk loads) have none
         help_text="Keyed HMAC of the report journey's submission key: sending twice stores one report",
     )
 
