@@ -183,3 +183,18 @@ def test_sending_twice_keeps_one_submission_key(client):
     first = json.loads(post(client, page, action="send").content)
     again = json.loads(post(client, page, action="send").content)
     assert first["token"] == again["token"]
+
+
+def test_check_progress_can_refuse_a_payload_before_it_is_acted_on(client, rf, monkeypatch):
+    """The hook a journey uses to refuse a payload naming something the person may not reach ("tell us more")."""
+    from django.http import HttpResponseForbidden
+
+    from tests.cms.multistep_journey import ToyJourney
+
+    page = client.get(URL)
+    payload = payload_of(page)
+    monkeypatch.setattr(ToyJourney, "check_progress", lambda self: HttpResponseForbidden("not yours"))
+    refused = post(client, page, what="physical")
+    assert refused.status_code == 403 and refused.content == b"not yours"
+    monkeypatch.setattr(ToyJourney, "check_progress", lambda self: None)
+    assert heading(client.post(URL, {"journey": payload, "what": "physical"})) == "Were you hurt"
