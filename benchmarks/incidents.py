@@ -5,7 +5,7 @@ full: 1,000,000 incidents across 200 organisations (the issue's size); small: 20
 
 The report (issue 15): every GET and POST of the anonymous journey (one question a page, "Check your answers",
 send), each client with its own cookies and CSRF token, carrying the sealed payload from page to page, against the
-site under gunicorn on the benchmark's database (PostgreSQL in `make bench`), 20 clients at once. The handler
+site under gunicorn on PostgreSQL (that part is skipped on SQLite), 20 clients at once. The handler
 e-mail is a task row written in the report's transaction (the database task backend, as in production), in the
 server and in process. Statements and CPU are counted in process with Django's test client (CSRF enforced).
 The case list is fetched as a signed-in, two-factor-verified handler of the busiest organisation.
