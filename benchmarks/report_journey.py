@@ -158,4 +158,6 @@ def report_journey_figures(*, clients: int, journeys_per_client: int) -> None:
     organisation_pk = Organisation.objects.order_by("pk").values_list("pk", flat=True).first()
     in_process(organisation_pk=organisation_pk, journeys=5)
     if connection.vendor == "postgresql":  # many writers at once: a server database, as in production
-        under_gunicorn(organisation_pk=organisation_pk, clients=clients, journeys_per_client=journeys_per_client)
+        under_gunicorn(
+            organisation_pk=organisation_pk, clients=clients, journeys_per_client=journeys_per_client
+        )
