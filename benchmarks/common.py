@@ -35,7 +35,8 @@ def bootstrap(benchmark: str, db: str) -> None:
     elif db == "postgres":
         import psycopg
 
-        name = f"bench_{benchmark}"
+        # BENCH_DB_SUFFIX keeps runs sharing one PostgreSQL server (several checkouts) out of each other's way.
+        name = f"bench_{benchmark}{os.environ.get('BENCH_DB_SUFFIX', '')}"
         with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')

@@ -1,33 +1,38 @@
-"""Incidents benchmark: report submission under 20 concurrent clients, the handler case list with filters, the
-organisation dashboard for a year and the board report PDF.
+"""Incidents benchmark: the anonymous report journey under 20 concurrent clients, the handler case list with
+filters, the organisation dashboard for a year and the board report PDF.
 
 full: 1,000,000 incidents across 200 organisations (the issue's size); small: 20,000 across 20.
-Submissions post the real report form through Django's test client from 20 threads, each with its own database
-connection; the case list is fetched as a signed-in, two-factor-verified handler of the busiest organisation.
+
+The report (issue 15): every GET and POST of the anonymous journey (one question a page, "Check your answers",
+send), each client with its own cookies and CSRF token, carrying the sealed payload from page to page, against the
+site under gunicorn on PostgreSQL (that part is skipped on SQLite), 20 clients at once. The handler
+e-mail is a task row written in the report's transaction (the database task backend, as in production), in the
+server and in process. Statements and CPU are counted in process with Django's test client (CSRF enforced).
+The case list is fetched as a signed-in, two-factor-verified handler of the busiest organisation.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-import threading
 import time
 
 from benchmarks.common import emit, percentile, time_calls, timed
+from benchmarks.report_journey import report_journey_figures
 
 SIZES = {
     "small": {
         "incidents": 20_000,
         "organisations": 20,
         "clients": 20,
-        "submissions_per_client": 5,
+        "journeys_per_client": 3,
         "repeat": 15,
     },
     "full": {
         "incidents": 1_000_000,
         "organisations": 200,
         "clients": 20,
-        "submissions_per_client": 25,
+        "journeys_per_client": 10,
         "repeat": 30,
     },
 }
@@ -205,87 +210,10 @@ def _signed_in_client(user):
     return client
 
 
-def _report_post(organisation, when: datetime.date) -> dict:
-    return {
-        "relationship": "targeted",
-        "staff_group": "nursing",
-        "occurred_on_day": str(when.day),
-        "occurred_on_month": str(when.month),
-        "occurred_on_year": str(when.year),
-        "occurred_time": "14:30",
-        "organisation": str(organisation.pk),
-        "site": "Ward 12",
-        "setting": "ward",
-        "category": "verbal_abuse",
-        "sub_types": ["shouting_swearing"],
-        "source": "patient",
-        "medical_factors": "none",
-        "injury": "none",
-        "treatment": "none",
-        "police_contacted": "no",
-        "cctv_available": "unknown",
-        "narrative": "Shouted at and threatened while giving medication.",
-        "wants_police_action": "no",
-        "wants_support": "no",
-        "wants_feedback": "yes",
-        "may_tell_line_manager": "yes",
-    }
-
-
-def _submissions(*, organisation, reporter, clients: int, per_client: int) -> tuple[list[float], float]:
-    from django.db import connection
-    from django.urls import reverse
-    from django.utils import timezone
-
-    url_named = reverse("incidents:report_form", args=["named"])
-    url_anonymous = reverse("incidents:report_form", args=["anonymous"])
-    data = _report_post(organisation, timezone.localdate() - datetime.timedelta(days=1))
-    durations: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients, timeout=120)
-
-    def worker(index: int):
-        from django.db import connections
-        from django.test import Client
-
-        try:
-            client = _signed_in_client(reporter) if index % 2 == 0 else Client()
-            url = url_named if index % 2 == 0 else url_anonymous
-            barrier.wait()
-            for _ in range(per_client):
-                start = time.perf_counter()
-                response = client.post(url, data)
-                elapsed = (time.perf_counter() - start) * 1000
-                if response.status_code != 302:
-                    errors.append(f"status {response.status_code}")
-                with lock:
-                    durations.append(elapsed)
-        except Exception as exc:  # noqa: BLE001 - report and carry on so the figure is still printed
-            errors.append(repr(exc))
-            barrier.abort()  # release the others rather than leave them waiting
-        finally:
-            connections.close_all()
-
-    _signed_in_client(reporter)  # create the two-factor device once, before the threads race for it
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - start
-    connection.close()
-    if errors:
-        raise SystemExit(f"Submissions failed: {errors[:3]}")
-    return durations, wall
-
-
 def run(*, size: str) -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from cms.accounts.models import User
     from cms.disclosure import Audience
     from covenant.incidents import selectors
     from covenant.incidents.reports import BoardReport
@@ -313,22 +241,8 @@ def run(*, size: str) -> None:
         "cases",
     )
 
-    # 1. Report submission under concurrent clients (half named and signed in, half anonymous).
-    reporter = User.objects.get(email="bench.reporter@example.org")
-    durations, wall = _submissions(
-        organisation=busiest,
-        reporter=reporter,
-        clients=config["clients"],
-        per_client=config["submissions_per_client"],
-    )
-    emit("report submission p95", percentile(durations, 95), "ms", max=150, clients=config["clients"])
-    single, _ = _submissions(organisation=busiest, reporter=reporter, clients=2, per_client=10)
-    emit("report submission p95, 2 clients (the work itself)", percentile(single, 95), "ms")
-    emit("report submission median", percentile(durations, 50), "ms", clients=config["clients"])
-    emit("report submission throughput", len(durations) / wall, "reports/s", clients=config["clients"])
-    # Anonymous reports pay the follow-up code's Argon2id hash inside the figures above; shown on its own too.
-    hash_ms = time_calls(lambda: selectors.receipt_hash("4026113958207714"), 5)
-    emit("anonymous code slow hash (Argon2id)", percentile(hash_ms, 50), "ms")
+    # 1. The anonymous report journey under concurrent clients, and its statements and CPU in process.
+    report_journey_figures(clients=config["clients"], journeys_per_client=config["journeys_per_client"])
 
     # 2. The handler case list with filters.
     client = _signed_in_client(handler)

@@ -69,6 +69,8 @@ class NHSUKDateField(forms.MultiValueField):
         if not data_list:
             return None
         day, month, year = data_list
+        if None in (day, month, year):  # an optional date with a box left empty
+            raise forms.ValidationError(self.error_messages["incomplete"], code="incomplete")
         try:
             return datetime.date(int(year), int(month), int(day))
         except (TypeError, ValueError) as exc:

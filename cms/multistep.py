@@ -225,8 +225,9 @@ class Journey:
         raise NotImplementedError
 
     def screen(self) -> HttpResponse | None:
-        """A refusal of this POST before it is acted on (a filled honeypot, a field no step has), or None. Called
-        with `self.progress` unsealed."""
+        """A refusal of this POST before it is acted on, or None. Called on every POST with `self.progress`
+        unsealed: a filled honeypot, a field no step has, or a payload naming a record the person may not reach
+        ("tell us more" about a report that is not theirs)."""
         return None
 
     def action_url(self) -> str:

@@ -40,9 +40,8 @@ class StaffSessionTimeoutMiddleware:
         # Exact paths, as above, read from the incidents URLs once they are loaded.
         return frozenset(
             {
-                reverse("incidents:report_form", args=["anonymous"]),
-                reverse("incidents:report_draft_discard", args=["anonymous"]),
-                reverse("incidents:report_done"),  # shows the anonymous reporter's code, once
+                reverse("incidents:report_form", args=["anonymous"]),  # sending it shows the code, once
+                reverse("incidents:report_more", args=["anonymous"]),
                 reverse("incidents:follow_up"),
                 reverse("incidents:follow_up_case"),
                 reverse("incidents:follow_up_leave"),

@@ -19,9 +19,8 @@ app_name = "incidents"
 urlpatterns = [
     # Reporting: anyone (anonymous), or signed-in staff (named, confidential).
     path("report/", reporting.report_start, name="report_start"),
-    path("report/done/", reporting.report_done, name="report_done"),
     path("report/<slug:mode>/", reporting.report_form, name="report_form"),
-    path("report/<slug:mode>/discard/", reporting.report_draft_discard, name="report_draft_discard"),
+    path("report/<slug:mode>/more/", reporting.report_more, name="report_more"),
     path("follow-up/", reporters.follow_up, name="follow_up"),
     path("follow-up/case/", reporters.follow_up_case, name="follow_up_case"),
     path("follow-up/leave/", reporters.follow_up_leave, name="follow_up_leave"),

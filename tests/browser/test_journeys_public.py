@@ -1,7 +1,7 @@
 """The two public journeys, walked in Chromium with the keyboard alone, with axe-core on every page.
 
-Responding to a consultation and reporting an incident anonymously are done with Tab, typing, Space and Enter
-only: no clicks. Each page is checked for serious and critical accessibility problems, each link or button that
+Responding to a consultation is done with Tab, typing, Space and Enter only: no clicks (the incident report's
+own keyboard, no-JavaScript and follow-up journeys are in test_incident_report.py). Each page is checked for serious and critical accessibility problems, each link or button that
 is activated must show a focus indicator, and each journey's error path must lead to the NHS.UK error summary.
 The anonymous follow-up with the receipt code continues from the incident report.
 """
@@ -9,7 +9,6 @@ The anonymous follow-up with the receipt code continues from the incident report
 import pytest
 
 from covenant.consultation.models import ConsultationResponse
-from covenant.incidents.models import IncidentReport
 from demo.factories.consultation import COVENANT_QUESTIONS, consultation_page, hub_page
 
 from .conftest import focused, submit
@@ -193,81 +192,7 @@ def test_consultation_errors_lead_to_the_fields(page, open_consultation, assert_
     assert not ConsultationResponse.objects.exists()
 
 
-# --- (b) an anonymous incident report, and (c) its follow-up ---------------------------------------------------
-
-
-def fill_report_with_the_keyboard(page, tab_to):
-    check_radio(page, tab_to, "id_relationship_0")
-    choose_first_option(page, tab_to, "id_staff_group")
-    type_into(page, tab_to, "id_occurred_on_0", "3")
-    page.keyboard.press("Tab")
-    page.keyboard.type("2")
-    page.keyboard.press("Tab")
-    page.keyboard.type("2026")
-    choose_first_option(page, tab_to, "id_organisation")
-    choose_first_option(page, tab_to, "id_setting")
-    check_radio(page, tab_to, "id_category_0")  # Tab enters a radio group on its first option
-    type_into(page, tab_to, "id_narrative", "A visitor shouted at me and threatened me at the desk.")
-    check_radio(page, tab_to, "id_source_0")
-    choose_first_option(page, tab_to, "id_medical_factors")
-    check_radio(page, tab_to, "id_injury_0")
-    choose_first_option(page, tab_to, "id_treatment")
-    choose_first_option(page, tab_to, "id_police_contacted")
-    check_radio(page, tab_to, "id_cctv_available_0")
-    check_radio(page, tab_to, "id_wants_police_action_0")
-    check_radio(page, tab_to, "id_wants_support_0")
-    check_radio(page, tab_to, "id_wants_feedback_0")
-
-
-def test_report_anonymously_with_the_keyboard_only_then_follow_up(
-    page, organisation, tab_to, assert_accessible
-):
-    page.goto("/incidents/report/")
-    assert_accessible(page)
-    activate(page, tab_to, tag="a", text="Anonymously")
-
-    page.wait_for_url("**/incidents/report/anonymous/")
-    assert_accessible(page)
-    fill_report_with_the_keyboard(page, tab_to)
-    activate(page, tab_to, tag="button", text="Send report")
-
-    page.wait_for_url("**/incidents/report/done/")
-    assert_accessible(page)
-    report = IncidentReport.objects.get()
-    assert report.mode == "anonymous" and report.reporter is None
-    assert report.organisation == organisation
-    assert report.reference in page.inner_text(".nhsuk-panel")
-    code = page.inner_text("#receipt-code").strip()
-    assert len(code.replace("-", "").replace(" ", "")) == 16
-
-    # (c) The anonymous follow-up: the code is the only key.
-    activate(page, tab_to, tag="a", text="follow up a report")
-    page.wait_for_url("**/incidents/follow-up/")
-    assert_accessible(page)
-    field = tab_to(page, lambda el: el["tag"] == "input" and el["type"] == "text")
-    page.keyboard.type(code)
-    assert field["name"] == "code"
-    activate(page, tab_to, tag="button", text="Continue")
-
-    page.wait_for_url("**/incidents/follow-up/case/")
-    assert_accessible(page)
-    assert report.reference in page.inner_text("main")
-    replies = report.messages.count()
-    page.get_by_label("Your reply").fill("Thank you, I am fine to talk next week.")
-    page.get_by_role("button", name="Send reply").click()
-    page.wait_for_url("**/incidents/follow-up/case/")
-    assert "Your reply was sent" in page.inner_text("main")
-    assert_accessible(page)
-    assert report.messages.count() == replies + 1
-
-
-def test_incident_report_errors_lead_to_the_fields(page, organisation, assert_accessible):
-    page.goto("/incidents/report/anonymous/")
-    submit(page, "Send report")
-    assert_error_summary(page)
-    assert "Describe what happened" in page.inner_text(".nhsuk-error-summary")
-    assert_accessible(page)
-    assert not IncidentReport.objects.exists()
+# --- (b) the anonymous incident report and (c) its follow-up: tests/browser/test_incident_report.py ------------
 
 
 def test_follow_up_with_a_wrong_code(page, assert_accessible):

@@ -28,8 +28,7 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "incidents:report_start",
     "incidents:report_form",
-    "incidents:report_done",
-    "incidents:report_draft_discard",
+    "incidents:report_more",  # "tell us more": only with the sealed report its confirmation page gives
     "incidents:follow_up",
     "incidents:follow_up_case",
     "incidents:follow_up_leave",

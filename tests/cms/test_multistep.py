@@ -192,3 +192,18 @@ def test_a_journey_may_refuse_a_post_before_acting_and_serve_its_forms_at_its_ow
     assert refused.status_code == 400 and refused.content == b"refused"
     accepted = post(client, page, what="physical")
     assert heading(accepted) == "Were you hurt"
+
+
+def test_screen_can_refuse_a_payload_before_it_is_acted_on(client, rf, monkeypatch):
+    """The hook a journey uses to refuse a payload naming something the person may not reach ("tell us more")."""
+    from django.http import HttpResponseForbidden
+
+    from tests.cms.multistep_journey import ToyJourney
+
+    page = client.get(URL)
+    payload = payload_of(page)
+    monkeypatch.setattr(ToyJourney, "screen", lambda self: HttpResponseForbidden("not yours"))
+    refused = post(client, page, what="physical")
+    assert refused.status_code == 403 and refused.content == b"not yours"
+    monkeypatch.setattr(ToyJourney, "screen", lambda self: None)
+    assert heading(client.post(URL, {"journey": payload, "what": "physical"})) == "Were you hurt"

@@ -22,7 +22,7 @@ from django.urls import reverse
 from demo.factories.consultation import ConsultationResponseFactory, answer, consultation_page
 from demo.factories.incidents import IncidentReportFactory
 from demo.factories.workforce import AssignmentFactory, EmploymentFactory
-from tests.covenant.incidents.conftest import report_post_data
+from tests.covenant.incidents.conftest import report_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -84,10 +84,7 @@ def _incident_report_form(ctx):
 
 
 def _incident_report_done(ctx):
-    posted = ctx.client.post(
-        reverse("incidents:report_form", args=["anonymous"]), report_post_data(ctx.organisation)
-    )
-    return ctx.client.get(posted["Location"])
+    return report_pages(ctx.client, ctx.organisation)
 
 
 def _follow_up(ctx):

@@ -26,7 +26,7 @@ from cms.accounts.models import AuditEvent
 from cms.accounts.roles import group_for
 from cms.accounts.views import SignInView
 from covenant.incidents.views import follow_up
-from tests.covenant.incidents.conftest import report_post_data
+from tests.covenant.incidents.conftest import report_pages
 from workforce.services import membership_grant, membership_revoke
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +103,7 @@ def test_sign_in_journeys_log_no_password(client, make_user, password, all_logs)
 
 def test_anonymous_report_and_follow_up_log_no_code(client, organisation, all_logs):
     start_capture(all_logs)
-    posted = client.post(reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation))
-    code = CODE_RE.search(client.get(posted["Location"]).content.decode()).group(1)
+    code = CODE_RE.search(report_pages(client, organisation).content.decode()).group(1)
     client.post(reverse("incidents:follow_up"), {"code": "0000 0000 0000 0000"})
     assert client.post(reverse("incidents:follow_up"), {"code": code}).status_code == 302
     client.get(reverse("incidents:follow_up_case"))

@@ -1,7 +1,8 @@
 """Forms for reporting, following up and managing cases. NHS.UK markup comes from the form renderer.
 
-`reporting` holds what a reporter fills, `cases` what a handler fills on a case, `statistics` the figures pages'
-forms. The names below are for callers outside the app; code inside the app imports from the module.
+`reporting` holds what a reporter fills (with `report_details`, the optional pages after sending), `cases`
+what a handler fills on a case, `statistics` the figures pages' forms. The names below are for callers outside
+the app; code inside the app imports from the module.
 """
 
 from .cases import (
@@ -21,7 +22,7 @@ from .cases import (
     SupportUpdateForm,
     TransitionForm,
 )
-from .reporting import FollowUpCodeForm, ReporterMessageForm, ReportForm
+from .reporting import FollowUpCodeForm, ReporterMessageForm
 from .statistics import StatisticsForm, SurveyPrevalenceForm
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
     "HandlerMessageForm",
     "LegalHoldForm",
     "PoliceOutcomeForm",
-    "ReportForm",
     "ReporterMessageForm",
     "ReporterRequestDecisionForm",
     "RiddorForm",

@@ -53,6 +53,13 @@ class IncidentReport(models.Model):
     receipt_index = models.CharField(
         max_length=64, blank=True, help_text="Keyed HMAC of the follow-up code, to find the row"
     )
+    submission_key = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",  # rows written outside the ORM (bulk loads) have none
+        help_text="Keyed HMAC of the report journey's submission key: sending twice stores one report",
+    )
 
     # When and where.
     occurred_at = models.DateTimeField()
@@ -155,6 +162,13 @@ class IncidentReport(models.Model):
             models.Index(fields=["receipt_index"], name="incident_receipt_index"),
             models.Index(
                 fields=["organisation", "perpetrator_nhs_number_index"], name="incident_perpetrator_patient"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="incident_submission_key_unique",
             ),
         ]
 

@@ -1,6 +1,6 @@
 """Views for reporting, following up and handling incidents. Thin: a form, one service or selector, a template.
 
-One module per area: `reporting` (making a report), `reporters` (following up by code, a reporter's own reports),
+One module per area: `reporting` and `report_journey` (making a report), `reporters` (following up by code, a reporter's own reports),
 `cases` (case list, dashboard, case page, workflow steps), `case_records` (the small forms on a case), `support`,
 `sanctions`, `custodian` (identity requests), `figures` (statistics, board report, Staff Survey figures),
 `evidence` (files, witness statements, handler-only notes) and `reassignment` (moving cases to another handler).
@@ -22,7 +22,7 @@ from .cases import CaseListView, case_detail, case_message, case_transition, das
 from .custodian import disclosure_decide, disclosure_list
 from .figures import board_report, statistics, survey_figures
 from .reporters import follow_up, follow_up_case, follow_up_leave, my_report, my_reports
-from .reporting import report_done, report_draft_discard, report_form, report_start
+from .reporting import report_form, report_more, report_start
 from .sanctions import sanction_add, sanction_move
 from .support import check_in_done, support_add, support_update
 
@@ -47,9 +47,8 @@ __all__ = [
     "my_report",
     "my_reports",
     "police_edit",
-    "report_done",
-    "report_draft_discard",
     "report_form",
+    "report_more",
     "report_start",
     "request_decision",
     "riddor_edit",

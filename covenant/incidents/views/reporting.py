@@ -1,22 +1,19 @@
-"""Making a report: anyone anonymously, signed-in staff under their name or in confidence. The draft and the
-confirmation that shows the follow-up code once never go into an account's session: see `reporter_state`."""
+"""Making a report: anyone anonymously, signed-in staff under their name or in confidence, all on the same
+journey of one question a page (`report_journey`). The pages keep the report in the page itself: no session row,
+cache entry or table holds any of it before it is sent (`reporter_state`)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.cache import add_never_cache_headers
 
-from cms.forms import apply_service_errors
-
-from ..forms.reporting import ReportForm
 from ..models import ReportingMode
-from ..reporter_state import DRAFT_SECONDS, reporter_state
 from ..selectors.reporters import organisations_to_report_to, reporter_organisations
-from ..services.reporting import receipt_format, report_submit
+from .report_journey import DetailsJourney, ReportJourney
 
 
 def report_start(request):
@@ -32,81 +29,35 @@ def report_start(request):
     )
 
 
-@reporter_state
-def report_form(request, mode: str):
+def _reporting_mode(request, mode: str):
+    """The mode, or the response that stops a person who may not report in it."""
     if mode not in ReportingMode.values:
         raise Http404
-    anonymous = mode == ReportingMode.ANONYMOUS
-    if not anonymous and not request.user.is_authenticated:
+    if mode != ReportingMode.ANONYMOUS and not request.user.is_authenticated:
         return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+    return None
+
+
+def report_form(request, mode: str):
+    """The report: GET starts it, each POST answers the page shown and gets the next one, the last sends it."""
+    stop = _reporting_mode(request, mode)
+    if stop is not None:
+        return stop
+    anonymous = mode == ReportingMode.ANONYMOUS
     organisations = organisations_to_report_to(user=request.user, anonymous=anonymous)
-    if not anonymous and not organisations.exists():
+    journey = ReportJourney(request, mode=mode, organisations=organisations)
+    if not anonymous and not journey.organisation_ids():
         raise PermissionDenied("You need to belong to an organisation to report under your name")
-    state = request.reporter_state
-    restored = False
-    if request.method == "POST":
-        form = ReportForm(request.POST, organisations=organisations, anonymous=anonymous)
-        # Keep what was typed, so nothing is lost if the page is left or an error comes back.
-        state.draft_keep(mode, ReportForm.draft_from_post(request.POST))
-        if form.is_valid():
-            try:
-                report, code = report_submit(
-                    reporter=request.user if not anonymous else None,
-                    mode=mode,
-                    data=form.report_data(),
-                    subject_emails=form.subject_emails(),
-                    request=request,
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                state.draft_drop(mode)
-                state.receipt_keep(
-                    {
-                        "reference": report.reference,
-                        "pk": report.pk if not anonymous else None,
-                        "code": receipt_format(code) if code else None,
-                        "wants_support": report.wants_support,
-                    }
-                )
-                return redirect("incidents:report_done")
-    else:
-        form = ReportForm(organisations=organisations, anonymous=anonymous)
-        draft = state.draft(mode)
-        if draft:
-            form = ReportForm(
-                initial=form.initial_from_draft(draft), organisations=organisations, anonymous=anonymous
-            )
-            restored = True
-        elif organisations.count() == 1 and not anonymous:
-            form = ReportForm(
-                initial={"organisation": organisations.first()}, organisations=organisations, anonymous=False
-            )
-    return render(
-        request,
-        "incidents/report_form.html",
-        {
-            "form": form,
-            "mode": mode,
-            "mode_label": ReportingMode(mode).label,
-            "restored": restored,
-            "draft_minutes": DRAFT_SECONDS // 60,
-            "breadcrumbs": [("Home", "/"), ("Report abuse", reverse("incidents:report_start"))],
-        },
-    )
+    response = journey.handle()
+    add_never_cache_headers(response)  # the pages carry the report and, once sent, the follow-up code
+    return response
 
 
-@require_POST
-@reporter_state
-def report_draft_discard(request, mode: str):
-    if mode not in ReportingMode.values:
-        raise Http404
-    request.reporter_state.draft_drop(mode)
-    return redirect("incidents:report_form", mode=mode)
-
-
-@reporter_state
-def report_done(request):
-    # The code is shown once: its cookie is deleted by this page.
-    receipt = request.reporter_state.receipt_take()
-    return render(request, "incidents/report_done.html", {"receipt": receipt})
+def report_more(request, mode: str):
+    """'Tell us more' after sending: optional questions added to the report the sealed payload names."""
+    stop = _reporting_mode(request, mode)
+    if stop is not None:
+        return stop
+    response = DetailsJourney(request, mode=mode).handle()
+    add_never_cache_headers(response)
+    return response

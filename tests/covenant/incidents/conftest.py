@@ -1,45 +1,78 @@
 import datetime
+import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from covenant.incidents import services
 from demo.factories.incidents import IncidentReportFactory
 from demo.factories.workforce import MembershipFactory
 
+PAYLOAD = re.compile(r'name="journey" value="([^"]+)"')
+STEP = re.compile(r'data-step="([a-z_]+)"')
+CODE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
+NARRATIVE = "A patient's visitor made racist remarks to me at the triage desk."
 
-def report_post_data(organisation, /, **overrides):
-    """What a person would post on the report form."""
-    when = timezone.localdate() - datetime.timedelta(days=1)
-    data = {
-        "relationship": "targeted",
-        "staff_group": "nursing",
-        "occurred_on_day": str(when.day),
-        "occurred_on_month": str(when.month),
-        "occurred_on_year": str(when.year),
-        "occurred_time": "14:30",
-        "organisation": str(organisation.pk),
-        "site": "Emergency department",
-        "setting": "emergency_department",
-        "category": "discriminatory",
-        "sub_types": ["discriminatory_remark", "shouting_swearing"],
-        "protected_characteristic": "race",
-        "source": "patient",
-        "medical_factors": "none",
-        "injury": "none",
-        "treatment": "none",
-        "days_off": "0",
-        "police_contacted": "no",
-        "crime_reference": "",
-        "cctv_available": "yes",
-        "narrative": "A patient's visitor made racist remarks to me at the triage desk.",
-        "wants_police_action": "undecided",
-        "wants_support": "yes",
-        "wants_feedback": "yes",
-        "may_tell_line_manager": "yes",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+# What a person answers on each page of the report (views/report_journey.py), by step.
+CORE_ANSWERS = {
+    "what": {"category": "discriminatory", "narrative": NARRATIVE},
+    "when": {"day": "yesterday", "occurred_time": "14:30"},
+    "where": {"setting": "emergency_department", "site": "Emergency department"},
+    "who": {"relationship": "targeted"},
+    "hurt": {"injury": "none"},
+}
+
+
+def payload_of(response) -> str:
+    return PAYLOAD.search(response.content.decode()).group(1)
+
+
+def step_of(response) -> str:
+    found = STEP.search(response.content.decode())
+    return found.group(1) if found else ""
+
+
+def answer(client, response, url: str | None = None, **data):
+    """Post the page's form (its sealed progress plus `data`) as the browser would."""
+    return client.post(url or response.request["PATH_INFO"], {"journey": payload_of(response), **data})
+
+
+def report_pages(client, organisation=None, /, *, mode="anonymous", answers=None, send=True):
+    """Walk the report through its pages: GET the first, answer each page shown with `answers[step]` (defaults:
+    CORE_ANSWERS, the organisation where asked), then send from "Check your answers". Returns the last response
+    (the confirmation once sent); stops early on a page that comes back with an error."""
+    url = reverse("incidents:report_form", args=[mode])
+    given = {**CORE_ANSWERS, **(answers or {})}
+    if organisation is not None:
+        given.setdefault("organisation", {"organisation": str(organisation.pk)})
+    page = client.get(url)
+    for _ in range(12):
+        step = step_of(page)
+        if page.status_code != 200 or step in ("", "check"):
+            break
+        page = answer(client, page, url, **given.get(step, {}))
+    if send and step_of(page) == "check":
+        page = answer(client, page, url, action="send")
+    return page
+
+
+def code_of(response) -> str:
+    return CODE.search(response.content.decode()).group(1)
+
+
+def tell_more(client, sent, /, *, mode="anonymous", answers=None):
+    """From the confirmation, answer "tell us more" (each page: `answers[step]`, else skipped) and add it."""
+    url = reverse("incidents:report_more", args=[mode])
+    page = answer(client, sent, url)
+    for _ in range(20):
+        step = step_of(page)
+        if page.status_code != 200 or step in ("", "check"):
+            break
+        page = answer(client, page, url, **(answers or {}).get(step, {}))
+    if step_of(page) == "check":
+        page = answer(client, page, url, action="send")
+    return page
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Anonymous means unlinkable (issue 12): what an anonymous reporter does leaves nothing beside their account.
 
-- Finding 6: no draft, follow-up code or followed-up case in a session row (which holds `_auth_user_id` when the
-  reporter is signed in); a visitor who is not signed in gets no session row at all.
+- Finding 6: no report being written, follow-up code or followed-up case in a session row (which holds
+  `_auth_user_id` when the reporter is signed in) or the cache; the report's pages neither read nor write a
+  session row; a visitor who is not signed in gets no session row at all.
 - Finding 7: the audit trail keeps only the hour of an anonymous action and cannot order it against the
   reporter's own sign-in; the report's own times and ciphertexts keep only the hour too.
 - Finding 9: only wrong follow-up codes count against an address, so staff sharing a trust's address never block
@@ -22,6 +23,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,15 +31,15 @@ from cms.accounts.models import AnonymousAuditEvent, AuditEvent
 from cms.times import hour_nhs, time_nhs
 from covenant.incidents import throttles
 from covenant.incidents.models import IncidentReport, acknowledge_deadline
-from covenant.incidents.reporter_state import FOLLOW_UP_COOKIE, RECEIPT_COOKIE
+from covenant.incidents.reporter_state import FOLLOW_UP_COOKIE
 from demo.factories.cms import DEMO_PASSWORD
 
-from .conftest import report_post_data
+from .conftest import code_of, payload_of, report_pages, tell_more
 
 pytestmark = pytest.mark.django_db
 
 CODE_RE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
-NARRATIVE_WORDS = "triage desk"  # from report_post_data's narrative
+NARRATIVE_WORDS = "triage desk"  # from the conftest's NARRATIVE
 ANONYMOUS_FORM = reverse("incidents:report_form", args=["anonymous"])
 FOLLOW_UP = reverse("incidents:follow_up")
 FOLLOW_UP_CASE = reverse("incidents:follow_up_case")
@@ -61,9 +63,12 @@ def _cached_values() -> list[bytes]:
 
 
 def _anonymous_report(client, organisation) -> tuple[IncidentReport, str]:
-    response = client.post(ANONYMOUS_FORM, report_post_data(organisation))
-    code = CODE_RE.search(client.get(response["Location"]).content.decode()).group(1)
+    code = code_of(report_pages(client, organisation))
     return IncidentReport.objects.get(), code
+
+
+def _session_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if "django_session" in query["sql"]]
 
 
 def _is_on_the_hour(moment: datetime.datetime) -> bool:
@@ -71,61 +76,66 @@ def _is_on_the_hour(moment: datetime.datetime) -> bool:
 
 
 # --- finding 6: nothing of an anonymous journey in a session ----------------------------------------------------
-def test_a_signed_in_anonymous_draft_stays_out_of_the_session(client, login, reporter, organisation):
+def test_a_signed_in_anonymous_report_neither_reads_nor_writes_the_session(
+    client, login, reporter, organisation
+):
     login(reporter)
     before = _the_session_row()
     assert SessionStore().decode(before[1])["_auth_user_id"] == str(reporter.pk)
+    client.get(ANONYMOUS_FORM)  # the site's navigation, cached for every page, is not the report's
+    cached = set(cache._cache)
 
-    client.get(ANONYMOUS_FORM)
-    response = client.post(ANONYMOUS_FORM, report_post_data(organisation, wants_support=""))
-    assert response.status_code == 200 and "Select yes or no" in response.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        error = report_pages(client, organisation, answers={"hurt": {}}, send=False)
+        assert error.status_code == 400 and "Select if you were hurt" in error.content.decode()
+        check = report_pages(client, organisation, send=False)
+        sent = tell_more(client, answer_send(client, check), answers={"police": {"police_contacted": "101"}})
+    assert sent.status_code == 200 and IncidentReport.objects.get().police_contacted == "101"
 
-    # The account's session row is exactly as it was: no draft, and not even saved again (its expiry would date
-    # the report to the second).
+    # No statement touched django_session: the row was neither read nor written (its expiry would date the report
+    # to the second), and nothing of the report went into the cache.
+    assert _session_queries(queries.captured_queries) == []
     assert _the_session_row() == before
-    (raw, data), *_ = _sessions()
-    assert NARRATIVE_WORDS not in raw and NARRATIVE_WORDS not in str(data)
-    # The draft is kept for this browser, encrypted in the cache: a copy of the cache shows no narrative.
-    back = client.get(ANONYMOUS_FORM).content.decode()
-    assert "We kept what you entered earlier" in back and NARRATIVE_WORDS in back
-    assert _cached_values() and not any(NARRATIVE_WORDS.encode() in value for value in _cached_values())
-    # It belongs to the browser, not the account: the same person signed in elsewhere does not get it.
-    elsewhere = Client()
-    elsewhere.force_login(reporter)
-    assert "We kept what you entered earlier" not in elsewhere.get(ANONYMOUS_FORM).content.decode()
+    assert set(cache._cache) == cached
+    # What was typed travels only in the page, sealed: the payload shows nothing of it.
+    assert NARRATIVE_WORDS in check.content.decode() and NARRATIVE_WORDS not in payload_of(check)
+    assert IncidentReport.objects.get().reporter is None
+
+
+def answer_send(client, check):
+    return client.post(ANONYMOUS_FORM, {"journey": payload_of(check), "action": "send"})
 
 
 def test_an_anonymous_visitor_gets_no_session_row_at_all(client, organisation):
-    response = client.post(ANONYMOUS_FORM, report_post_data(organisation, narrative=""))
-    assert "Describe what happened" in response.content.decode()
-    assert "We kept what you entered earlier" in client.get(ANONYMOUS_FORM).content.decode()
+    client.get(ANONYMOUS_FORM)  # the site's navigation, cached for every page, is not the report's
+    cached = set(cache._cache)
+    error = report_pages(client, organisation, answers={"what": {"category": "verbal_abuse"}}, send=False)
+    assert error.status_code == 400 and "Tell us what happened" in error.content.decode()
     report, code = _anonymous_report(client, organisation)
+    assert set(cache._cache) == cached  # nothing of the report before or after it is sent
     assert client.post(FOLLOW_UP, {"code": code}).status_code == 302
     assert report.reference in client.get(FOLLOW_UP_CASE).content.decode()
     assert client.post(FOLLOW_UP_CASE, {"body": "It was the night shift."}).status_code == 302
     client.post(reverse("incidents:follow_up_leave"))
     assert not Session.objects.exists()
+    assert "sessionid" not in client.cookies
     assert not any(NARRATIVE_WORDS.encode() in value for value in _cached_values())
 
 
-def test_the_follow_up_code_is_never_in_the_session_or_the_cache(client, login, reporter, organisation):
+def test_the_follow_up_code_is_never_in_the_session_the_cache_or_a_cookie(
+    client, login, reporter, organisation
+):
     login(reporter)
     before = _the_session_row()
-    response = client.post(ANONYMOUS_FORM, report_post_data(organisation))
-    assert response.status_code == 302
-    # Between storing the report and showing the code, the code is only in the browser's sealed cookie.
-    report = IncidentReport.objects.get()
-    receipt_cookie = client.cookies[RECEIPT_COOKIE]
-    assert receipt_cookie["httponly"] and receipt_cookie["samesite"] == "Lax"
-    assert report.reference not in receipt_cookie.value
-    assert _the_session_row() == before
-    done = client.get(response["Location"])
-    code = CODE_RE.search(done.content.decode()).group(1).replace(" ", "")
-    assert "no-store" in done["Cache-Control"]
+    sent = report_pages(client, organisation)
+    # The code is in the response to "Send report" and nowhere else: no confirmation cookie, no redirect.
+    code = code_of(sent).replace(" ", "")
+    assert "no-store" in sent["Cache-Control"]
+    assert not any(code in morsel.value for morsel in client.cookies.values())
     (raw, after), *_ = _sessions()
+    report = IncidentReport.objects.get()
     assert code not in raw and code not in str(after) and report.reference not in str(after)
     assert not any(code.encode() in value for value in _cached_values())
-    assert client.cookies[RECEIPT_COOKIE].value == ""  # deleted: the code is shown once
     assert _the_session_row() == before
 
 
@@ -148,24 +158,12 @@ def test_following_up_while_signed_in_leaves_the_session_as_it_was(client, login
 
 
 def test_a_forged_or_swapped_follow_up_cookie_opens_nothing(client, organisation):
-    _anonymous_report(client, organisation)  # leaves a genuine, sealed (deleted) receipt behind
+    sent = report_pages(client, organisation)
     client.cookies[FOLLOW_UP_COOKIE] = "1"
     assert client.get(FOLLOW_UP_CASE)["Location"] == FOLLOW_UP
-    # A sealed cookie made for another purpose (the confirmation) is refused too.
-    client.post(ANONYMOUS_FORM, report_post_data(organisation))
-    client.cookies[FOLLOW_UP_COOKIE] = client.cookies[RECEIPT_COOKIE].value
+    # A payload sealed with the same keys for another purpose ("tell us more", naming this report) is refused too.
+    client.cookies[FOLLOW_UP_COOKIE] = payload_of(sent)
     assert client.get(FOLLOW_UP_CASE)["Location"] == FOLLOW_UP
-
-
-def test_a_named_draft_is_sealed_in_the_session(client, login, reporter, organisation):
-    url = reverse("incidents:report_form", args=["named"])
-    login(reporter)
-    client.post(url, report_post_data(organisation, wants_support=""))
-    raw, data = _sessions()[0]
-    assert "incident_draft_named" in data
-    assert NARRATIVE_WORDS not in raw and NARRATIVE_WORDS not in str(data)
-    back = client.get(url).content.decode()
-    assert "We kept what you entered earlier" in back and NARRATIVE_WORDS in back
 
 
 # --- finding 7: the audit trail cannot place an anonymous report beside its reporter ---------------------------
@@ -177,7 +175,7 @@ def test_an_anonymous_report_cannot_be_placed_beside_the_reporters_sign_in(
         == 302
     )
     sign_in = AuditEvent.objects.get(action="auth.sign_in", actor=reporter)
-    client.post(ANONYMOUS_FORM, report_post_data(organisation))
+    report_pages(client, organisation)
     client.post("/account/sign-out/")
     sign_out = AuditEvent.objects.get(action="auth.sign_out", actor=reporter)
     report = IncidentReport.objects.get()
@@ -254,7 +252,7 @@ def test_the_new_report_task_carries_only_the_report(
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     login(reporter)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(ANONYMOUS_FORM, report_post_data(organisation), REMOTE_ADDR="192.0.2.44")
+        report_pages(client, organisation)
     report = IncidentReport.objects.get()
     results = task_backends["default"].results
     assert [(r.task.name, r.args, r.kwargs) for r in results] == [
@@ -367,9 +365,9 @@ def test_a_signed_in_member_of_staff_idle_past_the_timeout_still_sends_an_anonym
     before = _the_session_row()
 
     assert client.get(ANONYMOUS_FORM).status_code == 200
-    response = client.post(ANONYMOUS_FORM, report_post_data(organisation))
-    assert response.status_code == 302 and response["Location"] == reverse("incidents:report_done")
-    code = CODE_RE.search(client.get(response["Location"]).content.decode()).group(1)
+    sent = report_pages(client, organisation)
+    assert sent.status_code == 200
+    code = code_of(sent)
     report = IncidentReport.objects.get()
     assert report.reporter is None
     assert client.post(FOLLOW_UP, {"code": code}).status_code == 302

@@ -23,7 +23,7 @@ from covenant.incidents.models import (
 )
 from demo.factories.incidents import IncidentReportFactory
 
-from .conftest import report_post_data
+from .conftest import payload_of, report_pages, tell_more
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +129,7 @@ CLEAR_TEXT_COLUMNS = {
     ("incidentreport", "receipt_hash"),  # a slow hash of the follow-up code
     ("incidentreport", "receipt_index"),  # a keyed HMAC of it
     ("incidentreport", "perpetrator_nhs_number_index"),  # a keyed HMAC of the patient's NHS number
+    ("incidentreport", "submission_key"),  # a keyed HMAC of the report journey's random submission key
     ("casetransition", "action"),  # a workflow action's code
     ("casetransition", "actor_label"),  # the member of staff who acted, as in the audit trail
 }
@@ -147,13 +148,19 @@ def test_identifying_fields_reach_the_database_only_encrypted(client, login, rep
     """Finding 11: the site and crime reference of a report, and the references, names and descriptions a
     handler adds to the case, are stored encrypted; the people who may see them still read them in clear."""
     login(reporter)
-    client.post(
-        reverse("incidents:report_form", args=["named"]),
-        report_post_data(
-            organisation, site=SITE, police_contacted="101", crime_reference=CRIME_REFERENCE, injury="minor"
-        ),
+    sent = report_pages(
+        client,
+        mode="named",
+        answers={"where": {"setting": "ward", "site": SITE}, "hurt": {"injury": "minor"}},
+    )
+    tell_more(
+        client,
+        sent,
+        mode="named",
+        answers={"police": {"police_contacted": "101", "crime_reference": CRIME_REFERENCE}},
     )
     report = IncidentReport.objects.get()
+    assert (report.site, report.crime_reference) == (SITE, CRIME_REFERENCE)
     login(handler)
     today = timezone.localdate()
     due = today + datetime.timedelta(days=14)
@@ -234,24 +241,22 @@ def test_encrypted_text_keeps_its_length_limit(organisation):
     assert "site" in error.value.message_dict
 
 
-def test_report_draft_in_the_session_is_encrypted(client, login, reporter, organisation):
-    """A named draft kept after a mistake holds what was typed, e-mails of the people named included: not in
-    clear. (Anonymous drafts never reach the session: tests/covenant/incidents/test_anonymity.py.)"""
+def test_the_report_being_written_is_in_no_session_and_sealed_in_the_page(
+    client, login, reporter, organisation
+):
+    """What a named reporter has typed so far travels only in the page, encrypted (cms/multistep.py): not in the
+    session, and not readable in the page's hidden field. (Anonymous: tests/covenant/incidents/test_anonymity.py.)"""
     from django.contrib.sessions.models import Session
 
-    url = reverse("incidents:report_form", args=["named"])
     login(reporter)
-    client.post(
-        url,
-        report_post_data(
-            organisation, site=SITE, source="colleague", subject_email="subject@example.org", narrative=""
-        ),
+    check = report_pages(
+        client, mode="named", answers={"where": {"setting": "ward", "site": SITE}}, send=False
     )
-    stored = client.session["incident_draft_named"]
+    assert SITE in check.content.decode()  # shown on "Check your answers"
+    payload = payload_of(check)
     raw = Session.objects.get(session_key=client.session.session_key).session_data
-    for text in (str(stored), raw, str(client.session.load())):
-        assert SITE not in text and "subject@example.org" not in text
-    assert SITE in client.get(url).content.decode()
+    for text in (payload, raw, str(client.session.load())):
+        assert SITE not in text and "Ward" not in text
 
 
 def _migration():
@@ -356,12 +361,14 @@ def test_text_typed_with_the_ciphertext_prefix_is_stored_encrypted_and_read_back
 ):
     from .test_anonymity import CODE_RE
 
-    response = client.post(
-        reverse("incidents:report_form", args=["anonymous"]),
-        report_post_data(organisation, narrative=LOOKALIKE_NARRATIVE, site=LOOKALIKE_SITE),
+    sent = report_pages(
+        client,
+        answers={
+            "what": {"category": "verbal_abuse", "narrative": LOOKALIKE_NARRATIVE},
+            "where": {"setting": "ward", "site": LOOKALIKE_SITE},
+        },
     )
-    assert response.status_code == 302
-    code = CODE_RE.search(client.get(response["Location"]).content.decode()).group(1)
+    code = CODE_RE.search(sent.content.decode()).group(1)
     report = IncidentReport.objects.get()
     client.post(reverse("incidents:follow_up"), {"code": code})
     assert client.post(reverse("incidents:follow_up_case"), {"body": LOOKALIKE_REPLY}).status_code == 302

@@ -20,7 +20,7 @@ from covenant.incidents.models import (
 )
 from demo.factories.incidents import IncidentReportFactory
 
-from .conftest import report_post_data
+from .conftest import report_pages, tell_more
 
 pytestmark = pytest.mark.django_db
 
@@ -412,11 +412,18 @@ def test_a_step_from_the_wrong_state_is_refused(client, login, cast, organisatio
 # --- finding 5: cases close without answering the reporter -----------------------------------------------------
 @pytest.fixture
 def asking_report(client, login, reporter, organisation):
-    """A named report through the form: the reporter asks for support, for police action and for feedback."""
+    """A named report through its pages, then "tell us more": the reporter asks for support, for police action and for feedback."""
     login(reporter)
-    client.post(
-        reverse("incidents:report_form", args=["named"]),
-        report_post_data(organisation, wants_support="yes", wants_police_action="yes", wants_feedback="yes"),
+    sent = report_pages(client, mode="named")
+    tell_more(
+        client,
+        sent,
+        mode="named",
+        answers={
+            "support": {"wants_support": "yes"},
+            "police_wish": {"wants_police_action": "yes"},
+            "feedback": {"wants_feedback": "yes"},
+        },
     )
     report = IncidentReport.objects.get()
     assert report.wants_support and report.wants_police_action == "yes" and report.wants_feedback

@@ -1,17 +1,23 @@
+"""Making a report through its pages (views/report_journey.py) in every mode, and following it up."""
+
+import datetime
 import re
+import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.accounts.models import AuditEvent
 from cms.audit import anonymous_audit_release
-from covenant.incidents.models import CaseExclusion, IncidentReport, Message, RiddorAssessment
+from covenant.incidents.models import CaseExclusion, IncidentReport, RiddorAssessment
 
-from .conftest import report_post_data
+from .conftest import answer, code_of, payload_of, report_pages, step_of, tell_more
 
 pytestmark = pytest.mark.django_db
 
 CODE_RE = re.compile(r"\b(\d{4} \d{4} \d{4} \d{4})\b")
+ANONYMOUS = reverse("incidents:report_form", args=["anonymous"])
 
 
 def test_start_page_is_open_to_everyone(client):
@@ -30,50 +36,91 @@ def test_start_page_offers_named_and_confidential_to_staff(client, login, report
 
 def test_unknown_mode_is_404(client):
     assert client.get(reverse("incidents:report_form", args=["loud"])).status_code == 404
+    assert client.post(reverse("incidents:report_more", args=["loud"])).status_code == 404
 
 
 def test_named_report_needs_sign_in(client):
-    response = client.get(reverse("incidents:report_form", args=["named"]))
-    assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    for name in ("report_form", "report_more"):
+        response = client.get(reverse(f"incidents:{name}", args=["named"]))
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
 
 
-def test_signed_in_user_without_organisation_cannot_report_named(client, login, make_user):
+def test_someone_who_belongs_to_no_organisation_reports_anonymously_only(
+    client, login, make_user, organisation
+):
     login(make_user(email="nobody@example.org"))
     assert client.get(reverse("incidents:report_form", args=["confidential"])).status_code == 403
+    body = client.get(reverse("incidents:report_start")).content.decode()
+    assert "your account needs to belong to an organisation" in body
+    sent = report_pages(client)
+    assert "Report sent" in sent.content.decode() and code_of(sent)
+    assert IncidentReport.objects.get().reporter is None
 
 
-def test_anonymous_visitor_reports_and_sees_code_once(client, organisation):
-    response = client.post(
-        reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation)
-    )
-    assert response.status_code == 302
+# --- the core: at most six questions, each a page ---------------------------------------------------------------
+def test_anonymous_visitor_reports_in_five_questions_and_sees_the_code_once(client, organisation):
+    page = client.get(ANONYMOUS)
+    seen = []
+    for step, data in (
+        ("what", {"category": "verbal_abuse", "narrative": "Shouted at and threatened."}),
+        ("when", {"day": "today"}),
+        ("where", {"setting": "ward"}),
+        ("who", {"relationship": "witnessed"}),
+        ("hurt", {"injury": "minor"}),
+    ):
+        seen.append(step_of(page))
+        assert step_of(page) == step and page.status_code == 200
+        assert "<h1" in page.content.decode()
+        page = answer(client, page, ANONYMOUS, **data)
+    assert seen == ["what", "when", "where", "who", "hurt"]  # one organisation: not asked
+    assert step_of(page) == "check"
+    body = page.content.decode()
+    assert "Shouted at and threatened." in body and "I saw it happen to someone else" in body
+    assert not IncidentReport.objects.exists()  # nothing stored before it is sent
+
+    sent = answer(client, page, ANONYMOUS, action="send")
+    assert sent.status_code == 200 and "no-store" in sent["Cache-Control"]
     report = IncidentReport.objects.get()
-    assert report.mode == "anonymous"
-    assert report.reporter is None
-    assert report.category == "discriminatory" and report.protected_characteristic == "race"
-    assert report.sub_types == ["discriminatory_remark", "shouting_swearing"]
-    assert report.may_tell_line_manager is False
+    assert (report.mode, report.reporter, report.organisation) == ("anonymous", None, organisation)
+    assert (report.category, report.setting, report.relationship, report.injury) == (
+        "verbal_abuse",
+        "ward",
+        "witnessed",
+        "minor",
+    )
+    assert report.source == "unknown" and report.occurred_approximate  # no time given
+    assert report.occurred_at.date() <= timezone.localdate()
+    code = code_of(sent).replace(" ", "")
+    assert len(code) == 16 and code not in report.receipt_hash and code not in report.receipt_index
+    # Stored as Argon2id at the cost docs/security.md explains, whatever hasher the accounts use.
+    assert report.receipt_hash.startswith("argon2$argon2id$v=19$m=4096,t=1,p=1$")
 
-    done = client.get(response["Location"]).content.decode()
-    code = CODE_RE.search(done).group(1)
-    digits = code.replace(" ", "")
-    assert len(digits) == 16
-    # Stored only as a slow hash and a keyed index, never as the code.
-    assert digits not in report.receipt_hash and digits not in report.receipt_index
-    # Argon2id with OWASP's minimum cost, whatever hasher the accounts use.
-    assert report.receipt_hash.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
-    # Shown once: a refresh does not show it again.
-    again = client.get(response["Location"]).content.decode()
-    assert not CODE_RE.search(again)
-    assert "already been shown" in again
+
+def test_the_organisation_is_asked_only_when_there_is_a_choice(
+    client, login, reporter, organisation, other_organisation
+):
+    page = report_pages(client, organisation, send=False)
+    assert step_of(page) == "check" and organisation.name in page.content.decode()
+    login(reporter)  # belongs to one organisation: pre-answered
+    page = report_pages(client, mode="named", send=False)
+    assert step_of(page) == "check" and organisation.name in page.content.decode()
+    assert "Which organisation" not in page.content.decode()
+
+
+def test_an_organisation_not_offered_is_refused_on_its_page(
+    client, login, reporter, organisation, other_organisation
+):
+    page = report_pages(client, answers={"organisation": {"organisation": "999999"}}, send=False)
+    assert page.status_code == 400 and step_of(page) == "organisation"
+    assert "Select an organisation from the list" in page.content.decode()
 
 
 def test_signed_in_anonymous_report_keeps_no_link_to_the_account(
     client, login, reporter, organisation, an_hour_later
 ):
     login(reporter)
-    client.post(reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation))
+    report_pages(client)
     report = IncidentReport.objects.get()
     assert report.reporter is None
     an_hour_later()
@@ -82,127 +129,252 @@ def test_signed_in_anonymous_report_keeps_no_link_to_the_account(
     assert event.actor is None and event.ip_address is None
 
 
-def test_named_report(client, login, reporter, organisation):
+@pytest.mark.parametrize("mode", ["named", "confidential"])
+def test_named_and_confidential_reports_take_the_same_pages(client, login, reporter, organisation, mode):
     login(reporter)
-    response = client.post(reverse("incidents:report_form", args=["named"]), report_post_data(organisation))
+    sent = report_pages(client, mode=mode)
     report = IncidentReport.objects.get()
-    assert report.reporter == reporter and report.mode == "named"
+    assert report.reporter == reporter and report.mode == mode and report.organisation == organisation
     assert report.receipt_hash == ""
     assert report.transitions.get().to_status == "submitted"
-    done = client.get(response["Location"]).content.decode()
-    assert report.reference in done and not CODE_RE.search(done)
+    body = sent.content.decode()
+    assert report.reference in body and not CODE_RE.search(body)
+    assert reverse("incidents:my_report", args=[report.pk]) in body
 
 
-def test_named_report_for_an_organisation_the_reporter_is_not_in_is_refused(
-    client, login, reporter, other_organisation
+def test_a_named_report_cannot_be_sent_to_an_organisation_the_reporter_is_not_in(
+    client, login, reporter, organisation, other_organisation
 ):
     login(reporter)
-    response = client.post(
-        reverse("incidents:report_form", args=["named"]), report_post_data(other_organisation)
+    page = report_pages(
+        client, mode="named", answers={"organisation": {"organisation": str(other_organisation.pk)}}
     )
-    assert response.status_code == 200
-    assert "Select an organisation from the list" in response.content.decode()
+    assert page.status_code == 200
+    assert IncidentReport.objects.get().organisation == organisation  # not even asked: their one organisation
+
+
+EMPTY_MESSAGES = {
+    "what": "Select what happened",
+    "when": "Select when it happened",
+    "where": "Select where it happened",
+    "who": "Select who it happened to",
+    "hurt": "Select if you were hurt",
+}
+
+
+@pytest.mark.parametrize("step", list(EMPTY_MESSAGES))
+def test_an_empty_page_gives_one_clear_message_on_that_page(client, organisation, step):
+    answers = {step: {}}
+    page = report_pages(client, answers=answers, send=False)
+    assert page.status_code == 400 and step_of(page) == step
+    body = page.content.decode()
+    summary = body[body.index("nhsuk-error-summary") : body.index("</ul>", body.index("nhsuk-error-summary"))]
+    links = re.findall(r"<a [^>]*>(.*?)</a>", summary, re.S)
+    assert [link.strip() for link in links][:1] == [EMPTY_MESSAGES[step]]
+    if step != "what":  # the first page has two required answers, and says so for each
+        assert len(links) == 1
+    assert "<title>Error:" in body
     assert not IncidentReport.objects.exists()
+
+
+def test_the_first_page_asks_for_each_of_its_answers(client, organisation):
+    page = answer(client, client.get(ANONYMOUS), ANONYMOUS, category="verbal_abuse")
+    assert page.status_code == 400 and "Tell us what happened" in page.content.decode()
+    assert "Select what happened" not in page.content.decode()
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field", "message"),
+    ("step", "data", "message"),
     [
-        ({"narrative": ""}, "narrative", "Describe what happened"),
-        ({"category": "nonsense"}, "category", "Select a valid choice"),
-        ({"occurred_on_day": "31", "occurred_on_month": "2"}, "occurred_on", "Enter a real date"),
-        ({"occurred_on_year": "2199"}, "occurred_on", "today or in the past"),
-        ({"occurred_time": "25:99"}, "occurred_time", "Enter a time like 14:30"),
-        ({"days_off": "lots"}, "days_off", "Enter days off as a number"),
-        ({"days_off": "-3"}, "days_off", "0 or more"),
+        ("what", {"category": "nonsense", "narrative": "x"}, "Select what happened"),
+        ("what", {"category": "verbal_abuse", "narrative": "x" * 5001}, "5,000 characters or fewer"),
+        ("what", {"category": "verbal_abuse", "narrative": "   "}, "Tell us what happened"),
+        ("when", {"day": "earlier"}, "Enter the date it happened, for example 15 3 2026"),
         (
-            {"protected_characteristic": ""},
-            "protected_characteristic",
-            "what the discriminatory abuse targeted",
+            "when",
+            {"day": "earlier", "occurred_on_day": "31", "occurred_on_month": "2", "occurred_on_year": "2026"},
+            "Enter a real date",
         ),
-        ({"organisation": "999999"}, "organisation", "Select an organisation from the list"),
-        ({"wants_support": ""}, "wants_support", "Select yes or no"),
         (
-            {"subject_email": "not-an-email", "source": "colleague"},
-            "subject_email",
-            "Enter an e-mail address",
+            "when",
+            {"day": "earlier", "occurred_on_day": "1", "occurred_on_month": "1", "occurred_on_year": "2199"},
+            "today or in the past",
         ),
-        ({"narrative": "x" * 5001}, "narrative", "5,000 characters or fewer"),
+        (
+            "when",
+            {"day": "earlier", "occurred_on_day": "1", "occurred_on_year": "2026"},
+            "day, month and year",
+        ),
+        ("when", {"day": "today", "occurred_time": "25:99"}, "Enter the time using the 24-hour clock"),
+        ("where", {"setting": "ward", "site": "x" * 201}, "200 characters or fewer"),
     ],
 )
-def test_bad_input_gives_an_error_beside_the_field_and_keeps_the_draft(
-    client, organisation, overrides, field, message
-):
-    url = reverse("incidents:report_form", args=["anonymous"])
-    data = report_post_data(organisation, **overrides)
-    response = client.post(url, data)
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert message in body
-    assert f'id="id_{field}-error"' in body or f"id_{field}" in body
+def test_bad_answers_get_a_message_beside_the_question(client, organisation, step, data, message):
+    page = report_pages(client, answers={step: data}, send=False)
+    assert page.status_code == 400 and step_of(page) == step
+    assert message in page.content.decode()
     assert not IncidentReport.objects.exists()
-    # What was typed is still there, and survives leaving and coming back.
-    assert "triage desk" in body or overrides.get("narrative") is not None
-    back = client.get(url).content.decode()
-    assert "We kept what you entered earlier" in back
-    if "narrative" not in overrides:
-        assert "racist remarks to me at the triage desk" in back
+    # What was typed is still on the page.
+    if data.get("narrative", "").strip():
+        assert data["narrative"][:100] in page.content.decode()
 
 
-def test_draft_can_be_discarded(client, organisation):
-    url = reverse("incidents:report_form", args=["anonymous"])
-    client.post(url, report_post_data(organisation, narrative=""))
-    client.post(reverse("incidents:report_draft_discard", args=["anonymous"]))
-    assert "We kept what you entered" not in client.get(url).content.decode()
+def test_when_today_ignores_date_boxes_and_an_earlier_day_is_kept(client, organisation):
+    report_pages(client, answers={"when": {"day": "today", "occurred_on_day": "99"}})
+    assert timezone.localdate(IncidentReport.objects.get().occurred_at) == timezone.localdate()
+    IncidentReport.objects.all().delete()
+    day = timezone.localdate() - datetime.timedelta(days=20)
+    when = {
+        "day": "earlier",
+        "occurred_on_day": day.day,
+        "occurred_on_month": day.month,
+        "occurred_on_year": day.year,
+    }
+    report_pages(client, answers={"when": {**when, "occurred_time": "09:15"}})
+    report = IncidentReport.objects.get()
+    assert timezone.localtime(report.occurred_at).replace(tzinfo=None) == datetime.datetime.combine(
+        day, datetime.time(9, 15)
+    )
+    assert not report.occurred_approximate
 
 
-def test_successful_submit_clears_the_draft(client, organisation):
-    url = reverse("incidents:report_form", args=["anonymous"])
-    client.post(url, report_post_data(organisation, narrative=""))
-    client.post(url, report_post_data(organisation))
-    assert "We kept what you entered" not in client.get(url).content.decode()
+def test_the_hurt_question_speaks_to_who_it_happened_to(client, organisation):
+    page = report_pages(client, answers={"who": {"relationship": "witnessed"}, "hurt": {}}, send=False)
+    assert "Was the person it happened to physically hurt?" in page.content.decode()
+    assert "Select if they were hurt" in page.content.decode()
+    page = report_pages(client, answers={"hurt": {}}, send=False)
+    assert "Were you physically hurt?" in page.content.decode()
 
 
-def test_colleague_source_excludes_the_named_people(client, login, reporter, organisation, make_user):
+def test_back_and_change_keep_the_answers(client, organisation):
+    page = report_pages(client, send=False)
+    assert step_of(page) == "check"
+    back = answer(client, page, ANONYMOUS, action="back")
+    assert step_of(back) == "hurt" and "checked" in back.content.decode()
+    back = answer(client, back, ANONYMOUS, action="back")
+    assert step_of(back) == "who"
+    # Change from "Check your answers" goes to the question and straight back.
+    check = answer(client, back, ANONYMOUS, relationship="targeted")  # the later answers are kept
+    assert step_of(check) == "check"
+    change = answer(client, check, ANONYMOUS, change="where")
+    assert step_of(change) == "where" and "Emergency department" in change.content.decode()
+    check = answer(client, change, ANONYMOUS, setting="phone")
+    assert step_of(check) == "check" and "Phone" in check.content.decode()
+    answer(client, check, ANONYMOUS, action="send")
+    assert IncidentReport.objects.get().setting == "phone"
+
+
+def test_changing_who_it_happened_to_changes_the_hurt_question(client, organisation):
+    check = report_pages(client, send=False)
+    change = answer(client, check, ANONYMOUS, change="who")
+    check = answer(client, change, ANONYMOUS, relationship="on_behalf")
+    assert "Was the person it happened to physically hurt" in check.content.decode()
+
+
+@pytest.mark.parametrize("payload", ["", "not-a-payload", "gAAAAAB" + "A" * 120])
+def test_a_tampered_payload_gets_a_clear_error_page(client, organisation, payload):
+    response = client.post(ANONYMOUS, {"journey": payload, "category": "verbal_abuse"})
+    assert response.status_code == 400
+    assert "There is a problem with your answers" in response.content.decode()
+    assert reverse("incidents:report_start") in response.content.decode()
+    assert not IncidentReport.objects.exists()
+
+
+def test_an_expired_payload_gets_a_clear_error_page(client, organisation, monkeypatch):
+    page = report_pages(client, send=False)
+    later = time.time() + 5 * 60 * 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = answer(client, page, ANONYMOUS, action="send")
+    assert response.status_code == 400 and "expired" in response.content.decode()
+    assert not IncidentReport.objects.exists()
+
+
+def test_a_payload_from_another_mode_is_refused(client, login, reporter, organisation):
+    page = report_pages(client, send=False)
+    login(reporter)
+    response = client.post(
+        reverse("incidents:report_form", args=["named"]), {"journey": payload_of(page), "action": "send"}
+    )
+    assert response.status_code == 400 and not IncidentReport.objects.exists()
+
+
+def test_sending_twice_stores_one_report_and_shows_the_code_once(client, organisation):
+    check = report_pages(client, send=False)
+    first = answer(client, check, ANONYMOUS, action="send")
+    again = answer(client, check, ANONYMOUS, action="send")  # a refresh, a double click, a retry
+    assert IncidentReport.objects.count() == 1
+    report = IncidentReport.objects.get()
+    assert code_of(first) and not CODE_RE.search(again.content.decode())
+    assert "already been sent" in again.content.decode() and report.reference in again.content.decode()
+    assert "Tell us more" not in again.content.decode()
+    # The key is stored only as a keyed hash.
+    assert report.submission_key and payload_of(check) not in report.submission_key
+
+
+def test_bullying_asks_who_it_was_and_shuts_them_out_from_the_start(
+    client, login, reporter, organisation, make_user, handler, mailoutbox, django_capture_on_commit_callbacks
+):
     subject = make_user("incident_handler", organisation=organisation, email="subject@example.org")
     manager = make_user("incident_handler", organisation=organisation, email="boss@example.org")
     login(reporter)
-    client.post(
-        reverse("incidents:report_form", args=["confidential"]),
-        report_post_data(
-            organisation,
-            category="bullying",
-            protected_characteristic="",
-            source="manager",
-            subject_email="Subject@example.org",
-            subject_manager_email="boss@example.org",
-        ),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report_pages(
+            client,
+            mode="confidential",
+            answers={
+                "what": {"category": "bullying", "narrative": "Shouted at in front of patients."},
+                "colleague": {
+                    "source": "manager",
+                    "subject_email": "Subject@example.org",
+                    "subject_manager_email": "boss@example.org",
+                },
+            },
+        )
     report = IncidentReport.objects.get()
+    assert report.source == "manager"
     assert set(report.exclusions.values_list("user", flat=True)) == {subject.pk, manager.pk}
     assert report.exclusions.get(user=subject).reason == CaseExclusion.Reason.NAMED_SUBJECT
+    # They are not even told a report has arrived.
+    assert [m.to for m in mailoutbox] == [[handler.email]]
+
+
+def test_the_colleague_page_is_optional_and_only_for_bullying(client, organisation):
+    page = report_pages(client, answers={"what": {"category": "bullying", "narrative": "x"}}, send=False)
+    assert step_of(page) == "check" and "Who bullied you" in page.content.decode()
+    answer(client, page, ANONYMOUS, action="send")
+    assert IncidentReport.objects.get().source == "colleague"
+    page = report_pages(client, send=False)
+    assert "Who bullied you" not in page.content.decode()
+
+
+def test_a_colleague_named_when_telling_more_is_shut_out(client, organisation, make_user):
+    subject = make_user("incident_handler", organisation=organisation, email="subject@example.org")
+    sent = report_pages(client, answers={"what": {"category": "harassment", "narrative": "Followed home."}})
+    tell_more(
+        client,
+        sent,
+        answers={"source": {"source": "colleague"}, "subject": {"subject_email": "subject@example.org"}},
+    )
+    report = IncidentReport.objects.get()
+    assert report.source == "colleague"
+    assert list(report.exclusions.values_list("user", flat=True)) == [subject.pk]
 
 
 def test_subject_emails_ignored_when_source_is_not_a_colleague(client, organisation, make_user):
     make_user("incident_handler", organisation=organisation, email="handler2@example.org")
-    client.post(
-        reverse("incidents:report_form", args=["anonymous"]),
-        report_post_data(organisation, subject_email="handler2@example.org"),
+    sent = report_pages(client)
+    tell_more(
+        client,
+        sent,
+        answers={"source": {"source": "patient"}, "subject": {"subject_email": "handler2@example.org"}},
     )
     assert not CaseExclusion.objects.exists()
 
 
 def test_over_three_days_off_with_injury_opens_a_riddor_candidate(client, organisation):
-    client.post(
-        reverse("incidents:report_form", args=["anonymous"]),
-        report_post_data(
-            organisation,
-            category="physical_assault",
-            protected_characteristic="",
-            injury="moderate",
-            days_off="9",
-        ),
-    )
+    sent = report_pages(client, answers={"hurt": {"injury": "moderate"}})
+    assert not RiddorAssessment.objects.exists()
+    tell_more(client, sent, answers={"treatment": {"treatment": "gp", "days_off": "9"}})
     assert IncidentReport.objects.get().riddor.state == RiddorAssessment.State.CANDIDATE
 
 
@@ -210,153 +382,31 @@ def test_new_report_emails_the_organisations_handlers(
     client, organisation, handler, other_org_handler, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation))
+        report_pages(client, organisation)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [handler.email]
     assert "racist" not in mailoutbox[0].body  # no narrative in e-mail
 
 
-# --- follow-up with the code -----------------------------------------------------------------------------------
-def _anonymous_report_with_code(client, organisation):
-    response = client.post(
-        reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation)
-    )
-    code = CODE_RE.search(client.get(response["Location"]).content.decode()).group(1)
-    return IncidentReport.objects.get(), code
-
-
-def test_follow_up_with_right_code_shows_status_and_reporter_messages_only(
-    client, organisation, handler, an_hour_later
+def test_the_new_report_task_is_written_in_the_reports_transaction(
+    client, organisation, settings, monkeypatch
 ):
-    report, code = _anonymous_report_with_code(client, organisation)
-    Message.objects.create(
-        report=report, audience="reporter", author=handler, body="Which shift were you on?"
-    )
-    Message.objects.create(report=report, audience="internal", author=handler, body="INTERNAL suspect known")
-    report.closure_rationale = "INTERNAL rationale"
-    report.save()
-    response = client.post(reverse("incidents:follow_up"), {"code": code})
-    assert response.status_code == 302
-    body = client.get(reverse("incidents:follow_up_case")).content.decode()
-    assert "Which shift were you on?" in body
-    assert "INTERNAL" not in body
-    assert report.reporter_status_label in body
-    an_hour_later()
-    anonymous_audit_release()
-    assert AuditEvent.objects.filter(action="incident.viewed_by_code", ip_address__isnull=True).exists()
+    from django_tasks_db.models import DBTaskResult
 
+    from covenant.incidents.services import reporting
 
-def test_follow_up_reply_moves_a_waiting_case_on(client, organisation, handler):
-    report, code = _anonymous_report_with_code(client, organisation)
-    report.status = "awaiting_info"
-    report.save()
-    client.post(reverse("incidents:follow_up"), {"code": code.replace(" ", "")})
-    response = client.post(reverse("incidents:follow_up_case"), {"body": "The night shift."})
-    assert response.status_code == 302
-    message = report.messages.get()
-    assert message.from_reporter and message.audience == "reporter" and message.author is None
-    report.refresh_from_db()
-    assert report.status == "under_review"
-
-
-def test_follow_up_empty_reply_is_a_field_error(client, organisation):
-    _, code = _anonymous_report_with_code(client, organisation)
-    client.post(reverse("incidents:follow_up"), {"code": code})
-    response = client.post(reverse("incidents:follow_up_case"), {"body": "  "})
-    assert response.status_code == 200
-    assert "Enter your reply" in response.content.decode()
-    assert not Message.objects.exists()
-
-
-@pytest.mark.parametrize("code", ["", "1234", "abcd efgh ijkl mnop", "0000 0000 0000 0000", "1" * 40])
-def test_follow_up_with_wrong_code_reveals_nothing(client, organisation, code):
-    _anonymous_report_with_code(client, organisation)
-    response = client.post(reverse("incidents:follow_up"), {"code": code})
-    assert response.status_code == 200
-    assert "There is a problem" in response.content.decode()
-    assert client.get(reverse("incidents:follow_up_case")).status_code == 302
-
-
-def test_follow_up_case_without_code_goes_to_the_code_page(client):
-    response = client.get(reverse("incidents:follow_up_case"))
-    assert response.status_code == 302 and response["Location"] == reverse("incidents:follow_up")
-
-
-def test_follow_up_is_rate_limited(client, organisation, settings):
-    _, code = _anonymous_report_with_code(client, organisation)
-    for _ in range(settings.INCIDENT_FOLLOW_UP_ADDRESS_FAILURES):
-        client.post(reverse("incidents:follow_up"), {"code": "1111 2222 3333 4444"})
-    response = client.post(reverse("incidents:follow_up"), {"code": code})
-    assert response.status_code == 429
-    assert "Too many attempts" in response.content.decode()
-
-
-def test_leaving_follow_up_forgets_the_case(client, organisation):
-    _, code = _anonymous_report_with_code(client, organisation)
-    client.post(reverse("incidents:follow_up"), {"code": code})
-    client.post(reverse("incidents:follow_up_leave"))
-    assert client.get(reverse("incidents:follow_up_case")).status_code == 302
-
-
-# --- a named reporter's own reports ----------------------------------------------------------------------------
-def test_reporter_sees_own_reports_only(client, login, reporter, other_reporter, named_report, organisation):
-    from demo.factories.incidents import IncidentReportFactory
-
-    others = IncidentReportFactory(reporter=other_reporter, organisation=organisation)
-    login(reporter)
-    body = client.get(reverse("incidents:my_reports")).content.decode()
-    assert named_report.reference in body and others.reference not in body
-    assert client.get(reverse("incidents:my_report", args=[named_report.pk])).status_code == 200
-    assert client.get(reverse("incidents:my_report", args=[others.pk])).status_code == 404
-
-
-def test_reporter_sees_outcome_but_not_internal_rationale(client, login, reporter, named_report, handler):
-    named_report.status = "closed"
-    named_report.closed_at = named_report.reported_at
-    named_report.outcome_for_reporter = "A written warning was issued."
-    named_report.closure_rationale = "INTERNAL: prior incidents on record"
-    named_report.save()
-    Message.objects.create(report=named_report, audience="internal", author=handler, body="INTERNAL note")
-    login(reporter)
-    body = client.get(reverse("incidents:my_report", args=[named_report.pk])).content.decode()
-    assert "A written warning was issued." in body
-    assert "INTERNAL" not in body
-
-
-def test_reporter_can_reply(client, login, reporter, named_report):
-    login(reporter)
-    response = client.post(reverse("incidents:my_report", args=[named_report.pk]), {"body": "An update."})
-    assert response.status_code == 302
-    assert named_report.messages.get().author == reporter
-
-
-def test_my_reports_needs_sign_in(client, named_report):
-    assert client.get(reverse("incidents:my_reports")).status_code == 302
-    assert client.get(reverse("incidents:my_report", args=[named_report.pk])).status_code == 302
-
-
-def test_a_follow_up_code_hashed_before_argon2_still_opens_its_report(client, organisation):
-    """Reports made while codes were hashed with the account hasher (PBKDF2 in production) keep working."""
-    from django.contrib.auth.hashers import make_password
-
-    from covenant.incidents import selectors
-
-    client.post(reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    report_pages(client)
     report = IncidentReport.objects.get()
-    code = "4026 1139 5820 7714"
-    report.receipt_hash = make_password("4026113958207714")
-    report.receipt_index = selectors.receipt_index(code)
-    report.save(update_fields=["receipt_hash", "receipt_index"])
-    assert selectors.report_for_receipt(code=code) == report
-    assert selectors.report_for_receipt(code="4026 1139 5820 7715") is None
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"] == [report.pk]
+    # A report that fails to be stored leaves no task behind: the task row is part of the same transaction.
+    check = report_pages(client, send=False)
 
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
 
-def test_the_handlers_email_links_to_the_served_address(
-    client, organisation, handler, mailoutbox, django_capture_on_commit_callbacks, settings
-):
-    settings.SITE_URL = "http://127.0.0.1:8123"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation))
-    report = IncidentReport.objects.get()
-    [message] = mailoutbox
-    assert f"http://127.0.0.1:8123{reverse('incidents:case_detail', args=[report.pk])}" in message.body
+    monkeypatch.setattr(reporting, "audit_anonymous", broken)
+    with pytest.raises(RuntimeError):
+        answer(client, check, ANONYMOUS, action="send")
+    assert IncidentReport.objects.count() == 1 and DBTaskResult.objects.count() == 1

@@ -114,13 +114,21 @@ def test_board_report_html_and_pdf(client, login, analyst, organisation):
     assert "emergency treatment" in text
 
 
-def test_staff_group_is_required_on_the_report_form(client, organisation):
-    from .conftest import report_post_data
+def test_the_staff_group_is_asked_after_sending_and_speaks_to_who_it_happened_to(client, organisation):
+    from covenant.incidents.models import IncidentReport
 
-    response = client.post(
-        reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation, staff_group="")
-    )
-    assert "Select the staff group" in response.content.decode()
+    from .conftest import answer, report_pages, step_of
+
+    sent = report_pages(client, organisation, answers={"who": {"relationship": "witnessed"}})
+    page = answer(client, sent, reverse("incidents:report_more", args=["anonymous"]))
+    while step_of(page) != "staff_group":
+        page = answer(client, page, reverse("incidents:report_more", args=["anonymous"]))
+    assert "What is the job of the person it happened to?" in page.content.decode()
+    page = answer(client, page, reverse("incidents:report_more", args=["anonymous"]), staff_group="nursing")
+    while step_of(page) != "check":
+        page = answer(client, page, reverse("incidents:report_more", args=["anonymous"]))
+    answer(client, page, reverse("incidents:report_more", args=["anonymous"]), action="send")
+    assert IncidentReport.objects.get().staff_group == "nursing"
 
 
 def test_survey_figures_and_under_reporting_index(client, login, handler, organisation, other_organisation):

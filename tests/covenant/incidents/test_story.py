@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from covenant.incidents.models import IncidentReport
 
-from .conftest import report_post_data
+from .conftest import code_of, report_pages, tell_more
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,11 @@ def test_anonymous_racial_abuse_report_from_code_to_board_pdf(
 
     # A nurse reports verbal racial abuse anonymously and gets a code.
     login(reporter)
-    response = client.post(
-        reverse("incidents:report_form", args=["anonymous"]),
-        report_post_data(organisation, category="discriminatory", protected_characteristic="race"),
-    )
-    code = re.search(r"\d{4} \d{4} \d{4} \d{4}", client.get(response["Location"]).content.decode()).group(0)
+    sent = report_pages(client, organisation)
+    tell_more(client, sent, answers={"targeted": {"protected_characteristic": "race"}})
+    code = code_of(sent)
     report = IncidentReport.objects.get()
+    assert (report.category, report.protected_characteristic) == ("discriminatory", "race")
     assert report.reporter is None
 
     # The handler triages and asks a question.
