@@ -20,8 +20,8 @@ from covenant.incidents.purge import incidents_purge_expired
 from covenant.incidents.services.evidence import evidence_add
 from demo.factories.incidents import IncidentReportFactory
 
-from .conftest import report_post_data
-from .test_anonymity import CODE_RE, FOLLOW_UP, _the_session_row
+from .conftest import code_of, report_pages
+from .test_anonymity import FOLLOW_UP, _the_session_row
 
 pytestmark = pytest.mark.django_db
 
@@ -332,10 +332,7 @@ def test_a_named_reporter_sends_and_opens_their_own_files_and_each_read_is_audit
 
 
 def _follow_up(client, organisation) -> IncidentReport:
-    response = client.post(
-        reverse("incidents:report_form", args=["anonymous"]), report_post_data(organisation)
-    )
-    code = CODE_RE.search(client.get(response["Location"]).content.decode()).group(1)
+    code = code_of(report_pages(client, organisation))
     client.post(FOLLOW_UP, {"code": code})
     return IncidentReport.objects.latest("pk")
 
