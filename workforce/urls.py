@@ -1,17 +1,23 @@
 from django.urls import path
 
-from .views import arrangements, home, imports, moves, passport, people, posts, reports
+from .views import arrangements, employments, home, imports, moves, passport, people, posts, reports
 
 app_name = "workforce"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("people/", people.PersonListView.as_view(), name="person_list"),
+    path("people/new/", people.person_add, name="person_add"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:person_pk>/contracts/new/", employments.employment_add, name="employment_add"),
+    path("contracts/<int:pk>/edit/", employments.employment_edit, name="employment_edit"),
     path("people/<int:person_pk>/move/", moves.move_record, name="move_record"),
     path("people/<int:pk>/reporting/", people.person_reporting, name="person_reporting"),
     path("posts/", posts.PostListView.as_view(), name="post_list"),
+    path("posts/new/", posts.post_create, name="post_create"),
     path("posts/<int:pk>/", posts.post_detail, name="post_detail"),
+    path("posts/<int:pk>/edit/", posts.post_edit, name="post_edit"),
     path("joint-arrangements/", arrangements.JointArrangementListView.as_view(), name="arrangement_list"),
     path("joint-arrangements/new/", arrangements.arrangement_create, name="arrangement_create"),
     path("joint-arrangements/<int:pk>/", arrangements.arrangement_detail, name="arrangement_detail"),

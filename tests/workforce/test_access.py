@@ -61,12 +61,20 @@ RECORD_PAGES = {
     "move_list_xlsx": lambda w: reverse("workforce:move_list") + "?_export=xlsx",
     "arrangement_create": lambda w: reverse("workforce:arrangement_create"),
     "import": lambda w: reverse("workforce:import"),
+    "person_add": lambda w: reverse("workforce:person_add"),
+    "post_create": lambda w: reverse("workforce:post_create"),
     "acceptance_rules": lambda w: reverse("workforce:acceptance_rules"),
 }
 OBJECT_PAGES = {
     "person_detail": lambda w: reverse("workforce:person_detail", args=[w["person"].pk]),
     "move_record": lambda w: reverse("workforce:move_record", args=[w["person"].pk]),
     "post_detail": lambda w: reverse("workforce:post_detail", args=[w["post"].pk]),
+    "post_edit": lambda w: reverse("workforce:post_edit", args=[w["post"].pk]),
+    "person_edit": lambda w: reverse("workforce:person_edit", args=[w["person"].pk]),
+    "employment_add": lambda w: reverse("workforce:employment_add", args=[w["person"].pk]),
+    "employment_edit": lambda w: reverse(
+        "workforce:employment_edit", args=[w["person"].employments.get().pk]
+    ),
     "arrangement_detail": lambda w: reverse("workforce:arrangement_detail", args=[w["arrangement"].pk]),
     "arrangement_edit": lambda w: reverse("workforce:arrangement_edit", args=[w["arrangement"].pk]),
     "arrangement_agreement": lambda w: reverse("workforce:arrangement_agreement", args=[w["arrangement"].pk]),
@@ -118,7 +126,7 @@ def test_analyst_sees_reports(client, analyst, login, world, page):
 
 
 # The care worker is still employed by the care provider (the move waits for the trust to confirm it).
-CARE_PROVIDER_PAGES = {"person_detail", "move_record"}
+CARE_PROVIDER_PAGES = {"person_detail", "move_record", "person_edit", "employment_add", "employment_edit"}
 
 
 @pytest.mark.parametrize("page", sorted(ALL_PAGES))

@@ -9,11 +9,18 @@ from .arrangements import (
     joint_arrangement_update,
     joint_arrangement_validate,
 )
+from .joiners import person_add
 from .moves import sector_move_confirm, sector_move_record
 from .organisations import membership_grant, membership_revoke
 from .passport import acceptance_rule_create, acceptance_rule_delete, passport_credential_set_status
-from .people import employment_start, person_create_or_match
-from .posts import assignment_create, assignment_validate, post_create, post_validate
+from .people import (
+    employment_add,
+    employment_start,
+    employment_update,
+    person_create_or_match,
+    person_update,
+)
+from .posts import assignment_create, assignment_validate, post_create, post_update, post_validate
 from .reporting_lines import (
     employment_set_line_manager,
     person_reporting_update,
@@ -22,6 +29,11 @@ from .reporting_lines import (
 )
 
 __all__ = [
+    "post_update",
+    "person_update",
+    "person_add",
+    "employment_update",
+    "employment_add",
     "acceptance_rule_create",
     "acceptance_rule_delete",
     "agreement_document_add",
