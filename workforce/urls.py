@@ -36,6 +36,7 @@ urlpatterns = [
     path("moves/<int:pk>/", moves.move_detail, name="move_detail"),
     path("moves/<int:pk>/confirm/", moves.move_confirm, name="move_confirm"),
     path("import/", imports.import_csv, name="import"),
+    path("import/template.<str:file_format>", imports.import_template, name="import_template"),
     path("passport-rules/", passport.acceptance_rules, name="acceptance_rules"),
     path("reports/sector-flow/", reports.sector_flow_report, name="sector_flow_report"),
     path("reports/headcount/", reports.headcount_report, name="headcount_report"),

@@ -62,6 +62,8 @@ RECORD_PAGES = {
     "arrangement_create": lambda w: reverse("workforce:arrangement_create"),
     "import": lambda w: reverse("workforce:import"),
     "person_add": lambda w: reverse("workforce:person_add"),
+    "import_template_csv": lambda w: reverse("workforce:import_template", args=["csv"]),
+    "import_template_xlsx": lambda w: reverse("workforce:import_template", args=["xlsx"]),
     "post_create": lambda w: reverse("workforce:post_create"),
     "acceptance_rules": lambda w: reverse("workforce:acceptance_rules"),
 }
