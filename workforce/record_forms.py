@@ -10,7 +10,7 @@ from django import forms
 from cms.forms import NHSUKDateField
 
 from .models import Employment, Organisation, Post
-from .vocabulary import ContractType, JobRole, PayFramework, PostKind, PostStatus
+from .vocabulary import ContractType, DestinationSector, JobRole, PayFramework, PostKind, PostStatus
 
 NI_HELP = "It is not stored: it only makes the key that matches this person across organisations"
 
@@ -178,3 +178,38 @@ class PostForm(EntryForm):
 
 
 POST_EDITABLE = ("reference", "title", "job_role", "pay_framework", "pay_band", "fte", "kind", "status")
+
+
+class ArrivalForm(EntryForm):
+    """Where someone came from, when the sending organisation does not use the system."""
+
+    assignment = forms.ModelChoiceField(
+        queryset=Post.objects.none(), label="The post they started with you", widget=forms.RadioSelect
+    )
+    from_sector = forms.ChoiceField(
+        choices=[("", "Select a sector"), *DestinationSector.choices], label="Sector they came from"
+    )
+    from_organisation_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Organisation they came from",
+        help_text="Leave blank if they were not in employment, retired, or it is not known",
+    )
+    offer_date = NHSUKDateField(
+        label="Date the offer was made (optional)",
+        required=False,
+        help_text="The days from offer to start are worked out from this and the start date of the post",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason for the move")
+
+    def __init__(self, *args, assignments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignment"]
+        field.queryset = assignments
+        field.label_from_instance = lambda a: (
+            f"{a.post.title} ({a.post.reference}) at {a.work_organisation.display_name}, "
+            f"from {a.start_date:%-d %B %Y}"
+        )
+        choices = list(assignments or [])
+        if len(choices) == 1:
+            field.initial = choices[0].pk

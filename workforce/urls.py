@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/<int:person_pk>/contracts/new/", employments.employment_add, name="employment_add"),
     path("contracts/<int:pk>/edit/", employments.employment_edit, name="employment_edit"),
     path("people/<int:person_pk>/move/", moves.move_record, name="move_record"),
+    path("people/<int:person_pk>/arrival/", moves.arrival_record, name="arrival_record"),
     path("people/<int:pk>/reporting/", people.person_reporting, name="person_reporting"),
     path("posts/", posts.PostListView.as_view(), name="post_list"),
     path("posts/new/", posts.post_create, name="post_create"),

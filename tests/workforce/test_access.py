@@ -73,6 +73,7 @@ OBJECT_PAGES = {
     "post_detail": lambda w: reverse("workforce:post_detail", args=[w["post"].pk]),
     "post_edit": lambda w: reverse("workforce:post_edit", args=[w["post"].pk]),
     "person_edit": lambda w: reverse("workforce:person_edit", args=[w["person"].pk]),
+    "arrival_record": lambda w: reverse("workforce:arrival_record", args=[w["person"].pk]),
     "employment_add": lambda w: reverse("workforce:employment_add", args=[w["person"].pk]),
     "employment_edit": lambda w: reverse(
         "workforce:employment_edit", args=[w["person"].employments.get().pk]
@@ -128,7 +129,14 @@ def test_analyst_sees_reports(client, analyst, login, world, page):
 
 
 # The care worker is still employed by the care provider (the move waits for the trust to confirm it).
-CARE_PROVIDER_PAGES = {"person_detail", "move_record", "person_edit", "employment_add", "employment_edit"}
+CARE_PROVIDER_PAGES = {
+    "person_detail",
+    "move_record",
+    "arrival_record",
+    "person_edit",
+    "employment_add",
+    "employment_edit",
+}
 
 
 @pytest.mark.parametrize("page", sorted(ALL_PAGES))

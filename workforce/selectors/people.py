@@ -161,7 +161,7 @@ def person_timeline(*, person: Person) -> list[TimelineEvent]:
             TimelineEvent(
                 move.effective_date,
                 "Move",
-                f"{move.get_move_type_display()}: {move.from_organisation.display_name} to {destination}",
+                f"{move.get_move_type_display()}: {move.from_display} to {destination}",
                 move.get_status_display(),
                 reverse("workforce:move_detail", args=[move.pk]),
             )

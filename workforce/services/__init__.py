@@ -9,6 +9,7 @@ from .arrangements import (
     joint_arrangement_update,
     joint_arrangement_validate,
 )
+from .arrivals import sector_move_arrival_record
 from .joiners import person_add
 from .moves import sector_move_confirm, sector_move_record
 from .organisations import membership_grant, membership_revoke
@@ -29,6 +30,7 @@ from .reporting_lines import (
 )
 
 __all__ = [
+    "sector_move_arrival_record",
     "post_update",
     "person_update",
     "person_add",

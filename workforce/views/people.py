@@ -18,6 +18,7 @@ from ..filters import PersonFilter
 from ..forms import CredentialStatusForm, ReportingLinesForm
 from ..record_forms import PersonAddForm, PersonEditForm
 from ..selectors.access import hr_organisation_ids, hr_organisations
+from ..selectors.moves import arrival_assignments
 from ..selectors.passport import credentials_changeable_by
 from ..selectors.people import (
     employments_changeable_by,
@@ -96,6 +97,7 @@ def person_detail(request, pk):
             "status_form": status_form if own_credentials.exists() else None,
             "today": page.today,
             "contracts": employments_changeable_by(user=request.user, person=person),
+            "can_record_arrival": arrival_assignments(user=request.user, person=person).exists(),
             "breadcrumbs": [
                 ("Home", "/"),
                 HOME,
