@@ -9,7 +9,7 @@ from django import forms
 
 from cms.forms import NHSUKDateField
 
-from .models import Employment, Organisation, Post
+from .models import Employment, Organisation, Person, Post
 from .vocabulary import ContractType, DestinationSector, JobRole, PayFramework, PostKind, PostStatus
 
 NI_HELP = "It is not stored: it only makes the key that matches this person across organisations"
@@ -213,3 +213,44 @@ class ArrivalForm(EntryForm):
         choices = list(assignments or [])
         if len(choices) == 1:
             field.initial = choices[0].pk
+
+
+class TeamForm(EntryForm):
+    name = forms.CharField(max_length=200, label="Team name")
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="What the team does (optional)"
+    )
+
+
+class TeamMemberForm(EntryForm):
+    """A member is found by their staff number at one of the user's organisations that is a partner."""
+
+    employer = EmployerChoiceField(
+        queryset=Organisation.objects.none(), label="Employer", empty_label="Select an organisation"
+    )
+    staff_number = forms.CharField(max_length=30, label="Staff number")
+    start_date = NHSUKDateField(label="Date they join the team", help_text="For example, 1 4 2026")
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, prefix="member", **kwargs)
+        _scoped(self.fields["employer"], organisations)
+
+
+class TeamLeadForm(EntryForm):
+    lead = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, label="Team lead", empty_label="No lead"
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, prefix="lead", **kwargs)
+        field = self.fields["lead"]
+        field.queryset = Person.objects.filter(pk__in=[m.person_id for m in members])
+        field.label_from_instance = lambda person: person.full_name
+
+
+class TeamMemberEndForm(EntryForm):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    end_date = NHSUKDateField(label="Date they left the team")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="end", **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import arrangements, employments, home, imports, moves, passport, people, posts, reports
+from .views import arrangements, employments, home, imports, moves, passport, people, posts, reports, teams
 
 app_name = "workforce"
 
@@ -33,6 +33,8 @@ urlpatterns = [
         arrangements.agreement_document_download,
         name="agreement_document",
     ),
+    path("joint-arrangements/<int:arrangement_pk>/teams/new/", teams.team_create, name="team_create"),
+    path("teams/<int:pk>/", teams.team_detail, name="team_detail"),
     path("moves/", moves.SectorMoveListView.as_view(), name="move_list"),
     path("moves/<int:pk>/", moves.move_detail, name="move_detail"),
     path("moves/<int:pk>/confirm/", moves.move_confirm, name="move_confirm"),

@@ -43,7 +43,8 @@ def world(trust, council, care_worker, hr_trust, hr_care, joint_post, trust_post
         effective_date=datetime.date(2026, 6, 1),
         reason="Career move",
     )
-    return {"arrangement": arrangement, "move": move, "person": care_worker, "post": trust_post}
+    team = services.integrated_team_create(actor=hr_trust, arrangement=arrangement, name="Discharge to assess")
+    return {"arrangement": arrangement, "move": move, "person": care_worker, "post": trust_post, "team": team}
 
 
 RECORD_PAGES = {
@@ -85,6 +86,8 @@ OBJECT_PAGES = {
         reverse("workforce:arrangement_agreement", args=[w["arrangement"].pk]) + "?format=pdf"
     ),
     "move_detail": lambda w: reverse("workforce:move_detail", args=[w["move"].pk]),
+    "team_detail": lambda w: reverse("workforce:team_detail", args=[w["team"].pk]),
+    "team_create": lambda w: reverse("workforce:team_create", args=[w["arrangement"].pk]),
 }
 REPORT_PAGES = {
     "sector_flow": lambda w: reverse("workforce:sector_flow_report"),

@@ -6,12 +6,15 @@ from .organisations import Membership, Organisation, OrganisationType, Region, S
 from .passport import AcceptanceRule, PassportCredential
 from .people import Employment, EmploymentQuerySet, Person
 from .posts import Assignment, Post
+from .teams import IntegratedTeam, IntegratedTeamMember
 
 __all__ = [
     "AcceptanceRule",
     "AgreementDocument",
     "Assignment",
     "Employment",
+    "IntegratedTeam",
+    "IntegratedTeamMember",
     "EmploymentQuerySet",
     "JointArrangement",
     "JointArrangementPartner",

@@ -28,8 +28,18 @@ from .reporting_lines import (
     person_set_work_email,
     work_email_normalise,
 )
+from .teams import (
+    integrated_team_create,
+    integrated_team_lead_set,
+    integrated_team_member_add,
+    integrated_team_member_end,
+)
 
 __all__ = [
+    "integrated_team_member_end",
+    "integrated_team_member_add",
+    "integrated_team_lead_set",
+    "integrated_team_create",
     "sector_move_arrival_record",
     "post_update",
     "person_update",
