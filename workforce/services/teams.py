@@ -76,7 +76,9 @@ def integrated_team_member_add(
 def integrated_team_member_end(*, actor, member: IntegratedTeamMember, end_date: datetime.date) -> None:
     """The member's employer or the arrangement's employer ends a membership. The team loses its lead with it."""
     member = (
-        IntegratedTeamMember.objects.select_for_update().select_related("team__arrangement").get(pk=member.pk)
+        IntegratedTeamMember.objects.select_for_update(of=("self",))
+        .select_related("team__arrangement")
+        .get(pk=member.pk)
     )
     employer = member.assignment.employment.employer
     if not (
