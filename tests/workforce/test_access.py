@@ -43,7 +43,9 @@ def world(trust, council, care_worker, hr_trust, hr_care, joint_post, trust_post
         effective_date=datetime.date(2026, 6, 1),
         reason="Career move",
     )
-    team = services.integrated_team_create(actor=hr_trust, arrangement=arrangement, name="Discharge to assess")
+    team = services.integrated_team_create(
+        actor=hr_trust, arrangement=arrangement, name="Discharge to assess"
+    )
     return {"arrangement": arrangement, "move": move, "person": care_worker, "post": trust_post, "team": team}
 
 
