@@ -256,7 +256,7 @@ class MoveRecordForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
+        label="CSV or XLSX file",
         help_text="Up to 20,000 rows, with the column headings of the template or of an ESR staff extract",
     )
     mode = forms.ChoiceField(

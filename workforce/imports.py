@@ -147,16 +147,62 @@ def _lower_first(heading: str) -> str:
     return heading if heading.startswith("National") else heading[0].lower() + heading[1:]
 
 
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_reader(data: bytes) -> tuple[list[str], object] | None:
+    """The first sheet of a workbook as (headings, rows of {heading: text}); None if it cannot be read."""
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        headings = [_cell(value) for value in next(rows, ())]
+    except Exception:  # noqa: BLE001 - any unreadable workbook is the same error to the person uploading it
+        return None
+
+    def records():
+        try:
+            for row in rows:
+                if any(v not in (None, "") for v in row):
+                    yield {h: _cell(v) for h, v in zip(headings, row, strict=False) if h}
+        except Exception as exc:  # noqa: BLE001 - a workbook broken part-way is reported like a broken CSV
+            raise csv.Error(f"the workbook could not be read: {exc.__class__.__name__}") from exc
+
+    records = records()
+    return headings, records
+
+
 def read_csv(upload) -> tuple[list[dict], list[RowError], str]:
-    """The rows as dicts keyed by column code, or a file-level error; and the layout ('template' or 'esr')."""
+    """The rows of a CSV file or an XLSX workbook (its first sheet) as dicts keyed by column code, or a
+    file-level error; and the layout ('template' or 'esr')."""
     if upload.size > MAX_BYTES:
         return [], [RowError(0, "", "The file must be smaller than 10MB")], "template"
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [RowError(0, "", "The file must be a CSV file saved as UTF-8")], "template"
-    reader = csv.DictReader(io.StringIO(text))
-    headings = [h.strip() for h in (reader.fieldnames or [])]
+    data = upload.read()
+    if data.startswith(b"PK\x03\x04"):
+        workbook = _xlsx_reader(data)
+        if workbook is None:
+            return (
+                [],
+                [RowError(0, "", "The file is not a spreadsheet we can read: save it as XLSX or CSV")],
+                "template",
+            )
+        headings, reader = workbook
+        headings = [h.strip() for h in headings]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [RowError(0, "", "The file must be a CSV file saved as UTF-8")], "template"
+        reader = csv.DictReader(io.StringIO(text))
+        headings = [h.strip() for h in (reader.fieldnames or [])]
     layout = layout_of(headings)
     found, missing = esr_columns(headings) if layout == "esr" else template_columns(headings)
     if missing:
@@ -172,7 +218,7 @@ def read_csv(upload) -> tuple[list[dict], list[RowError], str]:
                 return [], [RowError(0, "", message)], layout
     except csv.Error as exc:
         # A malformed file, or one cell longer than the csv module's field limit (131,072 characters).
-        row = reader.line_num
+        row = getattr(reader, "line_num", 0)
         message = (
             f"Row {row} could not be read: a cell is too long or the file is not a valid CSV file ({exc})"
         )

@@ -1,6 +1,7 @@
 """The import template (CSV and XLSX, human headings, allowed values, an example row), imports by human
 heading, and the ESR-style staff extract."""
 
+import datetime
 import io
 from pathlib import Path
 
@@ -172,3 +173,31 @@ def test_esr_extract_missing_a_required_column(client, login, hr_trust):
     assert (
         response.status_code == 400 and "missing these columns: Contracted WTE" in response.content.decode()
     )
+
+
+def test_the_xlsx_template_filled_in_is_imported(client, login, hr_trust, trust):
+    from openpyxl import load_workbook
+
+    login(hr_trust)
+    template = client.get(reverse("workforce:import_template", args=["xlsx"])).content
+    workbook = load_workbook(io.BytesIO(template))
+    sheet = workbook["People and posts"]
+    second = [cell.value for cell in sheet[2]]
+    second[0], second[2], second[8] = "QQ654321B", "Second", "P-1002"
+    sheet.append(second)
+    sheet.cell(row=3, column=4).value = datetime.date(1979, 7, 27)  # a real date cell, not text
+    sheet.cell(row=3, column=18).value = 0.5  # a number cell
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(client, buffer.getvalue(), mode="import", name="filled.xlsx")
+    assert response.status_code == 302
+    second_person = Person.objects.get(last_name="Second")
+    assert second_person.date_of_birth == datetime.date(1979, 7, 27)
+    assert str(second_person.assignments.get().fte) == "0.50"
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04not really a workbook", b"PK\x03\x04" + b"\x00" * 200])
+def test_a_broken_workbook_is_a_clear_error(client, login, hr_trust, content):
+    login(hr_trust)
+    response = upload(client, content, name="broken.xlsx")
+    assert response.status_code == 400 and "not a spreadsheet we can read" in response.content.decode()
