@@ -34,7 +34,11 @@ class EntryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if not field.required or isinstance(field, NHSUKDateField):
+            if (
+                not field.required
+                or isinstance(field, NHSUKDateField)
+                or field.error_messages.get("required") != forms.Field.default_error_messages["required"]
+            ):
                 continue
             label = str(field.label).split(" (")[0]
             label = label if label.isupper() or label[:2].isupper() else label[0].lower() + label[1:]
@@ -249,7 +253,9 @@ class TeamLeadForm(EntryForm):
 
 
 class TeamMemberEndForm(EntryForm):
-    member = forms.IntegerField(widget=forms.HiddenInput)
+    member = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": "Select who has left the team"}
+    )
     end_date = NHSUKDateField(label="Date they left the team")
 
     def __init__(self, *args, **kwargs):

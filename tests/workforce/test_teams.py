@@ -257,3 +257,18 @@ def test_team_figures_in_the_sector_flow_report_and_the_annual_report(
     assert "Integrated teams" in page and "Discharge to assess" in page
     figures = scope_figures(year=FinancialYear.containing(TODAY), organisation_ids=[trust.pk])
     assert figures.integrated_team_staff == 2
+
+
+def test_leaving_without_choosing_who_is_an_error_beside_the_choice(client, login, hr_trust, team):
+    login(hr_trust)
+    response = client.post(
+        reverse("workforce:team_detail", args=[team.pk]),
+        {
+            "action": "end",
+            "end-end_date_day": LEFT.day,
+            "end-end_date_month": LEFT.month,
+            "end-end_date_year": LEFT.year,
+        },
+    )
+    assert response.status_code == 400 and "Select who has left the team" in response.content.decode()
+    assert not team.members.filter(end_date__isnull=False).exists()
