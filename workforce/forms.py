@@ -256,7 +256,8 @@ class MoveRecordForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file", help_text="Up to 20,000 rows, with the column headings in the template"
+        label="CSV or XLSX file",
+        help_text="Up to 20,000 rows, with the column headings of the template or of an ESR staff extract",
     )
     mode = forms.ChoiceField(
         choices=[("dry_run", "Check the file only (dry run)"), ("import", "Import the file")],

@@ -1,4 +1,6 @@
-"""Bulk import of people, posts and assignments from an ESR or ASC-WDS-like CSV extract.
+"""Bulk import of people, posts and assignments from our template or an ESR-style staff extract (CSV).
+
+The columns and the two layouts are in `import_columns`.
 
 A dry run lists every row's errors with its row number and column. The real import checks the whole file
 again and writes nothing unless every row is valid, in one transaction.
@@ -19,31 +21,20 @@ from simple_history.utils import bulk_create_with_history
 
 from cms.audit import audit
 
+from .import_columns import (
+    COLUMNS,
+    HEADINGS,
+    esr_columns,
+    esr_heading_for,
+    esr_row,
+    layout_of,
+    template_columns,
+)
 from .matching import is_valid_ni_number, person_match_key
 from .models import Assignment, Employment, Organisation, Person, Post
 from .selectors.access import hr_organisation_ids
 from .vocabulary import AFC_BANDS, JOB_ROLE_STAFF_GROUP, ContractType, JobRole, PayFramework, PostStatus
 
-COLUMNS = (
-    "ni_number",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "employer_code",
-    "staff_number",
-    "contract_type",
-    "employment_start",
-    "post_number",
-    "post_title",
-    "job_role",
-    "pay_framework",
-    "pay_band",
-    "post_fte",
-    "work_organisation_code",
-    "assignment_start",
-    "assignment_end",
-    "assignment_fte",
-)
 REQUIRED = (
     "ni_number",
     "first_name",
@@ -59,15 +50,16 @@ REQUIRED = (
 )
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y")
 FAR_FUTURE = datetime.date(9999, 12, 31)
 
 
 @dataclass
 class RowError:
     row: int
-    column: str
+    column: str  # the column code (`COLUMNS`)
     message: str
+    heading: str = ""  # the column's heading in the file, as the person sees it
 
 
 @dataclass
@@ -80,6 +72,7 @@ class ImportResult:
     employments_created: int = 0
     assignments_created: int = 0
     imported: bool = False
+    layout: str = "template"
 
     @property
     def ok(self) -> bool:
@@ -144,39 +137,95 @@ def _organisation_lookup() -> dict[str, Organisation]:
     return lookup
 
 
-def read_csv(upload) -> tuple[list[dict], list[RowError]]:
-    """The rows as dicts keyed by column, or a file-level error."""
-    if upload.size > MAX_BYTES:
-        return [], [RowError(0, "", "The file must be smaller than 10MB")]
+def _organisation_find(organisations: dict[str, Organisation], value: str) -> Organisation | None:
+    """By code or name; ESR names an organisation "<code> <name>", so the first word is tried as a code."""
+    value = value.strip().casefold()
+    return organisations.get(value) or organisations.get(value.split(" ", 1)[0]) if value else None
+
+
+def _lower_first(heading: str) -> str:
+    return heading if heading.startswith("National") else heading[0].lower() + heading[1:]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_reader(data: bytes) -> tuple[list[str], object] | None:
+    """The first sheet of a workbook as (headings, rows of {heading: text}); None if it cannot be read."""
+    from openpyxl import load_workbook
+
     try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [RowError(0, "", "The file must be a CSV file saved as UTF-8")]
-    reader = csv.DictReader(io.StringIO(text))
-    headings = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in COLUMNS if c not in headings]
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        headings = [_cell(value) for value in next(rows, ())]
+    except Exception:  # noqa: BLE001 - any unreadable workbook is the same error to the person uploading it
+        return None
+
+    def records():
+        try:
+            for row in rows:
+                if any(v not in (None, "") for v in row):
+                    yield {h: _cell(v) for h, v in zip(headings, row, strict=False) if h}
+        except Exception as exc:  # noqa: BLE001 - a workbook broken part-way is reported like a broken CSV
+            raise csv.Error(f"the workbook could not be read: {exc.__class__.__name__}") from exc
+
+    records = records()
+    return headings, records
+
+
+def read_csv(upload) -> tuple[list[dict], list[RowError], str]:
+    """The rows of a CSV file or an XLSX workbook (its first sheet) as dicts keyed by column code, or a
+    file-level error; and the layout ('template' or 'esr')."""
+    if upload.size > MAX_BYTES:
+        return [], [RowError(0, "", "The file must be smaller than 10MB")], "template"
+    data = upload.read()
+    if data.startswith(b"PK\x03\x04"):
+        workbook = _xlsx_reader(data)
+        if workbook is None:
+            return (
+                [],
+                [RowError(0, "", "The file is not a spreadsheet we can read: save it as XLSX or CSV")],
+                "template",
+            )
+        headings, reader = workbook
+        headings = [h.strip() for h in headings]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [RowError(0, "", "The file must be a CSV file saved as UTF-8")], "template"
+        reader = csv.DictReader(io.StringIO(text))
+        headings = [h.strip() for h in (reader.fieldnames or [])]
+    layout = layout_of(headings)
+    found, missing = esr_columns(headings) if layout == "esr" else template_columns(headings)
     if missing:
-        return [], [
-            RowError(1, ", ".join(missing), "The file is missing these columns: " + ", ".join(missing))
-        ]
+        message = "The file is missing these columns: " + ", ".join(missing)
+        return [], [RowError(1, ", ".join(missing), message, heading=", ".join(missing))], layout
     rows = []
     try:
-        for row in reader:
-            rows.append({(k or "").strip(): (v or "").strip() for k, v in row.items() if k})
+        for raw in reader:
+            values = {found[k.strip()]: (v or "").strip() for k, v in raw.items() if k and k.strip() in found}
+            rows.append(esr_row(values) if layout == "esr" else values)
             if len(rows) > MAX_ROWS:
-                return [], [
-                    RowError(0, "", f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files")
-                ]
+                message = f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files"
+                return [], [RowError(0, "", message)], layout
     except csv.Error as exc:
         # A malformed file, or one cell longer than the csv module's field limit (131,072 characters).
-        row = reader.line_num
+        row = getattr(reader, "line_num", 0)
         message = (
             f"Row {row} could not be read: a cell is too long or the file is not a valid CSV file ({exc})"
         )
-        return [], [RowError(row, "", message)]
+        return [], [RowError(row, "", message)], layout
     if not rows:
-        return [], [RowError(0, "", "The file has no rows to import")]
-    return rows, []
+        return [], [RowError(0, "", "The file has no rows to import")], layout
+    return rows, [], layout
 
 
 def _validate(rows: list[dict], *, actor) -> tuple[list[_Row], list[RowError]]:
@@ -194,7 +243,7 @@ def _validate(rows: list[dict], *, actor) -> tuple[list[_Row], list[RowError]]:
 
         for column in REQUIRED:
             if not raw.get(column):
-                bad(column, f"Enter {column.replace('_', ' ')}")
+                bad(column, f"Enter the {_lower_first(HEADINGS[column])}")
         if raw.get("ni_number") and not is_valid_ni_number(raw["ni_number"]):
             bad("ni_number", "Enter a National Insurance number in the right format, like QQ123456C")
         dates = {}
@@ -203,13 +252,13 @@ def _validate(rows: list[dict], *, actor) -> tuple[list[_Row], list[RowError]]:
                 dates[column] = _date(raw[column])
                 if dates[column] is None:
                     bad(column, "Enter a real date as YYYY-MM-DD or DD/MM/YYYY")
-        employer = organisations.get(raw.get("employer_code", "").casefold())
+        employer = _organisation_find(organisations, raw.get("employer_code", ""))
         if raw.get("employer_code") and employer is None:
             bad("employer_code", f"No organisation has the code {raw['employer_code']}")
         elif employer is not None and employer.pk not in allowed:
             bad("employer_code", f"You are not an HR administrator at {employer.display_name}")
         work_code = raw.get("work_organisation_code", "")
-        work_organisation = organisations.get(work_code.casefold()) if work_code else employer
+        work_organisation = _organisation_find(organisations, work_code) if work_code else employer
         if work_code and work_organisation is None:
             bad("work_organisation_code", f"No organisation has the code {work_code}")
         contract_type = _choice(raw.get("contract_type") or "permanent", ContractType.choices)
@@ -312,11 +361,14 @@ def _overlaps(parsed: list[_Row]) -> list[RowError]:
 
 
 def workforce_import(*, upload, actor, dry_run: bool) -> ImportResult:
-    rows, errors = read_csv(upload)
-    result = ImportResult(rows=len(rows), errors=errors)
+    rows, errors, layout = read_csv(upload)
+    result = ImportResult(rows=len(rows), errors=errors, layout=layout)
     if errors:
         return result
     parsed, result.errors = _validate(rows, actor=actor)
+    heading_for = esr_heading_for if layout == "esr" else HEADINGS.get
+    for error in result.errors:
+        error.heading = heading_for(error.column) or error.column
     if result.errors or dry_run:
         _count(result, parsed, write=False)
         return result

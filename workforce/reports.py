@@ -7,10 +7,34 @@ import datetime
 from django.utils.text import slugify
 
 from cms.charts import bar_chart, flow_chart
+from cms.disclosure import TOTAL, AdditiveTable, Audience, protect
 from cms.reports import Report
 
 from .models import JointArrangement
 from .selectors.reports import Quarter, headcount_as_at, sector_flow
+from .selectors.teams import team_figures
+
+
+def team_rows(*, start, end, organisation_ids: list[int] | None) -> dict:
+    """Each integrated team's headcount at the end of the period and its members' moves in it, through
+    cms.disclosure: exact for HR administrators' own organisations, protected for the system-wide view."""
+    figures = team_figures(start=start, end=end, organisation_ids=organisation_ids)
+    audience = Audience.ANALYST if organisation_ids is None else Audience.HANDLER
+    columns = {
+        name: protect(AdditiveTable.one_way({r["team"].pk: r[name] for r in figures}), audience=audience)
+        for name in ("headcount", "moves", "cross_sector_moves")
+    }
+    return {
+        "rows": [
+            {
+                "team": r["team"].name,
+                "arrangement": r["team"].arrangement.title,
+                **{name: cells[r["team"].pk] for name, cells in columns.items()},
+            }
+            for r in figures
+        ],
+        "totals": {name: cells[TOTAL] for name, cells in columns.items()},
+    }
 
 
 class JointAgreementReport(Report):
@@ -64,6 +88,9 @@ class SectorFlowReport(Report):
             "quarter": self.quarter,
             "flow": flow,
             "scope": "All organisations" if self.organisation_ids is None else "Your organisations",
+            "teams": team_rows(
+                start=self.quarter.start, end=self.quarter.end, organisation_ids=self.organisation_ids
+            ),
             "flow_chart": flow_chart(
                 [(a, b, n) for a, b, n in flow["flows"] if n], title="Moves between the NHS and social care"
             )

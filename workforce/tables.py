@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import JointArrangement, Person, Post, Sector, SectorMove
+from .models import JointArrangement, Person, Post, SectorMove
 from .vocabulary import (
     ArrangementStatus,
     DestinationSector,
@@ -155,7 +155,10 @@ class JointArrangementTable(tables.Table):
 class SectorMoveTable(tables.Table):
     effective_date = tables.DateColumn(format="j M Y", verbose_name="Date")
     person = tables.Column(accessor="person__last_name", order_by=("person__last_name", "person__first_name"))
-    from_organisation = tables.Column(accessor="from_organisation__name", verbose_name="From")
+    # The organisation, or the name of one that does not use the system (an arrival its receiver recorded).
+    from_organisation = tables.Column(
+        accessor="from_name", verbose_name="From", order_by=("from_name",), default=""
+    )
     to_organisation = tables.Column(accessor="to_organisation__name", verbose_name="To", default="")
     days_offer_to_start = tables.Column(verbose_name="Days offer to start", default="")
 
@@ -180,8 +183,8 @@ class SectorMoveTable(tables.Table):
         ("Date", "effective_date", None),
         ("Person", ("person__first_name", "person__last_name"), None),
         ("Move type", "move_type", _labels(MoveType.choices)),
-        ("From", "from_organisation__name", None),
-        ("From sector", "from_sector", _labels(Sector.choices)),
+        ("From", "from_name", None),
+        ("From sector", "from_sector", _labels(DestinationSector.choices)),
         ("To", "to_organisation__name", None),
         ("To sector", "to_sector", _labels(DestinationSector.choices)),
         ("Staff group", "staff_group", STAFF_GROUPS),

@@ -29,6 +29,7 @@ from covenant.incidents.selectors import (
 )
 from workforce.models import JointArrangement, Organisation, SectorMove
 from workforce.selectors import headcount_as_at, sector_flow
+from workforce.selectors.teams import integrated_team_headcount
 from workforce.vocabulary import ArrangementStatus, MoveStatus
 
 from .models import CovenantSignature, FinancialYear, SignatureStatus
@@ -46,6 +47,7 @@ class ScopeFigures:
     start: datetime.date
     end: datetime.date
     joint_roles: int
+    integrated_team_staff: int
     to_social_care: int
     to_nhs: int
     offer_to_start_days: list[int]
@@ -116,6 +118,7 @@ def scope_figures(*, year: FinancialYear, organisation_ids: list[int] | None) ->
         start=start,
         end=end,
         joint_roles=arrangements.distinct().count(),
+        integrated_team_staff=integrated_team_headcount(on_date=end, organisation_ids=organisation_ids),
         to_social_care=flow["totals"]["to_social_care"],
         to_nhs=flow["totals"]["to_nhs"],
         offer_to_start_days=list(cross.values_list("days_offer_to_start", flat=True)),
@@ -134,6 +137,7 @@ def scope_figures(*, year: FinancialYear, organisation_ids: list[int] | None) ->
 # --- what may be published ----------------------------------------------------------------------------------------
 COUNTS = {
     "joint_roles": "Joint roles in post",
+    "integrated_team_staff": "Staff in integrated teams (headcount at the end of the period)",
     "to_social_care": "Moves from the NHS to social care",
     "to_nhs": "Moves from social care to the NHS",
     "headcount": "Staff (headcount at the end of the period)",
@@ -143,6 +147,7 @@ COUNTS = {
 }
 ROW_ORDER = [
     "Joint roles in post",
+    "Staff in integrated teams (headcount at the end of the period)",
     "Moves from the NHS to social care",
     "Moves from social care to the NHS",
     "Median days from offer to start (moves between sectors)",

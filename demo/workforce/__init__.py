@@ -2,7 +2,8 @@
 
 `seed` builds it in order: the HR logins (employers.py), what each employer accepts from the passport
 (passports.py), Jo Pennant's journey, the team with its reporting lines and everyone else (people.py), their
-credentials (passports.py), joint arrangements (joint_roles.py) and moves (moves.py).
+credentials (passports.py), joint arrangements (joint_roles.py), moves (moves.py) and an integrated team
+(teams.py).
 
 NI numbers use the QQ prefix, which HMRC never issues. Idempotent: if the first demo person's match key is
 already present the people are not built again; memberships, rules and the journey's fixtures are found by
@@ -23,6 +24,7 @@ from demo.workforce.joint_roles import seed_joint_arrangements
 from demo.workforce.moves import seed_moves
 from demo.workforce.passports import seed_acceptance_rules, seed_credentials, seed_journey_credentials
 from demo.workforce.people import seed_journey, seed_people, seed_reporting_lines
+from demo.workforce.teams import seed_integrated_team
 from workforce.matching import person_match_key
 from workforce.models import Person
 
@@ -48,6 +50,7 @@ def seed(*, world, sizes: dict, stdout=None) -> None:
     seed_credentials(people + [jo], rng, today)
     arrangements = seed_joint_arrangements(orgs, users, today)
     count = seed_moves(orgs, users, people, arrangements, rng, today)
+    seed_integrated_team(orgs, users, arrangements, today)
     if stdout:
         stdout.write(
             f"Workforce: {len(people) + 1} people, {len(arrangements)} joint arrangements, {count} moves. "

@@ -46,7 +46,10 @@ def world(trust, council, care_worker, hr_trust, hr_care, joint_post, trust_post
         effective_date=datetime.date(2026, 6, 1),
         reason="Career move",
     )
-    return {"arrangement": arrangement, "move": move, "person": care_worker, "post": trust_post}
+    team = services.integrated_team_create(
+        actor=hr_trust, arrangement=arrangement, name="Discharge to assess"
+    )
+    return {"arrangement": arrangement, "move": move, "person": care_worker, "post": trust_post, "team": team}
 
 
 RECORD_PAGES = {
@@ -64,12 +67,23 @@ RECORD_PAGES = {
     "move_list_xlsx": lambda w: reverse("workforce:move_list") + "?_export=xlsx",
     "arrangement_create": lambda w: reverse("workforce:arrangement_create"),
     "import": lambda w: reverse("workforce:import"),
+    "person_add": lambda w: reverse("workforce:person_add"),
+    "import_template_csv": lambda w: reverse("workforce:import_template", args=["csv"]),
+    "import_template_xlsx": lambda w: reverse("workforce:import_template", args=["xlsx"]),
+    "post_create": lambda w: reverse("workforce:post_create"),
     "acceptance_rules": lambda w: reverse("workforce:acceptance_rules"),
 }
 OBJECT_PAGES = {
     "person_detail": lambda w: reverse("workforce:person_detail", args=[w["person"].pk]),
     "move_record": lambda w: reverse("workforce:move_record", args=[w["person"].pk]),
     "post_detail": lambda w: reverse("workforce:post_detail", args=[w["post"].pk]),
+    "post_edit": lambda w: reverse("workforce:post_edit", args=[w["post"].pk]),
+    "person_edit": lambda w: reverse("workforce:person_edit", args=[w["person"].pk]),
+    "arrival_record": lambda w: reverse("workforce:arrival_record", args=[w["person"].pk]),
+    "employment_add": lambda w: reverse("workforce:employment_add", args=[w["person"].pk]),
+    "employment_edit": lambda w: reverse(
+        "workforce:employment_edit", args=[w["person"].employments.get().pk]
+    ),
     "arrangement_detail": lambda w: reverse("workforce:arrangement_detail", args=[w["arrangement"].pk]),
     "arrangement_edit": lambda w: reverse("workforce:arrangement_edit", args=[w["arrangement"].pk]),
     "arrangement_agreement": lambda w: reverse("workforce:arrangement_agreement", args=[w["arrangement"].pk]),
@@ -77,6 +91,8 @@ OBJECT_PAGES = {
         reverse("workforce:arrangement_agreement", args=[w["arrangement"].pk]) + "?format=pdf"
     ),
     "move_detail": lambda w: reverse("workforce:move_detail", args=[w["move"].pk]),
+    "team_detail": lambda w: reverse("workforce:team_detail", args=[w["team"].pk]),
+    "team_create": lambda w: reverse("workforce:team_create", args=[w["arrangement"].pk]),
 }
 REPORT_PAGES = {
     "sector_flow": lambda w: reverse("workforce:sector_flow_report"),
@@ -121,7 +137,14 @@ def test_analyst_sees_reports(client, analyst, login, world, page):
 
 
 # The care worker is still employed by the care provider (the move waits for the trust to confirm it).
-CARE_PROVIDER_PAGES = {"person_detail", "move_record"}
+CARE_PROVIDER_PAGES = {
+    "person_detail",
+    "move_record",
+    "arrival_record",
+    "person_edit",
+    "employment_add",
+    "employment_edit",
+}
 
 
 @pytest.mark.parametrize("page", sorted(ALL_PAGES))

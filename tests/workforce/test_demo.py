@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from demo import site as demo_site
 from demo import workforce as demo_workforce
-from workforce.models import JointArrangement, Person, Post, SectorMove
+from workforce.models import IntegratedTeam, JointArrangement, Person, Post, SectorMove
 from workforce.selectors import Quarter
 from workforce.vocabulary import MoveStatus, MoveType
 
@@ -34,6 +34,19 @@ def test_seed_builds_every_move_type_and_is_idempotent(world):
     counts = (Person.objects.count(), SectorMove.objects.count(), Post.objects.count())
     demo_workforce.seed(world=world, sizes=SIZES)
     assert (Person.objects.count(), SectorMove.objects.count(), Post.objects.count()) == counts
+
+
+def test_demo_has_an_integrated_team_across_two_partners(world):
+    team = IntegratedTeam.objects.get(name="Discharge to assess team")
+    employers = {
+        m.assignment.employment.employer.short_name
+        for m in team.members.select_related("assignment__employment__employer")
+    }
+    assert employers == {"Riverside Hospitals", "Riverside Council"}
+    assert (
+        team.lead is not None
+        and team.lead.employments.filter(employer__short_name="Riverside Council").exists()
+    )
 
 
 def test_demo_has_reporting_lines_linked_to_the_demo_logins(world, client, login):

@@ -7,6 +7,7 @@ from .organisations import Membership, Organisation, OrganisationType, Region, S
 from .passport import AcceptanceRule, CredentialReliance, PassportCredential, PassportShare
 from .people import Employment, EmploymentQuerySet, Person
 from .posts import Assignment, Post
+from .teams import IntegratedTeam, IntegratedTeamMember
 
 __all__ = [
     "AcceptanceRule",
@@ -14,6 +15,8 @@ __all__ = [
     "CredentialReliance",
     "Assignment",
     "Employment",
+    "IntegratedTeam",
+    "IntegratedTeamMember",
     "EmploymentQuerySet",
     "Invitation",
     "JointArrangement",

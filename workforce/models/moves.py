@@ -6,22 +6,39 @@ from simple_history.models import HistoricalRecords
 
 from ..vocabulary import DestinationSector, MoveStatus, MoveType, StaffGroup
 from .arrangements import JointArrangement
-from .organisations import Organisation, Sector
+from .organisations import Organisation
 from .passport import PassportCredential
 from .people import Person
 from .posts import Assignment, Post
 
 
 class SectorMove(models.Model):
-    """A move with both ends recorded: the sending organisation records it, the receiving one confirms it."""
+    """A move with both ends recorded: the sending organisation records it, the receiving one confirms it.
+
+    An arrival from an organisation that does not use the system is recorded by the receiving organisation
+    alone (`recorded_by_receiver`): the sending end is then a name and a sector, with no post or assignment.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="moves")
     move_type = models.CharField(max_length=20, choices=MoveType.choices)
     status = models.CharField(max_length=10, choices=MoveStatus.choices, default=MoveStatus.RECORDED)
-    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="moves_out")
-    from_sector = models.CharField(max_length=16, choices=Sector.choices)
-    from_post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="moves_out")
-    from_assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="+")
+    from_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="moves_out"
+    )
+    from_organisation_name = models.CharField(
+        "sending organisation (not using the system)", max_length=200, blank=True
+    )
+    # An arrival may come from outside health and care (education, another sector, not in employment).
+    from_sector = models.CharField(max_length=20, choices=DestinationSector.choices)
+    from_post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.PROTECT, related_name="moves_out"
+    )
+    from_assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_receiver = models.BooleanField(
+        default=False, help_text="Recorded by the receiving organisation: the sender does not use the system"
+    )
     to_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="moves_in"
     )
@@ -73,6 +90,13 @@ class SectorMove(models.Model):
 
     def __str__(self):
         return f"{self.get_move_type_display()}: {self.person} on {self.effective_date:%d %B %Y}"
+
+    @property
+    def from_display(self) -> str:
+        """The sending end as a person reads it."""
+        if self.from_organisation is not None:
+            return self.from_organisation.display_name
+        return self.from_organisation_name or self.get_from_sector_display()
 
     @property
     def is_cross_sector(self) -> bool:

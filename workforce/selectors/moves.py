@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
-from ..models import Post, SectorMove
+from ..models import Assignment, Person, Post, SectorMove
 from ..vocabulary import MoveStatus
 from .access import get_or_refuse, hr_organisation_ids
 from .passport import PassportCheck, passport_evaluate
@@ -15,9 +16,26 @@ def moves_visible_to(*, user) -> QuerySet[SectorMove]:
     org_ids = hr_organisation_ids(user=user)
     if not org_ids:
         return SectorMove.objects.none()
-    return SectorMove.objects.filter(
-        Q(from_organisation_id__in=org_ids) | Q(to_organisation_id__in=org_ids)
-    ).select_related("person", "from_organisation", "to_organisation", "from_post", "to_post")
+    return (
+        SectorMove.objects.filter(Q(from_organisation_id__in=org_ids) | Q(to_organisation_id__in=org_ids))
+        .select_related("person", "from_organisation", "to_organisation", "from_post", "to_post")
+        .annotate(from_name=Coalesce("from_organisation__name", NullIf("from_organisation_name", Value(""))))
+    )
+
+
+def arrival_assignments(*, user, person: Person) -> QuerySet[Assignment]:
+    """The person's assignments at the user's organisations with no move recorded into them: an arrival from
+    outside can be recorded against each."""
+    org_ids = hr_organisation_ids(user=user)
+    recorded = SectorMove.objects.filter(to_assignment__isnull=False).values("to_assignment_id")
+    return (
+        person.assignments.filter(
+            Q(work_organisation_id__in=org_ids) | Q(employment__employer_id__in=org_ids)
+        )
+        .exclude(pk__in=recorded.filter(person=person))
+        .select_related("post", "work_organisation", "employment")
+        .order_by("-start_date")
+    )
 
 
 def move_get_for_user(*, user, pk: int, request=None) -> SectorMove:

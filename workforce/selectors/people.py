@@ -57,6 +57,29 @@ def _searchable_by_trigrams(text: str) -> bool:
     return any(len(word) >= 3 for word in text.split()[:5])
 
 
+def person_changeable_by(*, user, person: Person) -> bool:
+    """HR administrators of an organisation the person has a contract with may correct the person's details."""
+    return person.employments.filter(employer_id__in=hr_organisation_ids(user=user)).exists()
+
+
+def employments_changeable_by(*, user, person: Person) -> QuerySet[Employment]:
+    """The person's contracts with the user's organisations, which the user may change."""
+    return person.employments.filter(employer_id__in=hr_organisation_ids(user=user)).select_related(
+        "employer"
+    )
+
+
+def employments_visible_to(*, user) -> QuerySet[Employment]:
+    """Contracts with the user's organisations: the ones an HR administrator may change."""
+    return Employment.objects.filter(employer_id__in=hr_organisation_ids(user=user)).select_related(
+        "person", "employer"
+    )
+
+
+def employment_get_for_user(*, user, pk: int, request=None) -> Employment:
+    return get_or_refuse(employments_visible_to, user=user, pk=pk, request=request)
+
+
 def people_for_table(*, user, name_search: str = "") -> QuerySet[Person]:
     today = timezone.localdate()
     current = (
@@ -138,7 +161,7 @@ def person_timeline(*, person: Person) -> list[TimelineEvent]:
             TimelineEvent(
                 move.effective_date,
                 "Move",
-                f"{move.get_move_type_display()}: {move.from_organisation.display_name} to {destination}",
+                f"{move.get_move_type_display()}: {move.from_display} to {destination}",
                 move.get_status_display(),
                 reverse("workforce:move_detail", args=[move.pk]),
             )

@@ -17,6 +17,8 @@ from .arrangements import (
     joint_arrangement_update,
     joint_arrangement_validate,
 )
+from .arrivals import sector_move_arrival_record
+from .joiners import person_add
 from .moves import sector_move_confirm, sector_move_record
 from .organisations import (
     membership_grant,
@@ -34,16 +36,38 @@ from .passport import (
     passport_credential_verify,
 )
 from .passport_shares import passport_share_create, passport_share_redeem, passport_share_withdraw
-from .people import employment_start, person_create_or_match
-from .posts import assignment_create, assignment_validate, post_create, post_validate
+from .people import (
+    employment_add,
+    employment_start,
+    employment_update,
+    person_create_or_match,
+    person_update,
+)
+from .posts import assignment_create, assignment_validate, post_create, post_update, post_validate
 from .reporting_lines import (
     employment_set_line_manager,
     person_reporting_update,
     person_set_work_email,
     work_email_normalise,
 )
+from .teams import (
+    integrated_team_create,
+    integrated_team_lead_set,
+    integrated_team_member_add,
+    integrated_team_member_end,
+)
 
 __all__ = [
+    "integrated_team_member_end",
+    "integrated_team_member_add",
+    "integrated_team_lead_set",
+    "integrated_team_create",
+    "sector_move_arrival_record",
+    "post_update",
+    "person_update",
+    "person_add",
+    "employment_update",
+    "employment_add",
     "acceptance_rule_create",
     "acceptance_rule_delete",
     "agreement_document_add",

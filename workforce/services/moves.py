@@ -188,7 +188,9 @@ def _employment_at(person: Person, employer: Organisation, start: datetime.date,
 def sector_move_confirm(*, move: SectorMove, actor) -> SectorMove:
     """The receiving organisation confirms the arrival: the assignments change and the passport is applied."""
     move = (
-        SectorMove.objects.select_for_update().select_related("from_assignment__employment").get(pk=move.pk)
+        SectorMove.objects.select_for_update(of=("self",))
+        .select_related("from_assignment__employment")
+        .get(pk=move.pk)
     )
     if move.status != MoveStatus.RECORDED:
         raise ValidationError("This move has already been confirmed")

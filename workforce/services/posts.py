@@ -6,15 +6,19 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from cms.audit import audit
 
 from ..models import Assignment, Employment, Organisation, Person, Post
+from ..selectors.access import is_hr_admin
 from ..vocabulary import AFC_BANDS, JOB_ROLE_STAFF_GROUP, AssignmentKind, PayFramework, PostStatus
+from .organisations import not_member_message
 from .people import lock_person
+
+POST_FIELDS = ("reference", "title", "kind", "job_role", "pay_framework", "pay_band", "fte", "status")
 
 
 def post_validate(*, pay_framework: str, pay_band: str) -> None:
@@ -22,14 +26,34 @@ def post_validate(*, pay_framework: str, pay_band: str) -> None:
         raise ValidationError({"pay_band": "Enter an Agenda for Change band: 1 to 9, or 8a to 8d"})
 
 
+def _post_reference_check(*, organisation: Organisation, reference: str, exclude_pk=None) -> None:
+    clash = Post.objects.filter(organisation=organisation, reference__iexact=reference.strip())
+    if clash.exclude(pk=exclude_pk).exists():
+        raise ValidationError(
+            {"reference": f"{organisation.display_name} already has a post numbered {reference.strip()}"}
+        )
+
+
+def _post_save(post: Post, *, actor) -> None:
+    try:
+        post.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    post._history_user = actor
+    post.save()
+
+
 @transaction.atomic
 def post_create(*, organisation: Organisation, actor=None, **fields) -> Post:
+    """A new post. With an `actor` (a person, not the system), they must be HR administrator there."""
+    if actor is not None and not is_hr_admin(user=actor, organisation=organisation):
+        raise ValidationError({"organisation": not_member_message(organisation)})
     post_validate(pay_framework=fields.get("pay_framework", ""), pay_band=fields.get("pay_band", ""))
+    fields["reference"] = fields.get("reference", "").strip()
+    _post_reference_check(organisation=organisation, reference=fields["reference"])
     fields.setdefault("staff_group", JOB_ROLE_STAFF_GROUP.get(fields.get("job_role"), ""))
     post = Post(organisation=organisation, **fields)
-    post._history_user = actor
-    post.full_clean()
-    post.save()
+    _post_save(post, actor=actor)
     audit(
         action="workforce.post.created",
         actor=actor,
@@ -37,6 +61,42 @@ def post_create(*, organisation: Organisation, actor=None, **fields) -> Post:
         summary=f"Post {post.reference} at {organisation.name}",
     )
     return post
+
+
+@transaction.atomic
+def post_update(*, actor, post: Post, **values) -> list[str]:
+    """Change a post's description. The staff group follows the job role. Returns the fields changed."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if not is_hr_admin(user=actor, organisation=post.organisation):
+        raise PermissionDenied
+    unknown = set(values) - set(POST_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown post fields: {', '.join(sorted(unknown))}")
+    if "reference" in values:
+        values["reference"] = values["reference"].strip()
+        _post_reference_check(
+            organisation=post.organisation, reference=values["reference"], exclude_pk=post.pk
+        )
+    post_validate(
+        pay_framework=values.get("pay_framework", post.pay_framework),
+        pay_band=values.get("pay_band", post.pay_band),
+    )
+    if "job_role" in values:
+        values["staff_group"] = JOB_ROLE_STAFF_GROUP.get(values["job_role"], "")
+    changed = [name for name, value in values.items() if getattr(post, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(post, name, values[name])
+    _post_save(post, actor=actor)
+    audit(
+        action="workforce.post.updated",
+        actor=actor,
+        obj=post,
+        summary=f"Changed {', '.join(name.replace('_', ' ') for name in changed)} of post {post.reference}",
+        detail={"fields": changed},
+    )
+    return changed
 
 
 def _overlapping(queryset, start: datetime.date, end: datetime.date | None):

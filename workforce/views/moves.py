@@ -1,4 +1,5 @@
-"""Sector moves: the list, recording a move from a person's page, a move's page and confirming the arrival."""
+"""Sector moves: the list, recording a move from a person's page (or, at the receiving end, an arrival from
+outside the system), a move's page and confirming the arrival."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from cms.forms import apply_service_errors
 
 from ..filters import SectorMoveFilter
 from ..forms import MoveRecordForm
+from ..record_forms import ArrivalForm
 from ..selectors.history import history_rows
 from ..selectors.moves import (
+    arrival_assignments,
     move_can_confirm,
     move_from_posts,
     move_get_for_user,
@@ -22,10 +25,12 @@ from ..selectors.moves import (
     moves_visible_to,
 )
 from ..selectors.people import person_current_assignments, person_get_for_user
+from ..services.arrivals import sector_move_arrival_record
 from ..services.moves import sector_move_confirm, sector_move_record
 from ..tables import SectorMoveTable
 from ..vocabulary import MoveType
 from .base import HOME, HRTableView, hr_required
+from .entry import record_form_page, run_service
 
 
 class SectorMoveListView(HRTableView):
@@ -132,3 +137,36 @@ def move_confirm(request, pk):
         f"{len(move.checks_repeated)} to repeat",
     )
     return redirect("workforce:move_detail", pk=move.pk)
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def arrival_record(request, person_pk):
+    """The receiving side records an arrival from an organisation that does not use the system."""
+    person = person_get_for_user(user=request.user, pk=person_pk, request=request)
+    assignments = arrival_assignments(user=request.user, person=person)
+    if not assignments.exists():
+        raise PermissionDenied
+    form = ArrivalForm(request.POST or None, assignments=assignments)
+    if request.method == "POST" and form.is_valid():
+        move = run_service(form, sector_move_arrival_record, actor=request.user, **form.cleaned_data)
+        if move is not None:
+            messages.success(request, f"Arrival from {move.from_display} recorded")
+            return redirect("workforce:move_detail", pk=move.pk)
+    return record_form_page(
+        request,
+        form,
+        page_title="Record where they came from",
+        caption=person.full_name,
+        intro="For someone who joined you from an organisation that does not use this system, or from outside "
+        "health and care. The move counts in the sector flow report from the date they started the post.",
+        submit_label="Record arrival",
+        breadcrumbs=[
+            ("Home", "/"),
+            HOME,
+            ("People", reverse("workforce:person_list")),
+            (person.full_name, reverse("workforce:person_detail", args=[person.pk])),
+            ("Record where they came from", ""),
+        ],
+        back=(f"Back to {person.full_name}", reverse("workforce:person_detail", args=[person.pk])),
+    )

@@ -1,4 +1,4 @@
-"""People: the list, a person's page (and the passport credentials their organisation issued), and their
+"""People: the list, adding and correcting a person, a person's page (and the passport credentials their organisation issued), and their
 work e-mail and line management."""
 
 from __future__ import annotations
@@ -13,20 +13,32 @@ from django.views.decorators.http import require_http_methods
 from cms.audit import audit
 from cms.forms import apply_service_errors
 
+from .. import services
 from ..filters import PersonFilter
 from ..forms import CredentialStatusForm, ReportingLinesForm
-from ..selectors.access import hr_organisation_ids
+from ..record_forms import PersonAddForm, PersonEditForm
+from ..selectors.access import hr_organisation_ids, hr_organisations
+from ..selectors.moves import arrival_assignments
 from ..selectors.passport import credentials_changeable_by
-from ..selectors.people import people_for_table, people_visible_to, person_get_for_user, person_page
+from ..selectors.people import (
+    employments_changeable_by,
+    people_for_table,
+    people_visible_to,
+    person_changeable_by,
+    person_get_for_user,
+    person_page,
+)
 from ..selectors.reporting_lines import reporting_employments
 from ..services.passport import passport_credential_set_status
 from ..services.reporting_lines import person_reporting_update
 from ..tables import PersonTable
 from .base import HOME, HRTableView, hr_required
+from .entry import record_form_page, run_service
 
 
 class PersonListView(HRTableView):
     table_class = PersonTable
+    template_name = "workforce/person_list.html"
 
     filterset_class = PersonFilter
     export_name = "people"
@@ -84,6 +96,8 @@ def person_detail(request, pk):
             "credentials": page.credentials,
             "status_form": status_form if own_credentials.exists() else None,
             "today": page.today,
+            "contracts": employments_changeable_by(user=request.user, person=person),
+            "can_record_arrival": arrival_assignments(user=request.user, person=person).exists(),
             "breadcrumbs": [
                 ("Home", "/"),
                 HOME,
@@ -142,4 +156,87 @@ def person_reporting(request, pk):
             ],
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _people_crumbs(*more):
+    return [("Home", "/"), HOME, ("People", reverse("workforce:person_list")), *more]
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def person_add(request):
+    """Add someone employed by one of the user's organisations (or match them to their existing record)."""
+    form = PersonAddForm(request.POST or None, organisations=hr_organisations(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = run_service(
+            form,
+            services.person_add,
+            actor=request.user,
+            **{name: data[name] for name in PERSON_ADD_FIELDS},
+        )
+        if result is not None:
+            person, _, created = result
+            messages.success(
+                request,
+                f"{person.full_name} added"
+                if created
+                else f"{person.full_name} was already recorded by a "
+                "partner organisation: the new contract is added to their record",
+            )
+            return redirect("workforce:person_detail", pk=person.pk)
+    return record_form_page(
+        request,
+        form,
+        page_title="Add a person",
+        intro="Add someone who has a contract with one of your organisations. If a partner organisation has "
+        "already recorded them, the contract is added to that record instead of making a second one.",
+        submit_label="Add person",
+        breadcrumbs=_people_crumbs(("Add a person", "")),
+        back=("Back to people", reverse("workforce:person_list")),
+    )
+
+
+PERSON_ADD_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "ni_number",
+    "employer",
+    "staff_number",
+    "contract_type",
+    "start_date",
+    "post",
+    "fte",
+)
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    """Correct a person's name or date of birth: HR administrators of one of their employers only."""
+    person = person_get_for_user(user=request.user, pk=pk, request=request)
+    if not person_changeable_by(user=request.user, person=person):
+        raise PermissionDenied
+    form = PersonEditForm(
+        request.POST or None,
+        initial={name: getattr(person, name) for name in ("first_name", "last_name", "date_of_birth")},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = run_service(
+            form, services.person_update, actor=request.user, person=person, **form.cleaned_data
+        )
+        if changed is not None:
+            messages.success(request, "Details saved" if changed else "Nothing was changed")
+            return redirect("workforce:person_detail", pk=person.pk)
+    return record_form_page(
+        request,
+        form,
+        page_title="Change personal details",
+        caption=person.full_name,
+        breadcrumbs=_people_crumbs(
+            (person.full_name, reverse("workforce:person_detail", args=[person.pk])), ("Change details", "")
+        ),
+        back=(f"Back to {person.full_name}", reverse("workforce:person_detail", args=[person.pk])),
     )
