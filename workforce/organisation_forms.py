@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from django import forms
 
-from cms.accounts.roles import ORGANISATION_ROLES
+from cms.accounts.roles import ORGANISATION_SCOPED_ROLES, Role
 
 from .models import Organisation, OrganisationType, Region
 from .ods import FILE_KINDS
 
-ROLE_OPTIONS = [(role.key, role.name) for role in ORGANISATION_ROLES]
-ROLE_HINTS = [(role.name, role.description) for role in ORGANISATION_ROLES]
+
+def role_hints(roles: tuple[Role, ...]) -> list[tuple[str, str]]:
+    return [(role.name, role.description) for role in roles]
+
+
+def _role_options(roles: tuple[Role, ...]) -> list[tuple[str, str]]:
+    return [(role.key, role.name) for role in roles]
 
 
 class OrganisationForm(forms.ModelForm):
@@ -93,15 +98,26 @@ class InvitationForm(forms.Form):
         label="E-mail address", max_length=254, help_text="Their work e-mail address: the link is sent there"
     )
     roles = forms.MultipleChoiceField(
-        choices=ROLE_OPTIONS,
+        choices=_role_options(ORGANISATION_SCOPED_ROLES),
         widget=forms.CheckboxSelectMultiple,
         label="Roles at this organisation",
         error_messages={"required": "Choose at least one role"},
     )
 
+    def __init__(self, *args, roles: tuple[Role, ...] = ORGANISATION_SCOPED_ROLES, **kwargs):
+        """`roles`: the roles the administrator may hand out (`roles_grantable_by`)."""
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = _role_options(roles)
+
 
 class RoleGrantForm(forms.Form):
-    role = forms.ChoiceField(choices=[("", "Choose a role"), *ROLE_OPTIONS], label="Give them a role")
+    role = forms.ChoiceField(
+        choices=[("", "Choose a role"), *_role_options(ORGANISATION_SCOPED_ROLES)], label="Give them a role"
+    )
+
+    def __init__(self, *args, roles: tuple[Role, ...] = ORGANISATION_SCOPED_ROLES, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Choose a role"), *_role_options(roles)]
 
 
 class LeaverForm(forms.Form):

@@ -26,6 +26,9 @@ class Role:
     requires_two_factor: bool = False
     # Held across the whole platform (through its group alone), never at one organisation through a membership.
     platform_wide: bool = False
+    # Held through a membership, but its powers are not limited to that organisation (the audit trail, every
+    # organisation's records or figures, the CMS, the consultation): only a platform administrator grants it.
+    reaches_beyond_organisation: bool = False
 
 
 ROLES: tuple[Role, ...] = (
@@ -40,7 +43,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "org_admin",
         "Organisation administrator",
-        "Invites people to their organisation, grants and revokes its roles, and deactivates leavers.",
+        "Invites people to their organisation, grants and revokes the roles held only there, and deactivates "
+        "leavers.",
         requires_two_factor=True,
     ),
     Role(
@@ -70,11 +74,13 @@ ROLES: tuple[Role, ...] = (
         "analyst",
         "Analyst",
         "Sees aggregate figures and reports only, never an individual record.",
+        reaches_beyond_organisation=True,
     ),
     Role(
         "consultation_moderator",
         "Consultation moderator",
         "Reviews consultation responses, redacts personal data and approves them for publication.",
+        reaches_beyond_organisation=True,
     ),
     Role(
         "safeguarding_lead",
@@ -82,16 +88,19 @@ ROLES: tuple[Role, ...] = (
         "Reads consultation responses that may disclose a risk to someone, and decides whether to refer them to "
         "the local authority, within a day.",
         requires_two_factor=True,
+        reaches_beyond_organisation=True,
     ),
     Role(
         "editor",
         "Editor",
         "Writes and publishes the site's pages in the CMS.",
+        reaches_beyond_organisation=True,
     ),
     Role(
         "auditor",
         "Auditor",
         "Reads the audit trail: who read and changed which record, and when.",
+        reaches_beyond_organisation=True,
     ),
     Role(
         "dpo",
@@ -99,6 +108,7 @@ ROLES: tuple[Role, ...] = (
         "Sets how long each kind of record is kept, places and lifts legal holds, and answers subject-access "
         "and erasure requests (docs/records.md).",
         requires_two_factor=True,
+        reaches_beyond_organisation=True,
     ),
 )
 
@@ -108,6 +118,8 @@ ROLE_CHOICES = [(role.key, role.name) for role in ROLES]
 # The roles a membership holds at one organisation (every role but the platform-wide ones).
 ORGANISATION_ROLES = tuple(role for role in ROLES if not role.platform_wide)
 ORGANISATION_ROLE_CHOICES = [(role.key, role.name) for role in ORGANISATION_ROLES]
+# The roles an organisation administrator may hand out: those whose powers stay within the organisation.
+ORGANISATION_SCOPED_ROLES = tuple(role for role in ORGANISATION_ROLES if not role.reaches_beyond_organisation)
 
 
 def group_for(role_key: str) -> Group:

@@ -178,16 +178,42 @@ def user_account_create(
 
 @transaction.atomic
 def user_account_reactivate(*, user, first_name: str, last_name: str, password: str, actor=None):
-    """A deactivated account taken up again through an invitation: new name and password, active again."""
+    """A deactivated account taken up again through an invitation: new name and password, active again, and
+    nothing of what it could do before. Whoever holds the address now starts afresh: every group (so every role,
+    platform administrator too), the account's own permissions, the superuser and staff flags and its second
+    factors are dropped, and the audit row says what was. The caller grants the roles the invitation names."""
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
+    dropped = {
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "permissions": sorted(
+            f"{app_label}.{codename}"
+            for app_label, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+        "flags": [flag for flag in ("is_superuser", "is_staff") if getattr(user, flag)],
+        "two_factor_devices": TOTPDevice.objects.filter(user=user).count()
+        + StaticDevice.objects.filter(user=user).count(),
+    }
+    user.groups.clear()
+    user.user_permissions.clear()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     user.set_password(password)
-    user.is_active = True
+    user.is_active, user.is_superuser, user.is_staff = True, False, False
     user.save()
-    audit(action="account.reactivated", actor=actor or user, obj=user, summary=f"Reactivated {user.email}")
+    user_sessions_end(user=user)
+    audit(
+        action="account.reactivated",
+        actor=actor or user,
+        obj=user,
+        summary=f"Reactivated {user.email}",
+        detail={"dropped": dropped},
+    )
     return user
 
 

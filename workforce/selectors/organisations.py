@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from cms.access import has_permission
+from cms.accounts.roles import ORGANISATION_ROLES, ORGANISATION_SCOPED_ROLES, Role
 from cms.audit import audit_refusal
 
 from ..models import Invitation, Membership, Organisation
@@ -27,6 +28,13 @@ INVITATION_SALT = "workforce.invitation"
 
 def is_platform_admin(*, user) -> bool:
     return has_permission(user, MANAGE_ORGANISATIONS)
+
+
+def roles_grantable_by(*, user) -> tuple[Role, ...]:
+    """The roles `user` may hand out at an organisation they administer. A role whose powers reach beyond one
+    organisation (data protection officer, auditor, analyst, editor, consultation moderator, safeguarding lead)
+    is a platform administrator's to give: an organisation administrator gives only the organisation's own."""
+    return ORGANISATION_ROLES if is_platform_admin(user=user) else ORGANISATION_SCOPED_ROLES
 
 
 def administered_organisations(*, user) -> QuerySet[Organisation]:
@@ -130,7 +138,7 @@ def invitation_for_token(token: str) -> Invitation | None:
     pk, _, signature = (token or "").partition("-")
     if not pk.isdigit() or not signature or len(token) > 200:
         return None
-    invitation = Invitation.objects.select_related("organisation").filter(pk=int(pk)).first()
+    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=int(pk)).first()
     if invitation is None or not constant_time_compare(token_hash(token), invitation.token_hash):
         return None
     return invitation
@@ -148,7 +156,21 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
         return "This invitation link has expired. Ask your organisation's administrator for a new one."
     if not invitation.organisation.is_active:
         return "The organisation that invited you no longer uses this service."
+    if not invitation_sender_stands_behind(invitation):
+        return (
+            "This invitation no longer stands: whoever sent it no longer administers "
+            f"{invitation.organisation.name}. Ask your organisation's administrator for a new one."
+        )
     return None
+
+
+def invitation_sender_stands_behind(invitation: Invitation) -> bool:
+    """Whether the one who sent the invitation could send it today: an active account that still administers the
+    organisation and may still give each of its roles. An invitation carries its sender's authority, no more."""
+    inviter = invitation.invited_by
+    if inviter is None or not administers(user=inviter, organisation=invitation.organisation):
+        return False
+    return set(invitation.roles) <= {role.key for role in roles_grantable_by(user=inviter)}
 
 
 def invitations_sent_since(*, user, since) -> int:

@@ -1,9 +1,11 @@
 """People and their roles at an organisation: invitations, granting and revoking roles, leavers.
 
-An organisation's administrators (role `org_admin`) act for their own active organisations; platform
-administrators for any. Every write is audited and tells the person affected by e-mail, queued in the same
-transaction (`transaction.on_commit`), so nothing is sent for a change that rolled back. An organisation always
-keeps one administrator: the last one cannot lose the role or leave.
+An organisation's administrators (role `org_admin`) act for their own active organisations and hand out only the
+roles whose powers stay within it; platform administrators act for any and hand out every role. An invitation
+carries the authority of whoever sent it: it works only while they still administer the organisation, and their
+waiting invitations are cancelled when they stop. Every write is audited and tells the person affected by e-mail,
+queued in the same transaction (`transaction.on_commit`), so nothing is sent for a change that rolled back. An
+organisation always keeps one administrator: the last one cannot lose the role or leave.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from cms.audit import audit
 from ..models import Invitation, Membership, Organisation
 from ..roles import ORG_ADMIN
 from ..selectors.organisations import (
+    administered_organisations,
     administers,
     invitation_problem,
     invitation_token,
@@ -36,6 +39,7 @@ from ..selectors.organisations import (
     invitations_to_address_since,
     is_platform_admin,
     organisation_admins,
+    roles_grantable_by,
     token_hash,
 )
 from ..tasks import notify_account_change, send_invitation
@@ -58,14 +62,48 @@ def _tell(event) -> None:
     transaction.on_commit(lambda: notify_account_change.enqueue(event_id=event.pk))
 
 
-def _check_roles(roles) -> list[str]:
+def _check_roles(roles, *, actor, field: str = "roles") -> list[str]:
+    """The roles, once each, if they are roles at an organisation that `actor` may hand out."""
     roles = list(dict.fromkeys(roles))
     if not roles:
-        raise ValidationError({"roles": "Choose at least one role"})
+        raise ValidationError({field: "Choose at least one role"})
     unknown = [role for role in roles if role not in ORGANISATION_ROLE_KEYS]
     if unknown:
-        raise ValidationError({"roles": f"Not a role at an organisation: {', '.join(unknown)}"})
+        raise ValidationError({field: f"Not a role at an organisation: {', '.join(unknown)}"})
+    grantable = {role.key for role in roles_grantable_by(user=actor)}
+    beyond = [ROLES_BY_KEY[role].name for role in roles if role not in grantable]
+    if beyond:
+        raise ValidationError(
+            {
+                field: f"Only a platform administrator can give the role of {', '.join(beyond)}: "
+                "its powers reach beyond one organisation"
+            }
+        )
     return roles
+
+
+def _invitations_of_former_admin_cancel(*, inviter, actor, request=None) -> None:
+    """Cancel the waiting invitations `inviter` sent to organisations they no longer administer (they left, lost
+    the role or the account), so none hands out roles on their authority afterwards."""
+    now = timezone.now()
+    stale = list(
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(invited_by=inviter, accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=now)
+        .exclude(organisation__in=administered_organisations(user=inviter))
+    )
+    for invitation in stale:
+        invitation.cancelled_at = now
+        invitation.save(update_fields=["cancelled_at"])
+        audit(
+            action="invitation.cancelled",
+            actor=actor,
+            request=request,
+            obj=invitation,
+            summary=f"Cancelled the invitation of {invitation.email}: its sender no longer administers "
+            f"{invitation.organisation.name}"[:255],
+            detail={"reason": "inviter_no_longer_administers", "invited_by": inviter.pk},
+        )
 
 
 # --- invitations ------------------------------------------------------------------------------------------------
@@ -78,7 +116,7 @@ def invitation_create(*, actor, organisation: Organisation, email: str, roles, r
     and per address."""
     _require_admin(actor=actor, organisation=organisation)
     email = get_user_model().objects.normalize_email(email or "").strip().lower()
-    roles = _check_roles(roles)
+    roles = _check_roles(roles, actor=actor)
     now = timezone.now()
     if invitations_sent_since(user=actor, since=now - datetime.timedelta(hours=1)) >= (
         settings.INVITATIONS_PER_HOUR
@@ -146,9 +184,15 @@ def invitation_accept(
     *, invitation: Invitation, user=None, first_name: str = "", last_name: str = "", password: str = ""
 ):
     """Use an invitation once. With `user` (signed in as the invited address) the roles are added to that
-    account; otherwise the invited address gets an account with the name and password given (a deactivated
-    account of that address is taken up again). Returns the account."""
-    invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    account; otherwise the invited address gets an account with the name and password given. A deactivated account
+    of that address is taken up again with nothing of its past: no role anywhere but the invitation's, no platform
+    role, no second factor. Refused once whoever sent it no longer administers the organisation (or may no longer
+    give one of its roles). Returns the account."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "invited_by")
+        .get(pk=invitation.pk)
+    )
     problem = invitation_problem(invitation)
     if problem:
         raise ValidationError(problem)
@@ -168,6 +212,8 @@ def invitation_accept(
             user = user_account_reactivate(
                 user=existing, first_name=first_name, last_name=last_name, password=password
             )
+            for membership in Membership.objects.filter(user=user).select_related("organisation"):
+                membership_revoke(membership=membership, revoked_by=None)
         else:
             user = user_account_create(
                 email=invitation.email, first_name=first_name, last_name=last_name, password=password
@@ -209,7 +255,7 @@ def _last_admin_check(*, organisation: Organisation, user, losing_admin: bool) -
 def role_grant(*, actor, organisation: Organisation, user, role: str, request=None) -> Membership:
     """Give someone who already holds a role at the organisation another one there."""
     _require_admin(actor=actor, organisation=organisation)
-    _check_roles([role])
+    _check_roles([role], actor=actor, field="role")
     if user.pk == actor.pk and not is_platform_admin(user=actor):
         raise ValidationError({"role": "Another administrator must change your own roles"})
     if not user.memberships.filter(organisation=organisation).exists():
@@ -236,6 +282,7 @@ def role_revoke(*, actor, membership: Membership, request=None) -> None:
     _last_admin_check(organisation=organisation, user=user, losing_admin=membership.role == ORG_ADMIN)
     role_name = ROLES_BY_KEY[membership.role].name
     membership_revoke(membership=membership, revoked_by=actor)
+    _invitations_of_former_admin_cancel(inviter=user, actor=actor, request=request)
     event = audit(
         action="account.role_revoked",
         actor=actor,
@@ -265,6 +312,7 @@ def member_leave(*, actor, organisation: Organisation, user, reason: str = "", r
         user_deactivate(user=user, actor=actor, reason=reason, request=request)
     else:
         user_sessions_end(user=user)
+    _invitations_of_former_admin_cancel(inviter=user, actor=actor, request=request)
     event = audit(
         action="account.left_organisation",
         actor=actor,

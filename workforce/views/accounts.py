@@ -12,10 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cms.access import permission_required
+from cms.accounts.roles import ORGANISATION_ROLES
 from cms.forms import apply_service_errors
 
 from ..models import Membership
-from ..organisation_forms import ROLE_HINTS, InvitationAcceptForm, InvitationForm, LeaverForm, RoleGrantForm
+from ..organisation_forms import InvitationAcceptForm, InvitationForm, LeaverForm, RoleGrantForm, role_hints
 from ..roles import MANAGE_ACCOUNTS
 from ..selectors.organisations import (
     invitation_for_token,
@@ -23,6 +24,7 @@ from ..selectors.organisations import (
     invitation_problem,
     organisation_get_for_admin,
     organisation_member_get,
+    roles_grantable_by,
 )
 from ..services.accounts import (
     invitation_accept,
@@ -50,7 +52,8 @@ def _crumbs(organisation, *rest):
 @require_http_methods(["GET", "POST"])
 def invitation_new(request, pk):
     organisation = organisation_get_for_admin(user=request.user, pk=pk, request=request)
-    form = InvitationForm(request.POST if request.method == "POST" else None)
+    grantable = roles_grantable_by(user=request.user)
+    form = InvitationForm(request.POST if request.method == "POST" else None, roles=grantable)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -74,7 +77,8 @@ def invitation_new(request, pk):
         {
             "form": form,
             "organisation": organisation,
-            "role_hints": ROLE_HINTS,
+            "role_hints": role_hints(grantable),
+            "all_roles": len(grantable) == len(ORGANISATION_ROLES),
             "valid_days": settings.INVITATION_VALID_DAYS,
             "breadcrumbs": _crumbs(organisation, ("Invite someone", "")),
         },
@@ -102,7 +106,10 @@ def member_detail(request, pk, user_pk):
     """A person's roles at the organisation: grant another, revoke one."""
     organisation = organisation_get_for_admin(user=request.user, pk=pk, request=request)
     member = organisation_member_get(organisation=organisation, user_pk=user_pk)
-    form = RoleGrantForm(request.POST if request.POST.get("action") == "grant" else None)
+    form = RoleGrantForm(
+        request.POST if request.POST.get("action") == "grant" else None,
+        roles=roles_grantable_by(user=request.user),
+    )
     revoke_error = None
     status = 200
     if request.method == "POST":
