@@ -3,8 +3,9 @@
 The type comes from the content (the `filetype` package's signatures; Pillow must also decode a photo), never from
 the name or the content type the browser sent; a name whose ending says another type is refused, so that a file
 is never kept as something it does not claim to be. Photos are re-encoded from their pixels, upright, so that
-nothing of the original file's metadata survives: no location, no camera or phone, no comments. PDFs, text and
-audio are kept as they were sent.
+nothing of the original file's metadata survives: no location, no camera or phone, no comments. A PDF loses its
+document information (author, creator, producer, dates) and its XMP metadata; one pypdf cannot read is kept as it
+was sent. Text and audio are kept as they were sent, and the upload page says recordings keep their own details.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import NameObject
 
 from .models.evidence import Evidence
 
@@ -141,6 +145,26 @@ def _clean_photo(data: bytes, file_type: FileType) -> bytes:
     return out.getvalue()
 
 
+def _clean_pdf(data: bytes) -> bytes:
+    """The PDF without its document information or XMP metadata (who wrote it, with what, when). A PDF that
+    carries neither is kept byte for byte; one pypdf cannot read is kept as sent."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        root = reader.trailer["/Root"]
+        if "/Info" not in reader.trailer and "/Metadata" not in root:
+            return data
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        writer.root_object.pop(NameObject("/Metadata"), None)
+        # The cloned objects that held them would otherwise still be written, just unreferenced.
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+        return data
+    return out.getvalue()
+
+
 def evidence_file_inspect(*, name: str, data: bytes) -> KeptFile:
     """Check an upload by its content and make the copy that is kept; a ValidationError on `file` otherwise."""
     if not data:
@@ -154,6 +178,8 @@ def evidence_file_inspect(*, name: str, data: bytes) -> KeptFile:
         )
     if file_type.kind == Kind.PHOTO:
         data = _clean_photo(data, file_type)
+    elif file_type.stored_content_type == "application/pdf":
+        data = _clean_pdf(data)
     return KeptFile(
         kind=file_type.kind,
         content_type=file_type.stored_content_type,

@@ -105,6 +105,30 @@ def notify_handler_of_reassignment(user_id: int, report_ids: list[int], key: str
 
 
 @task()
+def notify_previous_owner_of_reassignment(user_id: int, report_ids: list[int], key: str) -> bool:
+    """Tell a handler whose part in cases was moved to someone else (still active: e.g. no longer a handler
+    there, or excluded), so a move they did not expect does not go unseen. References only, no content."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    references = [
+        report.reference for report in IncidentReport.objects.filter(pk__in=report_ids).order_by("pk")
+    ]
+    if user is None or not references:
+        return False
+    email_send_once(
+        task="incidents.reassigned_away",
+        key=key,
+        subject="Violence and abuse cases moved from you"
+        if len(references) > 1
+        else f"Case {references[0]} moved from you",
+        body="Your part in these cases has been moved to another handler:\n\n"
+        + "\n".join(f"- {reference}" for reference in references)
+        + "\n\nIf you did not expect this, tell your organisation's incident leads.\n",
+        to=[user.email],
+    )
+    return True
+
+
+@task()
 def purge_expired_incidents() -> int:
     """Run daily by the scheduler (cms/schedule.py; or manage.py incidents_purge): destroy expired archived
     cases."""

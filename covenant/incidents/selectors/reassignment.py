@@ -2,28 +2,42 @@
 
 A lead is a handler of the case's organisation (the incident_handler role: "a designated lead"); they move only
 cases they may see themselves (`cases_for_handler`, exclusions included). A case's owners are its lead handler
-and its investigator; an owner whose account is deactivated, or who no longer holds the handler role at the
-case's organisation, leaves the case needing a new owner.
+and its investigator; an owner whose account is deactivated, who no longer holds the handler role at the case's
+organisation, or who is excluded from the case, leaves the case needing a new owner.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from workforce.models import Membership
 
-from ..models import OPEN_STATUSES, IncidentReport
+from ..models import OPEN_STATUSES, CaseExclusion, IncidentReport
 from ..roles import HANDLER_ROLE
 from .cases import cases_for_handler, handler_organisations
 
 
-def _holds_handler_role(owner_field: str) -> Exists:
-    return Exists(
+def _holds_handler_role(owner_field: str) -> ExpressionWrapper:
+    """The owner still holds the handler role at the case's organisation and is not excluded from the case."""
+    holds = Exists(
         Membership.objects.filter(
             user_id=OuterRef(owner_field), organisation_id=OuterRef("organisation_id"), role=HANDLER_ROLE
         )
     )
+    excluded = Exists(CaseExclusion.objects.filter(report_id=OuterRef("pk"), user_id=OuterRef(owner_field)))
+    return ExpressionWrapper(Q(holds) & ~Q(excluded), output_field=BooleanField())
+
+
+def owner_has_gone(*, report: IncidentReport, owner) -> bool:
+    """Whether `owner` has gone from the case: deactivated, no longer a handler at its organisation, or
+    excluded from it. Only then may a lead move their part of the case to someone else."""
+    if not owner.is_active:
+        return True
+    holds_role = Membership.objects.filter(
+        user=owner, organisation_id=report.organisation_id, role=HANDLER_ROLE
+    ).exists()
+    return not holds_role or CaseExclusion.objects.filter(report=report, user=owner).exists()
 
 
 def open_cases_for_lead(*, user) -> QuerySet[IncidentReport]:

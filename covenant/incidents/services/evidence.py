@@ -30,14 +30,16 @@ def _file_size_check(size: int) -> None:
         raise ValidationError({"file": f"The selected file must be smaller than {limit}"})
 
 
-def _case_total_check(*, report: IncidentReport, size: int) -> None:
-    """Refuse a file that would take the case over its total. The caller holds the case's row lock, so two
-    uploads at once cannot both squeeze under it."""
-    held = report.evidence.aggregate(total=Sum("size"))["total"] or 0
+def _case_total_check(*, report: IncidentReport, size: int, from_reporter: bool) -> None:
+    """Refuse a file that would take its side of the case (the reporter's files, or the handlers') over the
+    total, each side counted apart so a code holder filling theirs cannot stop handlers adding files. The caller
+    holds the case's row lock, so two uploads at once cannot both squeeze under it."""
+    held = report.evidence.filter(from_reporter=from_reporter).aggregate(total=Sum("size"))["total"] or 0
     if held + size > settings.INCIDENT_EVIDENCE_MAX_CASE_BYTES:
+        side = "the reporter" if from_reporter else "its handlers"
         raise ValidationError(
             {
-                "file": f"This case already holds {size_label(held)} of files and can hold "
+                "file": f"This case already holds {size_label(held)} of files from {side}, who can add "
                 f"{size_label(settings.INCIDENT_EVIDENCE_MAX_CASE_BYTES)} in all: choose a smaller file"
             }
         )
@@ -67,7 +69,7 @@ def evidence_add(
     kept = evidence_file_inspect(name=name, data=data)
     # Uploads to one case wait for each other here, then count what the case holds.
     IncidentReport.objects.select_for_update().filter(pk=report.pk).values_list("pk", flat=True).first()
-    _case_total_check(report=report, size=len(kept.data))
+    _case_total_check(report=report, size=len(kept.data), from_reporter=from_reporter)
     anonymous = uploaded_by is None
     now = timezone.now()
     evidence = Evidence.objects.create(

@@ -112,13 +112,16 @@ def exclusion_add(*, report: IncidentReport, actor, email: str, reason: str, req
 
 
 def release_excluded_roles(*, report: IncidentReport, excluded: Exclusions, actor) -> None:
-    """An excluded investigator is unassigned, and an excluded lead handler hands the lead to `actor`."""
+    """An excluded investigator is unassigned. An excluded lead hands the lead to the investigator, who already
+    sees what the lead sees; without one the lead stays on the record and the case needs a new owner, moved by a
+    lead other than the one who gains it. Never to `actor`: otherwise excluding the lead (or naming them, or
+    someone they manage, as who did it) would hand a confidential reporter's identity to whoever excluded them."""
     changed = []
     if report.investigator_id in excluded.user_ids:
         report.investigator = None
         changed.append("investigator")
-    if report.lead_handler_id in excluded.user_ids:
-        report.lead_handler = actor
+    if report.lead_handler_id in excluded.user_ids and report.investigator_id is not None:
+        report.lead_handler_id = report.investigator_id
         changed.append("lead_handler")
     if changed:
         report.save(update_fields=changed)

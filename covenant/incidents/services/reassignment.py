@@ -1,8 +1,11 @@
 """Moving cases to another handler when one leaves: one case, or all of a person's open cases at once.
 
-The new owner must be someone who may be assigned the case (`handlers_for_case`: an active handler at its
-organisation who is not excluded from it); a case where they may not is left as it was and named. Each move is
-audited; the new owner is told by e-mail, queued after the commit and sent by the task worker.
+A case moves only away from an owner who has gone (`owner_has_gone`: deactivated, no longer a handler at the
+case's organisation, or excluded from the case), never to the person moving it: otherwise any handler could take
+a confidential case from its lead and so see who reported it. The new owner must be someone who may be assigned
+the case (`handlers_for_case`: an active handler at its organisation who is not excluded from it); a case where
+either rule fails is left as it was and named. Each move is audited; the new owner, and the previous owner if
+their account is still active, are told by e-mail, queued after the commit and sent by the task worker.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from cms.audit import audit
 from ..models import IncidentReport
 from ..roles import VIEW_CASES
 from ..selectors.cases import handlers_for_case
-from ..selectors.reassignment import open_cases_owned_by
-from ..tasks import notify_handler_of_reassignment
+from ..selectors.reassignment import open_cases_owned_by, owner_has_gone
+from ..tasks import notify_handler_of_reassignment, notify_previous_owner_of_reassignment
 
 
 @dataclass
@@ -36,6 +39,11 @@ def _name(user) -> str:
 def _why_not(*, report: IncidentReport, from_user, to_user) -> str:
     if from_user.pk not in (report.lead_handler_id, report.investigator_id):
         return f"{_name(from_user)} neither leads nor investigates {report.reference}"
+    if not owner_has_gone(report=report, owner=from_user):
+        return (
+            f"{_name(from_user)} still handles {report.reference}: a case moves only from someone who has gone "
+            f"(deactivated, no longer a handler at {report.organisation.name}, or excluded from the case)"
+        )
     if not handlers_for_case(report=report).filter(pk=to_user.pk).exists():
         return (
             f"{_name(to_user)} may not be given {report.reference}: they are not an active handler at "
@@ -71,11 +79,17 @@ def _check_people(*, actor, from_user, to_user) -> None:
         raise ValidationError({"from_user": "Select whose cases move"})
     if to_user.pk == from_user.pk:
         raise ValidationError({"to_user": "Select someone other than the person the cases move from"})
+    if to_user.pk == actor.pk:
+        raise ValidationError(
+            {"to_user": "You cannot move cases to yourself: ask another handler to move them to you"}
+        )
 
 
-def _notify(*, to_user, moved: list[IncidentReport], key: str) -> None:
+def _notify(*, from_user, to_user, moved: list[IncidentReport], key: str) -> None:
     ids = [report.pk for report in moved]
     transaction.on_commit(lambda: notify_handler_of_reassignment.enqueue(to_user.pk, ids, key))
+    if from_user.is_active:
+        transaction.on_commit(lambda: notify_previous_owner_of_reassignment.enqueue(from_user.pk, ids, key))
 
 
 @transaction.atomic
@@ -83,6 +97,12 @@ def case_reassign(*, report: IncidentReport, actor, from_user, to_user, request=
     """Move `from_user`'s part in one case (lead handler, investigator or both) to `to_user`. The caller got the
     case through `case_get_for_handler`, so the lead may see it."""
     _check_people(actor=actor, from_user=from_user, to_user=to_user)
+    # Held until the move is written, so two moves of one case cannot both pass the checks.
+    report = (
+        IncidentReport.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=report.pk)
+    )
     if not report.is_open:
         raise ValidationError("Only an open case can be moved to another handler")
     reason = _why_not(report=report, from_user=from_user, to_user=to_user)
@@ -91,7 +111,7 @@ def case_reassign(*, report: IncidentReport, actor, from_user, to_user, request=
     line = _move(
         report=report, actor=actor, from_user=from_user, to_user=to_user, request=request, bulk=False
     )
-    _notify(to_user=to_user, moved=[report], key=f"case:{line.pk}")
+    _notify(from_user=from_user, to_user=to_user, moved=[report], key=f"case:{line.pk}")
     return report
 
 
@@ -117,5 +137,5 @@ def cases_reassign_from(*, actor, from_user, to_user, request=None) -> Reassigne
     if not result.moved and not result.kept:
         raise ValidationError({"from_user": f"{_name(from_user)} has no open cases that you can see"})
     if result.moved:
-        _notify(to_user=to_user, moved=result.moved, key=f"bulk:{lines[0].pk}")
+        _notify(from_user=from_user, to_user=to_user, moved=result.moved, key=f"bulk:{lines[0].pk}")
     return result

@@ -18,6 +18,7 @@ from cms.lifecycle import Lifecycle, Move
 from ..models import CaseTransition, IncidentReport, Message, ReportingMode, Status
 from ..roles import SIGN_OFF_CASE, VIEW_CASES
 from ..selectors.cases import handlers_for_case, moved_into_status_by_id, sign_off_requester_id
+from ..selectors.reassignment import owner_has_gone
 from ..selectors.reporter_requests import ReporterRequest, reporter_requests
 from ..tasks import notify_reporter_of_outcome
 
@@ -299,6 +300,19 @@ def move_case(*, report: IncidentReport, action: str, to_status: str, actor, not
     return transition
 
 
+def _takes_investigation_from_someone_still_here(*, report: IncidentReport, actor, investigator) -> bool:
+    """A handler naming themselves in place of an investigator who has not gone, on a case they do not lead:
+    refused, or anyone could take a confidential case and so see who reported it."""
+    current = report.investigator
+    return (
+        investigator.pk == actor.pk
+        and current is not None
+        and current.pk != actor.pk
+        and report.lead_handler_id != actor.pk
+        and not owner_has_gone(report=report, owner=current)
+    )
+
+
 @transaction.atomic
 def case_transition(
     *,
@@ -336,6 +350,13 @@ def case_transition(
             errors["investigator"] = "Choose an investigator"
         elif not handlers_for_case(report=report).filter(pk=investigator.pk).exists():
             errors["investigator"] = "Choose a handler at this organisation who is not excluded from the case"
+        elif _takes_investigation_from_someone_still_here(
+            report=report, actor=actor, investigator=investigator
+        ):
+            errors["investigator"] = (
+                "The case's investigator still handles it: only its lead handler may take it over themselves, "
+                "so ask another handler to assign it to you"
+            )
     if transition.needs_merge_target:
         if merge_into is not None:  # its state as it is now, held until this step is written
             merge_into = IncidentReport.objects.select_for_update().filter(pk=merge_into.pk).first()

@@ -223,7 +223,8 @@ def test_handler_naming_the_source_excludes_their_line_management(
         "di@example.org": LINE,
     }
     colleague_case.refresh_from_db()
-    assert colleague_case.investigator is None and colleague_case.lead_handler == handler
+    # Both owners excluded: the lead stays on the record, so the case needs a new owner; never the excluder's.
+    assert colleague_case.investigator is None and colleague_case.lead_handler == team["users"]["di"]
     event = AuditEvent.objects.get(action="incident.exclusion_added")
     assert sorted(event.detail["line_management_users"]) == sorted([mo.pk, team["users"]["di"].pk])
     login(mo)

@@ -24,6 +24,12 @@ def successor(second_handler):
     return second_handler
 
 
+def _gone(user):
+    """A case moves only away from an owner who has gone: here, deactivated."""
+    user.is_active = False
+    user.save()
+
+
 def _case(organisation, *, lead=None, investigator=None, status="assigned"):
     return IncidentReportFactory(
         organisation=organisation, lead_handler=lead, investigator=investigator, status=status
@@ -34,6 +40,7 @@ def test_a_lead_moves_one_case_and_the_new_handler_is_told_after_the_commit(
     client, login, handler, leaver, successor, organisation, django_capture_on_commit_callbacks
 ):
     report = _case(organisation, lead=handler, investigator=leaver)
+    _gone(leaver)
     login(handler)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(
@@ -65,6 +72,7 @@ def test_a_case_is_not_moved_to_someone_excluded_from_it(
 ):
     report = _case(organisation, lead=leaver)
     CaseExclusion.objects.create(report=report, user=successor, reason="named_subject")
+    _gone(leaver)
     login(handler)
     response = client.post(
         reverse("incidents:case_reassign", args=[report.pk]),
@@ -80,6 +88,7 @@ def test_a_case_is_not_moved_to_another_organisations_handler(
     client, login, handler, leaver, other_org_handler, organisation
 ):
     report = _case(organisation, lead=leaver)
+    _gone(leaver)
     login(handler)
     response = client.post(
         reverse("incidents:case_reassign", args=[report.pk]),
@@ -92,6 +101,7 @@ def test_a_case_is_not_moved_to_another_organisations_handler(
 
 def test_a_closed_case_is_not_moved(client, login, handler, leaver, successor, organisation):
     report = _case(organisation, lead=leaver, status="closed")
+    _gone(leaver)
     login(handler)
     response = client.post(
         reverse("incidents:case_reassign", args=[report.pk]),
@@ -120,6 +130,7 @@ def test_all_of_a_leavers_open_cases_move_at_once_except_those_the_new_owner_may
     hidden_from_lead = _case(organisation, lead=leaver)
     CaseExclusion.objects.create(report=hidden_from_lead, user=handler, reason="conflict")
     elsewhere = _case(other_organisation, lead=leaver)
+    _gone(leaver)
     login(handler)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -189,7 +200,7 @@ def test_a_deactivated_or_departed_handlers_open_cases_need_a_new_owner(
     login(handler)
     response = client.get(reverse("incidents:cases_needing_owner"))
     assert [r.pk for r in response.context["cases"]] == [waiting.pk, investigated.pk]
-    assert "(no longer a handler here)" in response.content.decode()
+    assert "(no longer a handler here, or excluded)" in response.content.decode()
 
     client.post(reverse("incidents:cases_reassign"), {"from_user": leaver.pk, "to_user": successor.pk})
     assert client.get(reverse("incidents:cases_needing_owner")).context["cases"] == []
