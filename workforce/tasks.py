@@ -145,6 +145,18 @@ def notify_credential_withdrawn(credential_id: int, event: str) -> int:
 
 
 @task()
+def notify_credential_reinstated(credential_id: int, event: str) -> int:
+    """Tell every organisation that relied on a revoked or rejected credential that its issuer reinstated it, to
+    be verified again by a second person."""
+    credential = PassportCredential.objects.filter(pk=credential_id).first()
+    if credential is None or credential.status not in (CredentialStatus.ISSUED, CredentialStatus.ACCEPTED):
+        return 0  # withdrawn again before this ran
+    return _tell_relying_organisations(
+        credential, event=event, what="been reinstated by its issuer, to be verified again by a second person"
+    )
+
+
+@task()
 def notify_credential_rejected_by_holder(credential_id: int) -> int:
     """Tell the issuing organisation's HR administrators that the holder rejected a credential."""
     credential = PassportCredential.objects.filter(pk=credential_id).first()
