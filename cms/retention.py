@@ -7,7 +7,9 @@ name the first time the schedule is read (as `cms/accounts/roles.py` finds each 
   default period and legal basis, and how it is purged (deleted, or anonymised where rows must stay for figures);
 - `register_section(SubjectSection(...))`: one CSV file of a subject-access export;
 - `register_eraser(Eraser(...))`: what erasure may remove of a person's records, and what it must refuse, and why;
-- `register_subject_resolver(...)`: how the app finds the records of a person from an e-mail address or number.
+- `register_subject_resolver(...)`: how the app finds the records of a person from an e-mail address or number;
+- `register_in_use(RecordInUse(...))`: records of another app that this app's records still name and need, so that
+  neither the purge nor erasure takes them while they do (incident cases name the member of staff who did it).
 
 A new kind of record is one `register_kind` call. The periods a data protection officer sets on
 /records/retention/ override the defaults here (`cms.records.models.RetentionPeriod`); the purge, the legal
@@ -121,10 +123,24 @@ class Eraser:
     erase: Callable[[Subject, Any, datetime.datetime], list[ErasureOutcome]]
 
 
+@dataclass(frozen=True)
+class RecordInUse:
+    """Records of `object_type` (a model's `_meta.label_lower`) that another app's records still name: the
+    owning app's purge leaves them and erasure refuses them, with `reason`, while `ids()` lists them."""
+
+    key: str
+    object_type: str
+    label: str
+    reason: str
+    # The ids in use now, as a values queryset (used as a subquery, so it is read when the query runs).
+    ids: Callable[[], QuerySet]
+
+
 _kinds: dict[str, RecordKind] = {}
 _sections: dict[str, SubjectSection] = {}
 _erasers: dict[str, Eraser] = {}
 _resolvers: list[Callable[..., list[Any]]] = []
+_in_use: dict[str, RecordInUse] = {}
 _discovered = False
 
 
@@ -151,6 +167,11 @@ def register_subject_resolver(resolver: Callable[..., list[Any]]) -> None:
     """resolver(email=..., number=...) -> the app's person records for that e-mail address or record number."""
     if resolver not in _resolvers:
         _resolvers.append(resolver)
+
+
+def register_in_use(record: RecordInUse) -> RecordInUse:
+    _in_use[record.key] = record
+    return record
 
 
 def discover() -> None:
@@ -191,6 +212,19 @@ def erasers() -> list[Eraser]:
 def subject_resolvers() -> list[Callable[..., list[Any]]]:
     discover()
     return list(_resolvers)
+
+
+def in_use_for(object_type: str) -> list[RecordInUse]:
+    """What other apps' records need of `object_type`, so its purge and erasure leave those rows."""
+    discover()
+    return [record for record in _in_use.values() if record.object_type == object_type]
+
+
+def not_in_use(rows: QuerySet, object_type: str) -> QuerySet:
+    """`rows` less those another app's records still need."""
+    for record in in_use_for(object_type):
+        rows = rows.exclude(pk__in=record.ids())
+    return rows
 
 
 def holdable_types() -> dict[str, str]:

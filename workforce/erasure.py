@@ -9,7 +9,11 @@ from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 from django.utils import timezone
 
+from cms.retention import not_in_use
+
 from .models import Employment, PassportCredential, Person, SectorMove
+
+PERSON = "workforce.person"
 
 
 def day_of(cutoff: datetime.datetime) -> datetime.date:
@@ -18,16 +22,26 @@ def day_of(cutoff: datetime.datetime) -> datetime.date:
 
 def leavers_expired(cutoff: datetime.datetime):
     """People not yet anonymised with no employment that is current or ended after the cut-off (and, with no
-    employment at all, a record made before it)."""
+    employment at all, a record made before it), less those another app's records still need (an incident case
+    recording them as the member of staff who did it: cms.retention.register_in_use)."""
     recent = Employment.objects.filter(person=OuterRef("pk")).filter(
         Q(end_date__isnull=True) | Q(end_date__gt=day_of(cutoff))
     )
-    return Person.objects.filter(erased_at__isnull=True, created_at__lte=cutoff).filter(~Exists(recent))
+    people = Person.objects.filter(erased_at__isnull=True, created_at__lte=cutoff).filter(~Exists(recent))
+    return not_in_use(people, PERSON)
 
 
 def people_anonymise(ids: list[int], now: datetime.datetime) -> int:
-    """Take everything that says who these people were out of their records, keeping the rows figures count."""
-    count = Person.objects.filter(pk__in=ids, erased_at__isnull=True).update(
+    """Take everything that says who these people were out of their records, keeping the rows figures count.
+    People another app's records still need are left as they are: their rows are locked first and the need read
+    after, so a case naming one of them at the same moment either waits for this or is seen here."""
+    locked = list(
+        Person.objects.select_for_update()
+        .filter(pk__in=ids, erased_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    ids = list(not_in_use(Person.objects.filter(pk__in=locked), PERSON).values_list("pk", flat=True))
+    count = Person.objects.filter(pk__in=ids).update(
         first_name="Erased",
         last_name=Concat(Value("record "), Cast("pk", CharField())),
         date_of_birth=TruncYear("date_of_birth"),

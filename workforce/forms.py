@@ -285,13 +285,13 @@ class CredentialStatusForm(forms.Form):
         choices=[
             (CredentialStatus.REVOKED, "Revoked"),
             (CredentialStatus.REJECTED, "Rejected"),
-            (CredentialStatus.ISSUED, "Issued (reinstate)"),
+            (CredentialStatus.ISSUED, "Issued (reinstate: a second person must verify it again)"),
         ],
         widget=forms.RadioSelect,
         label="New status",
     )
     status_reason = forms.CharField(
-        max_length=255, required=False, label="Reason", help_text="Needed to reject or revoke"
+        max_length=255, required=False, label="Reason", help_text="Needed to reject, revoke or reinstate"
     )
 
     def __init__(self, *args, credentials=None, **kwargs):

@@ -23,8 +23,9 @@ from cms.audit import audit
 
 from .models import Employment, Organisation, PassportCredential, Person
 from .selectors.access import is_hr_admin
+from .selectors.passport_holders import own_person_ids
 from .selectors.people import people_visible_to
-from .services.passport import credential_validate
+from .services.passport import OWN_CREDENTIAL, credential_validate
 from .vocabulary import CredentialKind, DBSLevel, ProfessionalRegister
 
 # (heading, credential field, what it takes)
@@ -151,7 +152,7 @@ def _people(organisation: Organisation, rows: list[dict]) -> tuple[dict[str, int
 
 
 def _parse(
-    rows: list[dict], *, organisation: Organisation, visible: set[int]
+    rows: list[dict], *, organisation: Organisation, visible: set[int], own: frozenset[int] = frozenset()
 ) -> tuple[list[dict], list[RowError]]:
     today = timezone.localdate()
     by_number, by_email = _people(organisation, rows)
@@ -173,6 +174,8 @@ def _parse(
                 which,
                 f"No one with this {'staff number' if staff_number else 'work e-mail'} works for {organisation.display_name}",
             )
+        elif person_id in own:
+            bad("staff_number" if staff_number else "work_email", OWN_CREDENTIAL)
         data = {
             "kind": _choice(raw.get("Check", ""), CredentialKind.choices),
             "dbs_level": "",
@@ -230,7 +233,9 @@ def passport_credentials_import(
     if errors:
         result.errors = errors
         return result
-    parsed, result.errors = _parse(rows, organisation=organisation, visible=visible)
+    parsed, result.errors = _parse(
+        rows, organisation=organisation, visible=visible, own=frozenset(own_person_ids(user=actor))
+    )
     if result.errors or dry_run:
         return result
     with transaction.atomic():

@@ -9,9 +9,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cms.records.selectors import period_days
-from cms.retention import ErasureOutcome
+from cms.retention import ErasureOutcome, in_use_for
 
-from .erasure import credentials_delete, people_anonymise
+from .erasure import PERSON, credentials_delete, people_anonymise
 from .models import Assignment, Employment, Membership, PassportCredential, Person, SectorMove
 from .vocabulary import CredentialStatus
 
@@ -215,6 +215,12 @@ def erase_subject(subject, holds, now: datetime.datetime) -> list[ErasureOutcome
             continue
         if holds.record_held("workforce.person", person.pk) or holds.kind_held("workforce.people"):
             outcomes.append(ErasureOutcome(label, 1, False, "A legal hold covers this record."))
+            continue
+        this = Person.objects.filter(pk=person.pk)
+        needed = [record.reason for record in in_use_for(PERSON) if this.filter(pk__in=record.ids()).exists()]
+        if needed:
+            outcomes.append(ErasureOutcome(label, 1, False, " ".join(needed)))
+            outcomes.extend(_erase_spent_credentials(person, holds))
             continue
         until = _kept_until(person, period_days("workforce.people"))
         if until is None or until > today:

@@ -61,6 +61,32 @@ CHANGES = {
 
 
 @task()
+def notify_work_email_changed(event_id: int) -> int:
+    """Tell the person whose work e-mail an HR administrator changed, at the old address and the new, from the
+    audit row of the change: the address links their record and passport to an account."""
+    event = AuditEvent.objects.filter(pk=event_id, action="workforce.person.work_email_changed").first()
+    if event is None:
+        return 0
+    old, new = event.detail.get("from", ""), event.detail.get("to", "")
+    recipients = sorted({address for address in (old, new) if address})
+    if not recipients:
+        return 0
+    sent = email_send_once(
+        task="workforce.work_email_changed",
+        key=str(event.pk),
+        subject="The work e-mail address on your staff record changed",
+        body=(
+            f"The work e-mail address on your staff record was changed from {old or '(none)'} to "
+            f"{new or '(none)'} by {event.actor_label}. The account that signs in with the new address sees "
+            "your staff passport and can share it.\n\n"
+            "If you did not expect this, contact your HR team at once."
+        ),
+        to=recipients,
+    )
+    return len(recipients) if sent else 0
+
+
+@task()
 def notify_account_change(event_id: int) -> bool:
     """Tell the person whose roles or account an administrator changed, from the audit row of the change."""
     event = AuditEvent.objects.filter(pk=event_id, action__in=CHANGES).first()
@@ -142,6 +168,18 @@ def notify_credential_withdrawn(credential_id: int, event: str) -> int:
     if credential is None or credential.status not in (CredentialStatus.REVOKED, CredentialStatus.REJECTED):
         return 0  # reinstated before this ran
     return _tell_relying_organisations(credential, event=event, what=f"been {credential.status}")
+
+
+@task()
+def notify_credential_reinstated(credential_id: int, event: str) -> int:
+    """Tell every organisation that relied on a revoked or rejected credential that its issuer reinstated it, to
+    be verified again by a second person."""
+    credential = PassportCredential.objects.filter(pk=credential_id).first()
+    if credential is None or credential.status not in (CredentialStatus.ISSUED, CredentialStatus.ACCEPTED):
+        return 0  # withdrawn again before this ran
+    return _tell_relying_organisations(
+        credential, event=event, what="been reinstated by its issuer, to be verified again by a second person"
+    )
 
 
 @task()

@@ -2,7 +2,9 @@
 
 `records_purge` walks each kind's expired rows by primary key, BATCH_SIZE ids at a time, and deletes or
 anonymises each batch in its own transaction, so memory stays flat however many rows are due and a failure keeps
-the batches already done. Rows a legal hold covers are left; a hold on a whole kind skips it. Each kind purged
+the batches already done. Rows a legal hold covers are left; a hold on a whole kind skips it. The holds are read
+again inside each batch's transaction, and the batch's ids narrowed to the rows still due, so a hold placed while
+a long purge runs protects what it names from the next batch on. Each kind purged
 writes one audit row with the counts (never the contents). A dry run counts and writes nothing.
 
 Run daily by `manage.py records_purge`.
@@ -63,6 +65,7 @@ def _purge_kind(
     if dry_run:
         return PurgeResult(kind.key, kind.label, due.count(), held=False)
     purged = batches = 0
+    held_midway = False
     last = None
     ids_query = due.order_by("pk").values_list("pk", flat=True)
     while True:
@@ -71,14 +74,22 @@ def _purge_kind(
         if not ids:
             break
         with transaction.atomic():
-            purged += _purge_batch(kind, ids, now=now)
+            still_due = due_rows(kind, now=now, holds=holds_in_force(), days=days)
+            if still_due is None:
+                held_midway = True
+                break
+            purged += _purge_batch(
+                kind, list(still_due.filter(pk__in=ids).values_list("pk", flat=True)), now=now
+            )
         batches += 1
         last = ids[-1]
-    _audit(kind, days=days, now=now, count=purged, batches=batches, held=False)
-    return PurgeResult(kind.key, kind.label, purged, held=False, batches=batches)
+    _audit(kind, days=days, now=now, count=purged, batches=batches, held=held_midway)
+    return PurgeResult(kind.key, kind.label, purged, held=held_midway, batches=batches)
 
 
 def _purge_batch(kind: RecordKind, ids: list, *, now: datetime.datetime) -> int:
+    if not ids:
+        return 0
     if kind.purge is not None:
         return kind.purge(ids, now)
     model = kind.expired(now).model
@@ -96,11 +107,13 @@ def _audit(
     kind: RecordKind, *, days: int, now: datetime.datetime, count: int, batches: int, held: bool
 ) -> None:
     verb = "anonymised" if kind.method != DELETE else "deleted"
-    summary = (
-        f"{kind.label}: not purged, a legal hold covers every record"
-        if held
-        else f"{kind.label}: {count} {verb} at the end of {days} days"
-    )
+    if held and count:
+        summary = f"{kind.label}: {count} {verb} at the end of {days} days, then a legal hold on every record stopped it"
+    elif held:
+        summary = f"{kind.label}: not purged, a legal hold covers every record"
+    else:
+        summary = f"{kind.label}: {count} {verb} at the end of {days} days"
+
     audit(
         action="records.purged",
         actor_label=SYSTEM_ACTOR,

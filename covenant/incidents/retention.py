@@ -4,7 +4,9 @@ and erasure hold of them.
 An export lists the reports a person made under their name or in confidence, through the reporter's own
 selector, never an anonymous report: those keep no link to an account and must not gain one. Where a person is
 named as the source of a case, the export says which case and when, not what the reporter wrote, which would
-identify the reporter (Data Protection Act 2018, Schedule 2, paragraph 16).
+identify the reporter (Data Protection Act 2018, Schedule 2, paragraph 16). The same holds where a case records a
+member of staff as the one who did it; and while any case not yet destroyed records them, their workforce record
+is in use here, so the workforce purge leaves it and erasure refuses it (`register_in_use`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from cms.records.selectors import period_days
 from cms.retention import (
     Eraser,
     ErasureOutcome,
+    RecordInUse,
     RecordKind,
     SubjectSection,
     held_by,
     register_eraser,
+    register_in_use,
     register_kind,
     register_section,
     years,
@@ -146,6 +150,42 @@ register_section(
         rows=_named_rows,
         note="Which cases name them and when; what the reporter wrote is not included, as it would identify the "
         "reporter (Data Protection Act 2018, Schedule 2, paragraph 16).",
+    )
+)
+
+
+def _staff_perpetrator_rows(subject):
+    cases = IncidentReport.objects.filter(perpetrator_person_id__in=[person.pk for person in subject.people])
+    for report in cases.only("pk", "reported_at", "closed_at").order_by("reported_at", "pk"):
+        yield (report.reference, report.reported_at, report.closed_at or "")
+
+
+register_section(
+    SubjectSection(
+        key="incident_cases_recording_them",
+        label="Incident cases recording them as the member of staff who did it",
+        columns=("Case", "Reported", "Closed"),
+        rows=_staff_perpetrator_rows,
+        note="Which cases record their workforce record as the member of staff who did it, and when; what the "
+        "reporter wrote is not included, as it would identify the reporter (Data Protection Act 2018, Schedule 2, "
+        "paragraph 16).",
+    )
+)
+
+
+def _staff_perpetrators():
+    return IncidentReport.objects.filter(perpetrator_person__isnull=False).values("perpetrator_person_id")
+
+
+register_in_use(
+    RecordInUse(
+        key="incidents.staff_perpetrators",
+        object_type="workforce.person",
+        label="Incident cases recording them as the member of staff who did it",
+        reason=f"An incident case records them as the member of staff who did it. {DUTY}: the record stays while "
+        "the case does, and the scheduled purge anonymises it once the case is destroyed (UK GDPR Article "
+        "17(3)(b) and (e)).",
+        ids=_staff_perpetrators,
     )
 )
 

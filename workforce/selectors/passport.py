@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..vocabulary import DBS_LEVEL_ORDER, CredentialStatus, DBSLevel, HolderResponse
 from .access import hr_organisation_ids
+from .passport_holders import own_person_ids
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,10 @@ def passport_evaluate(
 
 def credentials_changeable_by(*, user, person: Person) -> QuerySet[PassportCredential]:
     """The person's credentials issued by the user's organisations: only the issuer may revoke, reject or
-    reinstate one."""
-    return person.credentials.filter(issued_by_id__in=hr_organisation_ids(user=user))
+    reinstate one, and never a credential of their own passport."""
+    return person.credentials.filter(issued_by_id__in=hr_organisation_ids(user=user)).exclude(
+        person_id__in=own_person_ids(user=user)
+    )
 
 
 def acceptance_rules_visible_to(*, user) -> QuerySet[AcceptanceRule]:
@@ -115,6 +118,7 @@ def credentials_awaiting_verification(*, user) -> QuerySet[PassportCredential]:
             issued_by_id__in=hr_organisation_ids(user=user), verified_at__isnull=True
         )
         .exclude(status=CredentialStatus.REVOKED)
+        .exclude(person_id__in=own_person_ids(user=user))
         .select_related("person", "issued_by", "recorded_by")
         .order_by("recorded_at", "pk")
     )

@@ -17,6 +17,15 @@ def person_for_user(*, user) -> Person | None:
     return Person.objects.filter(work_email=email).first()
 
 
+def own_person_ids(*, user) -> set[int]:
+    """Every workforce record the account could hold a passport as (each person with its e-mail), so that its
+    holder cannot record, verify or change a check of their own."""
+    email = (getattr(user, "email", "") or "").strip().lower()
+    if not email:
+        return set()
+    return set(Person.objects.filter(work_email=email).values_list("pk", flat=True))
+
+
 def holder_credentials(*, person: Person) -> QuerySet[PassportCredential]:
     """Every credential issued to the person that a second person has verified (the others are not theirs yet)."""
     return person.credentials.filter(verified_at__isnull=False).select_related("issued_by")

@@ -13,9 +13,13 @@ from cms.audit import audit
 
 from ..models import AcceptanceRule, CredentialReliance, Organisation, PassportCredential, Person
 from ..selectors.access import is_hr_admin
-from ..selectors.passport_holders import person_for_user
+from ..selectors.passport_holders import own_person_ids, person_for_user
 from ..selectors.people import people_visible_to
-from ..tasks import notify_credential_rejected_by_holder, notify_credential_withdrawn
+from ..tasks import (
+    notify_credential_reinstated,
+    notify_credential_rejected_by_holder,
+    notify_credential_withdrawn,
+)
 from ..vocabulary import CredentialKind, CredentialStatus, HolderResponse
 from .organisations import not_member_message
 
@@ -31,6 +35,13 @@ CREDENTIAL_FIELDS = (
     "evidence_seen",
     "evidence_checked_on",
 )
+
+
+OWN_CREDENTIAL = (
+    "This is your own passport: another HR administrator must record, verify or change your checks"
+)
+WITHDRAWN = (CredentialStatus.REVOKED, CredentialStatus.REJECTED)
+LIVE = (CredentialStatus.ISSUED, CredentialStatus.ACCEPTED)
 
 
 def field_error(field: str, message: str, code: str) -> ValidationError:
@@ -97,6 +108,8 @@ def credential_record_check(*, actor, person: Person, organisation: Organisation
         raise ValidationError({"organisation": not_member_message(organisation)})
     if not people_visible_to(user=actor).filter(pk=person.pk).exists():
         raise PermissionDenied("This person does not work for your organisations.")
+    if person.pk in own_person_ids(user=actor):
+        raise ValidationError(OWN_CREDENTIAL)
 
 
 @transaction.atomic
@@ -140,6 +153,8 @@ def passport_credential_verify(*, actor, credential: PassportCredential) -> Pass
         raise PermissionDenied(
             "Only the issuing organisation's HR administrators can verify this credential."
         )
+    if credential.person_id in own_person_ids(user=actor):
+        raise field_error("credential", OWN_CREDENTIAL, "holder")
     if credential.recorded_by_id == actor.pk:
         raise field_error(
             "credential", "You recorded this credential, so someone else must verify it", "same_person"
@@ -197,27 +212,49 @@ def passport_credential_respond(
 def passport_credential_set_status(
     *, credential: PassportCredential, actor, status: str, reason: str = ""
 ) -> None:
-    if status in (CredentialStatus.REJECTED, CredentialStatus.REVOKED) and not reason.strip():
-        raise ValidationError({"status_reason": "Give the reason the credential is rejected or revoked"})
+    """Revoke or reject a credential (each organisation that relied on it hears), or reinstate a revoked or rejected
+    one. Reinstating needs a reason and makes it a new record by the one who reinstates it: its verification is
+    cleared, so a second HR administrator must verify it again before it is shared or reused, and the
+    organisations that relied on it hear. Nobody changes a credential of their own passport."""
+    if status not in WITHDRAWN + LIVE:
+        raise ValidationError({"status": "Choose the new status"})
     if not is_hr_admin(user=actor, organisation=credential.issued_by):
         raise PermissionDenied(
             "Only the issuing organisation's HR administrators can change this credential."
         )
+    credential = PassportCredential.objects.select_for_update().get(pk=credential.pk)
+    if credential.person_id in own_person_ids(user=actor):
+        raise field_error("credential", OWN_CREDENTIAL, "holder")
+    reinstating = status in LIVE and credential.status in WITHDRAWN
+    if not reason.strip() and (status in WITHDRAWN or reinstating):
+        raise ValidationError(
+            {"status_reason": "Give the reason the credential is rejected, revoked or reinstated"}
+        )
+    previous = credential.status
     credential.status = status
     credential.status_reason = reason.strip()
+    fields = ["status", "status_reason"]
+    if reinstating:
+        credential.recorded_by = actor
+        credential.recorded_at = timezone.now()
+        credential.verified_by = None
+        credential.verified_at = None
+        fields += ["recorded_by", "recorded_at", "verified_by", "verified_at"]
     credential._history_user = actor
-    credential.save(update_fields=["status", "status_reason"])
+    credential.save(update_fields=fields)
     audit(
-        action="workforce.credential.status_changed",
+        action="workforce.credential.reinstated" if reinstating else "workforce.credential.status_changed",
         actor=actor,
         obj=credential,
-        summary=f"Credential {credential.pk} {status}",
-        detail={"reason": reason},
+        summary=f"Credential {credential.pk} {'reinstated, to be verified again' if reinstating else status}",
+        detail={"reason": reason.strip(), "from": previous, "to": status},
     )
-    if status in (CredentialStatus.REVOKED, CredentialStatus.REJECTED):
+    pk, event = credential.pk, f"{status}:{timezone.now().isoformat()}"
+    if status in WITHDRAWN:
         # Every organisation that relied on it hears, once for each withdrawal.
-        pk, event = credential.pk, f"{status}:{timezone.now().isoformat()}"
         transaction.on_commit(lambda: notify_credential_withdrawn.enqueue(pk, event))
+    elif reinstating:
+        transaction.on_commit(lambda: notify_credential_reinstated.enqueue(pk, event))
 
 
 def credential_reliances_record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -12,9 +13,10 @@ from django.utils import timezone
 
 from cms.audit import audit
 
-from ..models import Employment, Person
+from ..models import Employment, Membership, Person
 from ..selectors.access import is_hr_admin
 from ..selectors.reporting_lines import reporting_employments
+from ..tasks import notify_work_email_changed
 from .organisations import not_member_message
 from .people import lock_person
 
@@ -87,7 +89,9 @@ def person_set_work_email(*, person: Person, work_email: str, actor) -> bool:
     """Set the work e-mail that links the record to a sign-in account. Returns whether it changed.
 
     HR administrators of an organisation that employs the person now may change it. Each address belongs to
-    one person record.
+    one person record. Since the address makes its account the holder of the person's passport, it may not be
+    the administrator's own, nor that of an account that is not a member of an organisation employing the
+    person now; and the person is told, at the old address and the new.
     """
     if not reporting_employments(person=person, user=actor).exists():
         raise PermissionDenied("Only HR administrators of the person's current employer can change this")
@@ -120,6 +124,8 @@ def person_set_work_email(*, person: Person, work_email: str, actor) -> bool:
     previous = person.work_email
     if email == previous:
         return False
+    if email:
+        work_email_account_check(person=person, email=email, actor=actor)
     person.work_email = email
     try:
         with transaction.atomic():
@@ -129,14 +135,39 @@ def person_set_work_email(*, person: Person, work_email: str, actor) -> bool:
         raise ValidationError(
             {"work_email": "Another person's record already has this work e-mail address"}
         ) from None
-    audit(
+    event = audit(
         action="workforce.person.work_email_changed",
         actor=actor,
         obj=person,
         summary=f"Work e-mail of person {person.pk} " + ("removed" if not email else "recorded"),
         detail={"from": previous, "to": email},
     )
+    transaction.on_commit(lambda: notify_work_email_changed.enqueue(event_id=event.pk))
     return True
+
+
+def work_email_account_check(*, person: Person, email: str, actor) -> None:
+    """Refuse an address that would make someone else's account, or the administrator's own, the holder of this
+    person's record and passport: the actor's own address, or an existing account's that holds no role at an
+    organisation employing the person now (their own organisation vouching that the account is theirs)."""
+    if email == work_email_normalise(getattr(actor, "email", "")):
+        raise ValidationError(
+            {
+                "work_email": "This is your own e-mail address: it would link this person's record and passport "
+                "to your account"
+            }
+        )
+    account = get_user_model().objects.filter(email__iexact=email).first()
+    if account is None:
+        return
+    employers = Employment.objects.open_on(timezone.localdate()).filter(person=person).values("employer_id")
+    if not Membership.objects.filter(user=account, organisation_id__in=employers).exists():
+        raise ValidationError(
+            {
+                "work_email": "An account that is not a member of this person's employer signs in with this "
+                "address, so it cannot be linked to their record. Check the address with the person"
+            }
+        )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cms.audit import audit
+from workforce.models import Person
 
 from ..models import IncidentReport
 from ..nhs_number import nhs_number_index, validate_nhs_number
@@ -47,6 +48,10 @@ def case_perpetrator_record(
                 f"No member of staff at {report.organisation.name} has that work e-mail address in the "
                 "workforce records"
             )
+        elif not Person.objects.select_for_update().filter(pk=person.pk, erased_at__isnull=True).exists():
+            # Locked so the workforce purge, which locks the record before reading whether a case names it,
+            # cannot anonymise it while this case comes to name it.
+            errors["staff_email"] = "That workforce record has been anonymised, so it cannot be recorded"
         elif person.work_email == (actor.email or "").strip().lower():
             errors["staff_email"] = "To step back from a case yourself, ask another handler to exclude you"
         elif (
