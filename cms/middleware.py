@@ -4,6 +4,8 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+from cms.secret_links import has_secret
+
 
 class PermissionsPolicyMiddleware:
     """Sends a Permissions-Policy header turning off browser features the site never uses."""
@@ -14,6 +16,22 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class NoReferrerOnSecretLinksMiddleware:
+    """Pages opened by a link with a secret in its path (a resume, password-reset or invitation link,
+    `cms/secret_links.py`) send `Referrer-Policy: no-referrer`, so the browser never sends the link, token and
+    all, as the Referer of the next request (to this site's logs, or to another site the page links to). Inside
+    SecurityMiddleware, which sets the site-wide policy only where none is set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if has_secret(request.path):
+            response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
 

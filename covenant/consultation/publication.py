@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -132,6 +132,18 @@ def publishable_answers(
         .select_related("question", "response")
         .prefetch_related(_tags(audience))
     )
+
+
+def theme_published_counts(*, consultation: ConsultationPage) -> dict[int, int]:
+    """For each theme of the consultation, how many publishable responses carry a confirmed tag of it: the number
+    anyone can count by listing `published_responses(theme=...)` (same condition, `_answer_publishable`)."""
+    tags = ThemeTag.objects.filter(
+        Exists(Answer.objects.filter(_answer_publishable(), pk=OuterRef("answer"))),
+        theme__consultation=consultation,
+        confirmed_at__isnull=False,
+    )
+    rows = tags.values("theme_id").annotate(n=Count("answer__response", distinct=True)).order_by()
+    return {row["theme_id"]: row["n"] for row in rows}
 
 
 def published_responses(

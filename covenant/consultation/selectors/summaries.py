@@ -14,9 +14,10 @@ from cms import disclosure
 from cms.charts import bar_chart, stacked_bar_chart
 from cms.disclosure import TOTAL, AdditiveTable, Audience
 
+from .. import publication
 from ..models.analysis import Theme, ThemeTag
 from ..models.responses import Answer, ConsultationResponse
-from ..vocabulary import Channel, ModerationState, PublishConsent, RespondentType
+from ..vocabulary import Channel, ModerationState, RespondentType
 from .questions import questions_for
 
 if TYPE_CHECKING:
@@ -143,34 +144,8 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
     questions = questions_for(consultation=consultation)
     types = list(RespondentType.choices)
     theme_counts = defaultdict(list)
-    for theme in (
-        Theme.objects.filter(consultation=consultation)
-        .annotate(
-            n=Count(
-                "tags__answer__response",
-                filter=Q(tags__confirmed_at__isnull=False)
-                & Q(
-                    tags__answer__response__moderation_state__in=[
-                        ModerationState.APPROVED,
-                        ModerationState.REJECTED,
-                        ModerationState.PENDING,
-                    ]
-                ),
-                distinct=True,
-            ),
-            published=Count(
-                "tags__answer__response",
-                filter=Q(tags__confirmed_at__isnull=False)
-                & Q(tags__answer__response__moderation_state=ModerationState.APPROVED)
-                & ~Q(tags__answer__response__publish_consent=PublishConsent.NONE),
-                distinct=True,
-            ),
-        )
-        .order_by("-n", "name")
-    ):
-        if theme.n:
-            _protect_theme(theme)
-            theme_counts[theme.question_id].append(theme)
+    for theme in _themes_with_counts(consultation=consultation, question__isnull=False):
+        theme_counts[theme.question_id].append(theme)
     summaries = []
     counted = Q(response__consultation=consultation) & ~Q(response__moderation_state=ModerationState.INVALID)
     # One pass over the answers for every closed question (grouped by question and respondent type) and one for
@@ -251,21 +226,17 @@ def question_summaries(*, consultation: ConsultationPage) -> list[dict]:
 
 def _protect_theme(theme: Theme) -> Theme:
     """A theme's counts as published (cms/disclosure.py, audience: consultation, counts of 1 and 2 hidden): `n`,
-    the responses with the confirmed theme, and `published`, those of them published (when annotated). A response
+    the responses with the confirmed theme, and `published`, those of them published. A response
     can raise several themes, so the themes do not add up: each theme's counts are protected on their own.
 
     The published responses are public one by one (the published responses page, the comments database, the
     API), so anyone can count them: `n` must hide the responses that are not published on its own. It is hidden
     whenever those are few enough to be hidden themselves, since `n` minus the published responses anyone can
     count would give them away; `published` is protected as a count of its own."""
-    published = getattr(theme, "published", None)
-    if published is None:
-        theme.n = _protected_count(theme.n)
-        return theme
     n = _protected_count(theme.n)
-    not_published = _protected_count(theme.n - published)
+    not_published = _protected_count(theme.n - theme.published)
     theme.n = not_published if isinstance(not_published, disclosure.Suppressed) else n
-    theme.published = _protected_count(published)
+    theme.published = _protected_count(theme.published)
     return theme
 
 
@@ -276,14 +247,31 @@ def _protected_count(value: int):
     ]
 
 
-def cross_cutting_themes(*, consultation: ConsultationPage) -> list[Theme]:
-    """Themes across the questions, with `n` protected (`_protect_theme`)."""
-    themes = (
-        Theme.objects.filter(consultation=consultation, question__isnull=True)
+def _themes_with_counts(*, consultation: ConsultationPage, **where) -> list[Theme]:
+    """The consultation's themes (filtered by `where`) raised by at least one counted response, most raised first,
+    each protected (`_protect_theme`): `n`, the counted responses (not invalid) with a confirmed tag of the theme,
+    and `published`, those of them anyone can list (`publication.theme_published_counts`, the published
+    responses' own condition: approved, consented, no open safeguarding referral)."""
+    themes = list(
+        Theme.objects.filter(consultation=consultation, **where)
         .annotate(
-            n=Count("tags__answer__response", filter=Q(tags__confirmed_at__isnull=False), distinct=True)
+            n=Count(
+                "tags__answer__response",
+                filter=Q(tags__confirmed_at__isnull=False)
+                & ~Q(tags__answer__response__moderation_state=ModerationState.INVALID),
+                distinct=True,
+            )
         )
         .filter(n__gt=0)
         .order_by("-n", "name")
     )
-    return [_protect_theme(theme) for theme in themes]
+    published = publication.theme_published_counts(consultation=consultation) if themes else {}
+    for theme in themes:
+        theme.published = published.get(theme.pk, 0)
+        _protect_theme(theme)
+    return themes
+
+
+def cross_cutting_themes(*, consultation: ConsultationPage) -> list[Theme]:
+    """Themes across the questions, protected as each question's themes are (`_protect_theme`)."""
+    return _themes_with_counts(consultation=consultation, question__isnull=True)
