@@ -80,7 +80,7 @@ def _insert_statement(response: ConsultationResponse, answers: list[Answer]) -> 
     answer_params = [value for answer in answers for value in _prepared(answer, answer_fields)]
     if connection.vendor == "postgresql":
         if not answers:
-            return f"WITH r AS ({insert}) SELECT id, reference FROM r", params, "", []  # noqa: S608  # nosec B608
+            return f"WITH r AS ({insert}) SELECT id, reference FROM r", params, "", []  # noqa: S608  # nosec B608  # names from the models
         typed = ", ".join(f"%s::{field.db_type(connection)}" for field in answer_fields)
         rows = ", ".join([f"({typed})"] * len(answers))
         names = ", ".join(f"c{index}" for index in range(len(answer_fields)))
@@ -95,7 +95,7 @@ def _insert_statement(response: ConsultationResponse, answers: list[Answer]) -> 
         return insert, params, "", []
     row = "(%s, " + ", ".join(["%s"] * len(answer_fields)) + ")"
     answers_sql = (
-        f"INSERT INTO {answer_table} ({response_column}, {answer_columns}) "  # noqa: S608  # nosec B608
+        f"INSERT INTO {answer_table} ({response_column}, {answer_columns}) "  # noqa: S608  # nosec B608  # names from the models
         f"VALUES {', '.join([row] * len(answers))}"
     )
     return insert, params, answers_sql, answer_params

@@ -141,7 +141,7 @@ class ResponseJourney(multistep.Journey):
         if html is None:
             html = str(form)
             cache.set(key, html, FRAGMENT_SECONDS)
-        return mark_safe(html)  # noqa: S308  # nosec B308 B703  # our own form rendered by our templates
+        return mark_safe(html)  # noqa: S308  # nosec B308, B703  # our own form rendered by our templates
 
     def render_step(self, step: multistep.Step, form, *, status: int = 200) -> HttpResponse:
         html = self.form_html(step, form)
