@@ -10,11 +10,12 @@ class ConsultationConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: Django loads this module before the app's models.
+        from wagtail.models import PageViewRestriction
+
         from . import encryption  # noqa: F401  (registers its deploy check)
         from .models.pages import ConsultationPage
         from .models.questions import Question
         from .selectors.live import page_changed, question_changed, restriction_changed
-        from wagtail.models import PageViewRestriction
         from .services.questions import questions_on_publish
 
         page_published.connect(

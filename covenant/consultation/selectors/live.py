@@ -23,7 +23,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-
 from wagtail.models import Page
 
 from cms.models import page_breadcrumbs
