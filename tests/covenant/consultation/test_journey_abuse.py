@@ -111,7 +111,13 @@ def test_saves_from_one_client_without_an_address_are_limited(consultation, clie
 
 
 def test_a_payload_of_one_consultation_is_refused_by_another(consultation, client):
+    # A payload started at one consultation long ago would carry its start time to another and skip the minimum
+    # time there: it is refused at the first step, and when sending.
     other = consultation_page(title="Other", slug="other-one")
+    started_elsewhere = client.get(respond_url(consultation))
+    moved = client.post(respond_url(other), {"journey": payload_of(started_elsewhere), **ABOUT})
+    assert moved.status_code == 400
+    assert "There is a problem with your answers" in moved.content.decode()
     check = answer_everything(client, consultation)
     refused = client.post(respond_url(other), {"journey": payload_of(check), "action": "send"})
     assert refused.status_code == 400
