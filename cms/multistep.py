@@ -355,7 +355,13 @@ class Journey:
     def _continue(self, step: Step) -> HttpResponse:
         form = self.form(step, self.request.POST)
         if not form.is_valid():
-            self.progress.answers[step.name] = raw_answers(form, self.request.POST)
+            raw = raw_answers(form, self.request.POST)
+            # Invalid answers are kept as typed for the page shown again, but sealing measures only the
+            # compressed size: text that compresses well (a megabyte of one letter) is refused by its raw length.
+            if len(json.dumps(raw)) > self.max_bytes:
+                form.add_error(None, ProgressError.REASONS["too_large"])
+            else:
+                self.progress.answers[step.name] = raw
             return self.render_step(step, form, status=400)
         previous = self.progress.answers.get(step.name)
         self.progress.answers[step.name] = raw_answers(form, self.request.POST)

@@ -70,3 +70,41 @@ def resume_attempt(request) -> ResumeAttempt:
     if attempt.refused:
         attempt.give_back()
     return attempt
+
+
+# --- e-mails to an address the respondent types ----------------------------------------------------------------
+# "Save and come back later" (the resume link) and "send me a copy of my answers" e-mail any address typed into the
+# form, and the copy carries text the sender wrote: without a limit, a form replayed in a loop would make the
+# service relay mail to anyone. Each is counted per client address (its /64 for IPv6) and per destination address,
+# for the clock hour, both as HMACs with HASHING_KEY: `consultation:email:<purpose>:<client|to>:<hmac>:<hour>`.
+EMAIL_KEY = "consultation:email:{purpose}:{kind}:{who}:{hour}"
+
+
+def _per_client() -> int:
+    return int(getattr(settings, "CONSULTATION_EMAILS_PER_CLIENT", 10))
+
+
+def _per_destination() -> int:
+    return int(getattr(settings, "CONSULTATION_EMAILS_PER_DESTINATION", 3))
+
+
+def _email_key(purpose: str, kind: str, value: str) -> str:
+    who = hmac.new(
+        settings.HASHING_KEY.encode(), f"consultation-{purpose}-{kind}:{value}".encode(), hashlib.sha256
+    ).hexdigest()
+    return EMAIL_KEY.format(purpose=purpose, kind=kind, who=who, hour=int(time.time() // WINDOW_SECONDS))
+
+
+def email_refused(request, *, purpose: str, email: str = "") -> bool:
+    """Count one `purpose` ("save" or "copy") from this client, and one e-mail to `email` if given; whether either
+    is now past its hourly limit (CONSULTATION_EMAILS_PER_CLIENT, 10; CONSULTATION_EMAILS_PER_DESTINATION, 3)."""
+    by_client = cache_count(
+        _email_key(purpose, "client", address_bucket(client_ip(request))), timeout=WINDOW_SECONDS + 60
+    )
+    refused = by_client is not None and by_client > _per_client()
+    if email:
+        by_destination = cache_count(
+            _email_key(purpose, "to", email.strip().lower()), timeout=WINDOW_SECONDS + 60
+        )
+        refused = refused or (by_destination is not None and by_destination > _per_destination())
+    return refused

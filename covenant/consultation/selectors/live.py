@@ -6,7 +6,11 @@ read from the database once and kept (`ConsultationSnapshot`, a plain picklable 
 page's id and its publication generation. Publishing, unpublishing, moving or deleting the page, saving it, or any
 change to its questions bumps the generation (the receivers are connected in apps.py), so the next step builds the
 snapshot again from the new revision; a snapshot being built while the generation moves is stored under the old
-key and never read. Whether the consultation is open is worked out from the dates on every request, so it closes
+key and never read. The generation is bumped again when the transaction that made the change commits, so a
+snapshot built by another request from the old rows while that transaction was open is never read either.
+Only a consultation anyone may see is served: a page with a view restriction (a password, a login, groups), on
+itself or an ancestor, is not live to the journey (404), and adding or removing a restriction forgets the
+snapshots beneath it. Whether the consultation is open is worked out from the dates on every request, so it closes
 on time without any invalidation.
 """
 
@@ -16,8 +20,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from wagtail.models import Page
 
 from cms.models import page_breadcrumbs
 
@@ -72,7 +78,8 @@ def _generation(pk: int) -> int:
 
 
 def _build(pk: int, generation: int) -> ConsultationSnapshot:
-    page = ConsultationPage.objects.live().filter(pk=pk).first()
+    # public(): no view restriction on the page or any ancestor, as public_consultations() reads them.
+    page = ConsultationPage.objects.live().public().filter(pk=pk).first()
     if page is None:
         raise Http404("No such consultation")
     questions = questions_for(consultation=page)
@@ -107,13 +114,19 @@ def fragment_key(snapshot: ConsultationSnapshot, name: str) -> str:
     return f"consultation:live:fragment:{snapshot.pk}:{snapshot.generation}:{snapshot.revision}:{name}"
 
 
-def consultation_forget(pk: int) -> None:
-    """Make the next request build consultation `pk`'s snapshot afresh."""
+def _bump(pk: int) -> None:
     key = GENERATION_KEY.format(pk=pk)
     try:
         cache.incr(key)
     except ValueError:  # nothing cached under any generation yet
         cache.set(key, 1, None)
+
+
+def consultation_forget(pk: int) -> None:
+    """Make the next request build consultation `pk`'s snapshot afresh: now, and again once the transaction
+    making the change commits (a snapshot built meanwhile from the old rows is then never read)."""
+    _bump(pk)
+    transaction.on_commit(lambda: _bump(pk))
 
 
 # --- signal receivers (connected in apps.py) ------------------------------------------------------------------
@@ -123,6 +136,15 @@ def page_changed(sender, instance, **kwargs) -> None:
         or getattr(instance, "specific_class", None) is ConsultationPage
     ):
         consultation_forget(instance.pk)
+
+
+def restriction_changed(sender, instance, **kwargs) -> None:
+    """A view restriction added to, changed on or removed from a page: forget every consultation under it."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:
+        return
+    for pk in ConsultationPage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True):
+        consultation_forget(pk)
 
 
 def question_changed(sender, instance, **kwargs) -> None:

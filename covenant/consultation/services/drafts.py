@@ -46,8 +46,9 @@ def draft_save(
     *, consultation: ConsultationPage | ConsultationSnapshot, progress: dict[str, Any], token: str = ""
 ) -> str:
     """Keep the answers so far; returns the resume token. Saving again with the token of this response's draft
-    replaces its answers and keeps its link; otherwise (no token, or the draft of another response) a new draft
-    and token are made.
+    replaces its answers and keeps its link. A token with no draft yet (the journey draws it when it shows the save
+    page, sealed in its payload: never one a visitor chose) makes the draft under that token; otherwise (no
+    token, or the draft of another response) a new draft and token are made.
 
     Raises ValidationError (code "closed") when the consultation is not open."""
     if not consultation.is_open:
@@ -62,6 +63,11 @@ def draft_save(
         if draft is not None and _same_response(draft, progress):
             draft.progress = payload
             draft.save(update_fields=["progress"])
+            return token
+        if draft is None:
+            SavedDraft.objects.create(
+                consultation_id=consultation.pk, token_hash=token_hash(token), progress=payload
+            )
             return token
     token = secrets.token_urlsafe(32)
     SavedDraft.objects.create(consultation_id=consultation.pk, token_hash=token_hash(token), progress=payload)

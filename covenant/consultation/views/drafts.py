@@ -13,6 +13,7 @@ response deletes it. Nothing is in a session or a cookie.
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from .. import receipts
 from ..forms import SaveForLaterForm
 from ..services.drafts import draft_save
 from ..tasks import send_resume_link
+from ..throttles import email_refused
 from .routes import not_open, render_page
 
 if TYPE_CHECKING:
@@ -67,6 +69,9 @@ def saving(journey: ResponseJourney, action: str):
             if not form.is_valid():
                 return journey.render_step(step, form, status=400)
             journey.progress.answers[step.name] = multistep.raw_answers(form, journey.request.POST)
+        # The draft's token is drawn now and sealed in the save page's payload, so saving from that page again
+        # (or replaying it) keeps one draft, not one per post.
+        journey.progress.extra.setdefault(DRAFT, secrets.token_urlsafe(32))
         return save_page(journey)
     if action == SAVE_CONFIRM:
         return _save(journey)
@@ -77,6 +82,13 @@ def _save(journey: ResponseJourney):
     form = SaveForLaterForm(journey.request.POST)
     if not form.is_valid():
         return save_page(journey, form, status=400)
+    # A save page replayed in a loop would make drafts, and e-mail links to any address, without end.
+    if email_refused(journey.request, purpose="save", email=form.cleaned_data["email"]):
+        form.add_error(
+            "email" if form.cleaned_data["email"] else None,
+            "Too many saves from here or links to this address. Try again in an hour",
+        )
+        return save_page(journey, form, status=429)
     progress = journey.progress
     answers = {step: dict(values) for step, values in progress.answers.items()}
     answers.get(ABOUT, {}).pop(EMAIL, None)  # the receipt address is never saved with the answers

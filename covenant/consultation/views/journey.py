@@ -28,12 +28,14 @@ from django_ratelimit.core import is_ratelimited
 
 from cms import multistep
 from cms.audit import client_ip
+from cms.counters import address_bucket
 
 from .. import receipts
 from ..encryption import KEYS
 from ..forms import AboutYouForm, QuestionsForm, SendForm
 from ..selectors.live import ConsultationSnapshot, fragment_key
 from ..services.sending import Sent, response_send, response_sent
+from ..throttles import email_refused
 from ..vocabulary import PublishConsent, RespondentType
 from . import drafts
 from .routes import not_open, render_page
@@ -54,7 +56,8 @@ def _submit_rate() -> str:
 
 
 def _client_key(group, request) -> str:
-    return client_ip(request) or "unknown"
+    # An IPv6 client counts with its /64, as the resume throttle does: else one subscriber rotates addresses.
+    return address_bucket(client_ip(request))
 
 
 section_step_name = drafts.section_step_name
@@ -68,6 +71,9 @@ class ResponseJourney(multistep.Journey):
     def __init__(self, request, page: ConsultationSnapshot):
         super().__init__(request)
         self.page = page
+        # A payload is bound to its consultation: one sealed for another is refused, not answered with its
+        # start time (which would skip the minimum time) and answers.
+        self.name = f"consultation-response:{page.pk}"
 
     # --- the steps ---------------------------------------------------------------------------------------------
     def get_steps(self):
@@ -224,6 +230,14 @@ class ResponseJourney(multistep.Journey):
         copy = bool(form.cleaned_data.get("copy"))
         # One address, one e-mail: the receipt, with the answers when a copy was asked for (to the address then).
         address = form.cleaned_data["copy_email"] if copy else about.get(EMAIL, "")
+        # The copy carries the sender's own words to an address they typed: limited per client and per address.
+        if copy and email_refused(self.request, purpose="copy", email=address):
+            form.add_error(
+                "copy_email",
+                "Too many copies have been sent from here or to this address. Send your response without a "
+                "copy, or try again in an hour",
+            )
+            return self.render_check(form=form, status=429)
         # The task gets a reference to the address held sealed in the cache, never the address itself.
         receipt_ref = receipts.hold(address, copy=copy) if address else ""
         try:

@@ -313,7 +313,11 @@ def test_a_tampered_or_expired_payload_gets_a_clear_400(client, consultation, ho
         payload = multistep.seal(progress, keyring=KEYS, max_bytes=10_000)
     else:
         progress = multistep.unseal(
-            payload, journey="consultation-response", keyring=KEYS, max_age=10_000, max_bytes=200_000
+            payload,
+            journey=f"consultation-response:{consultation.pk}",
+            keyring=KEYS,
+            max_age=10_000,
+            max_bytes=200_000,
         )
         sealed = zlib.compress(progress.to_json().encode())
         payload = KEYS.fernet().encrypt_at_time(sealed, int(time.time()) - 5 * 60 * 60).decode()

@@ -314,7 +314,11 @@ def test_answers_to_a_question_retired_since_are_dropped_on_return(client, consu
     retired.save()
     opened = Client().get(link)
     progress = multistep.unseal(
-        payload_of(opened), journey="consultation-response", keyring=KEYS, max_age=60, max_bytes=10**6
+        payload_of(opened),
+        journey=f"consultation-response:{consultation.pk}",
+        keyring=KEYS,
+        max_age=60,
+        max_bytes=10**6,
     )
     fields = [name for values in progress.answers.values() for name in values]
     assert retired.field_name not in fields
