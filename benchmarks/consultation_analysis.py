@@ -123,7 +123,7 @@ def _scale_world(answers: int):
                     consultation=page,
                     reference=f"CNS-A{start + i:09d}",
                     public_id=f"A{start + i:08d}",
-                    idempotency_key=uuid.UUID(int=rng.getrandbits(128)),
+                    idempotency_key=uuid.uuid4(),  # never one the submissions' world makes
                     respondent_type="nhs_staff",
                     publish_consent="anonymous",
                     moderation_state="approved",

@@ -169,7 +169,8 @@ def _bulk_insert_postgres(*, incidents: int, org_ids: list[int], unusable: str) 
                     protected_characteristic, source, medical_factors, narrative, injury, treatment,
                     police_contacted, crime_reference, cctv_available, wants_police_action, wants_support,
                     wants_feedback, may_tell_line_manager, status, reported_at, acknowledge_by, acknowledged_at,
-                    status_reason_for_reporter, outcome_for_reporter, closure_rationale, legal_hold
+                    status_reason_for_reporter, outcome_for_reporter, closure_rationale, legal_hold,
+                    perpetrator_nhs_number, perpetrator_nhs_number_index, submission_key
                 )
                 SELECT
                     CASE WHEN r1 < 0.6 THEN 'named' ELSE 'anonymous' END, 'targeted', %s, '',
@@ -181,7 +182,8 @@ def _bulk_insert_postgres(*, incidents: int, org_ids: list[int], unusable: str) 
                     'unknown', 'undecided', false, true, false, {pick(Status.values, "r11")}, reported,
                     reported + interval '1 day',
                     CASE WHEN r12 < 0.85 THEN reported + interval '1 hour' * (1 + floor(r2 * 48)) END,
-                    '', '', '', false
+                    '', '', '', false,
+                    '', '', ''
                 FROM (
                     SELECT now() - random() * interval '730 days' AS reported,
                         random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5,
