@@ -19,11 +19,13 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class NoReferrerOnSecretLinksMiddleware:
+class SecretLinkReferrerMiddleware:
     """Pages opened by a link with a secret in its path (a resume, password-reset or invitation link,
-    `cms/secret_links.py`) send `Referrer-Policy: no-referrer`, so the browser never sends the link, token and
-    all, as the Referer of the next request (to this site's logs, or to another site the page links to). Inside
-    SecurityMiddleware, which sets the site-wide policy only where none is set."""
+    `cms/secret_links.py`) send `Referrer-Policy: origin`, so the browser never sends the link, token and
+    all, as the Referer of the next request (to this site's logs, or to another site the page links to): only the
+    site's address. Not `no-referrer`: with it Chromium sends `Origin: null` on the page's own form, and Django's
+    CSRF check refuses the form (accepting an invitation, setting a password). Inside SecurityMiddleware, which
+    sets the site-wide policy only where none is set."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,7 +33,7 @@ class NoReferrerOnSecretLinksMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if has_secret(request.path):
-            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["Referrer-Policy"] = "origin"
         return response
 
 

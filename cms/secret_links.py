@@ -4,7 +4,7 @@ A "save and come back later" link holds the token that opens a respondent's draf
 token that sets a new password, and an invitation link the token that sets up an account with its roles: whoever
 reads them in a log, or in the Referer a browser sends to the next page, could use them until they expire. The
 access log (`cms/access_log.py`) writes them with the secret replaced by "…", and the pages they open send
-`Referrer-Policy: no-referrer` (`cms.middleware.NoReferrerOnSecretLinksMiddleware`).
+`Referrer-Policy: origin` (`cms.middleware.SecretLinkReferrerMiddleware`).
 """
 
 from __future__ import annotations

@@ -83,8 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.middleware.ContentSecurityPolicyMiddleware",
     "cms.middleware.PermissionsPolicyMiddleware",
-    # Referrer-Policy: no-referrer on the pages of links with a secret in their path (cms/secret_links.py).
-    "cms.middleware.NoReferrerOnSecretLinksMiddleware",
+    # Referrer-Policy: origin on the pages of links with a secret in their path (cms/secret_links.py).
+    "cms.middleware.SecretLinkReferrerMiddleware",
     # /api/: CORS for reading, read-only methods, HEAD, caching headers (docs/api.md).
     "cms.middleware.PublicApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
