@@ -98,8 +98,9 @@ class _Row:
     fte: Decimal
 
 
-def _date(value: str) -> datetime.date | None:
-    for fmt in DATE_FORMATS:
+def parse_date(value: str, formats: tuple[str, ...] = DATE_FORMATS) -> datetime.date | None:
+    """The date a cell holds in one of `formats`, or None. The passport import reads its dates with it too."""
+    for fmt in formats:
         try:
             return datetime.datetime.strptime(value, fmt).date()
         except ValueError:
@@ -107,7 +108,8 @@ def _date(value: str) -> datetime.date | None:
     return None
 
 
-def _choice(value: str, choices) -> str | None:
+def choice_key(value: str, choices) -> str | None:
+    """The key of the choice a cell names, by key or label, ignoring case; None if it names none."""
     lowered = value.strip().casefold()
     for key, label in choices:
         if lowered in (key.casefold(), str(label).casefold()):
@@ -249,7 +251,7 @@ def _validate(rows: list[dict], *, actor) -> tuple[list[_Row], list[RowError]]:
         dates = {}
         for column in ("date_of_birth", "employment_start", "assignment_start", "assignment_end"):
             if raw.get(column):
-                dates[column] = _date(raw[column])
+                dates[column] = parse_date(raw[column])
                 if dates[column] is None:
                     bad(column, "Enter a real date as YYYY-MM-DD or DD/MM/YYYY")
         employer = _organisation_find(organisations, raw.get("employer_code", ""))
@@ -261,14 +263,16 @@ def _validate(rows: list[dict], *, actor) -> tuple[list[_Row], list[RowError]]:
         work_organisation = _organisation_find(organisations, work_code) if work_code else employer
         if work_code and work_organisation is None:
             bad("work_organisation_code", f"No organisation has the code {work_code}")
-        contract_type = _choice(raw.get("contract_type") or "permanent", ContractType.choices)
+        contract_type = choice_key(raw.get("contract_type") or "permanent", ContractType.choices)
         if contract_type is None:
             bad("contract_type", "Enter a contract type: " + ", ".join(ContractType.values))
-        job_role = _choice(raw.get("job_role", ""), JobRole.choices) if raw.get("job_role") else None
+        job_role = choice_key(raw.get("job_role", ""), JobRole.choices) if raw.get("job_role") else None
         if raw.get("job_role") and job_role is None:
             bad("job_role", f"'{raw['job_role']}' is not a national job role")
         framework = (
-            _choice(raw.get("pay_framework", ""), PayFramework.choices) if raw.get("pay_framework") else None
+            choice_key(raw.get("pay_framework", ""), PayFramework.choices)
+            if raw.get("pay_framework")
+            else None
         )
         if raw.get("pay_framework") and framework is None:
             bad("pay_framework", "Enter a pay framework: " + ", ".join(PayFramework.values))

@@ -10,7 +10,6 @@ credentials are recorded by the importer and wait, like any other, for a second 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cms.audit import audit
 
+from .imports import choice_key, parse_date
 from .models import Employment, Organisation, PassportCredential, Person
 from .selectors.access import is_hr_admin
 from .selectors.passport_holders import own_person_ids
@@ -93,23 +93,6 @@ def template_csv() -> str:
     return out.getvalue()
 
 
-def _date(value: str) -> datetime.date | None:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _choice(value: str, choices) -> str | None:
-    lowered = value.strip().casefold()
-    for key, label in choices:
-        if lowered in (key.casefold(), str(label).casefold()):
-            return key
-    return None
-
-
 def _read(upload) -> tuple[list[dict], list[RowError]]:
     if upload.size > MAX_BYTES:
         return [], [RowError(0, "", "The file must be smaller than 5MB")]
@@ -177,7 +160,7 @@ def _parse(
         elif person_id in own:
             bad("staff_number" if staff_number else "work_email", OWN_CREDENTIAL)
         data = {
-            "kind": _choice(raw.get("Check", ""), CredentialKind.choices),
+            "kind": choice_key(raw.get("Check", ""), CredentialKind.choices),
             "dbs_level": "",
             "register": "",
             "reference": raw.get("Registration or certificate number", ""),
@@ -187,7 +170,7 @@ def _parse(
         if data["kind"] is None:
             bad("kind", "Enter one of: " + COLUMNS[2][2])
         if raw.get("DBS level"):
-            data["dbs_level"] = _choice(raw["DBS level"], DBSLevel.choices) or ""
+            data["dbs_level"] = choice_key(raw["DBS level"], DBSLevel.choices) or ""
             if not data["dbs_level"]:
                 bad("dbs_level", "Enter one of: " + COLUMNS[3][2])
         update = raw.get("On the DBS update service", "").casefold()
@@ -195,12 +178,12 @@ def _parse(
             bad("dbs_update_service", "Enter Yes or No")
         data["dbs_update_service"] = update == "yes"
         if raw.get("Professional register"):
-            data["register"] = _choice(raw["Professional register"], ProfessionalRegister.choices) or ""
+            data["register"] = choice_key(raw["Professional register"], ProfessionalRegister.choices) or ""
             if not data["register"]:
                 bad("register", "Enter one of: " + COLUMNS[5][2])
         for name in ("issued_on", "expires_on", "evidence_checked_on"):
             value = raw.get(FIELD_HEADING[name], "")
-            data[name] = _date(value) if value else None
+            data[name] = parse_date(value, DATE_FORMATS) if value else None
             if value and data[name] is None:
                 bad(name, "Enter a real date, like 9/2/2026")
         for name, limit in MAX_LENGTHS.items():
