@@ -28,7 +28,7 @@ import json
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,9 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import SimpleLazyObject
 
+from cms import pageshell
 from cms.encryption import Keyring
 
 FIELD = "journey"  # the name of the hidden field that carries the progress
@@ -102,6 +104,7 @@ class Progress:
     at: str = ""  # the step shown, or CHECK
     checking: bool = False  # came from "Check your answers" through a change button
     extra: dict[str, Any] = field(default_factory=dict)  # the app's own small state
+    checked: dict[str, str] = field(default_factory=dict)  # step: the journey's `stamp` its answers passed at
 
     @classmethod
     def new(cls, journey: str) -> Progress:
@@ -117,6 +120,7 @@ class Progress:
                 "at": self.at,
                 "c": self.checking,
                 "x": self.extra,
+                "v": self.checked,
             },
             separators=(",", ":"),
         )
@@ -131,6 +135,9 @@ class Progress:
             for values in step.values()
         ):
             raise ValueError("answers are not lists of strings")
+        checked = data.get("v") or {}
+        if not isinstance(checked, dict) or not all(isinstance(value, str) for value in checked.values()):
+            raise ValueError("checked steps are not stamps")
         return cls(
             journey=str(data["j"]),
             token=str(data["k"]),
@@ -139,6 +146,7 @@ class Progress:
             at=str(data["at"]),
             checking=bool(data["c"]),
             extra=dict(data["x"]),
+            checked=checked,
         )
 
 
@@ -287,8 +295,26 @@ class Journey:
         form = self.checked_form(step)
         return form.cleaned_data if form.is_valid() else None
 
+    def stamp(self, step: Step) -> str | None:
+        """A version of everything `step`'s form checks its answers against (for a consultation: the publication),
+        or None (the default: every step's answers are checked by its form again whenever they are needed).
+
+        With a stamp, answers that passed the step's form on their own page count as complete, without the form,
+        while the stamp is unchanged: the payload is sealed and authenticated, so only this server could have
+        written the mark, and it writes it only after the form accepted those answers. A journey whose forms
+        depend on other steps' answers must not give a stamp. The app's send still applies its own rules."""
+        return None
+
+    def complete(self, step: Step) -> bool:
+        """Whether the step has answers its form accepts (see `stamp`)."""
+        if self.progress is not None and step.name in self.progress.answers:
+            stamp = self.stamp(step)
+            if stamp is not None and self.progress.checked.get(step.name) == stamp:
+                return True
+        return self.cleaned(step) is not None
+
     def first_incomplete(self) -> Step | None:
-        return next((step for step in self.asked_steps() if self.cleaned(step) is None), None)
+        return next((step for step in self.asked_steps() if not self.complete(step)), None)
 
     @property
     def payload(self) -> str:
@@ -362,16 +388,24 @@ class Journey:
                 form.add_error(None, ProgressError.REASONS["too_large"])
             else:
                 self.progress.answers[step.name] = raw
+                self.progress.checked.pop(step.name, None)
             return self.render_step(step, form, status=400)
         previous = self.progress.answers.get(step.name)
+        previous_stamp = self.progress.checked.pop(step.name, None)
         self.progress.answers[step.name] = raw_answers(form, self.request.POST)
+        stamp = self.stamp(step)
+        if stamp is not None:
+            self.progress.checked[step.name] = stamp
         try:
             self.payload  # noqa: B018  (sealing checks the size before the answer is taken)
         except ProgressError as error:
+            self.progress.checked.pop(step.name, None)
             if previous is None:
                 self.progress.answers.pop(step.name)
             else:
                 self.progress.answers[step.name] = previous
+                if previous_stamp is not None:
+                    self.progress.checked[step.name] = previous_stamp
             form.add_error(None, str(error))
             return self.render_step(step, form, status=400)
         return self.show(self._next_after(step))
@@ -381,7 +415,7 @@ class Journey:
         if not self.progress.checking:
             names = [each.name for each in asked]
             later = asked[names.index(step.name) + 1 :] if step.name in names else []
-            following = next((each for each in later if self.cleaned(each) is None), None)
+            following = next((each for each in later if not self.complete(each)), None)
             if following is not None:
                 return following.name
         incomplete = self.first_incomplete()
@@ -407,7 +441,10 @@ class Journey:
             self.progress.checking = False
             return self.render_check(status=status)
         step = self.step(at)
-        return self.render_step(step, self.form(step), status=status)
+        if step.name in self.progress.answers:
+            return self.render_step(step, self.form(step), status=status)
+        # Not answered yet: built only if the page is rendered (a page kept for everyone is not: cms/pageshell.py).
+        return self.render_step(step, LazyForm(lambda: self.form(step)), status=status)
 
     def _send(self) -> HttpResponse:
         incomplete = self.first_incomplete()
@@ -416,7 +453,32 @@ class Journey:
             form = self.form(incomplete, MultiValueDict(self.progress.answers.get(incomplete.name, {})))
             return self.render_step(incomplete, form, status=400)
         self.progress.at = CHECK
-        return self.done({step.name: self.cleaned(step) for step in self.asked_steps()})
+        return self.done(CleanedAnswers(self))
+
+    def render_shared(
+        self,
+        template: str,
+        context: dict[str, Any],
+        *,
+        status: int = 200,
+        shared: tuple | None = None,
+        fills: dict[str, str] | None = None,
+    ) -> HttpResponse:
+        """A page of the journey. With `shared` (a key naming everything the page depends on besides the journey,
+        the step shown, its position and whether the person came from "Check your answers"), the page is the same
+        for everyone: `cms.pageshell` keeps it and fills in the person's payload (and `fills`). Only pages without
+        the person's answers or errors may be shared: a status other than 200 is always rendered."""
+        if shared is None or status != 200 or self.progress is None:
+            return render(self.request, template, context, status=status)
+        key = (self.name, self.progress.at, self.position(), self.progress.checking, *shared)
+        return pageshell.render_shared(
+            self.request,
+            template,
+            context,
+            key=key,
+            fills={"journey_payload": self.payload, **(fills or {})},
+            status=status,
+        )
 
     def render_error(self, error: ProgressError) -> HttpResponse:
         return render(
@@ -445,6 +507,41 @@ class Journey:
                     }
                 )
         return rows
+
+
+class LazyForm(SimpleLazyObject):
+    """A step's unanswered form, built when the page uses it: `is_bound` is known (False) without building it."""
+
+    is_bound = False
+
+    def then(self, prepare: Callable[[forms.Form], object]) -> LazyForm:
+        """This form, with `prepare(form)` applied when it is built."""
+        build = self.__dict__["_setupfunc"]
+
+        def built():
+            form = build()
+            prepare(form)
+            return form
+
+        return LazyForm(built)
+
+
+class CleanedAnswers(Mapping):
+    """Every asked step's cleaned answers, by step name, each cleaned by its form when it is first read: a journey
+    with stamps (`Journey.stamp`) that sends from its own reading of the answers never pays for the forms."""
+
+    def __init__(self, journey: Journey):
+        self._journey = journey
+        self._asked = {step.name: step for step in journey.asked_steps()}
+
+    def __getitem__(self, name: str) -> dict[str, Any] | None:
+        return self._journey.cleaned(self._asked[name])
+
+    def __iter__(self):
+        return iter(self._asked)
+
+    def __len__(self) -> int:
+        return len(self._asked)
 
 
 def display_value(form_field: forms.Field, value) -> str:

@@ -17,6 +17,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import generations
 from .models import SiteFooter, SiteNavigation
 
 # A site's menus are kept under a key that includes a generation number; a change bumps the generation, so every
@@ -26,6 +27,8 @@ CACHE_KEY = "cms:menus:v1:{generation}:{site_id}"
 SITE_KEY = "cms:site:v1:{generation}:{host}:{port}"
 CACHE_SECONDS = 60 * 60 * 24
 NO_SITE = "none"  # cached when no Wagtail site answers a host, so that a miss is not looked up again either
+LOCAL_SITES = 64
+_SITES: dict[str, Site | str] = {}
 
 
 def _setting(model, site: Site):
@@ -50,13 +53,31 @@ def site_for_request(request) -> Site | None:
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
     host = split_domain_port(request._get_raw_host())[0]
-    key = SITE_KEY.format(generation=_generation(), host=host, port=request.get_port())
-    site = cache.get(key)
+    generation = _generation()
+    request._menus_generation = generation
+    key = SITE_KEY.format(generation=generation, host=host, port=request.get_port())
+    # Kept in this process too (under the same generation, so a change is seen at the next request): the public
+    # journeys' pages (cms/pageshell.py) then ask the cache for the generation alone.
+    site = _SITES.get(key)
     if site is None:
-        site = Site.find_for_request(request)
-        cache.set(key, site if site is not None else NO_SITE, CACHE_SECONDS)
+        site = cache.get(key)
+        if site is None:
+            site = Site.find_for_request(request)
+            cache.set(key, site if site is not None else NO_SITE, CACHE_SECONDS)
+        if len(_SITES) >= LOCAL_SITES:
+            _SITES.clear()
+        _SITES[key] = site
     request._wagtail_site = None if site == NO_SITE else site
     return request._wagtail_site
+
+
+def menus_stamp(request) -> str:
+    """Names the request's site and the current generation of its menus, for pages kept with them in."""
+    site = site_for_request(request)
+    generation = request.__dict__.get("_menus_generation")
+    if generation is None:
+        generation = _generation()
+    return f"{generation}:{site.pk if site is not None else ''}"
 
 
 def site_menus(request) -> dict:
@@ -73,7 +94,7 @@ def site_menus(request) -> dict:
 
 
 def _generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 0, None)
+    return generations.generation(GENERATION_KEY)
 
 
 def menus_cache_key(site: Site) -> str:
@@ -82,10 +103,7 @@ def menus_cache_key(site: Site) -> str:
 
 def menus_invalidate(**kwargs) -> None:
     """Forget every site's menus (a signal receiver)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: nothing is cached under it
-        cache.set(GENERATION_KEY, 1, None)
+    generations.bump(GENERATION_KEY)
 
 
 def connect_invalidation() -> None:

@@ -4,16 +4,20 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from cms import pageshell
 from demo.factories.cms import DEMO_PASSWORD, UserFactory
 from demo.factories.workforce import MembershipFactory, OrganisationFactory
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    # Rate limits and sign-in throttling live in the cache; each test starts clean.
+    # Rate limits and sign-in throttling live in the cache; each test starts clean, and so do the pages kept in
+    # this process for everyone (cms/pageshell.py).
     cache.clear()
+    pageshell.PAGES.clear()
     yield
     cache.clear()
+    pageshell.PAGES.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -148,6 +148,17 @@ class QuestionsForm(forms.Form):
                 )
 
     @classmethod
+    def field_names(cls, questions: list[Question]) -> set[str]:
+        """The names of the fields a form of these questions has, without building it."""
+        names = {question.field_name for question in questions}
+        names |= {
+            f"{question.field_name}-why"
+            for question in questions
+            if question.kind != QuestionKind.FREE_TEXT and question.why_prompt
+        }
+        return names
+
+    @classmethod
     def initial_from(cls, questions: list[Question], stored: dict) -> dict:
         initial = {}
         for question in questions:

@@ -25,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 from wagtail.models import Page
 
+from cms import generations
 from cms.models import page_breadcrumbs
 
 from ..models.pages import ConsultationPage, lifecycle_at
@@ -73,8 +74,12 @@ class ConsultationSnapshot:
         return self.status == Lifecycle.OPEN
 
 
+LOCAL_SNAPSHOTS = 64
+_LOCAL: dict[str, ConsultationSnapshot] = {}
+
+
 def _generation(pk: int) -> int:
-    return cache.get_or_set(GENERATION_KEY.format(pk=pk), 0, None)
+    return generations.generation(GENERATION_KEY.format(pk=pk))
 
 
 def _build(pk: int, generation: int) -> ConsultationSnapshot:
@@ -102,10 +107,18 @@ def consultation_live(*, pk: int) -> ConsultationSnapshot:
     """The live consultation `pk` as the journey reads it, from the cache when it can; 404 for anything else."""
     generation = _generation(pk)
     key = SNAPSHOT_KEY.format(pk=pk, generation=generation)
+    # Kept in this process as well, under the same generation: a step asks the shared cache for the generation
+    # only, not for the whole snapshot (and does not unpickle it).
+    snapshot = _LOCAL.get(key)
+    if snapshot is not None:
+        return snapshot
     snapshot = cache.get(key)
     if snapshot is None:
         snapshot = _build(pk, generation)
         cache.set(key, snapshot, CACHE_SECONDS)
+    if len(_LOCAL) >= LOCAL_SNAPSHOTS:
+        _LOCAL.clear()
+    _LOCAL[key] = snapshot
     return snapshot
 
 
@@ -115,11 +128,7 @@ def fragment_key(snapshot: ConsultationSnapshot, name: str) -> str:
 
 
 def _bump(pk: int) -> None:
-    key = GENERATION_KEY.format(pk=pk)
-    try:
-        cache.incr(key)
-    except ValueError:  # nothing cached under any generation yet
-        cache.set(key, 1, None)
+    generations.bump(GENERATION_KEY.format(pk=pk))
 
 
 def consultation_forget(pk: int) -> None:

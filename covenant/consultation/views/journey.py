@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_ratelimit.core import is_ratelimited
 
-from cms import multistep
+from cms import multistep, pageshell
 from cms.audit import client_ip
 from cms.counters import address_bucket
 
@@ -36,9 +36,9 @@ from ..forms import AboutYouForm, QuestionsForm, SendForm
 from ..selectors.live import ConsultationSnapshot, fragment_key
 from ..services.sending import Sent, response_send, response_sent
 from ..throttles import email_refused
-from ..vocabulary import PublishConsent, RespondentType
+from ..vocabulary import PublishConsent, QuestionKind, RespondentType
 from . import drafts
-from .routes import not_open, render_page
+from .routes import not_open, page_context, render_page
 
 FRAGMENT_SECONDS = 60 * 60 * 24
 HONEYPOT_FIELD = "website"
@@ -61,6 +61,12 @@ def _client_key(group, request) -> str:
 
 
 section_step_name = drafts.section_step_name
+
+
+def _last(raw: dict[str, list[str]], name: str) -> str:
+    """The value a form's single-value field reads from a list of sent values: the last (as QueryDict.get)."""
+    values = raw.get(name) or []
+    return values[-1] if values else ""
 
 
 class ResponseJourney(multistep.Journey):
@@ -116,7 +122,11 @@ class ResponseJourney(multistep.Journey):
             return self.confirmed(sent) if sent else not_open(self.request, self.page)
         step = self.step(self.progress.at)
         if step is not None and self.request.POST.get(multistep.ACTION, "continue") == "continue":
-            fields = set(self.form(step, {}).fields)
+            fields = (
+                set(AboutYouForm.base_fields)
+                if step.name == ABOUT
+                else QuestionsForm.field_names(step.kwargs["questions"])
+            )
             if any(key.startswith("q-") and key not in fields for key in self.request.POST):
                 return self.rejected(
                     "The form included a question that is not part of this consultation. "
@@ -150,19 +160,69 @@ class ResponseJourney(multistep.Journey):
         return mark_safe(html)  # noqa: S308  # nosec B308, B703  # our own form rendered by our templates
 
     def render_step(self, step: multistep.Step, form, *, status: int = 200) -> HttpResponse:
-        html = self.form_html(step, form)
         if step.name == ABOUT:
-            context = self.context(form=form, form_html=html, first=True)
-            return render_page(self.request, self.page, "respond_about_you.html", context, status=status)
-        questions = step.kwargs["questions"]
-        context = self.context(
-            form=form, form_html=html, section=questions, section_heading=questions[0].section
+            template = "respond_about_you.html"
+            context = self.context(form=form, first=True)
+        else:
+            questions = step.kwargs["questions"]
+            template = "respond_questions.html"
+            context = self.context(form=form, section=questions, section_heading=questions[0].section)
+        if form.is_bound or status != 200:  # the person's answers or errors: rendered for them
+            context["form_html"] = self.form_html(step, form)
+            return render_page(self.request, self.page, template, context, status=status)
+        # A page nobody has answered yet is the same for everyone who reaches it: kept per publication and filled
+        # with the person's payload (cms/pageshell.py).
+        response = self.render_shared(
+            f"consultation/{template}",
+            {**page_context(self.page), **context},
+            shared=(fragment_key(self.page, "page"),),
         )
-        return render_page(self.request, self.page, "respond_questions.html", context, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def stamp(self, step: multistep.Step) -> str:
+        # Each step's form depends on the publication alone (its questions), never on other answers.
+        return f"{self.page.generation}:{self.page.revision}"
+
+    def trusted(self) -> bool:
+        """Whether every asked step's answers passed its form on their page, under this publication."""
+        checked = self.progress.checked
+        stamp = self.stamp(self.step(ABOUT))
+        return all(
+            step.name in self.progress.answers and checked.get(step.name) == stamp
+            for step in self.asked_steps()
+        )
 
     def about(self) -> dict[str, str]:
         cleaned = self.cleaned(self.step(ABOUT)) or {}
         return {key: str(value or "") for key, value in cleaned.items()}
+
+    def about_as_checked(self) -> dict[str, str]:
+        """`about()` read from the answers as sent, which the form accepted on their page (`trusted()`): each a
+        stripped string, as the form cleans them."""
+        raw = self.progress.answers.get(ABOUT, {})
+        return {name: _last(raw, name).strip() for name in AboutYouForm.base_fields}
+
+    def answers_as_checked(self) -> dict[str, dict]:
+        """`answers_to_send()` read from the answers as sent, which each section's form accepted on its page
+        (`trusted()`), as `QuestionsForm.answers` reads them; the service checks them again by its own rules."""
+        answers: dict[str, dict] = {}
+        for section in self.page.sections:
+            raw = self.progress.answers.get(section_step_name(section)) or {}
+            for question in section:
+                name = question.field_name
+                if question.kind == QuestionKind.FREE_TEXT:
+                    answers[str(question.uuid)] = {"selected": [], "text": _last(raw, name).strip()}
+                    continue
+                if question.kind == QuestionKind.MULTIPLE_CHOICE:
+                    selected = list(raw.get(name) or [])
+                else:
+                    selected = [_last(raw, name)] if _last(raw, name) else []
+                answers[str(question.uuid)] = {
+                    "selected": selected,
+                    "text": _last(raw, f"{name}-why").strip(),
+                }
+        return answers
 
     def answers_to_send(self) -> dict[str, dict]:
         answers: dict[str, dict] = {}
@@ -205,9 +265,16 @@ class ResponseJourney(multistep.Journey):
         return render_page(self.request, self.page, "respond_check.html", context, status=status)
 
     def confirmed(self, sent: Sent) -> HttpResponse:
-        return render_page(
-            self.request, self.page, "respond_confirmation.html", {"reference": sent.reference}
+        # The same page for everyone but the reference: kept per publication and filled (cms/pageshell.py).
+        response = pageshell.render_shared(
+            self.request,
+            "consultation/respond_confirmation.html",
+            page_context(self.page),
+            key=(fragment_key(self.page, "confirmation"),),
+            fills={"reference": sent.reference},
         )
+        response["Cache-Control"] = "no-store"
+        return response
 
     # --- sending -----------------------------------------------------------------------------------------------
     def done(self, cleaned) -> HttpResponse:
@@ -226,7 +293,10 @@ class ResponseJourney(multistep.Journey):
             if sent is not None:
                 return self.confirmed(sent)
             return render_page(self.request, self.page, "respond_rate_limited.html", {}, status=429)
-        about = self.about()
+        # Answers the forms accepted on their own pages under this publication are not put through the forms
+        # again (cms/multistep.py `stamp`); the service checks every answer by its own rules either way.
+        trusted = self.trusted()
+        about = self.about_as_checked() if trusted else self.about()
         copy = bool(form.cleaned_data.get("copy"))
         # One address, one e-mail: the receipt, with the answers when a copy was asked for (to the address then).
         address = form.cleaned_data["copy_email"] if copy else about.get(EMAIL, "")
@@ -244,7 +314,7 @@ class ResponseJourney(multistep.Journey):
             sent = response_send(
                 consultation=self.page,
                 about={key: value for key, value in about.items() if key != EMAIL},
-                answers=self.answers_to_send(),
+                answers=self.answers_as_checked() if trusted else self.answers_to_send(),
                 idempotency_key=self.progress.token,
                 receipt_ref=receipt_ref,
                 draft_token=str(self.progress.extra.get("draft") or ""),

@@ -22,11 +22,15 @@ def route_breadcrumbs(page) -> list[tuple[str, str]]:
     return [*page_breadcrumbs(page), (page.title, page.url)]
 
 
+def page_context(page) -> dict:
+    """What every page of the journey gets of its consultation's snapshot."""
+    return {"page": page, "self": page, "breadcrumbs": [*page.breadcrumbs, (page.title, page.url)]}
+
+
 def render_page(request, page, template: str, context: dict, status: int = 200):
     """Render `consultation/<template>` for the response journey, whose `page` is the consultation's cached
     snapshot (selectors/live.py): its breadcrumbs come with it, so rendering makes no query."""
-    base = {"page": page, "self": page, "breadcrumbs": [*page.breadcrumbs, (page.title, page.url)]}
-    response = render(request, f"consultation/{template}", {**base, **context}, status=status)
+    response = render(request, f"consultation/{template}", {**page_context(page), **context}, status=status)
     # Every page of the journey carries answers (sealed, or on the page): no cache may keep one.
     response["Cache-Control"] = "no-store"
     return response

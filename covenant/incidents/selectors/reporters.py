@@ -3,9 +3,12 @@ anonymous ones: those keep no link to an account and are reached with the follow
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import QuerySet
 from django.http import Http404
 
+from cms import generations
 from workforce.models import Organisation
 from workforce.selectors import organisations_for_user
 
@@ -46,3 +49,20 @@ def organisations_to_report_to(*, user, anonymous: bool) -> QuerySet[Organisatio
     if anonymous:
         return Organisation.objects.filter(is_active=True)
     return reporter_organisations(user=user)
+
+
+ORGANISATIONS_GENERATION_KEY = "incidents:report-organisations:generation"
+ORGANISATIONS_STAMP_SECONDS = 300
+
+
+def report_organisations_stamp() -> str:
+    """Names the list of organisations an anonymous report may go to, for the report's organisation page kept for
+    everyone (views/report_journey.py): it changes when any organisation is saved or deleted (apps.py) and, in case
+    a bulk update passed the signals by, every five minutes."""
+    generation = generations.generation(ORGANISATIONS_GENERATION_KEY)
+    return f"{generation}:{int(time.time() // ORGANISATIONS_STAMP_SECONDS)}"
+
+
+def report_organisations_changed(**kwargs) -> None:
+    """A signal receiver: the next report page lists the organisations afresh."""
+    generations.bump(ORGANISATIONS_GENERATION_KEY)

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from cms import multistep
+from cms import multistep, pageshell
 from cms.multistep import ProgressError, Step
 from cms.times import time_nhs
 
@@ -32,7 +32,7 @@ from ..forms.reporting import (
     WhoForm,
 )
 from ..models import COLLEAGUE_SOURCES, Category, IncidentReport, Injury, ReportingMode, Source
-from ..selectors.reporters import report_get_for_reporter
+from ..selectors.reporters import report_get_for_reporter, report_organisations_stamp
 from ..services.reporting import receipt_format, report_details_add, report_submit
 
 CAPTIONS = {
@@ -66,31 +66,41 @@ class ReportPages(multistep.Journey):
     def start_url(self) -> str:
         return reverse("incidents:report_start")
 
-    def page(self, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    def page(
+        self, template: str, context: dict, *, status: int = 200, shared: tuple | None = None
+    ) -> HttpResponse:
         at, of = self.position() if self.progress else (0, 0)
-        return render(
-            self.request,
-            template,
-            {
-                "journey": self,
-                "mode": self.mode,
-                "caption": self.caption,
-                "show_back": at > 1,
-                **context,
-            },
-            status=status,
-        )
+        context = {
+            "journey": self,
+            "mode": self.mode,
+            "caption": self.caption,
+            "show_back": at > 1,
+            **context,
+        }
+        if shared is not None and status == 200:
+            return self.render_shared(template, context, shared=shared)
+        return render(self.request, template, context, status=status)
+
+    def shared_key(self, step: Step) -> tuple | None:
+        """What an unanswered page of `step` depends on besides the journey (its mode), the step and its position,
+        for a page kept for everyone (cms/pageshell.py); None renders it for the person."""
+        return None
 
     def render_step(self, step: Step, form, *, status: int = 200) -> HttpResponse:
         if status == 200:  # an error page focuses its error summary instead
-            focus_first_answer(form)
+            if isinstance(form, multistep.LazyForm):  # built only if the page is rendered
+                form = form.then(focus_first_answer)
+            else:
+                focus_first_answer(form)
         template = "incidents/report_when.html" if step.name == "when" else "incidents/report_step.html"
         # The page before "Check your answers" posts to its main content, so that Tab goes straight to the answers
         # and "Send". Not the others: a page opened at a fragment does not honour the focus on its first answer.
-        to_check = all(
-            self.cleaned(other) is not None for other in self.asked_steps() if other.name != step.name
-        )
-        return self.page(template, {"step": step, "form": form, "to_check": to_check}, status=status)
+        to_check = all(self.complete(other) for other in self.asked_steps() if other.name != step.name)
+        context = {"step": step, "form": form, "to_check": to_check}
+        shared = None if form.is_bound else self.shared_key(step)
+        if shared is not None:
+            shared = (to_check, timezone.localdate().isoformat(), *shared)
+        return self.page(template, context, status=status, shared=shared)
 
     def render_check(self, *, status: int = 200, error: str = "") -> HttpResponse:
         return self.page(
@@ -148,6 +158,18 @@ class ReportJourney(ReportPages):
             return {"organisations": self.organisations}
         return {}
 
+    def shared_key(self, step: Step) -> tuple | None:
+        # An unanswered question page depends on the answer about who it happened to (hurt, colleague) and, for
+        # the organisation, on the organisations (any active one: only anonymous reports are shared, as a signed-in
+        # reporter's header is their own).
+        if step.name in ("hurt", "colleague"):
+            return (self.answers().value("who", "relationship"),)
+        if step.name == "organisation":
+            if not self.anonymous:
+                return None
+            return (report_organisations_stamp(),)
+        return ()
+
     def check_rows(self) -> list[dict]:
         rows = []
         for step in self.asked_steps():
@@ -194,17 +216,31 @@ class ReportJourney(ReportPages):
         details = DetailsJourney(self.request, mode=self.mode)
         details.progress = multistep.Progress.new(details.name)
         details.progress.extra["report"] = report.pk
+        context = {
+            "code": receipt_format(code) if code else None,
+            "sent_before": report.sent_before,
+            "anonymous": self.anonymous,
+            "journey": details,
+            "more_url": reverse("incidents:report_more", args=[self.mode]),
+        }
+        if self.anonymous and code and not report.sent_before:
+            # The same page for every anonymous reporter but the reference, the code and the payload of "tell us
+            # more": kept once and filled in (cms/pageshell.py).
+            return pageshell.render_shared(
+                self.request,
+                "incidents/report_sent.html",
+                {**context, "code": "", "sent_with_code": True},
+                key=(self.name, "sent"),
+                fills={
+                    "reference": report.reference,
+                    "code": context["code"],
+                    "journey_payload": details.payload,
+                },
+            )
         return render(
             self.request,
             "incidents/report_sent.html",
-            {
-                "report": report,
-                "code": receipt_format(code) if code else None,
-                "sent_before": report.sent_before,
-                "anonymous": self.anonymous,
-                "journey": details,
-                "more_url": reverse("incidents:report_more", args=[self.mode]),
-            },
+            {**context, "report": report, "reference": report.reference, "sent_with_code": bool(code)},
         )
 
 

@@ -1,0 +1,186 @@
+"""The journey's unanswered pages and its confirmation are kept for everyone and filled per person
+(cms/pageshell.py): each person gets their own token, nonce, payload and reference, a kept page is the page that
+would have been rendered, and a signed-in person's pages are never shared."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from cms import multistep, pageshell
+from cms.navigation import menus_invalidate
+from covenant.consultation.encryption import KEYS
+from covenant.consultation.models import ConsultationResponse
+
+from .journey import (
+    ABOUT,
+    FULL_ANSWERS,
+    answer_everything,
+    heading,
+    payload_of,
+    post,
+    reference_of,
+    respond_url,
+    send,
+)
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NONCE = re.compile(r'nonce="([^"]+)"')
+
+
+def _normalised(response) -> str:
+    """The page without what differs per person by design."""
+    text = response.content.decode()
+    text = TOKEN.sub('name="csrfmiddlewaretoken" value="T"', text)
+    text = NONCE.sub('nonce="N"', text)
+    return re.sub(r'name="journey" value="[^"]+"', 'name="journey" value="P"', text)
+
+
+@pytest.fixture
+def quick(settings):
+    settings.CONSULTATION_MIN_SECONDS = 0
+
+
+def test_the_first_page_is_rendered_once_and_filled_for_each_visitor(consultation):
+    first = Client().get(respond_url(consultation))
+    kept = len(pageshell.PAGES)
+    second_client = Client()
+    second = second_client.get(respond_url(consultation))
+    assert first.templates and not second.templates  # the second was filled in, not rendered
+    assert len(pageshell.PAGES) == kept
+    assert _normalised(first) == _normalised(second)
+    # Each visitor has their own token, nonce and journey.
+    assert TOKEN.search(first.content.decode()).group(1) != TOKEN.search(second.content.decode()).group(1)
+    assert payload_of(first) != payload_of(second)
+    nonce = NONCE.search(second.content.decode()).group(1)
+    assert f"'nonce-{nonce}'" in second["Content-Security-Policy"]
+    assert second["Cache-Control"] == "no-store"
+    # The filled page works: its token matches the visitor's cookie and its payload is theirs.
+    csrf_client = Client(enforce_csrf_checks=True)
+    page = csrf_client.get(respond_url(consultation))
+    token = TOKEN.search(page.content.decode()).group(1)
+    answered = csrf_client.post(
+        respond_url(consultation), {"journey": payload_of(page), "csrfmiddlewaretoken": token, **ABOUT}
+    )
+    assert answered.status_code == 200 and heading(answered) != heading(page)
+
+
+def test_a_kept_page_is_the_page_that_would_have_been_rendered(consultation):
+    client = Client()
+    kept_pages = []
+    page = client.get(respond_url(consultation))
+    page = post(client, consultation, page, ABOUT)  # fills the kept question page
+    page = client.get(respond_url(consultation))
+    kept_pages.append(post(client, consultation, page, ABOUT))
+    pageshell.PAGES.clear()
+    page = client.get(respond_url(consultation))
+    fresh = post(client, consultation, page, ABOUT)
+    assert fresh.templates and not kept_pages[0].templates
+    assert _normalised(fresh) == _normalised(kept_pages[0])
+
+
+def test_pages_with_answers_or_errors_are_rendered_for_the_person(consultation):
+    client = Client()
+    page = client.get(respond_url(consultation))
+    error = post(client, consultation, page, {})
+    assert error.status_code == 400 and error.templates
+    answered = post(client, consultation, page, ABOUT)
+    back = post(client, consultation, answered, action="back")  # "About you", with the person's answers
+    assert (
+        back.templates and 'value="nhs_staff"' in back.content.decode() and "checked" in back.content.decode()
+    )
+
+
+def test_a_signed_in_person_gets_their_own_pages(client, consultation, make_user, organisation):
+    user = make_user("consultation_moderator", organisation=organisation, email="moderator@example.org")
+    Client().get(respond_url(consultation))  # kept for anonymous visitors
+    client.force_login(user)
+    first = client.get(respond_url(consultation))
+    second = client.get(respond_url(consultation))
+    assert first.templates and second.templates
+    assert "Sign out" in second.content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_their_own_page(consultation):
+    Client().get(respond_url(consultation))
+    client = Client()
+    client.cookies["messages"] = "anything"
+    assert client.get(respond_url(consultation)).templates
+
+
+def test_a_change_to_the_menus_is_seen_on_kept_pages_at_once(consultation):
+    Client().get(respond_url(consultation))
+    assert not Client().get(respond_url(consultation)).templates
+    menus_invalidate()
+    assert Client().get(respond_url(consultation)).templates
+
+
+def test_publishing_again_renders_the_pages_again(consultation):
+    Client().get(respond_url(consultation))
+    consultation.title = "The NHS Covenant: second draft"
+    consultation.save_revision().publish()
+    page = Client().get(respond_url(consultation))
+    assert page.templates and "second draft" in page.content.decode()
+
+
+def test_each_sender_sees_their_own_reference_on_the_kept_confirmation(consultation, quick):
+    sent = []
+    for _ in range(3):
+        client = Client()
+        sent.append(send(client, consultation, answer_everything(client, consultation)))
+    references = [reference_of(response) for response in sent]
+    assert len(set(references)) == 3
+    assert not sent[2].templates  # filled in
+    stored = set(ConsultationResponse.objects.values_list("reference", flat=True))
+    assert set(references) == stored
+
+
+def _resealed_without_marks(response) -> str:
+    """The payload of `response` as an earlier version (before the marks) would have sealed it: no step marked."""
+    journey = f"consultation-response:{response.wsgi_request.resolver_match.kwargs['page_id']}"
+    progress = multistep.unseal(
+        payload_of(response), journey=journey, keyring=KEYS, max_age=3600, max_bytes=10**6
+    )
+    progress.checked = {}
+    return multistep.seal(progress, keyring=KEYS, max_bytes=10**6)
+
+
+def test_answers_the_forms_accepted_are_stored_alike_with_or_without_the_marks(consultation, quick):
+    marked_client, unmarked_client = Client(), Client()
+    marked = reference_of(send(marked_client, consultation, answer_everything(marked_client, consultation)))
+    check = answer_everything(unmarked_client, consultation)
+    unmarked_response = unmarked_client.post(
+        respond_url(consultation), {"journey": _resealed_without_marks(check), "action": "send"}
+    )
+    unmarked = reference_of(unmarked_response)
+
+    def stored(reference):
+        response = ConsultationResponse.objects.get(reference=reference)
+        about = (
+            response.respondent_type,
+            response.region,
+            response.publish_consent,
+            response.respondent_name,
+        )
+        answers = sorted(response.answers.values_list("question_id", "selected", "text"))
+        return about, answers
+
+    assert stored(marked) == stored(unmarked)
+    assert FULL_ANSWERS[1][1] in str(stored(marked)[1])
+
+
+def test_answers_marked_under_an_earlier_publication_go_through_the_forms_again(consultation, quick):
+    client = Client()
+    check = answer_everything(client, consultation)
+    # The editor makes question 8 (left unanswered) required and publishes again while the person is on "Check
+    # your answers": the marks are for the earlier publication, so the form catches it.
+    definitions = list(consultation.question_definitions.all())
+    definitions[7].required = True
+    consultation.question_definitions = definitions
+    consultation.save_revision().publish()
+    response = send(client, consultation, check)
+    assert response.status_code == 400
+    assert "Answer question 8" in response.content.decode()
+    assert not ConsultationResponse.objects.exists()

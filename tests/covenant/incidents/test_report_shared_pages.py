@@ -1,0 +1,94 @@
+"""The report's unanswered question pages and the anonymous confirmation are kept for every anonymous reporter and
+filled per person (cms/pageshell.py, views/report_journey.py): what a page depends on (who it happened to, the
+organisations) is part of its key, each reporter gets their own code and reference, and a signed-in reporter's
+pages are their own."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cms import pageshell
+from covenant.incidents.models import IncidentReport
+from demo.factories.workforce import OrganisationFactory
+
+from .conftest import CORE_ANSWERS, answer, code_of, payload_of, report_pages, step_of, tell_more
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS_FORM = reverse("incidents:report_form", args=["anonymous"])
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _normalised(response) -> str:
+    text = TOKEN.sub("T", response.content.decode())
+    text = re.sub(r'nonce="[^"]+"', 'nonce="N"', text)
+    return re.sub(r'name="journey" value="[^"]+"', 'name="journey" value="P"', text)
+
+
+def _to(client, organisation, step: str, answers=None):
+    """Walk an anonymous report until `step` is shown."""
+    given = {**CORE_ANSWERS, "organisation": {"organisation": str(organisation.pk)}, **(answers or {})}
+    page = client.get(ANONYMOUS_FORM)
+    for _ in range(10):
+        if step_of(page) == step:
+            return page
+        assert page.status_code == 200, page.content.decode()[:500]
+        page = answer(client, page, ANONYMOUS_FORM, **given[step_of(page)])
+    raise AssertionError(f"{step} was never shown")
+
+
+def test_question_pages_are_rendered_once_for_every_anonymous_reporter(organisation):
+    first = _to(Client(), organisation, "where")
+    second = _to(Client(), organisation, "where")
+    assert first.templates and not second.templates
+    assert _normalised(first) == _normalised(second)
+    assert payload_of(first) != payload_of(second)
+
+
+def test_the_hurt_page_follows_who_it_happened_to(organisation):
+    mine = _to(Client(), organisation, "hurt", {"who": {"relationship": "targeted"}})
+    witnessed = _to(Client(), organisation, "hurt", {"who": {"relationship": "witnessed"}})
+    mine_again = _to(Client(), organisation, "hurt", {"who": {"relationship": "targeted"}})
+    assert "Were you physically hurt?" in mine.content.decode()
+    assert "Were you physically hurt?" not in witnessed.content.decode()
+    assert "Was the person it happened to physically hurt?" in witnessed.content.decode()
+    assert not mine_again.templates and _normalised(mine_again) == _normalised(mine)
+
+
+def test_a_new_organisation_is_listed_at_once(organisation):
+    OrganisationFactory(name="Second Trust")
+    first = _to(Client(), organisation, "organisation")
+    assert "Second Trust" in first.content.decode()
+    OrganisationFactory(name="Newly Opened Care Home")
+    again = _to(Client(), organisation, "organisation")
+    assert again.templates and "Newly Opened Care Home" in again.content.decode()
+
+
+def test_each_anonymous_reporter_gets_their_own_code_reference_and_tell_us_more(organisation):
+    sent = [report_pages(Client(), organisation) for _ in range(2)]
+    codes = [code_of(response) for response in sent]
+    assert not sent[1].templates  # filled in
+    assert codes[0] != codes[1]
+    reports = list(IncidentReport.objects.order_by("pk"))
+    for response, report in zip(sent, reports, strict=True):
+        assert report.reference in response.content.decode()
+    # Each "tell us more" adds to that reporter's own report.
+    client = Client()
+    third = report_pages(client, organisation)
+    added = tell_more(client, third, answers={"police": {"police_contacted": "101"}})
+    assert added.status_code == 200
+    report = IncidentReport.objects.order_by("-pk").first()
+    assert report.police_contacted == "101" and report.reference in third.content.decode()
+    assert not IncidentReport.objects.exclude(pk=report.pk).filter(police_contacted="101").exists()
+
+
+def test_a_signed_in_reporter_gets_their_own_pages(client, organisation, reporter):
+    report_pages(Client(), organisation)  # kept for anonymous reporters
+    client.force_login(reporter)
+    page = client.get(reverse("incidents:report_form", args=["named"]))
+    again = answer(client, page, reverse("incidents:report_form", args=["named"]), **CORE_ANSWERS["what"])
+    assert page.templates and again.templates
+    assert reporter.email in page.content.decode() or "Sign out" in page.content.decode()
+    assert len(pageshell.PAGES) > 0
