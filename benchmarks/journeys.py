@@ -1,7 +1,7 @@
 """Whole public journeys, as a browser makes them, measured beside the Wagtail form-builder peer and the floor.
 
 A journey is every GET and POST a browser makes from the first page to the confirmation: each simulated person has
-their own cookies (a `requests.Session`) and CSRF token, reads the hidden progress payload of each page and posts
+their own cookies (`HttpBrowser`) and CSRF token, reads the hidden progress payload of each page and posts
 it back with the page's answers. Our site and the peer (`../shared/peers/wagtail_forms/`, a stock Wagtail 8 site
 with one 12-field form page, built by its `setup.sh` under $PEER, default /tmp/peer) each run under gunicorn with
 2 sync workers on PostgreSQL, driven by the same number of clients; the one-INSERT floor (`/bench/floor/`, our
@@ -15,6 +15,7 @@ and every commit: explicit ones and each write made outside a transaction.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import subprocess  # nosec B404  # starts the app servers it measures
@@ -25,7 +26,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from benchmarks.common import ROOT, emit, percentile
 
@@ -69,39 +70,73 @@ def consultation_journey(get: Callable, post: Callable, start_url: str, *, until
 
 
 class HttpBrowser:
-    """One person's browser over HTTP: their own cookies."""
+    """One person's browser over HTTP: their own cookies, redirects followed.
 
-    def __init__(self):
-        import requests
-
-        self.session = requests.Session()
-        self.timings: list[float] = []
+    Written on the standard library's `http.client` rather than `requests`: the clients share the machine's two
+    cores with the servers they measure, and `requests` costs about a millisecond of CPU a request (several times
+    this), which weighed on our six-request journey three times as much as on the peer's two. Every site (ours, the
+    peer, the floor) is driven by this same client."""
 
     retries = 0  # requests sent again after a connection reset, as a person presses the button again
 
-    def _timed(self, call):
-        import requests
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+        self.timings: list[float] = []
 
+    def _keep_cookies(self, response) -> None:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            pair, _, attributes = header.partition(";")
+            name, _, value = pair.partition("=")
+            name, value = name.strip(), value.strip()
+            if "max-age=0" in attributes.lower().replace(" ", "") or value in ('""', ""):
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+
+    def _send(self, method: str, url: str, body: bytes | None, headers: dict) -> tuple[int, str, str]:
+        for _ in range(5):  # redirects
+            parts = urlsplit(url)
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=REQUEST_TIMEOUT)
+            sent = {"Host": parts.netloc, **headers}
+            if self.cookies:
+                sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+            try:
+                connection.request(
+                    method, parts.path + (f"?{parts.query}" if parts.query else ""), body, sent
+                )
+                response = connection.getresponse()
+                text = response.read().decode()
+            finally:
+                connection.close()
+            self._keep_cookies(response)
+            if response.status in (301, 302, 303) and response.getheader("Location"):
+                url, method, body = urljoin(url, response.getheader("Location")), "GET", None
+                headers = {key: value for key, value in headers.items() if key != "Content-Type"}
+                continue
+            return response.status, text, url
+        raise RuntimeError(f"too many redirects from {url}")
+
+    def _timed(self, method: str, url: str, body: bytes | None = None, headers: dict | None = None):
         started = time.perf_counter()
         for attempt in range(3):
             try:
-                response = call()
+                result = self._send(method, url, body, headers or {})
                 break
-            except requests.ConnectionError:
+            except (ConnectionError, http.client.RemoteDisconnected):
                 if attempt == 2:
                     raise
                 HttpBrowser.retries += 1
                 time.sleep(0.2)
         self.timings.append((time.perf_counter() - started) * 1000)
-        return response.status_code, response.text, response.url
+        return result
 
     def get(self, url: str):
-        return self._timed(lambda: self.session.get(url, timeout=REQUEST_TIMEOUT))
+        return self._timed("GET", url)
 
     def post(self, url: str, data: dict, referer: str):
-        return self._timed(
-            lambda: self.session.post(url, data=data, timeout=REQUEST_TIMEOUT, headers={"Referer": referer})
-        )
+        body = urlencode(data, doseq=True).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Referer": referer}
+        return self._timed("POST", url, body, headers)
 
 
 # --- the Wagtail peer ------------------------------------------------------------------------------------------
@@ -133,11 +168,15 @@ def peer_answers() -> dict:
 
 # --- servers ---------------------------------------------------------------------------------------------------
 def start_gunicorn(*, python: str, app: str, cwd: Path, env: dict, port: int, workers: int = 2):
-    """gunicorn with `workers` sync workers, as the issue measured both sites."""
+    """gunicorn with `workers` sync workers, as the issue measured both sites, and nothing else: `--config
+    /dev/null`, because gunicorn otherwise reads the `gunicorn.conf.py` of its working directory, which gave our site
+    (not the peer) two threads a worker (the gthread worker), an access log line per request and a restart of each
+    worker every 2,000 requests (its caches and compiled templates lost in the middle of a round)."""
     log = Path(tempfile.gettempdir()) / f"bench-journeys-{port}.log"
     command = [
-        python, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--log-level", "warning", "--error-logfile", str(log), "--timeout", "120", "--preload",
+        python, "-m", "gunicorn", app, "--config", os.devnull, "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning", "--error-logfile", str(log),
+        "--timeout", "120", "--preload",
     ]  # fmt: skip
     process = subprocess.Popen(  # noqa: S603  # nosec B603  # argv built in code, no shell
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

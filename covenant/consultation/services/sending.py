@@ -21,12 +21,17 @@ timeout) reads the response the first one stored, to show the same confirmation.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django_tasks import task_backends
+from django_tasks.utils import normalize_json
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from ..checks import response_check
 from ..models.responses import Answer, ConsultationResponse, encode_selected
@@ -60,9 +65,36 @@ def _answer_fields():
     ]
 
 
-def _insert_statement(response: ConsultationResponse, answers: list[Answer]) -> tuple[str, list, str, list]:
-    """(response SQL, its parameters, answers SQL, their parameters) for this database; on PostgreSQL the answers
-    SQL is folded into the response's and the second pair is empty."""
+def _check_backend():
+    """The database task queue's backend when the background check runs on it, else None (development and
+    tests run tasks at once, through `enqueue`)."""
+    backend = task_backends[response_check.backend]
+    return backend if isinstance(backend, DatabaseBackend) else None
+
+
+def _task_row(backend, response_id: int | None) -> tuple[list, list]:
+    """(fields, prepared values) of the background check's row in the task table: the row the queue's `enqueue`
+    writes (django_tasks_db's DBTaskResult, `run_after` as its pre_save sets it), written by our own INSERT so that
+    it goes with the response. With no `response_id` (PostgreSQL), its arguments are made in SQL from the id the
+    response's INSERT returns."""
+    row = DBTaskResult(
+        id=DBTaskResult._meta.pk.get_default(),
+        args_kwargs=normalize_json({"args": [], "kwargs": {"response_id": response_id or 0}}),
+        priority=response_check.priority,
+        task_path=response_check.module_path,
+        queue_name=response_check.queue_name,
+        run_after=response_check.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )
+    fields = list(DBTaskResult._meta.concrete_fields)
+    return fields, _prepared(row, fields)
+
+
+@functools.cache
+def _statements(vendor: str, answers: int, task: bool) -> tuple[str, str, str]:
+    """(response SQL, answers SQL, task SQL) for this database, this many answers and with or without the check's
+    task row, made once per process. On PostgreSQL the answers and the task row are folded into the response's
+    statement and the other two are empty."""
     qn = connection.ops.quote_name
     fields = _response_fields()
     columns = ", ".join(qn(field.column) for field in fields)
@@ -72,48 +104,73 @@ def _insert_statement(response: ConsultationResponse, answers: list[Answer]) -> 
         f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608  # nosec B608  # names from the model
         f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('id')}, {qn('reference')}"
     )
-    params = _prepared(response, fields)
     answer_fields = _answer_fields()
     answer_table = qn(Answer._meta.db_table)
     response_column = qn(Answer._meta.get_field("response").column)
     answer_columns = ", ".join(qn(field.column) for field in answer_fields)
-    answer_params = [value for answer in answers for value in _prepared(answer, answer_fields)]
-    if connection.vendor == "postgresql":
-        if not answers:
-            return f"WITH r AS ({insert}) SELECT id, reference FROM r", params, "", []  # noqa: S608  # nosec B608  # names from the models
-        typed = ", ".join(f"%s::{field.db_type(connection)}" for field in answer_fields)
-        rows = ", ".join([f"({typed})"] * len(answers))
-        names = ", ".join(f"c{index}" for index in range(len(answer_fields)))
-        sql = (
-            f"WITH r AS ({insert}), a AS ("  # noqa: S608  # nosec B608  # names from the models
-            f"INSERT INTO {answer_table} ({response_column}, {answer_columns}) "
-            f"SELECT r.id, {names} FROM r CROSS JOIN (VALUES {rows}) AS v({names})"
-            ") SELECT id, reference FROM r"
-        )
-        return sql, params + answer_params, "", []
-    if not answers:
-        return insert, params, "", []
+    task_fields = list(DBTaskResult._meta.concrete_fields)
+    task_table = qn(DBTaskResult._meta.db_table)
+    task_columns = ", ".join(qn(field.column) for field in task_fields)
+    if vendor == "postgresql":
+        parts = [f"WITH r AS ({insert})"]
+        if answers:
+            typed = ", ".join(f"%s::{field.db_type(connection)}" for field in answer_fields)
+            rows = ", ".join([f"({typed})"] * answers)
+            names = ", ".join(f"c{index}" for index in range(len(answer_fields)))
+            parts.append(
+                f"a AS (INSERT INTO {answer_table} ({response_column}, {answer_columns}) "  # noqa: S608  # nosec B608  # names from the models
+                f"SELECT r.id, {names} FROM r CROSS JOIN (VALUES {rows}) AS v({names}))"
+            )
+        if task:
+            values = ", ".join(
+                "jsonb_build_object('args', '[]'::jsonb, 'kwargs', jsonb_build_object('response_id', r.id))"
+                if field.name == "args_kwargs"
+                else f"%s::{field.db_type(connection)}"
+                for field in task_fields
+            )
+            parts.append(f"t AS (INSERT INTO {task_table} ({task_columns}) SELECT {values} FROM r)")  # noqa: S608  # nosec B608  # names from the models
+        return ", ".join(parts) + " SELECT id, reference FROM r", "", ""  # noqa: S608  # nosec B608  # names from the models
     row = "(%s, " + ", ".join(["%s"] * len(answer_fields)) + ")"
     answers_sql = (
         f"INSERT INTO {answer_table} ({response_column}, {answer_columns}) "  # noqa: S608  # nosec B608  # names from the models
-        f"VALUES {', '.join([row] * len(answers))}"
+        f"VALUES {', '.join([row] * answers)}"
+        if answers
+        else ""
     )
-    return insert, params, answers_sql, answer_params
+    task_sql = (
+        f"INSERT INTO {task_table} ({task_columns}) VALUES ({', '.join(['%s'] * len(task_fields))})"  # noqa: S608  # nosec B608  # names from the model
+        if task
+        else ""
+    )
+    return insert, answers_sql, task_sql
 
 
-def _store(response: ConsultationResponse, answers: list[Answer]) -> tuple[int, str] | None:
-    """Insert the response and its answers; (id, reference), or None when the key was stored before."""
-    sql, params, answers_sql, answer_params = _insert_statement(response, answers)
+def _store(response: ConsultationResponse, answers: list[Answer], backend) -> tuple[int, str] | None:
+    """Insert the response, its answers and (with the database queue) its check's task row; (id, reference), or
+    None when the key was stored before (then nothing is written)."""
+    sql, answers_sql, task_sql = _statements(connection.vendor, len(answers), backend is not None)
+    params = _prepared(response, _response_fields())
+    answer_fields = _answer_fields()
+    answer_params = [_prepared(answer, answer_fields) for answer in answers]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            params += [value for values in answer_params for value in values]
+            if backend is not None:
+                fields, values = _task_row(backend, None)
+                params += [
+                    value for field, value in zip(fields, values, strict=True) if field.name != "args_kwargs"
+                ]
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            return (row[0], row[1]) if row else None
         cursor.execute(sql, params)
         row = cursor.fetchone()
-        if row is None or not answers_sql:
-            return (row[0], row[1]) if row else None
-        per_row = len(answer_params) // len(answers)
-        values = []
-        for start in range(0, len(answer_params), per_row):
-            values += [row[0], *answer_params[start : start + per_row]]
-        cursor.execute(answers_sql, values)
+        if row is None:
+            return None
+        if answers_sql:
+            cursor.execute(answers_sql, [value for values in answer_params for value in (row[0], *values)])
+        if task_sql:
+            cursor.execute(task_sql, _task_row(backend, row[0])[1])
     return row[0], row[1]
 
 
@@ -181,13 +238,15 @@ def response_send(
         )
         try:
             with transaction.atomic():
-                stored = _store(response, rows)
+                backend = _check_backend()
+                stored = _store(response, rows, backend)
                 if stored is None:
                     return _existing(consultation, key)
                 pk, reference = stored
                 if draft_token:
                     draft_forget(consultation_id=consultation.pk, token=draft_token)
-                response_check.enqueue(response_id=pk)
+                if backend is None:  # the database queue's row went in with the response
+                    response_check.enqueue(response_id=pk)
                 if receipt_ref:
                     send_response_receipt.enqueue(response_id=pk, receipt_ref=receipt_ref)
                 return Sent(pk=pk, reference=reference, created=True)

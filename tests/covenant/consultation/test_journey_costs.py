@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from covenant.consultation.models import Answer, ConsultationResponse
 from covenant.consultation.selectors.live import consultation_live
@@ -69,11 +70,15 @@ def test_a_response_is_stored_by_one_statement_and_one_commit_with_no_select_bef
     sql = statements(captured)
     writes = [text for text in sql if text.startswith(("INSERT", "WITH"))]
     assert not any(text.startswith("SELECT") for text in sql)
-    # The response and its answers: one statement on PostgreSQL, an INSERT each on SQLite (no INSERT in WITH).
-    expected = 1 if connection.vendor == "postgresql" else 2
-    # The background check's task row, in the same transaction, with the database task queue.
-    expected += 1 if tasks == "database" else 0
+    # The response, its answers and (with the database task queue) the background check's task row: one statement
+    # on PostgreSQL, an INSERT each on SQLite (no INSERT in WITH), in one transaction.
+    if connection.vendor == "postgresql":
+        expected = 1
+    else:
+        expected = 2 + (1 if tasks == "database" else 0)
     assert len(writes) == len(sql) == expected
+    if tasks == "database":
+        assert DBTaskResult.objects.filter(task_path__endswith="response_check").count() == 1
     assert "ON CONFLICT" in sql[0] and "DO NOTHING" in sql[0]
     assert sent.created
     assert Answer.objects.filter(response_id=sent.pk).count() == 1
@@ -145,3 +150,30 @@ def test_a_consultation_closing_is_seen_without_a_publication(consultation):
     consultation.closes_at = timezone.now()
     consultation.save()
     assert not consultation_live(pk=consultation.pk).is_open
+
+
+def test_the_check_row_written_with_the_response_is_one_the_worker_runs(consultation, settings, monkeypatch):
+    """The background check's row goes into the task table by our own INSERT (with the response, one statement on
+    PostgreSQL): it is the row the queue's enqueue would write, and the worker runs it."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    page = consultation_live(pk=consultation.pk)
+    first = page.questions[0]
+    answers = {str(first.uuid): {"selected": ["Agree"], "text": "Call me on 07700 900123 about it."}}
+    sent = response_send(
+        consultation=page, about=_about(), answers=answers, idempotency_key="7a1e9b8c-1234-4cde-9abc-0123456789ab"
+    )
+    row = DBTaskResult.objects.get(task_path__endswith="response_check")
+    assert row.args_kwargs == {"args": [], "kwargs": {"response_id": sent.pk}}
+    assert row.status == "READY" and row.task.func.__name__ == "response_check"
+    assert row.task_result.task.name == "response_check" and row.task.run_after is None
+
+    call_command("run_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+
+    row.refresh_from_db()
+    assert row.status == "SUCCESSFUL"
+    stored = ConsultationResponse.objects.get(pk=sent.pk)
+    assert stored.personal_data_flagged and stored.fingerprint
