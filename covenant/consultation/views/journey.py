@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_ratelimit.core import is_ratelimited
@@ -234,8 +235,8 @@ class ResponseJourney(multistep.Journey):
                 answers.update(form.answers())
         return answers
 
-    def check_rows(self) -> list[dict]:
-        answers = self.answers_to_send()
+    def check_rows(self, answers: dict[str, dict] | None = None) -> list[dict]:
+        answers = self.answers_to_send() if answers is None else answers
         rows = []
         for section in self.page.sections:
             for question in section:
@@ -251,18 +252,45 @@ class ResponseJourney(multistep.Journey):
         return rows
 
     def render_check(self, *, status: int = 200, error: str = "", form=None) -> HttpResponse:
-        about = self.about()
+        trusted = self.trusted()
+        about = self.about_as_checked() if trusted else self.about()
         email = about.get(EMAIL, "")
-        context = self.context(
-            about=about,
-            respondent_type_label=RespondentType(about["respondent_type"]).label,
-            consent_label=PublishConsent(about["publish_consent"]).label,
-            email=email,
-            rows=self.check_rows(),
-            form=form or SendForm(initial={"copy_email": email}),
-            error=error,
+        answers = {
+            "about": about,
+            "respondent_type_label": RespondentType(about["respondent_type"]).label,
+            "consent_label": PublishConsent(about["publish_consent"]).label,
+            "email": email,
+            "rows": self.check_rows(self.answers_as_checked() if trusted else None),
+        }
+        if form is not None or error or status != 200:  # an error to show: the whole page for the person
+            context = self.context(
+                **answers, form=form or SendForm(initial={"copy_email": email}), error=error
+            )
+            return render_page(self.request, self.page, "respond_check.html", context, status=status)
+        # The person's answers and the send form's fields are rendered for them; the rest is kept per publication
+        # and filled in (cms/pageshell.py).
+        check_answers = render_to_string("consultation/includes/check_answers.html", answers)
+        response = self.render_shared(
+            "consultation/respond_check.html",
+            {**page_context(self.page), **self.context(form=SendForm(), error="")},
+            shared=(fragment_key(self.page, "check"),),
+            fills={"check_answers": mark_safe(check_answers), "send_fields": self.send_fields(email)},  # noqa: S308  # nosec B308, B703  # rendered by our templates, escaped there
         )
-        return render_page(self.request, self.page, "respond_check.html", context, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def send_fields(self, email: str):
+        """The send form's fields (a copy of the answers by e-mail), for a person who gave `email`: the same for
+        everyone who gave none, so that case is kept per publication."""
+        form = SendForm(initial={"copy_email": email})
+        if email:
+            return mark_safe(str(form["copy"].as_field_group()) + str(form["copy_email"].as_field_group()))  # noqa: S308  # nosec B308, B703  # Django's escaped field rendering
+        key = fragment_key(self.page, "send-fields")
+        html = cache.get(key)
+        if html is None:
+            html = str(form["copy"].as_field_group()) + str(form["copy_email"].as_field_group())
+            cache.set(key, html, FRAGMENT_SECONDS)
+        return mark_safe(html)  # noqa: S308  # nosec B308, B703  # Django's escaped field rendering
 
     def confirmed(self, sent: Sent) -> HttpResponse:
         # The same page for everyone but the reference: kept per publication and filled (cms/pageshell.py).

@@ -164,7 +164,10 @@ def test_the_check_row_written_with_the_response_is_one_the_worker_runs(consulta
     first = page.questions[0]
     answers = {str(first.uuid): {"selected": ["Agree"], "text": "Call me on 07700 900123 about it."}}
     sent = response_send(
-        consultation=page, about=_about(), answers=answers, idempotency_key="7a1e9b8c-1234-4cde-9abc-0123456789ab"
+        consultation=page,
+        about=_about(),
+        answers=answers,
+        idempotency_key="7a1e9b8c-1234-4cde-9abc-0123456789ab",
     )
     row = DBTaskResult.objects.get(task_path__endswith="response_check")
     assert row.args_kwargs == {"args": [], "kwargs": {"response_id": sent.pk}}

@@ -184,3 +184,23 @@ def test_answers_marked_under_an_earlier_publication_go_through_the_forms_again(
     assert response.status_code == 400
     assert "Answer question 8" in response.content.decode()
     assert not ConsultationResponse.objects.exists()
+
+
+def test_check_your_answers_keeps_its_frame_and_shows_each_person_only_their_answers(consultation):
+    first_words = {**FULL_ANSWERS, 5: "Only the first person wrote this sentence."}
+    second_words = {**FULL_ANSWERS, 5: "The second person wrote something else.", 7: ""}
+    first = answer_everything(Client(), consultation, answers=first_words)
+    second = answer_everything(Client(), consultation, answers=second_words)
+    about_email = answer_everything(Client(), consultation, about={**ABOUT, "email": "person@example.org"})
+    assert first.templates and not any(t.name == "consultation/respond_check.html" for t in second.templates)
+    first_text, second_text = first.content.decode(), second.content.decode()
+    assert "Only the first person wrote this sentence." in first_text
+    assert "Only the first person wrote this sentence." not in second_text
+    assert "The second person wrote something else." in second_text
+    assert FULL_ANSWERS[7] in first_text and FULL_ANSWERS[7] not in second_text
+    # The send form offers the copy to the address the person gave, and to nobody else's.
+    assert 'value="person@example.org"' in about_email.content.decode()
+    assert "person@example.org" not in second_text
+    pageshell.PAGES.clear()
+    fresh = answer_everything(Client(), consultation, answers=second_words)
+    assert _normalised(fresh) == _normalised(second)

@@ -393,7 +393,7 @@ MAY_READ_ORIGINAL = {
     "covenant/consultation/forms.py",
     "templates/consultation/staff/moderate.html",
     "templates/consultation/staff/redaction_panel.html",
-    "templates/consultation/respond_check.html",
+    "templates/consultation/includes/check_answers.html",  # the respondent's own "Check your answers"
     # the safeguarding lead reads the original text of a response that may disclose a risk, as moderators do
     "covenant/consultation/safeguarding.py",
     "templates/consultation/staff/safeguarding_referral.html",
