@@ -78,8 +78,7 @@ def in_process(*, organisation_pk: int, journeys: int) -> None:
 
 
 def under_gunicorn(*, organisation_pk: int, clients: int, journeys_per_client: int) -> None:
-    import requests
-
+    from benchmarks.journeys import HttpBrowser
     from benchmarks.load import _start_server, stop_server
     from covenant.incidents.models import IncidentReport
 
@@ -97,26 +96,23 @@ def under_gunicorn(*, organisation_pk: int, clients: int, journeys_per_client: i
         try:
             barrier.wait()
             for _ in range(journeys_per_client):
-                session = requests.Session()
+                browser = HttpBrowser()  # the same light client as the consultation's journeys
                 started = time.perf_counter()
                 at = time.perf_counter()
-                html = session.get(base + URL, timeout=60).text
+                status, html, _ = browser.get(base + URL)
                 timings = [(time.perf_counter() - at) * 1000]
                 send = None
                 for _ in range(10):
                     data = next_post(html, organisation_pk)
                     at = time.perf_counter()
-                    response = session.post(
-                        base + URL, data=data, timeout=60, headers={"Referer": base + URL}
-                    )
+                    status, html, _ = browser.post(base + URL, data, base + URL)
                     timings.append((time.perf_counter() - at) * 1000)
-                    html = response.text
                     if data.get("action") == "send":
                         send = timings[-1]
                         break
                 found = REFERENCE.search(html)
                 if found is None or send is None:
-                    raise RuntimeError(f"no confirmation ({response.status_code})")
+                    raise RuntimeError(f"no confirmation ({status})")
                 with lock:
                     sends.append(send)
                     pages.extend(timings)

@@ -13,8 +13,10 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from cms import multistep, pageshell
 from cms.multistep import ProgressError, Step
@@ -49,6 +51,15 @@ INTROS = {
 }
 
 
+# Part of every step's mark (ReportJourney.stamp): change it when a question's rules change, so that answers marked
+# under the old rules are checked by the forms again.
+FORMS_VERSION = "2026-12-06"
+
+
+# The first two organisations an anonymous report may go to (is there a choice to make?), by organisations' stamp.
+_ANONYMOUS_CHOICES: dict[str, list[tuple[int, str]]] = {}
+
+
 class ReportPages(multistep.Journey):
     """What both journeys draw: a question page, "Check your answers", and the progress error page."""
 
@@ -67,7 +78,13 @@ class ReportPages(multistep.Journey):
         return reverse("incidents:report_start")
 
     def page(
-        self, template: str, context: dict, *, status: int = 200, shared: tuple | None = None
+        self,
+        template: str,
+        context: dict,
+        *,
+        status: int = 200,
+        shared: tuple | None = None,
+        fills: dict | None = None,
     ) -> HttpResponse:
         at, of = self.position() if self.progress else (0, 0)
         context = {
@@ -78,12 +95,13 @@ class ReportPages(multistep.Journey):
             **context,
         }
         if shared is not None and status == 200:
-            return self.render_shared(template, context, shared=shared)
+            return self.render_shared(template, context, shared=shared, fills=fills)
         return render(self.request, template, context, status=status)
 
-    def shared_key(self, step: Step) -> tuple | None:
-        """What an unanswered page of `step` depends on besides the journey (its mode), the step and its position,
-        for a page kept for everyone (cms/pageshell.py); None renders it for the person."""
+    def shared_key(self, step: Step | None) -> tuple | None:
+        """What an unanswered page of `step` (None: "Check your answers" without its rows) depends on besides the
+        journey (its mode), the step and its position, for a page kept for everyone (cms/pageshell.py); None
+        renders it for the person."""
         return None
 
     def render_step(self, step: Step, form, *, status: int = 200) -> HttpResponse:
@@ -103,16 +121,24 @@ class ReportPages(multistep.Journey):
         return self.page(template, context, status=status, shared=shared)
 
     def render_check(self, *, status: int = 200, error: str = "") -> HttpResponse:
+        context = {
+            "heading": self.check_heading,
+            "intro": self.check_intro,
+            "send_text": self.send_text,
+            "error": error,
+        }
+        shared = self.shared_key(None) if not error and status == 200 else None
+        if shared is None:
+            return self.page(
+                "incidents/report_check.html", {**context, "rows": self.check_rows()}, status=status
+            )
+        # The reporter's answers are rendered for them; the rest of the page is kept and filled in.
+        rows = render_to_string("incidents/includes/check_rows.html", {"rows": self.check_rows()})
         return self.page(
             "incidents/report_check.html",
-            {
-                "rows": self.check_rows(),
-                "heading": self.check_heading,
-                "intro": self.check_intro,
-                "send_text": self.send_text,
-                "error": error,
-            },
-            status=status,
+            context,
+            shared=("check", *shared),
+            fills={"check_rows": mark_safe(rows)},  # noqa: S308  # nosec B308, B703  # rendered by our template, escaped there
         )
 
     def check_rows(self) -> list[dict]:
@@ -133,7 +159,18 @@ class ReportJourney(ReportPages):
     def organisation_ids(self) -> list[int]:
         """Up to two of the organisations the reporter may report to: is there a choice to make?"""
         if self._choices is None:
-            self._choices = list(self.organisations.values_list("pk", "name")[:2])
+            if (
+                self.anonymous
+            ):  # any active organisation: the same for everyone, kept under the organisations' stamp
+                stamp = report_organisations_stamp()
+                choices = _ANONYMOUS_CHOICES.get(stamp)
+                if choices is None:
+                    choices = list(self.organisations.values_list("pk", "name")[:2])
+                    _ANONYMOUS_CHOICES.clear()
+                    _ANONYMOUS_CHOICES[stamp] = choices
+                self._choices = list(choices)
+            else:
+                self._choices = list(self.organisations.values_list("pk", "name")[:2])
         return [pk for pk, _ in self._choices]
 
     def get_steps(self):
@@ -158,7 +195,20 @@ class ReportJourney(ReportPages):
             return {"organisations": self.organisations}
         return {}
 
-    def shared_key(self, step: Step) -> tuple | None:
+    def stamp(self, step: Step) -> str:
+        """What each step's form depends on (cms/multistep.py `stamp`): the version of the questions, today's date
+        (when: today, yesterday, not in the future), the answer about who it happened to (hurt, colleague) and the
+        organisations (organisation). Sending checks every step by its form again, marks or not."""
+        stamp = f"{FORMS_VERSION}:{timezone.localdate().isoformat()}"
+        if step.name in ("hurt", "colleague"):
+            return f"{stamp}:{self.answers().value('who', 'relationship')}"
+        if step.name == "organisation":
+            return f"{stamp}:{report_organisations_stamp()}:{self.mode}"
+        return stamp
+
+    def shared_key(self, step: Step | None) -> tuple | None:
+        if step is None:  # "Check your answers": its frame is the same in each mode
+            return ()
         # An unanswered question page depends on the answer about who it happened to (hurt, colleague) and, for
         # the organisation, on the organisations (any active one: only anonymous reports are shared, as a signed-in
         # reporter's header is their own).

@@ -92,3 +92,36 @@ def test_a_signed_in_reporter_gets_their_own_pages(client, organisation, reporte
     assert page.templates and again.templates
     assert reporter.email in page.content.decode() or "Sign out" in page.content.decode()
     assert len(pageshell.PAGES) > 0
+
+
+def test_check_your_answers_shows_each_reporter_only_their_own_words(organisation):
+    mine = _to(
+        Client(), organisation, "check", {"what": {"category": "verbal_abuse", "narrative": "First words."}}
+    )
+    theirs = _to(
+        Client(), organisation, "check", {"what": {"category": "verbal_abuse", "narrative": "Second words."}}
+    )
+    assert mine.templates and not any(t.name == "incidents/report_check.html" for t in theirs.templates)
+    assert "First words." in mine.content.decode() and "First words." not in theirs.content.decode()
+    assert "Second words." in theirs.content.decode()
+    pageshell.PAGES.clear()
+    fresh = _to(
+        Client(), organisation, "check", {"what": {"category": "verbal_abuse", "narrative": "Second words."}}
+    )
+    assert _normalised(fresh) == _normalised(theirs)
+
+
+def test_a_report_left_open_over_midnight_is_checked_again_and_sent(organisation):
+    """A mark names the day (today and yesterday move): a report left open over midnight is checked afresh."""
+    import datetime
+
+    from django.utils import timezone
+
+    client = Client()
+    check = _to(client, organisation, "check")
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=tomorrow):
+        sent = answer(client, check, ANONYMOUS_FORM, action="send")
+    assert sent.status_code == 200 and IncidentReport.objects.count() == 1
