@@ -14,8 +14,16 @@ error page (400) with a link to start again, never a 500.
 it answers); the next page is rendered in the response to that POST, with the new payload, so a journey of n
 steps costs n + 2 requests and no redirects. Buttons, not links, carry the payload: "Back" and each "Change" are
 `<button>`s in the form (styled as links), so the journey works with the keyboard alone and without JavaScript.
-Answers are kept as the browser sent them and bound to the step's form again whenever they are needed, so a step's
-rules are checked on the final send as well as on its own page, and the payload holds only strings.
+Answers are kept as the browser sent them (the payload holds only strings) and bound to the step's form again
+whenever they are needed, unless the journey gives `stamp`s: then a step whose answers passed its form on its own
+page is marked in the payload with the stamp (what the form depends on), and counts as complete without the form
+while the stamp holds. The payload is sealed, so a mark can only have been written by this server. A journey's
+send checks every step by its form again (`sends_from_marks` False, the default) or reads the marked answers itself
+and applies its own rules (the consultation, whose service checks every answer).
+
+**Pages kept for everyone.** A page that does not depend on the person (an unanswered question, a confirmation,
+the frame of "Check your answers") can be rendered once and filled in per person: `render_shared` (and
+`cms.pageshell`) with a key naming everything else the page depends on.
 
 A journey is a subclass of `Journey` that lists its steps and renders its pages; the engine here does the rest.
 Using the browser's own back button and continuing from an earlier page continues from that page's answers (the
