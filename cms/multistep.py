@@ -91,8 +91,9 @@ class Answers:
         self._stored = stored
 
     def value(self, step: str, name: str, default: str = "") -> str:
+        # The last value sent, as a form's single-value field reads it (QueryDict.get).
         values = self._stored.get(step, {}).get(name) or []
-        return values[0] if values else default
+        return values[-1] if values else default
 
     def values(self, step: str, name: str) -> list[str]:
         return list(self._stored.get(step, {}).get(name) or [])
@@ -314,6 +315,15 @@ class Journey:
         depend on other steps' answers must not give a stamp. The app's send still applies its own rules."""
         return None
 
+    def keep_answers(self, step: Step, raw: dict[str, list[str]], *, checked: bool = False) -> None:
+        """Keep `raw` as the step's answers; `checked` marks them as accepted by the step's form (`stamp`). Every
+        change of a step's answers goes through here, so answers are never left with another answer's mark."""
+        self.progress.answers[step.name] = raw
+        self.progress.checked.pop(step.name, None)
+        stamp = self.stamp(step) if checked else None
+        if stamp is not None:
+            self.progress.checked[step.name] = stamp
+
     def complete(self, step: Step) -> bool:
         """Whether the step has answers its form accepts (see `stamp`)."""
         if self.progress is not None and step.name in self.progress.answers:
@@ -396,15 +406,11 @@ class Journey:
             if len(json.dumps(raw)) > self.max_bytes:
                 form.add_error(None, ProgressError.REASONS["too_large"])
             else:
-                self.progress.answers[step.name] = raw
-                self.progress.checked.pop(step.name, None)
+                self.keep_answers(step, raw)
             return self.render_step(step, form, status=400)
         previous = self.progress.answers.get(step.name)
-        previous_stamp = self.progress.checked.pop(step.name, None)
-        self.progress.answers[step.name] = raw_answers(form, self.request.POST)
-        stamp = self.stamp(step)
-        if stamp is not None:
-            self.progress.checked[step.name] = stamp
+        previous_stamp = self.progress.checked.get(step.name)
+        self.keep_answers(step, raw_answers(form, self.request.POST), checked=True)
         try:
             self.payload  # noqa: B018  (sealing checks the size before the answer is taken)
         except ProgressError as error:

@@ -20,13 +20,15 @@ What keeps one person's values out of another's page:
   an editor's change to the menus or the footer is seen at once.
 
 The values are escaped as the template would have escaped them (a SafeString is put in as it is). The kept pages
-live in a bounded least-recently-used map per process: a deployment (new templates) starts with none.
+live in a bounded least-recently-used map per process, each for at most a minute: a deployment (new templates)
+starts with none, and a change whose generation bump was lost is seen within the minute.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -40,6 +42,7 @@ from django.utils.safestring import mark_safe
 from cms.navigation import menus_stamp
 
 MAX_PAGES = 512
+MAX_AGE = 60  # seconds
 CSRF = "csrf_token"
 NONCE = "csp_nonce"
 
@@ -52,23 +55,30 @@ def _marker(name: str) -> str:
 
 
 class _Pages:
-    """A bounded least-recently-used map of key to the page's pieces: text, then (fill name), then text..."""
+    """A bounded least-recently-used map of key to the page's pieces (text, then (fill name), then text...), each
+    kept at most `max_age` seconds: a change whose generation bump was lost (the cache unreachable for a moment)
+    is seen within that time."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_age: float = MAX_AGE):
         self.size = size
-        self._pages: OrderedDict[tuple, tuple] = OrderedDict()
+        self.max_age = max_age
+        self._pages: OrderedDict[tuple, tuple[float, tuple]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: tuple):
         with self._lock:
-            pieces = self._pages.get(key)
-            if pieces is not None:
-                self._pages.move_to_end(key)
-            return pieces
+            kept = self._pages.get(key)
+            if kept is None:
+                return None
+            if time.monotonic() - kept[0] >= self.max_age:
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return kept[1]
 
     def put(self, key: tuple, pieces: tuple) -> None:
         with self._lock:
-            self._pages[key] = pieces
+            self._pages[key] = (time.monotonic(), pieces)
             self._pages.move_to_end(key)
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)

@@ -31,3 +31,14 @@ def test_the_kept_pages_are_bounded():
     for index in range(3):
         pages.put((index,), ("page",))
     assert len(pages) == 2 and pages.get((0,)) is None and pages.get((2,)) == ("page",)
+
+
+def test_a_kept_page_is_forgotten_after_its_time(monkeypatch):
+    pages = pageshell._Pages(4, max_age=60)
+    now = [1000.0]
+    monkeypatch.setattr(pageshell.time, "monotonic", lambda: now[0])
+    pages.put(("page",), ("kept",))
+    now[0] += 59
+    assert pages.get(("page",)) == ("kept",)
+    now[0] += 2
+    assert pages.get(("page",)) is None

@@ -17,6 +17,7 @@ on time without any invalidation.
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -75,7 +76,8 @@ class ConsultationSnapshot:
 
 
 LOCAL_SNAPSHOTS = 64
-_LOCAL: dict[str, ConsultationSnapshot] = {}
+LOCAL_SECONDS = 60
+_LOCAL: dict[str, tuple[float, ConsultationSnapshot]] = {}
 
 
 def _generation(pk: int) -> int:
@@ -109,16 +111,18 @@ def consultation_live(*, pk: int) -> ConsultationSnapshot:
     key = SNAPSHOT_KEY.format(pk=pk, generation=generation)
     # Kept in this process as well, under the same generation: a step asks the shared cache for the generation
     # only, not for the whole snapshot (and does not unpickle it).
-    snapshot = _LOCAL.get(key)
-    if snapshot is not None:
-        return snapshot
+    # It is kept at most LOCAL_SECONDS: a change whose bump of the generation was lost (the cache unreachable for
+    # a moment) is seen within that time, not only after a restart.
+    kept = _LOCAL.get(key)
+    if kept is not None and time.monotonic() - kept[0] < LOCAL_SECONDS:
+        return kept[1]
     snapshot = cache.get(key)
     if snapshot is None:
         snapshot = _build(pk, generation)
         cache.set(key, snapshot, CACHE_SECONDS)
     if len(_LOCAL) >= LOCAL_SNAPSHOTS:
         _LOCAL.clear()
-    _LOCAL[key] = snapshot
+    _LOCAL[key] = (time.monotonic(), snapshot)
     return snapshot
 
 

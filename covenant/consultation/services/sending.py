@@ -69,16 +69,27 @@ def _check_backend():
     """The database task queue's backend when the background check runs on it, else None (development and
     tests run tasks at once, through `enqueue`)."""
     backend = task_backends[response_check.backend]
-    return backend if isinstance(backend, DatabaseBackend) else None
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    _validated(backend.alias)
+    return backend
+
+
+@functools.cache
+def _validated(alias: str) -> None:
+    """What `enqueue` checks of the task (its priority, its arguments' signature), once per process."""
+    task_backends[alias].validate_task(response_check)
 
 
 def _task_row(backend, response_id: int | None) -> tuple[list, list]:
     """(fields, prepared values) of the background check's row in the task table: the row the queue's `enqueue`
     writes (django_tasks_db's DBTaskResult, `run_after` as its pre_save sets it), written by our own INSERT so that
     it goes with the response. With no `response_id` (PostgreSQL), its arguments are made in SQL from the id the
-    response's INSERT returns."""
+    response's INSERT returns. What `enqueue` does besides writing the row: it checks the task (done once per
+    process, `_validated`) and sends `task_enqueued`, which nothing of ours listens to and which logs a line at
+    debug level; no model signal is sent for the row (django_tasks_db's one sets `run_after`, done here)."""
     row = DBTaskResult(
-        id=DBTaskResult._meta.pk.get_default(),
+        id=backend._get_id(),  # the backend's own id (its `id_function` when one is configured)
         args_kwargs=normalize_json({"args": [], "kwargs": {"response_id": response_id or 0}}),
         priority=response_check.priority,
         task_path=response_check.module_path,

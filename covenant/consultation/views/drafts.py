@@ -68,7 +68,8 @@ def saving(journey: ResponseJourney, action: str):
             form = _lenient_form(journey, step)
             if not form.is_valid():
                 return journey.render_step(step, form, status=400)
-            journey.progress.answers[step.name] = multistep.raw_answers(form, journey.request.POST)
+            # Kept without a mark: the lenient form did not check what the step's own form checks.
+            journey.keep_answers(step, multistep.raw_answers(form, journey.request.POST))
         # The draft's token is drawn now and sealed in the save page's payload, so saving from that page again
         # (or replaying it) keeps one draft, not one per post.
         journey.progress.extra.setdefault(DRAFT, secrets.token_urlsafe(32))

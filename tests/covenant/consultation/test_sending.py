@@ -12,7 +12,12 @@ from demo.factories.consultation import consultation_page
 
 pytestmark = pytest.mark.django_db
 
-ABOUT = {"respondent_type": "nhs_staff", "publish_consent": "anonymous", "region": "", "organisation_name": ""}
+ABOUT = {
+    "respondent_type": "nhs_staff",
+    "publish_consent": "anonymous",
+    "region": "",
+    "organisation_name": "",
+}
 KEY = "3c1e9b8c-1234-4cde-9abc-0123456789ab"
 
 
@@ -52,7 +57,9 @@ def test_an_option_not_on_the_form_is_refused(consultation):
 def test_two_options_where_one_is_allowed_are_refused(consultation):
     page = consultation_live(pk=consultation.pk)
     question = _first(page, QuestionKind.SINGLE_CHOICE)
-    _refused(page, {**_valid(page), str(question.uuid): {"selected": question.options[:2]}}, "Choose only one")
+    _refused(
+        page, {**_valid(page), str(question.uuid): {"selected": question.options[:2]}}, "Choose only one"
+    )
 
 
 def test_text_over_the_limit_is_refused(consultation):

@@ -125,3 +125,12 @@ def test_a_report_left_open_over_midnight_is_checked_again_and_sent(organisation
     with mock.patch("django.utils.timezone.now", return_value=tomorrow):
         sent = answer(client, check, ANONYMOUS_FORM, action="send")
     assert sent.status_code == 200 and IncidentReport.objects.count() == 1
+
+
+def test_a_page_follows_the_answer_its_form_read_not_an_earlier_value_sent_with_it(organisation):
+    """A form reads the last value sent for a field; so do the journey's conditions and page keys (review finding
+    4): a smuggled first value neither picks the questions asked nor makes a page of its own."""
+    smuggled = _to(Client(), organisation, "hurt", {"who": {"relationship": ["anything-at-all", "targeted"]}})
+    plain = _to(Client(), organisation, "hurt", {"who": {"relationship": "targeted"}})
+    assert "Were you physically hurt?" in smuggled.content.decode()
+    assert not plain.templates and _normalised(plain) == _normalised(smuggled)
