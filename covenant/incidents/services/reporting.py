@@ -142,7 +142,10 @@ def report_submit(
         report.receipt_index = receipt_index(code)
         # An anonymous reporter's wish to tell the line manager cannot be acted on; feedback comes via the code.
         report.may_tell_line_manager = False
-    report.full_clean(exclude=["reporter"], validate_constraints=False)
+    # The fields' own rules. Not what the database enforces itself: the organisation (read from the database in
+    # this request; its foreign key), unique keys (a repeated submission key is the IntegrityError below) and
+    # constraints: checking them here would ask the database first for each.
+    report.full_clean(exclude=["reporter", "organisation"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():  # a savepoint: a repeated key leaves the outer transaction usable
             report.save()
@@ -220,7 +223,10 @@ def report_details_add(
         report.perpetrator_nhs_number_index = nhs_number_index(number)
         update_fields += ["perpetrator_nhs_number", "perpetrator_nhs_number_index"]
         changed["nhs_number"] = True  # named in the audit row's fields, never the number
-    report.full_clean(exclude=["reporter"], validate_constraints=False)
+    # The fields' own rules. Not what the database enforces itself: the organisation (read from the database in
+    # this request; its foreign key), unique keys (a repeated submission key is the IntegrityError below) and
+    # constraints: checking them here would ask the database first for each.
+    report.full_clean(exclude=["reporter", "organisation"], validate_unique=False, validate_constraints=False)
     if update_fields:
         report.save(update_fields=update_fields)
     now = hour_of(timezone.now()) if anonymous else timezone.now()
