@@ -23,7 +23,6 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -37,38 +36,6 @@ REQUEST_TIMEOUT = 30
 
 
 # --- a small form-filling browser ------------------------------------------------------------------------------
-class _Forms(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-        self._form = None
-        self._select = None
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
-            self._form = {"action": attrs.get("action") or "", "fields": []}
-            self.forms.append(self._form)
-        elif self._form is None:
-            return
-        elif tag == "input" and attrs.get("name"):
-            self._form["fields"].append(("input", attrs))
-        elif tag == "select" and attrs.get("name"):
-            self._select = {"name": attrs["name"], "options": []}
-            self._form["fields"].append(("select", self._select))
-        elif tag == "option" and self._select is not None:
-            self._select["options"].append(attrs.get("value", ""))
-        elif tag == "textarea" and attrs.get("name"):
-            self._form["fields"].append(("textarea", attrs))
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-
-
 _FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
 _FIELD_RE = re.compile(r"<input\b([^>]*)>|<(select|textarea)\b([^>]*)>(.*?)</\2>", re.S | re.I)
 _ATTR_RE = re.compile(r'([^\s=/>"]+)(\s*=\s*"([^"]*)")?')
@@ -83,9 +50,9 @@ def _attrs(text: str) -> dict:
 
 
 def parse_forms(page: str) -> list[dict]:
-    """The page's POST forms as `_Forms` reads them ({"action", "fields": [(kind, attrs)]}), with regular
-    expressions: the load generator shares the machine's cores with the servers it measures, so it reads pages as
-    cheaply as it can (about a tenth of the HTML parser's time). Our templates write every attribute in double
+    """The page's POST forms ({"action", "fields": [(kind, attrs)]}: every named input, select with its options'
+    values, and textarea, attributes unescaped, a valueless attribute as None), read with regular expressions: the load generator shares the machine's cores with the servers it measures, so it reads pages as
+    cheaply as it can (about a tenth of Python's HTML parser's time, which it replaced). Our templates write every attribute in double
     quotes and never nest forms."""
     forms = []
     for form_attrs, body in _FORM_RE.findall(page):

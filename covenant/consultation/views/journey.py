@@ -151,18 +151,6 @@ class ResponseJourney(multistep.Journey):
         at, total = self.position()
         return {"journey": self, "honeypot": HONEYPOT_FIELD, "step": at, "total_steps": total, **extra}
 
-    def form_html(self, step: multistep.Step, form) -> str:
-        """A page's form before anyone has answered it is the same for everyone: rendered once per publication
-        and kept in the cache. A form with answers or errors is rendered for the person."""
-        if form.is_bound:
-            return ""
-        key = fragment_key(self.page, f"form:{step.name}")
-        html = cache.get(key)
-        if html is None:
-            html = str(form)
-            cache.set(key, html, FRAGMENT_SECONDS)
-        return mark_safe(html)  # noqa: S308  # nosec B308, B703  # our own form rendered by our templates
-
     def render_step(self, step: multistep.Step, form, *, status: int = 200) -> HttpResponse:
         if step.name == ABOUT:
             template = "respond_about_you.html"
@@ -172,7 +160,6 @@ class ResponseJourney(multistep.Journey):
             template = "respond_questions.html"
             context = self.context(form=form, section=questions, section_heading=questions[0].section)
         if form.is_bound or status != 200:  # the person's answers or errors: rendered for them
-            context["form_html"] = self.form_html(step, form)
             return render_page(self.request, self.page, template, context, status=status)
         # A page nobody has answered yet is the same for everyone who reaches it: kept per publication and filled
         # with the person's payload (cms/pageshell.py).

@@ -207,7 +207,7 @@ def test_check_your_answers_keeps_its_frame_and_shows_each_person_only_their_ans
 
 
 def test_answers_kept_by_save_and_come_back_later_lose_their_mark(consultation, quick):
-    """"Save and come back later" keeps a page's answers without its required questions: they are not marked as
+    """ "Save and come back later" keeps a page's answers without its required questions: they are not marked as
     checked, so sending puts them through the form and sends the person back to the page (review finding 1)."""
     client = Client(raise_request_exception=False)
     check = answer_everything(client, consultation)
@@ -215,7 +215,9 @@ def test_answers_kept_by_save_and_come_back_later_lose_their_mark(consultation, 
     blank = {**ABOUT, "respondent_type": "", "publish_consent": ""}
     saved = post(client, consultation, about_page, blank, action="save")
     journey = f"consultation-response:{consultation.pk}"
-    progress = multistep.unseal(payload_of(saved), journey=journey, keyring=KEYS, max_age=3600, max_bytes=10**6)
+    progress = multistep.unseal(
+        payload_of(saved), journey=journey, keyring=KEYS, max_age=3600, max_bytes=10**6
+    )
     assert "about" in progress.answers and "about" not in progress.checked
     sent = post(client, consultation, saved, action="send")
     assert sent.status_code == 400
