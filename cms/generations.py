@@ -2,7 +2,7 @@
 (a site's menus, a consultation's snapshot, the organisations a report may go to). A change bumps the number, so
 everything kept under the old one is never read again, in the shared cache or in a process's own memory.
 
-A generation starts at the current time in nanoseconds, never at 0: after the cache is emptied (a Redis restart)
+A generation starts at the current time (`time.time_ns()`), never at 0: after the cache is emptied (a Redis restart)
 the new number cannot equal one that a process still holds things under, so nothing kept from before is served.
 """
 
