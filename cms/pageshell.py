@@ -154,7 +154,8 @@ def render_shared(
 ) -> HttpResponse:
     """`template` rendered with `context` and `fills` for this request, from the page kept under `key` when there
     is one. `context` must be the same for everyone under `key`; `fills` are the per-person values (plain text,
-    escaped; or SafeString, put in as it is)."""
+    escaped; or SafeString, put in as it is), never empty: the kept page is rendered with a marker for each, which a
+    template's `{% if %}` takes as given."""
     fills = dict(fills or {})
     if not shareable(request):
         return HttpResponse(render_to_string(template, {**context, **fills}, request=request), status=status)
