@@ -30,7 +30,9 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from benchmarks.common import ROOT, emit, percentile
 
-PEER_SOURCE = ROOT.parent / "shared" / "peers" / "wagtail_forms"
+# The peer's sources (its bench.py makes its form page): $PEER_SOURCE, else ../shared/peers/wagtail_forms beside
+# the checkout, as the developers' guide places it.
+PEER_SOURCE = Path(os.environ.get("PEER_SOURCE", str(ROOT.parent / "shared" / "peers" / "wagtail_forms")))
 REQUEST_TIMEOUT = 60
 REFERENCE_RE = re.compile(r"<strong>(CNS-[A-Z0-9-]+)</strong>")
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -195,12 +197,16 @@ def start_gunicorn(*, python: str, app: str, cwd: Path, env: dict, port: int, wo
 
 
 def peer_available() -> tuple[Path, str] | None:
-    """(the peer's site, its python) if setup.sh has built it, else None (the figures then leave it out)."""
+    """(the peer's site, its python) if setup.sh has built it and its sources are at hand, else None (the figures
+    then leave it out, with a line on stderr saying why)."""
     peer = Path(os.environ.get("PEER", "/tmp/peer"))  # noqa: S108  # nosec B108  # the peer's documented default
     python = peer / "venv" / "bin" / "python"
-    if (peer / "site" / "manage.py").exists() and python.exists():
-        return peer / "site", str(python)
-    return None
+    if not ((peer / "site" / "manage.py").exists() and python.exists()):
+        return None
+    if not (PEER_SOURCE / "bench.py").exists():
+        print(f"the Wagtail peer's sources are not at {PEER_SOURCE}: set PEER_SOURCE", file=sys.stderr)
+        return None
+    return peer / "site", str(python)
 
 
 def peer_environment(database: str) -> dict:
