@@ -208,13 +208,16 @@ class Journey:
         if stamp is not None:
             self.progress.checked[step.name] = stamp
 
+    def marked(self, step: Step) -> bool:
+        """Whether the step's answers carry the mark of its form under the current stamp (see `stamp`)."""
+        if self.progress is None or step.name not in self.progress.answers:
+            return False
+        stamp = self.stamp(step)
+        return stamp is not None and self.progress.checked.get(step.name) == stamp
+
     def complete(self, step: Step) -> bool:
         """Whether the step has answers its form accepts (see `stamp`)."""
-        if self.progress is not None and step.name in self.progress.answers:
-            stamp = self.stamp(step)
-            if stamp is not None and self.progress.checked.get(step.name) == stamp:
-                return True
-        return self.cleaned(step) is not None
+        return self.marked(step) or self.cleaned(step) is not None
 
     def first_incomplete(self) -> Step | None:
         return next((step for step in self.asked_steps() if not self.complete(step)), None)

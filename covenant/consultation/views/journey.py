@@ -177,12 +177,7 @@ class ResponseJourney(multistep.Journey):
 
     def trusted(self) -> bool:
         """Whether every asked step's answers passed its form on their page, under this publication."""
-        checked = self.progress.checked
-        stamp = self.stamp(self.step(ABOUT))
-        return all(
-            step.name in self.progress.answers and checked.get(step.name) == stamp
-            for step in self.asked_steps()
-        )
+        return all(self.marked(step) for step in self.asked_steps())
 
     def about(self) -> dict[str, str]:
         cleaned = self.cleaned(self.step(ABOUT)) or {}
