@@ -11,8 +11,6 @@ never creates them, so an anonymous page view makes no query for the header and 
 
 from __future__ import annotations
 
-import time
-
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
@@ -29,9 +27,7 @@ CACHE_KEY = "cms:menus:v1:{generation}:{site_id}"
 SITE_KEY = "cms:site:v1:{generation}:{host}:{port}"
 CACHE_SECONDS = 60 * 60 * 24
 NO_SITE = "none"  # cached when no Wagtail site answers a host, so that a miss is not looked up again either
-LOCAL_SITES = 64
-LOCAL_SECONDS = 60
-_SITES: dict[str, tuple[float, Site | str]] = {}
+_SITES = generations.LocalMemo(64)
 
 
 def _setting(model, site: Site):
@@ -61,18 +57,14 @@ def site_for_request(request) -> Site | None:
     key = SITE_KEY.format(generation=generation, host=host, port=request.get_port())
     # Kept in this process too (under the same generation, so a change is seen at the next request): the public
     # journeys' pages (cms/pageshell.py) then ask the cache for the generation alone.
-    # At most LOCAL_SECONDS, so a change whose bump was lost (the cache unreachable for a moment) is seen soon.
-    kept = _SITES.get(key)
-    if kept is not None and time.monotonic() - kept[0] < LOCAL_SECONDS:
-        site = kept[1]
-    else:
+    # Kept in this process too, for at most a minute (generations.LocalMemo).
+    site = _SITES.get(key)
+    if site is None:
         site = cache.get(key)
         if site is None:
             site = Site.find_for_request(request)
             cache.set(key, site if site is not None else NO_SITE, CACHE_SECONDS)
-        if len(_SITES) >= LOCAL_SITES:
-            _SITES.clear()
-        _SITES[key] = (time.monotonic(), site)
+        _SITES.put(key, site)
     request._wagtail_site = None if site == NO_SITE else site
     return request._wagtail_site
 

@@ -27,9 +27,6 @@ starts with none, and a change whose generation bump was lost is seen within the
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -39,6 +36,7 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from cms.generations import LocalMemo
 from cms.navigation import menus_stamp
 
 MAX_PAGES = 512
@@ -54,44 +52,8 @@ def _marker(name: str) -> str:
     return f"{_MARK}:{name}:{_MARK}"
 
 
-class _Pages:
-    """A bounded least-recently-used map of key to the page's pieces (text, then (fill name), then text...), each
-    kept at most `max_age` seconds: a change whose generation bump was lost (the cache unreachable for a moment)
-    is seen within that time."""
-
-    def __init__(self, size: int, max_age: float = MAX_AGE):
-        self.size = size
-        self.max_age = max_age
-        self._pages: OrderedDict[tuple, tuple[float, tuple]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple):
-        with self._lock:
-            kept = self._pages.get(key)
-            if kept is None:
-                return None
-            if time.monotonic() - kept[0] >= self.max_age:
-                del self._pages[key]
-                return None
-            self._pages.move_to_end(key)
-            return kept[1]
-
-    def put(self, key: tuple, pieces: tuple) -> None:
-        with self._lock:
-            self._pages[key] = (time.monotonic(), pieces)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-
-PAGES = _Pages(MAX_PAGES)
+# The pieces of each kept page (text, then (fill name), then text...): at most a minute each (cms/generations.py).
+PAGES = LocalMemo(MAX_PAGES, MAX_AGE)
 
 
 def shareable(request) -> bool:

@@ -1,6 +1,7 @@
 """cms/pageshell.py: a kept page is cut only at its own markers, and never kept when a marker was changed."""
 
-from cms import pageshell
+from cms import generations, pageshell
+from cms.generations import LocalMemo
 from cms.pageshell import CSRF, NONCE, _marker, _split
 
 
@@ -27,16 +28,16 @@ def test_markers_are_random_per_process_so_no_one_can_write_one():
 
 
 def test_the_kept_pages_are_bounded():
-    pages = pageshell._Pages(2)
+    pages = LocalMemo(2)
     for index in range(3):
         pages.put((index,), ("page",))
     assert len(pages) == 2 and pages.get((0,)) is None and pages.get((2,)) == ("page",)
 
 
 def test_a_kept_page_is_forgotten_after_its_time(monkeypatch):
-    pages = pageshell._Pages(4, max_age=60)
+    pages = LocalMemo(4, max_age=60)
     now = [1000.0]
-    monkeypatch.setattr(pageshell.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(generations.time, "monotonic", lambda: now[0])
     pages.put(("page",), ("kept",))
     now[0] += 59
     assert pages.get(("page",)) == ("kept",)

@@ -17,7 +17,6 @@ on time without any invalidation.
 from __future__ import annotations
 
 import datetime
-import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -75,9 +74,7 @@ class ConsultationSnapshot:
         return self.status == Lifecycle.OPEN
 
 
-LOCAL_SNAPSHOTS = 64
-LOCAL_SECONDS = 60
-_LOCAL: dict[str, tuple[float, ConsultationSnapshot]] = {}
+_LOCAL = generations.LocalMemo(64)
 
 
 def _generation(pk: int) -> int:
@@ -111,18 +108,15 @@ def consultation_live(*, pk: int) -> ConsultationSnapshot:
     key = SNAPSHOT_KEY.format(pk=pk, generation=generation)
     # Kept in this process as well, under the same generation: a step asks the shared cache for the generation
     # only, not for the whole snapshot (and does not unpickle it).
-    # It is kept at most LOCAL_SECONDS: a change whose bump of the generation was lost (the cache unreachable for
-    # a moment) is seen within that time, not only after a restart.
-    kept = _LOCAL.get(key)
-    if kept is not None and time.monotonic() - kept[0] < LOCAL_SECONDS:
-        return kept[1]
+    # Kept in this process for at most a minute (cms/generations.py LocalMemo).
+    snapshot = _LOCAL.get(key)
+    if snapshot is not None:
+        return snapshot
     snapshot = cache.get(key)
     if snapshot is None:
         snapshot = _build(pk, generation)
         cache.set(key, snapshot, CACHE_SECONDS)
-    if len(_LOCAL) >= LOCAL_SNAPSHOTS:
-        _LOCAL.clear()
-    _LOCAL[key] = (time.monotonic(), snapshot)
+    _LOCAL.put(key, snapshot)
     return snapshot
 
 

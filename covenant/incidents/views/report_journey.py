@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from cms import multistep, pageshell
+from cms import generations, multistep, pageshell
 from cms.multistep import ProgressError, Step
 from cms.times import time_nhs
 
@@ -57,7 +57,7 @@ FORMS_VERSION = "2026-12-06"
 
 
 # The first two organisations an anonymous report may go to (is there a choice to make?), by organisations' stamp.
-_ANONYMOUS_CHOICES: dict[str, list[tuple[int, str]]] = {}
+_ANONYMOUS_CHOICES = generations.LocalMemo(4)
 
 
 class ReportPages(multistep.Journey):
@@ -166,8 +166,7 @@ class ReportJourney(ReportPages):
                 choices = _ANONYMOUS_CHOICES.get(stamp)
                 if choices is None:
                     choices = list(self.organisations.values_list("pk", "name")[:2])
-                    _ANONYMOUS_CHOICES.clear()
-                    _ANONYMOUS_CHOICES[stamp] = choices
+                    _ANONYMOUS_CHOICES.put(stamp, choices)
                 self._choices = list(choices)
             else:
                 self._choices = list(self.organisations.values_list("pk", "name")[:2])
