@@ -108,7 +108,15 @@ def hour_of(moment: datetime.datetime) -> datetime.datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def audit_anonymous(
+def audit_anonymous(**line: Any) -> AnonymousAuditEvent:
+    """Record something done without an identity (the keywords of `anonymous_audit_row`). Held until its hour is
+    over (see the module's docstring)."""
+    row = anonymous_audit_row(**line)
+    row.save(force_insert=True)
+    return row
+
+
+def anonymous_audit_row(
     *,
     action: str,
     actor_label: str,
@@ -118,9 +126,10 @@ def audit_anonymous(
     summary: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AnonymousAuditEvent:
-    """Record something done without an identity. Held until its hour is over (see the module's docstring)."""
+    """The unsaved line `audit_anonymous` stores, for a caller that writes it with its other rows in one statement
+    (`cms.rows.insert_together`: the anonymous incident report's send)."""
     object_type, object_id = _target(obj, object_type, object_id)
-    return AnonymousAuditEvent.objects.create(
+    return AnonymousAuditEvent(
         hour=hour_of(timezone.now()),
         actor_label=actor_label,
         action=action,

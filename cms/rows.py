@@ -1,0 +1,101 @@
+"""New rows written together, in one round trip to the database, and the task queue's row for a task.
+
+`insert_together(*rows)` writes new model instances as `save()` would write them (each field's `pre_save` and its
+preparation for the database: `auto_now_add` times, encrypted fields, JSON), inside the caller's transaction: on
+PostgreSQL in one statement (`WITH r0 AS (INSERT ...), r1 AS (INSERT ...) INSERT ...`), elsewhere one INSERT a
+row. It sends no model signals, so it is only for rows that no receiver needs to see, and it reads nothing back:
+a primary key the database makes is not known afterwards (a key made in Python, such as a UUID, is set already).
+The statement of each combination of models is made once per process.
+
+`queued_task_row(task, *args, **kwargs)` is the row the database task queue's `enqueue` writes for a task (the
+backend's own id function, the arguments as the queue stores them, `run_after` as the queue's `pre_save` sets
+it), after the checks `enqueue` makes of the task (once per process); None when the task's backend is not the
+database queue (development and tests run tasks at once: call `task.enqueue` then). What `enqueue` does besides:
+it sends `task_enqueued`, which nothing of ours listens to.
+
+Used where a request's cost matters most: the anonymous incident report's send (issue 15), whose workflow step,
+held audit line and e-mail task go in one statement after the report.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import connection, models
+from django_tasks import task_backends
+from django_tasks.utils import normalize_json
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+
+def _fields(model: type[models.Model]) -> list[models.Field]:
+    """The columns an INSERT writes: every concrete field but a primary key the database makes."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and field.db_returning)  # AutoField & co: the database's own sequence
+    ]
+
+
+@functools.cache
+def _statements(vendor: str, models_in_order: tuple[type[models.Model], ...]) -> tuple[str, ...]:
+    qn = connection.ops.quote_name
+    inserts = []
+    for model in models_in_order:
+        fields = _fields(model)
+        columns = ", ".join(qn(field.column) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        inserts.append(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})")  # noqa: S608  # nosec B608  # names from the models
+    if vendor != "postgresql" or len(inserts) == 1:
+        return tuple(inserts)
+    *first, last = inserts
+    together = ", ".join(f"r{index} AS ({insert})" for index, insert in enumerate(first))
+    return (f"WITH {together} {last}",)
+
+
+def insert_together(*rows: models.Model) -> None:
+    """Insert these new rows as `save()` would, in one statement on PostgreSQL (see the module's docstring)."""
+    statements = _statements(connection.vendor, tuple(type(row) for row in rows))
+    values = [
+        [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in _fields(type(row))]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        if len(statements) == 1 and len(rows) > 1:
+            cursor.execute(statements[0], [value for row_values in values for value in row_values])
+        else:
+            for statement, row_values in zip(statements, values, strict=True):
+                cursor.execute(statement, row_values)
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias
+
+
+_VALIDATED: set[tuple] = set()
+
+
+def _validate(backend: DatabaseBackend, task) -> None:
+    """What `enqueue` checks of a task (its priority, its queue, its arguments' signature), once per process for
+    each task and options."""
+    key = (backend.alias, task.module_path, task.priority, task.queue_name, task.run_after is None)
+    if key not in _VALIDATED:
+        backend.validate_task(task)
+        _VALIDATED.add(key)
+
+
+def queued_task_row(task, *args, **kwargs) -> DBTaskResult | None:
+    """The unsaved row the database queue's `enqueue` would write for `task(*args, **kwargs)`, or None when the
+    task does not run on the database queue (see the module's docstring)."""
+    backend = task_backends[task.backend]
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    _validate(backend, task)
+    return DBTaskResult(
+        id=backend._get_id(),  # the backend's own id (its `id_function` when one is configured)
+        args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )

@@ -1,0 +1,77 @@
+"""cms/rows.py: new rows written together in one round trip (one statement on PostgreSQL), as `save()` would write
+them, and the task queue's row for a task, the one `enqueue` writes and the worker runs."""
+
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from cms.accounts.models import AnonymousAuditEvent
+from cms.audit import anonymous_audit_row
+from cms.rows import insert_together, queued_task_row
+from covenant.incidents.models import CaseTransition
+from covenant.incidents.tasks import notify_handlers_of_new_report
+from demo.factories.incidents import IncidentReportFactory
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_rows_are_written_together_as_save_would_write_them(settings):
+    settings.TASKS = DATABASE_QUEUE
+    line = anonymous_audit_row(
+        action="test.done", actor_label="anonymous", summary="one\x00 line", detail={"n": 1}
+    )
+    task = queued_task_row(notify_handlers_of_new_report, 7)
+    with CaptureQueriesContext(connection) as queries:
+        insert_together(line, task)
+    # One statement on PostgreSQL; one INSERT a row elsewhere (SQLite has no INSERT inside WITH).
+    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    stored = AnonymousAuditEvent.objects.get(pk=line.pk)
+    assert (stored.action, stored.summary, stored.detail, stored.hour) == (
+        "test.done",
+        "one line",
+        {"n": 1},
+        line.hour,
+    )
+    row = DBTaskResult.objects.get(pk=task.pk)
+    assert row.enqueued_at is not None  # auto_now_add, as save() sets it
+    assert not line._state.adding and not task._state.adding
+
+
+def test_a_database_made_key_is_left_to_the_database():
+    report = IncidentReportFactory()
+    before = CaseTransition.objects.count()
+    first = CaseTransition(report=report, action="note", to_status="submitted", actor_label="test")
+    second = CaseTransition(report=report, action="note", to_status="submitted", actor_label="test")
+    insert_together(first, second)
+    assert CaseTransition.objects.count() == before + 2
+    assert len(set(CaseTransition.objects.values_list("pk", flat=True))) == before + 2
+
+
+def test_the_task_row_is_the_one_enqueue_writes_and_the_worker_runs_it(settings, monkeypatch):
+    from django_tasks_db.management.commands import db_worker
+
+    settings.TASKS = DATABASE_QUEUE
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    report = IncidentReportFactory()
+    ours = queued_task_row(notify_handlers_of_new_report, report.pk)
+    insert_together(ours)
+    notify_handlers_of_new_report.enqueue(report.pk)
+    theirs = DBTaskResult.objects.exclude(pk=ours.pk).get()
+    shown = ("args_kwargs", "priority", "task_path", "queue_name", "run_after", "backend_name", "status")
+    assert [getattr(ours, name) for name in shown] == [getattr(theirs, name) for name in shown]
+    uuid.UUID(str(ours.pk))
+
+    call_command("run_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    ours.refresh_from_db()
+    assert ours.status == "SUCCESSFUL"
+
+
+def test_no_task_row_when_tasks_do_not_run_on_the_database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert queued_task_row(notify_handlers_of_new_report, 1) is None
