@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,7 +21,6 @@ from django.utils.safestring import mark_safe
 from cms import generations, multistep, pageshell
 from cms.multistep import ProgressError, Step
 from cms.times import time_nhs
-from workforce.models import Organisation
 
 from ..encryption import KEYS
 from ..forms import report_details as more
@@ -99,16 +97,6 @@ class ReportPages(multistep.Journey):
         if shared is not None and status == 200:
             return self.render_shared(template, context, shared=shared, fills=fills)
         return render(self.request, template, context, status=status)
-
-    def cleaned(self, step: Step) -> dict | None:
-        """As the engine's, but for an anonymous report's organisation marked under the organisations' current stamp:
-        its form accepted it as an active organisation and no organisation has changed since (any save or delete
-        makes a new stamp, and a stamp lasts at most five minutes), so sending does not read it again. Its other
-        fields are read from the database only if something uses them."""
-        if step.name == "organisation" and self.anonymous and self.marked(step):
-            pk = int(self.answers().value("organisation", "organisation"))
-            return {"organisation": Organisation.from_db(DEFAULT_DB_ALIAS, ["id"], [pk])}
-        return super().cleaned(step)
 
     def shared_key(self, step: Step | None) -> tuple | None:
         """What an unanswered page of `step` (None: "Check your answers" without its rows) depends on besides the
@@ -209,24 +197,13 @@ class ReportJourney(ReportPages):
     def stamp(self, step: Step) -> str:
         """What each step's form depends on (cms/multistep.py `stamp`): the version of the questions, today's date
         (when: today, yesterday, not in the future), the answer about who it happened to (hurt, colleague) and the
-        organisations (organisation). Sending checks every step by its form again, marks or not, but for the
-        organisation of an anonymous report (see `cleaned`)."""
+        organisations (organisation). Sending checks every step by its form again, marks or not."""
         stamp = f"{FORMS_VERSION}:{timezone.localdate().isoformat()}"
         if step.name in ("hurt", "colleague"):
             return f"{stamp}:{self.answers().value('who', 'relationship')}"
         if step.name == "organisation":
             return f"{stamp}:{report_organisations_stamp()}:{self.mode}"
         return stamp
-
-    def cleaned(self, step: Step) -> dict | None:
-        """As the engine's, but for an anonymous report's organisation marked under the organisations' current stamp:
-        its form accepted it as an active organisation and no organisation has changed since (any save or delete
-        makes a new stamp, and a stamp lasts at most five minutes), so sending does not read it again. Its other
-        fields are read from the database only if something uses them."""
-        if step.name == "organisation" and self.anonymous and self.marked(step):
-            pk = int(self.answers().value("organisation", "organisation"))
-            return {"organisation": Organisation.from_db(DEFAULT_DB_ALIAS, ["id"], [pk])}
-        return super().cleaned(step)
 
     def shared_key(self, step: Step | None) -> tuple | None:
         if step is None:  # "Check your answers": its frame is the same in each mode

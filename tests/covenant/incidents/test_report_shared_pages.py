@@ -134,34 +134,3 @@ def test_a_page_follows_the_answer_its_form_read_not_an_earlier_value_sent_with_
     plain = _to(Client(), organisation, "hurt", {"who": {"relationship": "targeted"}})
     assert "Were you physically hurt?" in smuggled.content.decode()
     assert not plain.templates and _normalised(plain) == _normalised(smuggled)
-
-
-def test_an_anonymous_report_sends_its_chosen_organisation_without_reading_it_again(organisation):
-    """The organisation's form accepted it under the organisations' current stamp: sending stores it without a
-    query for it (the send's cost, issue 15), and the report goes to the one chosen."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    chosen = OrganisationFactory(name="Chosen Care Home")
-    client = Client()
-    check = _to(client, chosen, "check")
-    with CaptureQueriesContext(connection) as queries:
-        sent = answer(client, check, ANONYMOUS_FORM, action="send")
-    assert sent.status_code == 200 and code_of(sent)
-    assert not [q for q in queries.captured_queries if 'FROM "workforce_organisation"' in q["sql"]]
-    assert IncidentReport.objects.get().organisation == chosen
-
-
-def test_an_organisation_closed_after_it_was_chosen_is_asked_again_at_send(organisation):
-    """Closing an organisation makes a new stamp: a report that chose it is checked by its form again when sent,
-    and the reporter is asked to choose again; nothing is stored."""
-    OrganisationFactory(name="Open Trust")
-    closing = OrganisationFactory(name="Closing Care Home")
-    client = Client()
-    check = _to(client, closing, "check")
-    closing.is_active = False
-    closing.save()
-    sent = answer(client, check, ANONYMOUS_FORM, action="send")
-    assert sent.status_code == 400 and step_of(sent) == "organisation"
-    assert "Select an organisation from the list" in sent.content.decode()
-    assert not IncidentReport.objects.exists()
