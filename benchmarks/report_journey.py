@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import subprocess  # nosec B404  # stops the app server it started
 import sys
 import threading
 import time
@@ -162,7 +163,10 @@ def under_gunicorn(*, organisation_pk: int, clients: int, journeys_per_client: i
     finally:
         wall = time.perf_counter() - (started_at[0] if started_at else time.perf_counter())
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
     if errors:
         raise SystemExit(f"Report journeys failed: {errors[:3]}")
     stored = {f"VA-{pk:06d}" for pk in IncidentReport.objects.values_list("pk", flat=True)} - {

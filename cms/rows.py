@@ -5,7 +5,8 @@ preparation for the database: `auto_now_add` times, encrypted fields, JSON), ins
 PostgreSQL in one statement (`WITH r0 AS (INSERT ...), r1 AS (INSERT ...) INSERT ...`), elsewhere one INSERT a
 row. It sends no model signals, so it is only for rows that no receiver needs to see, and it reads nothing back:
 a primary key the database makes is not known afterwards (a key made in Python, such as a UUID, is set already).
-The statement of each combination of models is made once per process.
+The statement of each combination of models is made once per process. Models with what a plain INSERT cannot
+write as `save()` would (a parent's table, a database default, a generated column) are refused.
 
 `queued_task_row(task, *args, **kwargs)` is the row the database task queue's `enqueue` writes for a task (the
 backend's own id function, the arguments as the queue stores them, `run_after` as the queue's `pre_save` sets
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import functools
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django_tasks import task_backends
 from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend
@@ -37,11 +38,22 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
+def _supported(model: type[models.Model]) -> None:
+    """Refuse what `save()` handles and a plain INSERT would not: a parent model's table (multi-table
+    inheritance), database defaults and generated columns."""
+    if model._meta.parents:
+        raise ValueError(f"{model.__name__} inherits a table: save it instead")
+    for field in model._meta.concrete_fields:
+        if getattr(field, "generated", False) or field.db_default is not models.NOT_PROVIDED:
+            raise ValueError(f"{model.__name__}.{field.name} is made by the database: save the row instead")
+
+
 @functools.cache
 def _statements(vendor: str, models_in_order: tuple[type[models.Model], ...]) -> tuple[str, ...]:
     qn = connection.ops.quote_name
     inserts = []
     for model in models_in_order:
+        _supported(model)
         fields = _fields(model)
         columns = ", ".join(qn(field.column) for field in fields)
         marks = ", ".join(["%s"] * len(fields))
@@ -53,14 +65,24 @@ def _statements(vendor: str, models_in_order: tuple[type[models.Model], ...]) ->
     return (f"WITH {together} {last}",)
 
 
+def insert_values(row: models.Model, fields: list[models.Field]) -> list:
+    """The values an INSERT of the new `row` writes to `fields`, as `save()` prepares them."""
+    return [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in fields]
+
+
 def insert_together(*rows: models.Model) -> None:
-    """Insert these new rows as `save()` would, in one statement on PostgreSQL (see the module's docstring)."""
+    """Insert these new rows as `save()` would, in one statement on PostgreSQL (see the module's docstring). All
+    or none are written: elsewhere the INSERTs run in one transaction (the caller's, if there is one)."""
+    if not rows:
+        raise ValueError("No rows to insert")
     statements = _statements(connection.vendor, tuple(type(row) for row in rows))
-    values = [
-        [field.get_db_prep_save(field.pre_save(row, add=True), connection) for field in _fields(type(row))]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
+    for row in rows:
+        if row._meta.pk.db_returning and row.pk is not None:
+            raise ValueError(f"{type(row).__name__}: the database makes its key; leave it unset")
+        # As save(): a foreign key's id is taken from its object, saved since the row was made.
+        row._prepare_related_fields_for_save(operation_name="insert_together")
+    values = [insert_values(row, _fields(type(row))) for row in rows]
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if len(statements) == 1 and len(rows) > 1:
             cursor.execute(statements[0], [value for row_values in values for value in row_values])
         else:

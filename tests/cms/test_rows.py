@@ -75,3 +75,21 @@ def test_the_task_row_is_the_one_enqueue_writes_and_the_worker_runs_it(settings,
 def test_no_task_row_when_tasks_do_not_run_on_the_database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     assert queued_task_row(notify_handlers_of_new_report, 1) is None
+
+
+def test_a_foreign_key_takes_the_id_of_its_object_saved_after_the_row_was_made():
+    """As save(): the row is made before its report is stored, and still points at it."""
+    report = IncidentReportFactory.build(organisation=IncidentReportFactory().organisation)
+    transition = CaseTransition(report=report, action="submit", to_status="submitted", actor_label="test")
+    report.save()
+    insert_together(transition)
+    assert CaseTransition.objects.get(action="submit").report_id == report.pk
+
+
+def test_what_a_plain_insert_cannot_write_as_save_would_is_refused():
+    report = IncidentReportFactory()
+    with pytest.raises(ValueError, match="No rows"):
+        insert_together()
+    with pytest.raises(ValueError, match="the database makes its key"):
+        insert_together(CaseTransition(pk=10_000, report=report, action="note", to_status="submitted"))
+    assert not CaseTransition.objects.filter(pk=10_000).exists()

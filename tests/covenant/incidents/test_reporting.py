@@ -415,3 +415,7 @@ def test_the_new_report_task_is_written_in_the_reports_transaction(
     with pytest.raises(RuntimeError):
         answer(client, check, ANONYMOUS, action="send")
     assert IncidentReport.objects.count() == 1 and DBTaskResult.objects.count() == 1
+    from cms.accounts.models import AnonymousAuditEvent
+    from covenant.incidents.models import CaseTransition
+
+    assert CaseTransition.objects.count() == 1 and AnonymousAuditEvent.objects.count() == 1
