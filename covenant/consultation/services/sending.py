@@ -28,10 +28,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django_tasks import task_backends
-from django_tasks.utils import normalize_json
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.models import DBTaskResult
+
+from cms.rows import insert_values, queued_task_row
 
 from ..checks import response_check
 from ..models.responses import Answer, ConsultationResponse, encode_selected
@@ -51,10 +50,6 @@ class Sent:
     created: bool
 
 
-def _prepared(obj, fields) -> list:
-    return [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
-
-
 def _response_fields():
     return [field for field in ConsultationResponse._meta.concrete_fields if not field.primary_key]
 
@@ -65,40 +60,17 @@ def _answer_fields():
     ]
 
 
-def _check_backend():
-    """The database task queue's backend when the background check runs on it, else None (development and
-    tests run tasks at once, through `enqueue`)."""
-    backend = task_backends[response_check.backend]
-    if not isinstance(backend, DatabaseBackend):
+def _task_row(response_id: int | None) -> tuple[list, list] | None:
+    """(fields, prepared values) of the background check's row in the task table, the row the database queue's
+    `enqueue` writes (`cms.rows.queued_task_row`), written by our own INSERT so that it goes with the response;
+    None when the check does not run on the database queue (development and tests run tasks at once, through
+    `enqueue`). With no `response_id` (PostgreSQL), its arguments are made in SQL from the id the response's INSERT
+    returns."""
+    row = queued_task_row(response_check, response_id=response_id or 0)
+    if row is None:
         return None
-    _validated(backend.alias)
-    return backend
-
-
-@functools.cache
-def _validated(alias: str) -> None:
-    """What `enqueue` checks of the task (its priority, its arguments' signature), once per process."""
-    task_backends[alias].validate_task(response_check)
-
-
-def _task_row(backend, response_id: int | None) -> tuple[list, list]:
-    """(fields, prepared values) of the background check's row in the task table: the row the queue's `enqueue`
-    writes (django_tasks_db's DBTaskResult, `run_after` as its pre_save sets it), written by our own INSERT so that
-    it goes with the response. With no `response_id` (PostgreSQL), its arguments are made in SQL from the id the
-    response's INSERT returns. What `enqueue` does besides writing the row: it checks the task (done once per
-    process, `_validated`) and sends `task_enqueued`, which nothing of ours listens to and which logs a line at
-    debug level; no model signal is sent for the row (django_tasks_db's one sets `run_after`, done here)."""
-    row = DBTaskResult(
-        id=backend._get_id(),  # the backend's own id (its `id_function` when one is configured)
-        args_kwargs=normalize_json({"args": [], "kwargs": {"response_id": response_id or 0}}),
-        priority=response_check.priority,
-        task_path=response_check.module_path,
-        queue_name=response_check.queue_name,
-        run_after=response_check.run_after or get_date_max(),
-        backend_name=backend.alias,
-    )
     fields = list(DBTaskResult._meta.concrete_fields)
-    return fields, _prepared(row, fields)
+    return fields, insert_values(row, fields)
 
 
 @functools.cache
@@ -156,18 +128,20 @@ def _statements(vendor: str, answers: int, task: bool) -> tuple[str, str, str]:
     return insert, answers_sql, task_sql
 
 
-def _store(response: ConsultationResponse, answers: list[Answer], backend) -> tuple[int, str] | None:
-    """Insert the response, its answers and (with the database queue) its check's task row; (id, reference), or
-    None when the key was stored before (then nothing is written)."""
-    sql, answers_sql, task_sql = _statements(connection.vendor, len(answers), backend is not None)
-    params = _prepared(response, _response_fields())
+def _store(
+    response: ConsultationResponse, answers: list[Answer], task: tuple | None
+) -> tuple[int, str] | None:
+    """Insert the response, its answers and (with the database queue) its check's task row (`task`, from
+    `_task_row`); (id, reference), or None when the key was stored before (then nothing is written)."""
+    sql, answers_sql, task_sql = _statements(connection.vendor, len(answers), task is not None)
+    params = insert_values(response, _response_fields())
     answer_fields = _answer_fields()
-    answer_params = [_prepared(answer, answer_fields) for answer in answers]
+    answer_params = [insert_values(answer, answer_fields) for answer in answers]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             params += [value for values in answer_params for value in values]
-            if backend is not None:
-                fields, values = _task_row(backend, None)
+            if task is not None:
+                fields, values = task
                 params += [
                     value for field, value in zip(fields, values, strict=True) if field.name != "args_kwargs"
                 ]
@@ -181,7 +155,7 @@ def _store(response: ConsultationResponse, answers: list[Answer], backend) -> tu
         if answers_sql:
             cursor.execute(answers_sql, [value for values in answer_params for value in (row[0], *values)])
         if task_sql:
-            cursor.execute(task_sql, _task_row(backend, row[0])[1])
+            cursor.execute(task_sql, _task_row(row[0])[1])
     return row[0], row[1]
 
 
@@ -249,14 +223,14 @@ def response_send(
         )
         try:
             with transaction.atomic():
-                backend = _check_backend()
-                stored = _store(response, rows, backend)
+                task = _task_row(None)
+                stored = _store(response, rows, task)
                 if stored is None:
                     return _existing(consultation, key)
                 pk, reference = stored
                 if draft_token:
                     draft_forget(consultation_id=consultation.pk, token=draft_token)
-                if backend is None:  # the database queue's row went in with the response
+                if task is None:  # the database queue's row went in with the response
                     response_check.enqueue(response_id=pk)
                 if receipt_ref:
                     send_response_receipt.enqueue(response_id=pk, receipt_ref=receipt_ref)
