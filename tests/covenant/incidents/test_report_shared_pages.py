@@ -134,3 +134,18 @@ def test_a_page_follows_the_answer_its_form_read_not_an_earlier_value_sent_with_
     plain = _to(Client(), organisation, "hurt", {"who": {"relationship": "targeted"}})
     assert "Were you physically hurt?" in smuggled.content.decode()
     assert not plain.templates and _normalised(plain) == _normalised(smuggled)
+
+
+def test_an_organisation_closed_after_it_was_chosen_is_asked_again_at_send(organisation):
+    """Sending checks the organisation by its form again: a report that chose an organisation closed since is sent
+    back to the organisation page; nothing is stored."""
+    OrganisationFactory(name="Open Trust")
+    closing = OrganisationFactory(name="Closing Care Home")
+    client = Client()
+    check = _to(client, closing, "check")
+    closing.is_active = False
+    closing.save()
+    sent = answer(client, check, ANONYMOUS_FORM, action="send")
+    assert sent.status_code == 400 and step_of(sent) == "organisation"
+    assert "Select an organisation from the list" in sent.content.decode()
+    assert not IncidentReport.objects.exists()
