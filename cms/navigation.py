@@ -55,9 +55,9 @@ def site_for_request(request) -> Site | None:
     generation = _generation()
     request._menus_generation = generation
     key = SITE_KEY.format(generation=generation, host=host, port=request.get_port())
-    # Kept in this process too (under the same generation, so a change is seen at the next request): the public
-    # journeys' pages (cms/pageshell.py) then ask the cache for the generation alone.
-    # Kept in this process too, for at most a minute (generations.LocalMemo).
+    # Kept in this process too, under the same generation (so a change is seen at the next request) and for at
+    # most a minute (generations.LocalMemo): the public journeys' pages (cms/pageshell.py) then ask the cache for
+    # the generation alone.
     site = _SITES.get(key)
     if site is None:
         site = cache.get(key)

@@ -106,9 +106,9 @@ def consultation_live(*, pk: int) -> ConsultationSnapshot:
     """The live consultation `pk` as the journey reads it, from the cache when it can; 404 for anything else."""
     generation = _generation(pk)
     key = SNAPSHOT_KEY.format(pk=pk, generation=generation)
-    # Kept in this process as well, under the same generation: a step asks the shared cache for the generation
-    # only, not for the whole snapshot (and does not unpickle it).
-    # Kept in this process for at most a minute (cms/generations.py LocalMemo).
+    # Kept in this process as well, under the same generation and for at most a minute (cms/generations.py
+    # LocalMemo): a step asks the shared cache for the generation only, not for the whole snapshot (and does not
+    # unpickle it).
     snapshot = _LOCAL.get(key)
     if snapshot is not None:
         return snapshot
