@@ -5,7 +5,8 @@ preparation for the database: `auto_now_add` times, encrypted fields, JSON), ins
 PostgreSQL in one statement (`WITH r0 AS (INSERT ...), r1 AS (INSERT ...) INSERT ...`), elsewhere one INSERT a
 row. It sends no model signals, so it is only for rows that no receiver needs to see, and it reads nothing back:
 a primary key the database makes is not known afterwards (a key made in Python, such as a UUID, is set already).
-The statement of each combination of models is made once per process. Models with what a plain INSERT cannot
+The statement of each combination of models is made once per process, and prepared once per connection
+(`prepared_cursor`). Models with what a plain INSERT cannot
 write as `save()` would (a parent's table, a database default, a generated column) are refused.
 
 `queued_task_row(task, *args, **kwargs)` is the row the database task queue's `enqueue` writes for a task (the
@@ -82,7 +83,7 @@ def insert_together(*rows: models.Model) -> None:
         # As save(): a foreign key's id is taken from its object, saved since the row was made.
         row._prepare_related_fields_for_save(operation_name="insert_together")
     values = [insert_values(row, _fields(type(row))) for row in rows]
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), prepared_cursor() as cursor:
         if len(statements) == 1 and len(rows) > 1:
             cursor.execute(statements[0], [value for row_values in values for value in row_values])
         else:
@@ -121,3 +122,36 @@ def queued_task_row(task, *args, **kwargs) -> DBTaskResult | None:
         run_after=task.run_after or get_date_max(),
         backend_name=backend.alias,
     )
+
+
+def prepared_cursor():
+    """A cursor for a statement run again and again with the same text: on PostgreSQL its parameters are bound by
+    the server and the statement is prepared on the connection the first time (psycopg's `prepare_threshold`, which
+    `DATABASE_PREPARED_STATEMENTS` sets), then only executed: no parsing or planning by PostgreSQL, nor splitting of
+    the query text by psycopg, per request. Django's own cursors bind on the client and never prepare. Elsewhere
+    Django's cursor. Either way Django's execute wrappers, query logging and error translation apply. Use it as
+    `with prepared_cursor() as cursor:`."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = _server_bound_cursor()(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+@functools.cache
+def _server_bound_cursor():
+    import psycopg
+
+    class ServerBoundCursor(psycopg.Cursor):
+        """psycopg's cursor, which remembers the statement it ran when it ran it prepared as well (psycopg then
+        leaves `_query` unset, and Django's query log, read by `assertNumQueries` and the debug tools, would show
+        None)."""
+
+        def _send_query_prepared(self, name, pgq, *, binary=None):
+            self._query = pgq
+            return super()._send_query_prepared(name, pgq, binary=binary)
+
+    return ServerBoundCursor

@@ -156,6 +156,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "keepalives_count": 3,
         "tcp_user_timeout": int(env("DATABASE_TCP_USER_TIMEOUT_MS", "10000")),
     }
+    # Statements run through `cms.rows.prepared_cursor` (the public journeys' sends) are prepared on the connection
+    # once (psycopg prepares them itself from their first run); Django's own queries bind on the client and are
+    # never prepared. "off" behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+    # before 1.21).
+    _prepared = env("DATABASE_PREPARED_STATEMENTS", "on").lower() not in ("off", "0", "false", "no")
+    _pg_options["prepare_threshold"] = 0 if _prepared else None
     if env("DATABASE_STATEMENT_TIMEOUT", ""):
         _pg_options["options"] = f"-c statement_timeout={env('DATABASE_STATEMENT_TIMEOUT', '')}"
     for _key, _value in _pg_options.items():

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cms.accounts.models import AnonymousAuditEvent
 from cms.audit import anonymous_audit_row
-from cms.rows import insert_together, queued_task_row
+from cms.rows import insert_together, prepared_cursor, queued_task_row
 from covenant.incidents.models import CaseTransition
 from covenant.incidents.tasks import notify_handlers_of_new_report
 from demo.factories.incidents import IncidentReportFactory
@@ -93,3 +93,27 @@ def test_what_a_plain_insert_cannot_write_as_save_would_is_refused():
     with pytest.raises(ValueError, match="the database makes its key"):
         insert_together(CaseTransition(pk=10_000, report=report, action="note", to_status="submitted"))
     assert not CaseTransition.objects.filter(pk=10_000).exists()
+
+
+def test_a_prepared_statement_is_prepared_once_and_logged_every_time():
+    """`prepared_cursor`: the same text runs prepared after its first run on PostgreSQL (Django's own cursors are
+    never prepared), errors are Django's, and the query log shows the statement on every run."""
+    from django.db import IntegrityError
+
+    statement = "SELECT CAST(%s AS integer) + 1"
+    with CaptureQueriesContext(connection) as queries:
+        for value in (1, 2, 3):
+            with prepared_cursor() as cursor:
+                cursor.execute(statement, [value])
+                assert cursor.fetchone()[0] == value + 1
+    logged = [query["sql"] for query in queries.captured_queries]
+    assert len(logged) == 3 and all(sql and "+ 1" in sql for sql in logged)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT CAST($1 AS integer) + 1'"
+            )
+            assert cursor.fetchone()[0] == 1
+    table = AnonymousAuditEvent._meta.db_table
+    with pytest.raises(IntegrityError), prepared_cursor() as cursor:  # noqa: PT012
+        cursor.execute(f"INSERT INTO {table} (id) VALUES (NULL)")  # noqa: S608  # nosec B608  # the model's table

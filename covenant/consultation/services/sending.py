@@ -5,14 +5,18 @@ checked once more here by the same rules as any response (`clean_about`, `clean_
 written. Then one transaction:
 
 - PostgreSQL: one statement, `WITH r AS (INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id,
-  reference), a AS (INSERT INTO answers ... SELECT FROM r) SELECT ... FROM r`: the response and its answers, or
-  nothing when the key has been sent before;
+  reference), a AS (INSERT INTO answers ... SELECT FROM r CROSS JOIN unnest(questions, options, texts)),
+  t0 AS (INSERT the check's task row ...), t1 AS (... the receipt's) SELECT ... FROM r`: the response, its answers
+  and its tasks' rows, or nothing when the key has been sent before. Its text does not depend on the number of
+  answers, so it is prepared once per connection (`cms.rows.prepared_cursor`). When it is all there is to write
+  (no saved draft to delete, every task on the database queue, no caller's transaction) it runs as its own
+  transaction: no BEGIN or COMMIT around it;
 - SQLite (which has no INSERT inside WITH): `INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING`, then
-  the answers in one multi-row INSERT, in the same transaction;
+  the answers in one multi-row INSERT and the task rows, in one transaction;
 - the background check (`checks.response_check`: personal data and safeguarding detection, the fingerprint that
   campaign detection groups by, a safeguarding referral when it finds a disclosure) and the receipt are enqueued
-  in the same transaction, so with the database task queue they are stored, or lost, together with the response:
-  a crash can never leave a response that is never checked.
+  with the response, so with the database task queue they are stored, or lost, together with it: a crash can
+  never leave a response that is never checked. A task on another backend is enqueued in the same transaction.
 
 No SELECT comes before the insert; only a repeat (the same key: a double click, a refresh, a retry after a
 timeout) reads the response the first one stored, to show the same confirmation. Online responses are not audited
@@ -21,6 +25,7 @@ timeout) reads the response the first one stored, to show the same confirmation.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
 from dataclasses import dataclass
@@ -28,9 +33,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from cms.rows import insert_values, queued_task_row
+from cms.rows import insert_together, insert_values, prepared_cursor, queued_task_row
 
 from ..checks import response_check
 from ..models.responses import Answer, ConsultationResponse, encode_selected
@@ -54,30 +61,36 @@ def _response_fields():
     return [field for field in ConsultationResponse._meta.concrete_fields if not field.primary_key]
 
 
-def _answer_fields():
+# The answer's columns written at send: the response, the question, the options chosen and the text (its redacted
+# copy starts as the text itself). Any other column would need a value here.
+ANSWER_COLUMNS = ("response", "question", "selected", "text", "redacted_text")
+
+
+def _tasks(receipt_ref: str) -> list[tuple[Any, dict]]:
+    """(task, its arguments but the response's id) of the tasks enqueued with a response: its check, and its
+    receipt when there is an address to send it to."""
+    tasks: list[tuple[Any, dict]] = [(response_check, {})]
+    if receipt_ref:
+        tasks.append((send_response_receipt, {"receipt_ref": receipt_ref}))
+    return tasks
+
+
+def _on_queue(tasks: list[tuple[Any, dict]]) -> list[tuple[Any, dict]]:
+    """The tasks whose rows go in with the response: those on the database queue (development and tests run
+    tasks at once, through `enqueue`)."""
     return [
-        field for field in Answer._meta.concrete_fields if not field.primary_key and field.name != "response"
+        (task, kwargs) for task, kwargs in tasks if isinstance(task_backends[task.backend], DatabaseBackend)
     ]
 
 
-def _task_row(response_id: int | None) -> tuple[list, list] | None:
-    """(fields, prepared values) of the background check's row in the task table, the row the database queue's
-    `enqueue` writes (`cms.rows.queued_task_row`), written by our own INSERT so that it goes with the response;
-    None when the check does not run on the database queue (development and tests run tasks at once, through
-    `enqueue`). With no `response_id` (PostgreSQL), its arguments are made in SQL from the id the response's INSERT
-    returns."""
-    row = queued_task_row(response_check, response_id=response_id or 0)
-    if row is None:
-        return None
-    fields = list(DBTaskResult._meta.concrete_fields)
-    return fields, insert_values(row, fields)
-
-
 @functools.cache
-def _statements(vendor: str, answers: int, task: bool) -> tuple[str, str, str]:
-    """(response SQL, answers SQL, task SQL) for this database, this many answers and with or without the check's
-    task row, made once per process. On PostgreSQL the answers and the task row are folded into the response's
-    statement and the other two are empty."""
+def _statement(vendor: str, answers: int, tasks: tuple[tuple[str, ...], ...]) -> tuple[str, str]:
+    """(response SQL, answers SQL) for this database, made once per process. `tasks` holds, for each task row
+    written with the response, the names of its arguments besides the response's id.
+
+    PostgreSQL: one statement of a fixed text whatever the number of answers (they come as three arrays), so that
+    it is prepared once per connection (`cms.rows.prepared_cursor`); the answers and the task rows are folded into
+    it and the answers SQL is empty. Elsewhere: the response's INSERT, then one INSERT of `answers` rows."""
     qn = connection.ops.quote_name
     fields = _response_fields()
     columns = ", ".join(qn(field.column) for field in fields)
@@ -87,75 +100,70 @@ def _statements(vendor: str, answers: int, task: bool) -> tuple[str, str, str]:
         f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608  # nosec B608  # names from the model
         f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('id')}, {qn('reference')}"
     )
-    answer_fields = _answer_fields()
     answer_table = qn(Answer._meta.db_table)
-    response_column = qn(Answer._meta.get_field("response").column)
-    answer_columns = ", ".join(qn(field.column) for field in answer_fields)
+    answer_columns = ", ".join(qn(Answer._meta.get_field(name).column) for name in ANSWER_COLUMNS)
+    if vendor != "postgresql":
+        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * answers)
+        answers_sql = f"INSERT INTO {answer_table} ({answer_columns}) VALUES {rows}" if answers else ""  # noqa: S608  # nosec B608  # names from the model
+        return insert, answers_sql
+    question_type = Answer._meta.get_field("question").db_type(connection)
+    parts = [
+        f"WITH r AS ({insert})",
+        f"a AS (INSERT INTO {answer_table} ({answer_columns}) "  # noqa: S608  # nosec B608  # names from the model
+        f"SELECT r.id, v.q, v.s, v.t, v.t FROM r CROSS JOIN unnest(%s::{question_type}[], %s::text[], %s::text[]) "
+        "AS v(q, s, t))",
+    ]
     task_fields = list(DBTaskResult._meta.concrete_fields)
     task_table = qn(DBTaskResult._meta.db_table)
     task_columns = ", ".join(qn(field.column) for field in task_fields)
-    if vendor == "postgresql":
-        parts = [f"WITH r AS ({insert})"]
-        if answers:
-            typed = ", ".join(f"%s::{field.db_type(connection)}" for field in answer_fields)
-            rows = ", ".join([f"({typed})"] * answers)
-            names = ", ".join(f"c{index}" for index in range(len(answer_fields)))
-            parts.append(
-                f"a AS (INSERT INTO {answer_table} ({response_column}, {answer_columns}) "  # noqa: S608  # nosec B608  # names from the models
-                f"SELECT r.id, {names} FROM r CROSS JOIN (VALUES {rows}) AS v({names}))"
-            )
-        if task:
-            values = ", ".join(
-                "jsonb_build_object('args', '[]'::jsonb, 'kwargs', jsonb_build_object('response_id', r.id))"
-                if field.name == "args_kwargs"
-                else f"%s::{field.db_type(connection)}"
-                for field in task_fields
-            )
-            parts.append(f"t AS (INSERT INTO {task_table} ({task_columns}) SELECT {values} FROM r)")  # noqa: S608  # nosec B608  # names from the models
-        return ", ".join(parts) + " SELECT id, reference FROM r", "", ""  # noqa: S608  # nosec B608  # names from the models
-    row = "(%s, " + ", ".join(["%s"] * len(answer_fields)) + ")"
-    answers_sql = (
-        f"INSERT INTO {answer_table} ({response_column}, {answer_columns}) "  # noqa: S608  # nosec B608  # names from the models
-        f"VALUES {', '.join([row] * answers)}"
-        if answers
-        else ""
-    )
-    task_sql = (
-        f"INSERT INTO {task_table} ({task_columns}) VALUES ({', '.join(['%s'] * len(task_fields))})"  # noqa: S608  # nosec B608  # names from the model
-        if task
-        else ""
-    )
-    return insert, answers_sql, task_sql
+    for index, names in enumerate(tasks):
+        arguments = "".join(f", '{name}', %s::text" for name in names)
+        values = ", ".join(
+            f"jsonb_build_object('args', '[]'::jsonb, 'kwargs', jsonb_build_object('response_id', r.id{arguments}))"
+            if field.name == "args_kwargs"
+            else f"%s::{field.db_type(connection)}"
+            for field in task_fields
+        )
+        parts.append(f"t{index} AS (INSERT INTO {task_table} ({task_columns}) SELECT {values} FROM r)")  # noqa: S608  # nosec B608  # names from the model
+    return ", ".join(parts) + " SELECT id, reference FROM r", ""  # noqa: S608  # nosec B608  # names from the models
 
 
 def _store(
-    response: ConsultationResponse, answers: list[Answer], task: tuple | None
+    response: ConsultationResponse, answers: list[tuple[int, str, str]], tasks: list[tuple[Any, dict]]
 ) -> tuple[int, str] | None:
-    """Insert the response, its answers and (with the database queue) its check's task row (`task`, from
-    `_task_row`); (id, reference), or None when the key was stored before (then nothing is written)."""
-    sql, answers_sql, task_sql = _statements(connection.vendor, len(answers), task is not None)
+    """Insert the response, its `answers` ((question id, options chosen, text)) and the rows of `tasks` (on the
+    database queue, from `_on_queue`); (id, reference), or None when the key was stored before (then nothing is
+    written)."""
+    names = tuple(tuple(kwargs) for _, kwargs in tasks)
+    postgresql = connection.vendor == "postgresql"
+    sql, answers_sql = _statement(connection.vendor, 0 if postgresql else len(answers), names)
     params = insert_values(response, _response_fields())
-    answer_fields = _answer_fields()
-    answer_params = [insert_values(answer, answer_fields) for answer in answers]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            params += [value for values in answer_params for value in values]
-            if task is not None:
-                fields, values = task
-                params += [
-                    value for field, value in zip(fields, values, strict=True) if field.name != "args_kwargs"
-                ]
+    if postgresql:
+        params += [[row[0] for row in answers], [row[1] for row in answers], [row[2] for row in answers]]
+        task_fields = list(DBTaskResult._meta.concrete_fields)
+        for task, kwargs in tasks:
+            row = queued_task_row(task, response_id=0, **kwargs)
+            values = insert_values(row, task_fields)
+            for field, value in zip(task_fields, values, strict=True):
+                if field.name == "args_kwargs":
+                    params += [str(kwargs[name]) for name in kwargs]
+                else:
+                    params.append(value)
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-            return (row[0], row[1]) if row else None
+        return (row[0], row[1]) if row else None
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:
             return None
         if answers_sql:
-            cursor.execute(answers_sql, [value for values in answer_params for value in (row[0], *values)])
-        if task_sql:
-            cursor.execute(task_sql, _task_row(row[0])[1])
+            cursor.execute(
+                answers_sql, [value for answer in answers for value in (row[0], *answer, answer[2])]
+            )
+    if tasks:
+        insert_together(*(queued_task_row(task, response_id=row[0], **kwargs) for task, kwargs in tasks))
     return row[0], row[1]
 
 
@@ -204,12 +212,20 @@ def response_send(
         raise ValidationError("The response refers to a question that is not part of this consultation")
     cleaned = {uid: clean_answer(question, answers.get(uid)) for uid, question in questions.items()}
     rows = [
-        Answer(
-            question_id=questions[uid].pk, selected=encode_selected(selected), text=text, redacted_text=text
-        )
+        (questions[uid].pk, encode_selected(selected), text)
         for uid, (selected, text) in cleaned.items()
         if selected or text
     ]
+    tasks = _tasks(receipt_ref)
+    queued = _on_queue(tasks)
+    # PostgreSQL, every row in the one statement and nothing else to do: that statement is its own transaction
+    # (no BEGIN and COMMIT around it). Otherwise one transaction (a savepoint inside the caller's).
+    alone = (
+        connection.vendor == "postgresql"
+        and len(queued) == len(tasks)
+        and not draft_token
+        and not connection.in_atomic_block
+    )
     for _ in range(ATTEMPTS):
         response = ConsultationResponse(
             consultation_id=consultation.pk,
@@ -222,18 +238,16 @@ def response_send(
             **cleaned_about,
         )
         try:
-            with transaction.atomic():
-                task = _task_row(None)
-                stored = _store(response, rows, task)
+            with contextlib.nullcontext() if alone else transaction.atomic():
+                stored = _store(response, rows, queued)
                 if stored is None:
                     return _existing(consultation, key)
                 pk, reference = stored
                 if draft_token:
                     draft_forget(consultation_id=consultation.pk, token=draft_token)
-                if task is None:  # the database queue's row went in with the response
-                    response_check.enqueue(response_id=pk)
-                if receipt_ref:
-                    send_response_receipt.enqueue(response_id=pk, receipt_ref=receipt_ref)
+                for task, kwargs in tasks:
+                    if (task, kwargs) not in queued:  # not on the database queue: enqueued as usual
+                        task.enqueue(response_id=pk, **kwargs)
                 return Sent(pk=pk, reference=reference, created=True)
         except IntegrityError:  # the reference or public id drawn is taken: draw again
             continue

@@ -8,7 +8,7 @@ from covenant.consultation.models import Answer, ConsultationResponse
 from covenant.consultation.selectors.live import consultation_live
 from covenant.consultation.services.sending import response_send
 from covenant.consultation.vocabulary import QuestionKind
-from demo.factories.consultation import consultation_page
+from demo.factories.consultation import consultation_page, hub_page
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,88 @@ def test_a_question_of_another_consultation_is_refused(consultation, hub):
     other = consultation_live(pk=consultation_page(slug="another-one").pk)
     answers = {**_valid(page), str(other.questions[0].uuid): {"selected": [], "text": "Elsewhere."}}
     _refused(page, answers, "not part of this consultation")
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_the_receipt_row_goes_in_with_the_response(consultation, settings):
+    """With the database queue the receipt's task row is written with the response (in the same statement on
+    PostgreSQL), with the reference to the held address and never the address itself."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    page = consultation_live(pk=consultation.pk)
+    with CaptureQueriesContext(connection) as captured:
+        sent = response_send(
+            consultation=page, about=ABOUT, answers=_valid(page), idempotency_key=KEY, receipt_ref="ref-123"
+        )
+    receipt = DBTaskResult.objects.get(task_path__endswith="send_response_receipt")
+    assert receipt.args_kwargs == {"args": [], "kwargs": {"response_id": sent.pk, "receipt_ref": "ref-123"}}
+    assert receipt.status == "READY" and receipt.task.func.__name__ == "send_response_receipt"
+    assert DBTaskResult.objects.filter(task_path__endswith="response_check").count() == 1
+    writes = [query["sql"] for query in captured.captured_queries if "INSERT" in query["sql"]]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 4)
+    assert "@" not in str(receipt.args_kwargs)
+
+
+def test_the_statement_is_prepared_once_per_connection_whatever_the_number_of_answers(consultation, settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    settings.TASKS = DATABASE_TASKS
+    page = consultation_live(pk=consultation.pk)
+    everything = _valid(page)
+    one = dict(list(everything.items())[:1])
+    optional = [q for q in page.questions if not q.required]
+    keys = ["4c1e9b8c-1234-4cde-9abc-0123456789a1", "4c1e9b8c-1234-4cde-9abc-0123456789a2"]
+    response_send(consultation=page, about=ABOUT, answers=everything, idempotency_key=keys[0])
+    if len(optional) + 1 >= len(page.questions):  # a response with fewer answers is allowed
+        response_send(consultation=page, about=ABOUT, answers=one, idempotency_key=keys[1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'WITH r AS (INSERT%%'"
+        )
+        prepared = cursor.fetchall()
+    assert len(prepared) == 1 and "unnest" in prepared[0][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_taken_reference_outside_any_transaction_leaves_nothing_behind(monkeypatch, settings):
+    """Sent as its own transaction (no caller's transaction, nothing else to write), a statement that fails on a
+    taken reference writes nothing of itself; the next attempt stores the response once, with one check row."""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from covenant.consultation.services import sending
+
+    settings.TASKS = DATABASE_TASKS
+    hub_page()
+    page = consultation_live(pk=consultation_page(slug="nhs-covenant").pk)
+    first = response_send(consultation=page, about=ABOUT, answers=_valid(page), idempotency_key=KEY)
+    taken = first.reference.removeprefix("CNS-").split("-")
+    drawn = iter([*taken, "PUBLIC1", "BBBB", "CCCC", "PUBLIC2"])  # two references and public ids
+    monkeypatch.setattr(sending, "_code", lambda length: next(drawn))
+    assert not connection.in_atomic_block
+    sent = response_send(
+        consultation=page,
+        about=ABOUT,
+        answers=_valid(page),
+        idempotency_key="5c1e9b8c-1234-4cde-9abc-0123456789ab",
+    )
+    assert sent.created and sent.reference == "CNS-BBBB-CCCC"
+    assert ConsultationResponse.objects.count() == 2
+    assert Answer.objects.count() == 2 * len(page.questions)
+    assert DBTaskResult.objects.filter(task_path__endswith="response_check").count() == 2
+
+
+def test_every_column_of_an_answer_is_written_at_send():
+    """The send names the answer's columns itself (no default of Django's reaches that INSERT): a new column must
+    be added there too."""
+    from covenant.consultation.services.sending import ANSWER_COLUMNS
+
+    columns = {field.name for field in Answer._meta.concrete_fields if not field.primary_key}
+    assert columns == set(ANSWER_COLUMNS)
