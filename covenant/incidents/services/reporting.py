@@ -94,7 +94,6 @@ def submission_key_digest(key: str) -> str:
     ).hexdigest()
 
 
-@transaction.atomic
 def report_submit(
     *,
     reporter,
@@ -109,7 +108,34 @@ def report_submit(
 
     Sending again with the same `submission_key` stores nothing more: it returns the report already stored, with
     no code and `report.sent_before` set (the key is unique in the table, so two sends at once store one report).
+    Everything is written in one transaction (a savepoint inside the caller's); a repeated key rolls it back
+    whole, then the report that holds the key is read.
     """
+    try:
+        with transaction.atomic():
+            return _submit(
+                reporter=reporter,
+                mode=mode,
+                data=data,
+                subject_emails=subject_emails,
+                request=request,
+                submission_key=submission_key,
+            )
+    except IntegrityError:
+        digest = submission_key_digest(submission_key)
+        earlier = IncidentReport.objects.filter(submission_key=digest).first() if submission_key else None
+        if earlier is None:
+            raise
+        reporter_id = reporter.pk if mode != ReportingMode.ANONYMOUS else None
+        if earlier.reporter_id != reporter_id or earlier.mode != mode:
+            raise PermissionDenied("This report was sent by someone else") from None
+        earlier.sent_before = True
+        return earlier, None
+
+
+def _submit(
+    *, reporter, mode: str, data: dict, subject_emails: tuple[str, ...], request, submission_key: str
+) -> tuple[IncidentReport, str | None]:
     if mode not in ReportingMode.values:
         raise ValidationError("Choose how you want to report")
     anonymous = mode == ReportingMode.ANONYMOUS
@@ -147,17 +173,7 @@ def report_submit(
     # this request; its foreign key), unique keys (a repeated submission key is the IntegrityError below) and
     # constraints: checking them here would ask the database first for each.
     report.full_clean(exclude=["reporter", "organisation"], validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():  # a savepoint: a repeated key leaves the outer transaction usable
-            report.save()
-    except IntegrityError:
-        earlier = IncidentReport.objects.filter(submission_key=report.submission_key).first()
-        if not submission_key or earlier is None:
-            raise
-        if earlier.reporter_id != report.reporter_id or earlier.mode != mode:
-            raise PermissionDenied("This report was sent by someone else") from None
-        earlier.sent_before = True
-        return earlier, None
+    report.save()  # a repeated submission key: IntegrityError, the whole transaction rolls back (report_submit)
     report.sent_before = False
     # The report's first workflow step, its audit line and its e-mail task are written together after it (one
     # statement on PostgreSQL, cms/rows.py): none has a model signal to send.

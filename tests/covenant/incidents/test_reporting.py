@@ -419,3 +419,27 @@ def test_the_new_report_task_is_written_in_the_reports_transaction(
     from covenant.incidents.models import CaseTransition
 
     assert CaseTransition.objects.count() == 1 and AnonymousAuditEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sent_twice_outside_any_transaction_one_report_and_its_rows_once(client, organisation, settings):
+    """As in production (no test transaction around the request): the second send of the same journey fails on the
+    submission key, its whole transaction rolls back, and the first report is shown again; its workflow step,
+    audit line and e-mail task exist once."""
+    from django.db import connection
+    from django_tasks_db.models import DBTaskResult
+
+    from cms.accounts.models import AnonymousAuditEvent
+    from covenant.incidents.models import CaseTransition
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    check = report_pages(client, send=False)
+    assert not connection.in_atomic_block
+    first = answer(client, check, ANONYMOUS, action="send")
+    again = answer(client, check, ANONYMOUS, action="send")
+    report = IncidentReport.objects.get()
+    assert code_of(first) and "already been sent" in again.content.decode()
+    assert report.reference in again.content.decode()
+    assert CaseTransition.objects.filter(report=report).count() == 1
+    assert AnonymousAuditEvent.objects.filter(action="incident.submitted").count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="notify_handlers_of_new_report").count() == 1
