@@ -15,14 +15,18 @@ it), after the checks `enqueue` makes of the task (once per process); None when 
 database queue (development and tests run tasks at once: call `task.enqueue` then). What `enqueue` does besides:
 it sends `task_enqueued`, which nothing of ours listens to.
 
-Used where a request's cost matters most: the anonymous incident report's send (issue 15), whose workflow step,
-held audit line and e-mail task go in one statement after the report.
+`prepared_cursor()` runs a statement prepared on the connection (PostgreSQL), and `unique_violation` tells whether
+an IntegrityError is a given unique key's.
+
+Used where a request's cost matters most (issue 15): the anonymous incident report's send, whose workflow step,
+held audit line and e-mail task go in one statement after the report, and the consultation response's send.
 """
 
 from __future__ import annotations
 
 import functools
 
+import psycopg
 from django.db import connection, models, transaction
 from django_tasks import task_backends
 from django_tasks.utils import normalize_json
@@ -126,9 +130,10 @@ def queued_task_row(task, *args, **kwargs) -> DBTaskResult | None:
 
 def prepared_cursor():
     """A cursor for a statement run again and again with the same text: on PostgreSQL its parameters are bound by
-    the server and the statement is prepared on the connection the first time (psycopg's `prepare_threshold`, which
-    `DATABASE_PREPARED_STATEMENTS` sets), then only executed: no parsing or planning by PostgreSQL, nor splitting of
-    the query text by psycopg, per request. Django's own cursors bind on the client and never prepare. Elsewhere
+    the server and, when the connection prepares statements (psycopg's `prepare_threshold`, which
+    `DATABASE_PREPARED_STATEMENTS` sets: from a statement's second run on the connection), it is prepared once and
+    then only executed: no parsing or planning by PostgreSQL, nor splitting of the query text by psycopg, per
+    request. Django's own cursors bind on the client and never prepare. Elsewhere
     Django's cursor. Either way Django's execute wrappers, query logging and error translation apply. Use it as
     `with prepared_cursor() as cursor:`."""
     if connection.vendor != "postgresql":
@@ -137,21 +142,26 @@ def prepared_cursor():
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        raw = _server_bound_cursor()(connection.connection)
+        raw = ServerBoundCursor(connection.connection)
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
-@functools.cache
-def _server_bound_cursor():
-    import psycopg
+class ServerBoundCursor(psycopg.Cursor):
+    """psycopg's cursor, which remembers the statement it ran when it ran it prepared as well (psycopg then leaves
+    `_query` unset, and Django's query log, read by `assertNumQueries` and the debug tools, would show None)."""
 
-    class ServerBoundCursor(psycopg.Cursor):
-        """psycopg's cursor, which remembers the statement it ran when it ran it prepared as well (psycopg then
-        leaves `_query` unset, and Django's query log, read by `assertNumQueries` and the debug tools, would show
-        None)."""
+    def _send_query_prepared(self, name, pgq, *, binary=None):
+        self._query = pgq
+        return super()._send_query_prepared(name, pgq, binary=binary)
 
-        def _send_query_prepared(self, name, pgq, *, binary=None):
-            self._query = pgq
-            return super()._send_query_prepared(name, pgq, binary=binary)
 
-    return ServerBoundCursor
+def unique_violation(error: Exception, model: type[models.Model], field: str) -> bool:
+    """Whether the IntegrityError `error` is a clash on the unique key of `model`'s single `field` (and not another
+    constraint: a foreign key, a NOT NULL, another unique key)."""
+    column = model._meta.get_field(field).column
+    cause = error.__cause__
+    if connection.vendor == "postgresql":
+        diag = getattr(cause, "diag", None)
+        detail = getattr(diag, "message_detail", None) or ""
+        return getattr(cause, "sqlstate", None) == "23505" and detail.startswith(f"Key ({column})=")
+    return str(cause or error).strip() == f"UNIQUE constraint failed: {model._meta.db_table}.{column}"

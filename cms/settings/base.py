@@ -156,12 +156,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "keepalives_count": 3,
         "tcp_user_timeout": int(env("DATABASE_TCP_USER_TIMEOUT_MS", "10000")),
     }
-    # Statements run through `cms.rows.prepared_cursor` (the public journeys' sends) are prepared on the connection
-    # once (psycopg prepares them itself from their first run); Django's own queries bind on the client and are
-    # never prepared. "off" behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode
-    # before 1.21).
-    _prepared = env("DATABASE_PREPARED_STATEMENTS", "on").lower() not in ("off", "0", "false", "no")
-    _pg_options["prepare_threshold"] = 0 if _prepared else None
+    # Statements run through `cms.rows.prepared_cursor` (the public journeys' sends) are prepared on a connection
+    # from their second run on it (psycopg's prepare_threshold); Django's own queries bind on the client and are
+    # never prepared. "auto" (the default): only with persistent connections (DATABASE_CONN_MAX_AGE above 0),
+    # where a prepared statement is used again. "off" behind a pooler that cannot keep prepared statements
+    # (docs/deployment.md).
+    _prepared = env("DATABASE_PREPARED_STATEMENTS", "auto").lower()
+    if _prepared not in ("auto", "on", "off"):
+        raise ImproperlyConfigured("DATABASE_PREPARED_STATEMENTS must be auto, on or off")
+    if _prepared == "on" or (_prepared == "auto" and (DATABASES["default"].get("CONN_MAX_AGE") or 0) > 0):
+        _pg_options["prepare_threshold"] = 1
     if env("DATABASE_STATEMENT_TIMEOUT", ""):
         _pg_options["options"] = f"-c statement_timeout={env('DATABASE_STATEMENT_TIMEOUT', '')}"
     for _key, _value in _pg_options.items():

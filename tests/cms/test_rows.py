@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cms.accounts.models import AnonymousAuditEvent
 from cms.audit import anonymous_audit_row
-from cms.rows import insert_together, prepared_cursor, queued_task_row
+from cms.rows import insert_together, prepared_cursor, queued_task_row, unique_violation
 from covenant.incidents.models import CaseTransition
 from covenant.incidents.tasks import notify_handlers_of_new_report
 from demo.factories.incidents import IncidentReportFactory
@@ -95,25 +95,55 @@ def test_what_a_plain_insert_cannot_write_as_save_would_is_refused():
     assert not CaseTransition.objects.filter(pk=10_000).exists()
 
 
-def test_a_prepared_statement_is_prepared_once_and_logged_every_time():
-    """`prepared_cursor`: the same text runs prepared after its first run on PostgreSQL (Django's own cursors are
-    never prepared), errors are Django's, and the query log shows the statement on every run."""
+@pytest.mark.parametrize("threshold", [None, 1])
+def test_a_prepared_statement_is_prepared_once_and_logged_every_time(threshold):
+    """`prepared_cursor`: on PostgreSQL the same text runs prepared from its second run when the connection
+    prepares (`DATABASE_PREPARED_STATEMENTS`), and never when it does not (Django's own cursors never are); errors
+    are Django's, and the query log shows the statement on every run."""
     from django.db import IntegrityError
 
     statement = "SELECT CAST(%s AS integer) + 1"
-    with CaptureQueriesContext(connection) as queries:
-        for value in (1, 2, 3):
-            with prepared_cursor() as cursor:
-                cursor.execute(statement, [value])
-                assert cursor.fetchone()[0] == value + 1
-    logged = [query["sql"] for query in queries.captured_queries]
-    assert len(logged) == 3 and all(sql and "+ 1" in sql for sql in logged)
+    connection.ensure_connection()
+    kept = getattr(connection.connection, "prepare_threshold", None)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT CAST($1 AS integer) + 1'"
-            )
-            assert cursor.fetchone()[0] == 1
+        connection.connection.prepare_threshold = threshold
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            for value in (1, 2, 3):
+                with prepared_cursor() as cursor:
+                    cursor.execute(statement, [value])
+                    assert cursor.fetchone()[0] == value + 1
+            with connection.cursor() as cursor:  # Django's own cursor: never prepared
+                for value in (1, 2, 3):
+                    cursor.execute("SELECT CAST(%s AS integer) + 2", [value])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT CAST%%'"
+                )
+                prepared = [row[0] for row in cursor.fetchall()]
+            assert prepared == ([] if threshold is None else ["SELECT CAST($1 AS integer) + 1"])
+    finally:
+        if connection.vendor == "postgresql":
+            connection.connection.prepare_threshold = kept
+    logged = [query["sql"] for query in queries.captured_queries]
+    assert len(logged) == 6 and all(sql and "+ 1" in sql for sql in logged[:3])
     table = AnonymousAuditEvent._meta.db_table
     with pytest.raises(IntegrityError), prepared_cursor() as cursor:  # noqa: PT012
         cursor.execute(f"INSERT INTO {table} (id) VALUES (NULL)")  # noqa: S608  # nosec B608  # the model's table
+
+
+def test_a_unique_violation_is_told_from_other_integrity_errors():
+    from django.db import IntegrityError, transaction
+
+    from covenant.incidents.models import IncidentReport
+
+    first = IncidentReportFactory(submission_key="a-key")
+    with pytest.raises(IntegrityError) as clash, transaction.atomic():
+        IncidentReportFactory(submission_key="a-key", organisation=first.organisation)
+    assert unique_violation(clash.value, IncidentReport, "submission_key")
+    assert not unique_violation(clash.value, IncidentReport, "receipt_index")
+    table = IncidentReport._meta.db_table
+    with pytest.raises(IntegrityError) as missing, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET submission_key = NULL WHERE id = %s", [first.pk])  # noqa: S608  # nosec B608  # the model's table
+    assert not unique_violation(missing.value, IncidentReport, "submission_key")

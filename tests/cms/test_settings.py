@@ -123,3 +123,36 @@ def test_the_production_server_refuses_to_start_when_a_deploy_check_fails():
         [sys.executable, "-c", code], cwd=ROOT, env=full, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def _prepare_threshold(**env):
+    """psycopg's prepare_threshold in the PostgreSQL options the settings make with this environment."""
+    base = {key: value for key, value in os.environ.items() if not key.startswith("DATABASE_")}
+    base.update(
+        env,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/covenant",
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+    )
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("prepared", "max_age", "threshold"),
+    [("auto", "0", "None"), ("auto", "60", "1"), ("on", "0", "1"), ("off", "60", "None"), (None, "60", "1")],
+)
+def test_prepared_statements_follow_the_setting_and_kept_connections(prepared, max_age, threshold):
+    env = {"DATABASE_CONN_MAX_AGE": max_age}
+    if prepared is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = prepared
+    result = _prepare_threshold(**env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == threshold
+
+
+def test_an_unknown_prepared_statements_value_stops_the_site():
+    result = _prepare_threshold(DATABASE_PREPARED_STATEMENTS="sometimes")
+    assert result.returncode != 0
+    assert "DATABASE_PREPARED_STATEMENTS must be auto, on or off" in result.stderr

@@ -34,10 +34,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django_tasks import task_backends
+from django_tasks.utils import normalize_json
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+from psycopg.types.json import Jsonb
 
-from cms.rows import insert_together, insert_values, prepared_cursor, queued_task_row
+from cms.rows import insert_together, insert_values, prepared_cursor, queued_task_row, unique_violation
 
 from ..checks import response_check
 from ..models.responses import Answer, ConsultationResponse, encode_selected
@@ -84,9 +86,9 @@ def _on_queue(tasks: list[tuple[Any, dict]]) -> list[tuple[Any, dict]]:
 
 
 @functools.cache
-def _statement(vendor: str, answers: int, tasks: tuple[tuple[str, ...], ...]) -> tuple[str, str]:
-    """(response SQL, answers SQL) for this database, made once per process. `tasks` holds, for each task row
-    written with the response, the names of its arguments besides the response's id.
+def _statement(vendor: str, answers: int, tasks: int) -> tuple[str, str]:
+    """(response SQL, answers SQL) for this database, made once per process, with `tasks` task rows written with
+    the response on PostgreSQL (each given its arguments but the response's id as one JSON parameter).
 
     PostgreSQL: one statement of a fixed text whatever the number of answers (they come as three arrays), so that
     it is prepared once per connection (`cms.rows.prepared_cursor`); the answers and the task rows are folded into
@@ -116,10 +118,9 @@ def _statement(vendor: str, answers: int, tasks: tuple[tuple[str, ...], ...]) ->
     task_fields = list(DBTaskResult._meta.concrete_fields)
     task_table = qn(DBTaskResult._meta.db_table)
     task_columns = ", ".join(qn(field.column) for field in task_fields)
-    for index, names in enumerate(tasks):
-        arguments = "".join(f", '{name}', %s::text" for name in names)
+    for index in range(tasks):
         values = ", ".join(
-            f"jsonb_build_object('args', '[]'::jsonb, 'kwargs', jsonb_build_object('response_id', r.id{arguments}))"
+            "jsonb_build_object('args', '[]'::jsonb, 'kwargs', %s::jsonb || jsonb_build_object('response_id', r.id))"
             if field.name == "args_kwargs"
             else f"%s::{field.db_type(connection)}"
             for field in task_fields
@@ -134,9 +135,10 @@ def _store(
     """Insert the response, its `answers` ((question id, options chosen, text)) and the rows of `tasks` (on the
     database queue, from `_on_queue`); (id, reference), or None when the key was stored before (then nothing is
     written)."""
-    names = tuple(tuple(kwargs) for _, kwargs in tasks)
     postgresql = connection.vendor == "postgresql"
-    sql, answers_sql = _statement(connection.vendor, 0 if postgresql else len(answers), names)
+    sql, answers_sql = _statement(
+        connection.vendor, 0 if postgresql else len(answers), len(tasks) if postgresql else 0
+    )
     params = insert_values(response, _response_fields())
     if postgresql:
         params += [[row[0] for row in answers], [row[1] for row in answers], [row[2] for row in answers]]
@@ -145,8 +147,8 @@ def _store(
             row = queued_task_row(task, response_id=0, **kwargs)
             values = insert_values(row, task_fields)
             for field, value in zip(task_fields, values, strict=True):
-                if field.name == "args_kwargs":
-                    params += [str(kwargs[name]) for name in kwargs]
+                if field.name == "args_kwargs":  # as the queue stores them; the id is added in SQL
+                    params.append(Jsonb(normalize_json(kwargs)))
                 else:
                     params.append(value)
         with prepared_cursor() as cursor:
@@ -249,6 +251,10 @@ def response_send(
                     if (task, kwargs) not in queued:  # not on the database queue: enqueued as usual
                         task.enqueue(response_id=pk, **kwargs)
                 return Sent(pk=pk, reference=reference, created=True)
-        except IntegrityError:  # the reference or public id drawn is taken: draw again
-            continue
+        except IntegrityError as error:
+            if unique_violation(error, ConsultationResponse, "reference") or unique_violation(
+                error, ConsultationResponse, "public_id"
+            ):
+                continue  # the reference or public id drawn is taken: draw again
+            raise
     raise IntegrityError("No free reference after several attempts")

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.audit import anonymous_audit_row, audit, audit_anonymous, hour_of
-from cms.rows import insert_together, queued_task_row
+from cms.rows import insert_together, queued_task_row, unique_violation
 
 from ..models import (
     COLLEAGUE_SOURCES,
@@ -121,9 +121,10 @@ def report_submit(
                 request=request,
                 submission_key=submission_key,
             )
-    except IntegrityError:
-        digest = submission_key_digest(submission_key)
-        earlier = IncidentReport.objects.filter(submission_key=digest).first() if submission_key else None
+    except IntegrityError as error:
+        if not submission_key or not unique_violation(error, IncidentReport, "submission_key"):
+            raise
+        earlier = IncidentReport.objects.filter(submission_key=submission_key_digest(submission_key)).first()
         if earlier is None:
             raise
         reporter_id = reporter.pk if mode != ReportingMode.ANONYMOUS else None
@@ -170,7 +171,7 @@ def _submit(
         # An anonymous reporter's wish to tell the line manager cannot be acted on; feedback comes via the code.
         report.may_tell_line_manager = False
     # The fields' own rules. Not what the database enforces itself: the organisation (read from the database in
-    # this request; its foreign key), unique keys (a repeated submission key is the IntegrityError below) and
+    # this request; its foreign key), unique keys (a repeated submission key is report_submit's IntegrityError) and
     # constraints: checking them here would ask the database first for each.
     report.full_clean(exclude=["reporter", "organisation"], validate_unique=False, validate_constraints=False)
     report.save()  # a repeated submission key: IntegrityError, the whole transaction rolls back (report_submit)
@@ -248,8 +249,8 @@ def report_details_add(
         update_fields += ["perpetrator_nhs_number", "perpetrator_nhs_number_index"]
         changed["nhs_number"] = True  # named in the audit row's fields, never the number
     # The fields' own rules. Not what the database enforces itself: the organisation (read from the database in
-    # this request; its foreign key), unique keys (a repeated submission key is the IntegrityError below) and
-    # constraints: checking them here would ask the database first for each.
+    # this request; its foreign key), unique keys and constraints: checking them here would ask the database first
+    # for each.
     report.full_clean(exclude=["reporter", "organisation"], validate_unique=False, validate_constraints=False)
     if update_fields:
         report.save(update_fields=update_fields)

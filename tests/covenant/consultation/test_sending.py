@@ -96,19 +96,24 @@ def test_the_receipt_row_goes_in_with_the_response(consultation, settings):
     from django.test.utils import CaptureQueriesContext
     from django_tasks_db.models import DBTaskResult
 
+    from covenant.consultation import receipts
+
     settings.TASKS = DATABASE_TASKS
     page = consultation_live(pk=consultation.pk)
+    held = receipts.hold("sam.respondent@example.org", copy=False)
     with CaptureQueriesContext(connection) as captured:
         sent = response_send(
-            consultation=page, about=ABOUT, answers=_valid(page), idempotency_key=KEY, receipt_ref="ref-123"
+            consultation=page, about=ABOUT, answers=_valid(page), idempotency_key=KEY, receipt_ref=held
         )
     receipt = DBTaskResult.objects.get(task_path__endswith="send_response_receipt")
-    assert receipt.args_kwargs == {"args": [], "kwargs": {"response_id": sent.pk, "receipt_ref": "ref-123"}}
+    assert receipt.args_kwargs == {"args": [], "kwargs": {"response_id": sent.pk, "receipt_ref": held}}
     assert receipt.status == "READY" and receipt.task.func.__name__ == "send_response_receipt"
     assert DBTaskResult.objects.filter(task_path__endswith="response_check").count() == 1
     writes = [query["sql"] for query in captured.captured_queries if "INSERT" in query["sql"]]
     assert len(writes) == (1 if connection.vendor == "postgresql" else 4)
-    assert "@" not in str(receipt.args_kwargs)
+    # The address is in no task row and in no statement sent (the reference to it, held sealed, is).
+    assert not DBTaskResult.objects.filter(args_kwargs__icontains="example.org").exists()
+    assert not any("example.org" in query["sql"] for query in captured.captured_queries)
 
 
 def test_the_statement_is_prepared_once_per_connection_whatever_the_number_of_answers(consultation, settings):
@@ -117,20 +122,28 @@ def test_the_statement_is_prepared_once_per_connection_whatever_the_number_of_an
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     settings.TASKS = DATABASE_TASKS
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = (
+        1  # as DATABASE_PREPARED_STATEMENTS on: prepared from its second run
+    )
     page = consultation_live(pk=consultation.pk)
     everything = _valid(page)
-    one = dict(list(everything.items())[:1])
-    optional = [q for q in page.questions if not q.required]
-    keys = ["4c1e9b8c-1234-4cde-9abc-0123456789a1", "4c1e9b8c-1234-4cde-9abc-0123456789a2"]
-    response_send(consultation=page, about=ABOUT, answers=everything, idempotency_key=keys[0])
-    if len(optional) + 1 >= len(page.questions):  # a response with fewer answers is allowed
-        response_send(consultation=page, about=ABOUT, answers=one, idempotency_key=keys[1])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'WITH r AS (INSERT%%'"
-        )
-        prepared = cursor.fetchall()
+    required = {str(question.uuid) for question in page.questions if question.required}
+    fewer = {uid: answer for uid, answer in everything.items() if uid in required} or everything
+    keys = [f"4c1e9b8c-1234-4cde-9abc-0123456789a{index}" for index in range(3)]
+    try:
+        for key, answers in zip(keys, [everything, fewer, everything], strict=True):
+            response_send(consultation=page, about=ABOUT, answers=answers, idempotency_key=key)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'WITH r AS (INSERT%%'"
+            )
+            prepared = cursor.fetchall()
+    finally:
+        connection.connection.prepare_threshold = threshold
     assert len(prepared) == 1 and "unnest" in prepared[0][0]
+    assert ConsultationResponse.objects.count() == 3
 
 
 @pytest.mark.django_db(transaction=True)
@@ -138,6 +151,7 @@ def test_a_taken_reference_outside_any_transaction_leaves_nothing_behind(monkeyp
     """Sent as its own transaction (no caller's transaction, nothing else to write), a statement that fails on a
     taken reference writes nothing of itself; the next attempt stores the response once, with one check row."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django_tasks_db.models import DBTaskResult
 
     from covenant.consultation.services import sending
@@ -150,13 +164,19 @@ def test_a_taken_reference_outside_any_transaction_leaves_nothing_behind(monkeyp
     drawn = iter([*taken, "PUBLIC1", "BBBB", "CCCC", "PUBLIC2"])  # two references and public ids
     monkeypatch.setattr(sending, "_code", lambda length: next(drawn))
     assert not connection.in_atomic_block
-    sent = response_send(
-        consultation=page,
-        about=ABOUT,
-        answers=_valid(page),
-        idempotency_key="5c1e9b8c-1234-4cde-9abc-0123456789ab",
-    )
+    with CaptureQueriesContext(connection) as captured:
+        sent = response_send(
+            consultation=page,
+            about=ABOUT,
+            answers=_valid(page),
+            idempotency_key="5c1e9b8c-1234-4cde-9abc-0123456789ab",
+        )
     assert sent.created and sent.reference == "CNS-BBBB-CCCC"
+    sql = [query["sql"] for query in captured.captured_queries]
+    if (
+        connection.vendor == "postgresql"
+    ):  # each attempt one statement, its own transaction: no BEGIN, no COMMIT
+        assert len(sql) == 2 and all(text.startswith("WITH r AS (INSERT") for text in sql)
     assert ConsultationResponse.objects.count() == 2
     assert Answer.objects.count() == 2 * len(page.questions)
     assert DBTaskResult.objects.filter(task_path__endswith="response_check").count() == 2
@@ -169,3 +189,23 @@ def test_every_column_of_an_answer_is_written_at_send():
 
     columns = {field.name for field in Answer._meta.concrete_fields if not field.primary_key}
     assert columns == set(ANSWER_COLUMNS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_that_is_not_a_taken_reference_is_not_retried():
+    """Only a clash on the reference or the public id draws again; anything else (here a question deleted since
+    the journey read the consultation: its foreign key) is raised at once and writes nothing."""
+    from django.db import IntegrityError, connection
+    from django.test.utils import CaptureQueriesContext
+
+    from covenant.consultation.models import Question
+
+    hub_page()
+    page = consultation_live(pk=consultation_page(slug="nhs-covenant").pk)
+    answers = _valid(page)
+    Question.objects.filter(pk=page.questions[0].pk).delete()
+    with CaptureQueriesContext(connection) as captured, pytest.raises(IntegrityError):
+        response_send(consultation=page, about=ABOUT, answers=answers, idempotency_key=KEY)
+    attempts = [query for query in captured.captured_queries if query["sql"].startswith(("INSERT", "WITH"))]
+    assert len(attempts) == (1 if connection.vendor == "postgresql" else 2)
+    assert not ConsultationResponse.objects.exists() and not Answer.objects.exists()

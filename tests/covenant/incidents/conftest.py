@@ -134,7 +134,7 @@ def named_report(reporter, organisation):
 def submit(organisation):
     """submit(reporter=None, mode="anonymous", **fields) -> (report, code) through the service."""
 
-    def _submit(*, reporter=None, mode="anonymous", subject_emails=(), **fields):
+    def _submit(*, reporter=None, mode="anonymous", subject_emails=(), submission_key="", **fields):
         data = {
             "relationship": "targeted",
             "occurred_at": timezone.now() - datetime.timedelta(hours=2),
@@ -160,7 +160,13 @@ def submit(organisation):
             "may_tell_line_manager": False,
         }
         data.update(fields)
-        return services.report_submit(reporter=reporter, mode=mode, data=data, subject_emails=subject_emails)
+        return services.report_submit(
+            reporter=reporter,
+            mode=mode,
+            data=data,
+            subject_emails=subject_emails,
+            submission_key=submission_key,
+        )
 
     return _submit
 

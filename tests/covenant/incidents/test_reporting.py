@@ -443,3 +443,43 @@ def test_sent_twice_outside_any_transaction_one_report_and_its_rows_once(client,
     assert CaseTransition.objects.filter(report=report).count() == 1
     assert AnonymousAuditEvent.objects.filter(action="incident.submitted").count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="notify_handlers_of_new_report").count() == 1
+
+
+def test_the_same_key_from_someone_else_is_refused_and_stores_nothing(
+    submit, reporter, make_user, organisation
+):
+    from django.core.exceptions import PermissionDenied
+
+    first, _ = submit(reporter=reporter, mode="named", submission_key="journey-token-1")
+    other = make_user("incident_reporter", organisation=organisation, email="other@example.org")
+    with pytest.raises(PermissionDenied):
+        submit(reporter=other, mode="named", submission_key="journey-token-1")
+    with pytest.raises(PermissionDenied):  # the same reporter, another mode
+        submit(reporter=reporter, mode="confidential", submission_key="journey-token-1")
+    again, code = submit(reporter=reporter, mode="named", submission_key="journey-token-1")
+    assert again.pk == first.pk and again.sent_before and code is None
+    assert IncidentReport.objects.count() == 1
+
+
+def test_a_failure_other_than_a_repeated_key_is_raised_and_writes_nothing(submit, monkeypatch):
+    """Only the submission key's clash means "sent before"; any other IntegrityError (here from the rows written
+    after the report, or from the report's own insert while an earlier report holds the same key) rolls the whole
+    send back and is raised, never taken for a repeat."""
+    from django.db import IntegrityError
+
+    from covenant.incidents.models import CaseTransition
+    from covenant.incidents.services import reporting
+
+    def broken(*args, **kwargs):
+        raise IntegrityError("another constraint")
+
+    submit(submission_key="journey-token-2")
+    with monkeypatch.context() as patched:
+        patched.setattr(reporting, "insert_together", broken)
+        with pytest.raises(IntegrityError):
+            submit(submission_key="journey-token-3")
+    with monkeypatch.context() as patched:
+        patched.setattr(IncidentReport, "save", broken)
+        with pytest.raises(IntegrityError):
+            submit(submission_key="journey-token-2")
+    assert IncidentReport.objects.count() == 1 and CaseTransition.objects.count() == 1
