@@ -23,3 +23,9 @@ if os.environ.get("BENCH_LOAD") or os.environ.get("DJANGO_BENCH_LOAD"):
     CONSULTATION_SUBMIT_RATE = "1000000/h"
     CONN_MAX_AGE = 60
     DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
+    # Kept connections, as in production (DATABASE_CONN_MAX_AGE=60): prepared sends too, as the base settings'
+    # DATABASE_PREPARED_STATEMENTS=auto makes them there.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(  # noqa: F405
+        "DATABASE_PREPARED_STATEMENTS", "auto"
+    ).lower() in ("auto", "on"):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1  # noqa: F405
