@@ -3,6 +3,10 @@
 import os
 
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+if os.environ.get("BENCH_LOAD") or os.environ.get("DJANGO_BENCH_LOAD"):
+    # Kept connections, as in production (DATABASE_CONN_MAX_AGE=60), and what the base settings make of them
+    # (prepared sends: DATABASE_PREPARED_STATEMENTS=auto).
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
 
 from cms.settings.base import *  # noqa: E402,F403
 
@@ -23,9 +27,3 @@ if os.environ.get("BENCH_LOAD") or os.environ.get("DJANGO_BENCH_LOAD"):
     CONSULTATION_SUBMIT_RATE = "1000000/h"
     CONN_MAX_AGE = 60
     DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
-    # Kept connections, as in production (DATABASE_CONN_MAX_AGE=60): prepared sends too, as the base settings'
-    # DATABASE_PREPARED_STATEMENTS=auto makes them there.
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(  # noqa: F405
-        "DATABASE_PREPARED_STATEMENTS", "auto"
-    ).lower() in ("auto", "on"):
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1  # noqa: F405

@@ -5,9 +5,9 @@ preparation for the database: `auto_now_add` times, encrypted fields, JSON), ins
 PostgreSQL in one statement (`WITH r0 AS (INSERT ...), r1 AS (INSERT ...) INSERT ...`), elsewhere one INSERT a
 row. It sends no model signals, so it is only for rows that no receiver needs to see, and it reads nothing back:
 a primary key the database makes is not known afterwards (a key made in Python, such as a UUID, is set already).
-The statement of each combination of models is made once per process, and prepared once per connection
-(`prepared_cursor`). Models with what a plain INSERT cannot
-write as `save()` would (a parent's table, a database default, a generated column) are refused.
+The statement of each combination of models is made once per process, and runs prepared where connections prepare
+(`prepared_cursor`). Models with what a plain INSERT cannot write as `save()` would (a parent's table, a database
+default, a generated column) are refused.
 
 `queued_task_row(task, *args, **kwargs)` is the row the database task queue's `enqueue` writes for a task (the
 backend's own id function, the arguments as the queue stores them, `run_after` as the queue's `pre_save` sets
@@ -110,12 +110,17 @@ def _validate(backend: DatabaseBackend, task) -> None:
         _VALIDATED.add(key)
 
 
+def on_database_queue(task) -> bool:
+    """Whether `task` runs on the database task queue (its rows can be written with others: `queued_task_row`)."""
+    return isinstance(task_backends[task.backend], DatabaseBackend)
+
+
 def queued_task_row(task, *args, **kwargs) -> DBTaskResult | None:
     """The unsaved row the database queue's `enqueue` would write for `task(*args, **kwargs)`, or None when the
     task does not run on the database queue (see the module's docstring)."""
-    backend = task_backends[task.backend]
-    if not isinstance(backend, DatabaseBackend):
+    if not on_database_queue(task):
         return None
+    backend = task_backends[task.backend]
     _validate(backend, task)
     return DBTaskResult(
         id=backend._get_id(),  # the backend's own id (its `id_function` when one is configured)

@@ -33,13 +33,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django_tasks import task_backends
 from django_tasks.utils import normalize_json
-from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from psycopg.types.json import Jsonb
 
-from cms.rows import insert_together, insert_values, prepared_cursor, queued_task_row, unique_violation
+from cms.rows import (
+    insert_together,
+    insert_values,
+    on_database_queue,
+    prepared_cursor,
+    queued_task_row,
+    unique_violation,
+)
 
 from ..checks import response_check
 from ..models.responses import Answer, ConsultationResponse, encode_selected
@@ -80,9 +85,7 @@ def _tasks(receipt_ref: str) -> list[tuple[Any, dict]]:
 def _on_queue(tasks: list[tuple[Any, dict]]) -> list[tuple[Any, dict]]:
     """The tasks whose rows go in with the response: those on the database queue (development and tests run
     tasks at once, through `enqueue`)."""
-    return [
-        (task, kwargs) for task, kwargs in tasks if isinstance(task_backends[task.backend], DatabaseBackend)
-    ]
+    return [(task, kwargs) for task, kwargs in tasks if on_database_queue(task)]
 
 
 @functools.cache
