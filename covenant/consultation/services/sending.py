@@ -89,31 +89,44 @@ def _on_queue(tasks: list[tuple[Any, dict]]) -> list[tuple[Any, dict]]:
 
 
 @functools.cache
-def _statement(vendor: str, answers: int, tasks: int) -> tuple[str, str]:
-    """(response SQL, answers SQL) for this database, made once per process, with `tasks` task rows written with
-    the response on PostgreSQL (each given its arguments but the response's id as one JSON parameter).
-
-    PostgreSQL: one statement of a fixed text whatever the number of answers (they come as three arrays), so that
-    it is prepared once per connection (`cms.rows.prepared_cursor`); the answers and the task rows are folded into
-    it and the answers SQL is empty. Elsewhere: the response's INSERT, then one INSERT of `answers` rows."""
+def _response_insert(vendor: str) -> str:
+    """The response's `INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, reference`."""
     qn = connection.ops.quote_name
     fields = _response_fields()
     columns = ", ".join(qn(field.column) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = qn(ConsultationResponse._meta.db_table)
-    insert = (
+    return (
         f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608  # nosec B608  # names from the model
         f"ON CONFLICT ({qn('idempotency_key')}) DO NOTHING RETURNING {qn('id')}, {qn('reference')}"
     )
-    answer_table = qn(Answer._meta.db_table)
-    answer_columns = ", ".join(qn(Answer._meta.get_field(name).column) for name in ANSWER_COLUMNS)
-    if vendor != "postgresql":
-        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * answers)
-        answers_sql = f"INSERT INTO {answer_table} ({answer_columns}) VALUES {rows}" if answers else ""  # noqa: S608  # nosec B608  # names from the model
-        return insert, answers_sql
+
+
+def _answer_table_and_columns() -> tuple[str, str]:
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(Answer._meta.get_field(name).column) for name in ANSWER_COLUMNS)
+    return qn(Answer._meta.db_table), columns
+
+
+@functools.cache
+def _answers_insert(vendor: str, answers: int) -> str:
+    """Elsewhere than PostgreSQL: one INSERT of `answers` answer rows, after the response's."""
+    table, columns = _answer_table_and_columns()
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * answers)
+    return f"INSERT INTO {table} ({columns}) VALUES {rows}"  # noqa: S608  # nosec B608  # names from the model
+
+
+@functools.cache
+def _postgresql_statement(tasks: int) -> str:
+    """PostgreSQL: the response, its answers and `tasks` task rows in one statement, made once per process. Its text
+    is the same whatever the number of answers (they come as three arrays), so that it is prepared once per
+    connection (`cms.rows.prepared_cursor`); each task row gets its arguments but the response's id as one JSON
+    parameter."""
+    qn = connection.ops.quote_name
+    answer_table, answer_columns = _answer_table_and_columns()
     question_type = Answer._meta.get_field("question").db_type(connection)
     parts = [
-        f"WITH r AS ({insert})",
+        f"WITH r AS ({_response_insert('postgresql')})",
         f"a AS (INSERT INTO {answer_table} ({answer_columns}) "  # noqa: S608  # nosec B608  # names from the model
         f"SELECT r.id, v.q, v.s, v.t, v.t FROM r CROSS JOIN unnest(%s::{question_type}[], %s::text[], %s::text[]) "
         "AS v(q, s, t))",
@@ -129,7 +142,7 @@ def _statement(vendor: str, answers: int, tasks: int) -> tuple[str, str]:
             for field in task_fields
         )
         parts.append(f"t{index} AS (INSERT INTO {task_table} ({task_columns}) SELECT {values} FROM r)")  # noqa: S608  # nosec B608  # names from the model
-    return ", ".join(parts) + " SELECT id, reference FROM r", ""  # noqa: S608  # nosec B608  # names from the models
+    return ", ".join(parts) + " SELECT id, reference FROM r"  # noqa: S608  # nosec B608  # names from the models
 
 
 def _store(
@@ -138,12 +151,8 @@ def _store(
     """Insert the response, its `answers` ((question id, options chosen, text)) and the rows of `tasks` (on the
     database queue, from `_on_queue`); (id, reference), or None when the key was stored before (then nothing is
     written)."""
-    postgresql = connection.vendor == "postgresql"
-    sql, answers_sql = _statement(
-        connection.vendor, 0 if postgresql else len(answers), len(tasks) if postgresql else 0
-    )
     params = insert_values(response, _response_fields())
-    if postgresql:
+    if connection.vendor == "postgresql":
         params += [[row[0] for row in answers], [row[1] for row in answers], [row[2] for row in answers]]
         task_fields = list(DBTaskResult._meta.concrete_fields)
         for task, kwargs in tasks:
@@ -155,17 +164,18 @@ def _store(
                 else:
                     params.append(value)
         with prepared_cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(_postgresql_statement(len(tasks)), params)
             row = cursor.fetchone()
         return (row[0], row[1]) if row else None
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_response_insert(connection.vendor), params)
         row = cursor.fetchone()
         if row is None:
             return None
-        if answers_sql:
+        if answers:
             cursor.execute(
-                answers_sql, [value for answer in answers for value in (row[0], *answer, answer[2])]
+                _answers_insert(connection.vendor, len(answers)),
+                [value for answer in answers for value in (row[0], *answer, answer[2])],
             )
     if tasks:
         insert_together(*(queued_task_row(task, response_id=row[0], **kwargs) for task, kwargs in tasks))
