@@ -13,7 +13,10 @@ from .questions import Question
 
 
 class ConsultationResponse(models.Model):
-    consultation = models.ForeignKey("ConsultationPage", on_delete=models.PROTECT, related_name="responses")
+    # No index of its own: the three indexes in Meta lead with it, and one more would be written by every response.
+    consultation = models.ForeignKey(
+        "ConsultationPage", on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     reference = models.CharField(
         max_length=16, unique=True, help_text="Private receipt number given to the respondent"
     )
@@ -82,7 +85,11 @@ class Answer(models.Model):
     """One row per question answered. `selected` holds chosen options wrapped in newlines ("\\nA\\nB\\n") so
     that filtering and counting by option is a plain indexed-free `contains` on every database."""
 
-    response = models.ForeignKey(ConsultationResponse, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: `answer_one_per_question` (response, question) leads with it, and one more would be
+    # written by every answer.
+    response = models.ForeignKey(
+        ConsultationResponse, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     selected = models.TextField(blank=True)
     text = models.TextField(

@@ -29,7 +29,9 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misr
 
 
 def _code(length: int) -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
+    """`length` characters drawn uniformly from the 32 of REFERENCE_ALPHABET: a random byte's low 5 bits each (256
+    is a multiple of 32, so no character is likelier than another), from one call to the system's generator."""
+    return "".join(REFERENCE_ALPHABET[byte & 31] for byte in secrets.token_bytes(length))
 
 
 def clean_answer(question: Question, raw: dict[str, Any] | None) -> tuple[list[str], str]:

@@ -209,3 +209,15 @@ def test_a_failure_that_is_not_a_taken_reference_is_not_retried():
     attempts = [query for query in captured.captured_queries if query["sql"].startswith(("INSERT", "WITH"))]
     assert len(attempts) == (1 if connection.vendor == "postgresql" else 2)
     assert not ConsultationResponse.objects.exists() and not Answer.objects.exists()
+
+
+def test_references_are_drawn_from_the_whole_alphabet_and_nothing_else():
+    """`_code` maps random bytes to the 32 characters people cannot misread: every one of them comes up, and no
+    other character does."""
+    from covenant.consultation.services.submission import REFERENCE_ALPHABET, _code
+
+    drawn = "".join(_code(8) for _ in range(400))
+    assert len(REFERENCE_ALPHABET) == len(set(REFERENCE_ALPHABET)) == 32
+    assert len(drawn) == 3200
+    assert set(drawn) == set(REFERENCE_ALPHABET)
+    assert len({_code(8) for _ in range(400)}) == 400
