@@ -193,6 +193,9 @@ class _LazyApplication:
             settings.CONSULTATION_MIN_SECONDS = 0
             settings.CONSULTATION_SUBMIT_RATE = "1000000/m"
             self._app = get_wsgi_application()
+            from cms.heap import freeze_startup_heap
+
+            freeze_startup_heap()  # as cms/wsgi.py does in every server process
 
 
 wsgi_app = _LazyApplication()
