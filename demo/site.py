@@ -15,7 +15,7 @@ from wagtail.models import Site
 
 from cms.accounts.models import User
 from cms.accounts.roles import ROLES_BY_KEY
-from cms.accounts.services import user_account_create
+from cms.accounts.services import platform_admin_grant, platform_admins, user_account_create
 from demo.factories.cms import DEMO_PASSWORD
 from demo.pages import seed_pages
 from workforce.models import Organisation, OrganisationType, Region
@@ -72,8 +72,23 @@ ORGANISATIONS = (
     ("Riverside Carers Network", "Carers Network", OrganisationType.VOLUNTARY, "", "", ""),
 )
 
-# e-mail, first name, last name, job title, [(organisation short name, role), ...]
+# e-mail, first name, last name, job title, [(organisation short name, role), ...]; the platform administrator's
+# role is held across every organisation (organisation None).
 DEMO_USERS = (
+    (
+        "platform.admin@rw-icb.example",
+        "Owen",
+        "Castell",
+        "Digital services manager",
+        [(None, "platform_admin")],
+    ),
+    (
+        "admin@riverside-hospitals.example",
+        "Fiona",
+        "Gallagher",
+        "Workforce systems administrator",
+        [("Riverside Hospitals", "org_admin")],
+    ),
     (
         "hr.admin@riverside-hospitals.example",
         "Priya",
@@ -164,10 +179,14 @@ DEMO_USERS = (
     # A second editor: a page is approved by someone other than its author.
     ("approver@rw-icb.example", "Hannah", "Marsh", "Communications lead", [("R&W ICB", "editor")]),
     ("auditor@rw-icb.example", "Imran", "Shah", "Information governance auditor", [("R&W ICB", "auditor")]),
+    ("dpo@rw-icb.example", "Nadia", "Brennan", "Data protection officer", [("R&W ICB", "dpo")]),
 )
 
 # What each login is for, printed by seed_demo after its roles and listed the same in the README (a test compares).
 LOGIN_NOTES = {
+    "platform.admin@rw-icb.example": "adds, imports and deactivates organisations at /workforce/organisations/",
+    "admin@riverside-hospitals.example": "invites Riverside's staff and grants their roles from its page at "
+    "/workforce/organisations/",
     "handler@riverside-hospitals.example": "the lead on Riverside's cases, who triages, assigns and signs off; "
     "investigates some too",
     "security.lead@riverside-hospitals.example": "investigates cases the lead assigns to them",
@@ -177,6 +196,7 @@ LOGIN_NOTES = {
     "editor@rw-icb.example": "writes pages in the CMS at /admin/",
     "approver@rw-icb.example": "approves pages other editors submit for moderation",
     "auditor@rw-icb.example": "the audit log at /audit/",
+    "dpo@rw-icb.example": "retention, legal holds, subject-access and erasure requests at /records/",
 }
 
 
@@ -208,7 +228,11 @@ def seed(*, world: DemoWorld, sizes: dict, stdout=None) -> None:
         )
         world.users[email] = user
         for short_name, role in memberships:
-            membership_grant(user=user, organisation=world.organisations[short_name], role=role)
+            if short_name is None:
+                if not platform_admins().filter(pk=user.pk).exists():
+                    platform_admin_grant(user=user)
+            else:
+                membership_grant(user=user, organisation=world.organisations[short_name], role=role)
     seed_pages()
     _site_answers_at_site_url()
 

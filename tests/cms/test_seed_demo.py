@@ -99,3 +99,13 @@ def _assert_printed_roles_are_held(printed):
         labels = description.split(":", 1)[0].removesuffix(" (two-factor required)").split(", ")
         assert {keys_by_label[label.lower()] for label in labels} == user.role_keys, email
         assert ("(two-factor required)" in description) == two_factor_required(user=user), email
+
+
+def test_every_role_has_a_demo_login():
+    """Whoever tries the demo can sign in as each role the product has, the platform administrator's and the
+    data protection officer's included."""
+    from cms.accounts.roles import ROLES
+    from demo.site import DEMO_USERS
+
+    held = {role for *_, memberships in DEMO_USERS for _, role in memberships}
+    assert {role.key for role in ROLES} <= held
