@@ -5,6 +5,7 @@ credentials: identity, right to work, DBS checks, training and occupational heal
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.utils import timezone
 
@@ -58,79 +59,68 @@ def seed_journey_credentials(jo: Person, orgs, users, today) -> None:
     Care Certificate still waits for a second person to verify it."""
     care, recorder, verifier = orgs[CARE], users[CARE_HR], users[TRUST_HR]
     now = timezone.now()
+    recorded = {"recorded_by": recorder, "recorded_at": now}
     verified = {
-        "recorded_by": recorder,
-        "recorded_at": now,
+        **recorded,
         "verified_by": verifier,
         "verified_at": now,
         "holder_response": HolderResponse.ACCEPTED,
         "holder_responded_at": now,
     }
+
+    def credential(kind, days_ago: int | None, evidence: str, *, checked: dict = verified, **fields):
+        """One of Jo's credentials issued by Harbourside `days_ago` (None: on Jo's first day there, 1 August
+        2019) and checked that day unless `fields` say otherwise."""
+        issued_on = (
+            datetime.date(2019, 8, 1) if days_ago is None else today - datetime.timedelta(days=days_ago)
+        )
+        return PassportCredential(
+            person=jo,
+            kind=kind,
+            issued_by=care,
+            issued_on=issued_on,
+            evidence_seen=evidence,
+            **{"evidence_checked_on": issued_on, **checked, **fields},
+        )
+
+    def expires_in(days: int) -> datetime.date:
+        return today + datetime.timedelta(days=days)
+
     PassportCredential.objects.bulk_create(
         [
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.IDENTITY,
-                issued_by=care,
-                issued_on=datetime.date(2019, 8, 1),
-                evidence_seen="UK passport",
-                evidence_checked_on=datetime.date(2019, 8, 1),
-                **verified,
-            ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.RIGHT_TO_WORK,
-                issued_by=care,
-                issued_on=datetime.date(2019, 8, 1),
-                evidence_seen="UK passport",
-                evidence_checked_on=datetime.date(2019, 8, 1),
-                **verified,
-            ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.DBS,
+            credential(CredentialKind.IDENTITY, None, "UK passport"),
+            credential(CredentialKind.RIGHT_TO_WORK, None, "UK passport"),
+            credential(
+                CredentialKind.DBS,
+                400,
+                "DBS certificate and update service status check",
                 dbs_level=DBSLevel.ENHANCED_BARRED,
                 dbs_update_service=True,
                 dbs_update_checked_on=today - datetime.timedelta(days=20),
                 reference="001234567890",
-                issued_by=care,
-                issued_on=today - datetime.timedelta(days=400),
-                evidence_seen="DBS certificate and update service status check",
                 evidence_checked_on=today - datetime.timedelta(days=20),
-                **verified,
             ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.TRAINING,
+            credential(
+                CredentialKind.TRAINING,
+                200,
+                "Course certificate",
                 subject="Safeguarding adults level 2",
-                issued_by=care,
-                issued_on=today - datetime.timedelta(days=200),
-                expires_on=today + datetime.timedelta(days=900),
-                evidence_seen="Course certificate",
-                evidence_checked_on=today - datetime.timedelta(days=200),
-                **verified,
+                expires_on=expires_in(900),
             ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.TRAINING,
+            credential(
+                CredentialKind.TRAINING,
+                100,
+                "Course certificate",
                 subject="Moving and handling",
-                issued_by=care,
-                issued_on=today - datetime.timedelta(days=100),
-                expires_on=today + datetime.timedelta(days=265),
-                evidence_seen="Course certificate",
-                evidence_checked_on=today - datetime.timedelta(days=100),
-                **{**verified, "holder_response": HolderResponse.PENDING, "holder_responded_at": None},
+                expires_on=expires_in(265),
+                checked={**verified, "holder_response": HolderResponse.PENDING, "holder_responded_at": None},
             ),
-            PassportCredential(
-                person=jo,
-                kind=CredentialKind.TRAINING,
+            credential(
+                CredentialKind.TRAINING,
+                30,
+                "Care Certificate signed by the assessor",
                 subject="Care Certificate",
-                issued_by=care,
-                issued_on=today - datetime.timedelta(days=30),
-                evidence_seen="Care Certificate signed by the assessor",
-                evidence_checked_on=today - datetime.timedelta(days=30),
-                recorded_by=recorder,
-                recorded_at=now,
+                checked=recorded,
             ),
         ]
     )
@@ -146,6 +136,17 @@ def _checked(issued_on: datetime.date, evidence: str) -> dict:
     }
 
 
+def _carried_over(person_id: int, issuer, kind, issued_on: datetime.date, evidence: str, **fields):
+    return PassportCredential(
+        person_id=person_id,
+        kind=kind,
+        issued_by=issuer,
+        issued_on=issued_on,
+        **_checked(issued_on, evidence),
+        **fields,
+    )
+
+
 def seed_credentials(people, rng, today) -> None:
     people_ids = [p.pk for p in people if p.last_name != "Pennant" or p.first_name != "Jo"]
     current = {
@@ -158,61 +159,39 @@ def seed_credentials(people, rng, today) -> None:
     for person_id, assignment in current.items():
         issuer = assignment.employment.employer
         started = assignment.start_date
-        credentials.append(
-            PassportCredential(
-                person_id=person_id,
-                kind=CredentialKind.IDENTITY,
-                issued_by=issuer,
-                issued_on=started,
-                **_checked(started, "Passport"),
-            )
-        )
-        credentials.append(
-            PassportCredential(
-                person_id=person_id,
-                kind=CredentialKind.RIGHT_TO_WORK,
-                issued_by=issuer,
-                issued_on=started,
-                **_checked(started, "Passport"),
-            )
-        )
+
+        credential = functools.partial(_carried_over, person_id, issuer)
+        credentials.append(credential(CredentialKind.IDENTITY, started, "Passport"))
+        credentials.append(credential(CredentialKind.RIGHT_TO_WORK, started, "Passport"))
         if assignment.post.staff_group in CLINICAL_OR_CARE:
             issued = today - datetime.timedelta(days=rng.randint(30, 5 * 365))
             credentials.append(
-                PassportCredential(
-                    person_id=person_id,
-                    kind=CredentialKind.DBS,
-                    issued_by=issuer,
-                    issued_on=issued,
+                credential(
+                    CredentialKind.DBS,
+                    issued,
+                    "DBS certificate",
                     dbs_level=DBSLevel.ENHANCED_BARRED if rng.random() < 0.8 else DBSLevel.ENHANCED,
                     dbs_update_service=rng.random() < 0.7,
                     reference=f"00{rng.randint(10**9, 10**10 - 1)}",
                     status=CredentialStatus.REVOKED if rng.random() < 0.01 else CredentialStatus.ISSUED,
                     status_reason="Barring information received" if rng.random() < 0.01 else "",
-                    **_checked(issued, "DBS certificate"),
                 )
             )
             for subject in TRAINING:
                 done = today - datetime.timedelta(days=rng.randint(10, 4 * 365))
                 credentials.append(
-                    PassportCredential(
-                        person_id=person_id,
-                        kind=CredentialKind.TRAINING,
+                    credential(
+                        CredentialKind.TRAINING,
+                        done,
+                        "Course certificate",
                         subject=subject,
-                        issued_by=issuer,
-                        issued_on=done,
                         expires_on=done + datetime.timedelta(days=3 * 365),
-                        **_checked(done, "Course certificate"),
                     )
                 )
             if issuer.sector == "health":
                 credentials.append(
-                    PassportCredential(
-                        person_id=person_id,
-                        kind=CredentialKind.OCCUPATIONAL_HEALTH,
-                        issued_by=issuer,
-                        issued_on=started,
-                        **_checked(started, "Occupational health clearance letter"),
+                    credential(
+                        CredentialKind.OCCUPATIONAL_HEALTH, started, "Occupational health clearance letter"
                     )
                 )
     PassportCredential.objects.bulk_create(credentials, batch_size=1000)
