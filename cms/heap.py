@@ -4,9 +4,9 @@ A loaded site holds about 300,000 objects that live as long as the process (Djan
 URL patterns and every view module). Python's full collection walks all of them each time: on the 2-core
 development machine that was a pause of 190 to 250 ms every dozen or so API pages of 100 responses, which alone
 put the page's p95 over its 150 ms limit (docs/performance.md). `gc.freeze()` moves every object alive at that
-moment to a permanent generation that collections skip, as the Python documentation advises for servers that
-load once and then serve: only what requests create is walked. Under gunicorn's `--preload` the master freezes
-before it forks, so the workers also leave those pages unwritten and shared.
+moment to a permanent generation that collections skip, so only what requests create is walked. (The Python
+documentation describes `gc.freeze()` for processes that fork: under gunicorn's `--preload` the master freezes
+once before it forks and the workers inherit it; without it each worker freezes its own.)
 
 The price: an object frozen here and later dropped inside a reference cycle is not reclaimed (one without a cycle
 still is, by its reference count). Start-up's own leftovers are collected first, and gunicorn replaces each worker

@@ -14,8 +14,8 @@ from django.db import transaction
 from wagtail.models import Site
 
 from cms.accounts.models import User
-from cms.accounts.roles import ROLES_BY_KEY
-from cms.accounts.services import platform_admin_grant, platform_admins, user_account_create
+from cms.accounts.roles import ROLES_BY_KEY, roles_for_user
+from cms.accounts.services import platform_admin_grant, user_account_create
 from demo.factories.cms import DEMO_PASSWORD
 from demo.pages import seed_pages
 from workforce.models import Organisation, OrganisationType, Region
@@ -229,12 +229,20 @@ def seed(*, world: DemoWorld, sizes: dict, stdout=None) -> None:
         world.users[email] = user
         for short_name, role in memberships:
             if short_name is None:
-                if not platform_admins().filter(pk=user.pk).exists():
+                if role not in roles_for_user(user):  # held, even if the account was deactivated since
                     platform_admin_grant(user=user)
             else:
                 membership_grant(user=user, organisation=world.organisations[short_name], role=role)
     seed_pages()
     _site_answers_at_site_url()
+
+
+def organisations_not_of_the_demo() -> list[str]:
+    """The names of the organisations in the database that the demo did not make (none in a demo database)."""
+    demo = [name for name, *_ in ORGANISATIONS]
+    return list(
+        Organisation.objects.exclude(name__in=demo).order_by("name").values_list("name", flat=True)[:5]
+    )
 
 
 def _site_answers_at_site_url() -> None:
@@ -270,4 +278,4 @@ def demo_logins() -> list[tuple[str, str]]:
     return logins
 
 
-__all__ = ["DEMO_PASSWORD", "DemoWorld", "demo_logins", "seed"]
+__all__ = ["DEMO_PASSWORD", "DemoWorld", "demo_logins", "organisations_not_of_the_demo", "seed"]

@@ -6,7 +6,7 @@ from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from cms.api import FigureOut, PageMeta
 
@@ -54,6 +54,8 @@ class QuestionList(Schema):
 # pydantic models check dicts in pydantic's compiled core, where ninja's `Schema` first wraps every one of them to
 # read attributes (about a third of a page of 100's time). The OpenAPI document is the same.
 class AnswerOut(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # only the fields below are served, whatever the dict holds
+
     question_id: int
     question_number: int | None = Field(description="null for a question since retired")
     selected: list[str] = Field(description="Options chosen")
@@ -62,6 +64,8 @@ class AnswerOut(BaseModel):
 
 
 class ResponseOut(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # only the fields below are served, whatever the dict holds
+
     id: int
     public_id: str = Field(description="The id shown beside the response on the published responses page")
     submitted_date: datetime.date

@@ -62,8 +62,25 @@ def test_seed_demo_refuses_without_debug(settings):
     from django.core.management.base import CommandError
 
     settings.DEBUG = False
+    settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="Refusing"):
         call_command("seed_demo")
+
+
+def test_forced_it_still_refuses_a_database_with_real_organisations(settings):
+    """`--force` is for a demo database outside development: beside real records it would add accounts with the
+    published password, a platform administrator among them."""
+    from django.core.management.base import CommandError
+
+    from cms.accounts.models import User
+    from demo.factories.workforce import OrganisationFactory
+
+    settings.DEBUG = False
+    settings.DEMO_DATA_ALLOWED = False
+    OrganisationFactory(name="Northfield NHS Foundation Trust")
+    with pytest.raises(CommandError, match="Northfield NHS Foundation Trust"):
+        call_command("seed_demo", "--force", "--quiet-logins")
+    assert not User.objects.exists()
 
 
 def _printed_logins(out: str) -> list[tuple[str, str]]:

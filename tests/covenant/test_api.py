@@ -63,7 +63,8 @@ def _resolve(schema: dict, document: dict) -> dict:
 
 
 def _missing(value, schema: dict, document: dict, where: str) -> list[str]:
-    """Every property the schema documents that the value lacks, looking into objects and list items."""
+    """Every property the schema documents that the value lacks, and every key the value serves that the schema
+    does not document (a field served by mistake), looking into objects and list items."""
     schema = _resolve(schema, document)
     options = schema.get("anyOf")
     if options:
@@ -72,6 +73,8 @@ def _missing(value, schema: dict, document: dict, where: str) -> list[str]:
         schema = _resolve(next(o for o in options if o.get("type") != "null"), document)
     missing = []
     if schema.get("type") == "object" or "properties" in schema:
+        if isinstance(value, dict):
+            missing += [f"{where}.{name} (not documented)" for name in set(value) - set(schema["properties"])]
         for name, child in schema.get("properties", {}).items():
             if name not in value:
                 missing.append(f"{where}.{name}")

@@ -4,43 +4,34 @@ and the response's index on its consultation alone (`response_queue_idx`, `respo
 `response_fingerprint_idx` lead with the consultation). Each answer wrote one more B-tree entry, each response
 one more.
 
-Only the indexes are dropped: Django's own AlterField would also drop and re-add the foreign keys, and
-PostgreSQL would check every row again while holding a lock on the table. Reversed, each index comes back under
-a name of its own.
+Only those two indexes are dropped, by the names Django gave them: Django's own AlterField would also drop and
+re-add the foreign keys, and PostgreSQL would check every row again while holding a lock on the table. Reversed,
+each index comes back under the same name.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 DROPPED = (("consultation_answer", "response_id"), ("consultation_consultationresponse", "consultation_id"))
-RESTORED = {"response_id": "answer_response_idx", "consultation_id": "response_consultation_idx"}
 
 
-def _single_column_indexes(schema_editor, table: str, column: str) -> list[str]:
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, table)
-    return [
-        name
-        for name, details in constraints.items()
-        if details["columns"] == [column]
-        and details["index"]
-        and not (details["unique"] or details["primary_key"] or details["foreign_key"] or details["check"])
-    ]
+def _django_index_name(schema_editor, table: str, column: str) -> str:
+    """The name Django gave the foreign key's own index (`<table>_<column>_<hash>`): only that index is dropped,
+    never another on the same column (a partial or covering one added since)."""
+    return schema_editor._create_index_name(table, [column], suffix="")
 
 
 def drop(apps, schema_editor):
     quote = schema_editor.quote_name
     for table, column in DROPPED:
-        for name in _single_column_indexes(schema_editor, table, column):
-            schema_editor.execute(f"DROP INDEX {quote(name)}")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(_django_index_name(schema_editor, table, column))}")
 
 
 def restore(apps, schema_editor):
     quote = schema_editor.quote_name
     for table, column in DROPPED:
-        if not _single_column_indexes(schema_editor, table, column):
-            schema_editor.execute(f"CREATE INDEX {quote(RESTORED[column])} ON {quote(table)} ({quote(column)})")
+        name = quote(_django_index_name(schema_editor, table, column))
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {quote(table)} ({quote(column)})")
 
 
 class Migration(migrations.Migration):

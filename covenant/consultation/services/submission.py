@@ -7,7 +7,7 @@ import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from ..models.pages import ConsultationPage
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+if len(set(REFERENCE_ALPHABET)) != 32:  # `_code` maps 5 random bits to a character
+    raise ImproperlyConfigured("REFERENCE_ALPHABET must hold 32 different characters")
 
 
 def _code(length: int) -> str:

@@ -28,3 +28,21 @@ def test_a_key_is_indexed_once_by_an_index_that_leads_with_it(model, column):
     indexes = _indexes(model)
     assert [columns for columns in indexes.values() if columns == [column]] == []
     assert any(len(columns) > 1 and columns[0] == column for columns in indexes.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_that_dropped_them_goes_back_and_forth():
+    from django.core.management import call_command
+
+    def single(model, column):
+        return [name for name, columns in _indexes(model).items() if columns == [column]]
+
+    try:
+        call_command("migrate", "consultation", "0006", verbosity=0)
+        assert single(Answer, "response_id") == ["consultation_answer_response_id_5623154a"]
+        assert single(ConsultationResponse, "consultation_id") == [
+            "consultation_consultationresponse_consultation_id_64f04487"
+        ]
+    finally:
+        call_command("migrate", "consultation", verbosity=0)
+    assert single(Answer, "response_id") == single(ConsultationResponse, "consultation_id") == []
