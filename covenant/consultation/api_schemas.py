@@ -50,12 +50,16 @@ class QuestionList(Schema):
     items: list[QuestionOut]
 
 
-# A response and its answers are built as plain dicts (api.py), up to 100 responses of 12 answers a page: plain
-# pydantic models check dicts in pydantic's compiled core, where ninja's `Schema` first wraps every one of them to
-# read attributes (about a third of a page of 100's time). The OpenAPI document is the same.
-class AnswerOut(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # only the fields below are served, whatever the dict holds
+class _FromDicts(BaseModel):
+    """A response and its answers are built as plain dicts (api.py), up to 100 responses of 12 answers a page: plain
+    pydantic models check dicts in pydantic's compiled core, where ninja's `Schema` first wraps every one of them
+    to read attributes (about a third of a page of 100's time). The OpenAPI document is the same. Only the fields
+    declared are served, whatever the dict holds."""
 
+    model_config = ConfigDict(extra="ignore")
+
+
+class AnswerOut(_FromDicts):
     question_id: int
     question_number: int | None = Field(description="null for a question since retired")
     selected: list[str] = Field(description="Options chosen")
@@ -63,9 +67,7 @@ class AnswerOut(BaseModel):
     themes: list[str] = Field(description="Themes an analyst confirmed")
 
 
-class ResponseOut(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # only the fields below are served, whatever the dict holds
-
+class ResponseOut(_FromDicts):
     id: int
     public_id: str = Field(description="The id shown beside the response on the published responses page")
     submitted_date: datetime.date

@@ -25,19 +25,20 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # The demo accounts share a published password: only in development (the dev settings, or DEBUG on).
         development = settings.DEBUG or settings.DEMO_DATA_ALLOWED
-        if not development and not options["force"]:
-            raise CommandError(
-                "Refusing to create demo accounts outside development (DEBUG off and not the dev settings). "
-                "Pass --force if you mean it."
-            )
-        # Even forced, never beside real records: the demo's accounts (a platform administrator among them) share
-        # the published password, and whoever signs in first would set up their second factor.
-        others = site.organisations_not_of_the_demo()
-        if not development and others:
-            raise CommandError(
-                f"Refusing to add demo accounts to a database that holds other organisations ({others[0]}"
-                f"{' and more' if len(others) > 1 else ''}): seed the demo into a database of its own."
-            )
+        if not development:
+            if not options["force"]:
+                raise CommandError(
+                    "Refusing to create demo accounts outside development (DEBUG off and not the dev settings). "
+                    "Pass --force if you mean it."
+                )
+            # Even forced, never beside real records: the demo's accounts (a platform administrator among them)
+            # share the published password, and whoever signs in first would set up their second factor.
+            others = site.organisations_not_of_the_demo()
+            if others:
+                raise CommandError(
+                    f"Refusing to add demo accounts to a database that holds other organisations ({others[0]}"
+                    f"{' and more' if len(others) > 1 else ''}): seed the demo into a database of its own."
+                )
         factory.random.reseed_random(options["seed"])
         sizes = {key: options[key] for key in ("people", "incidents", "responses", "seed")}
         world = site.DemoWorld()
