@@ -17,6 +17,7 @@ on time without any invalidation.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -34,7 +35,7 @@ from ..vocabulary import Lifecycle
 from .questions import question_sections, questions_for
 
 GENERATION_KEY = "consultation:live:generation:{pk}"
-SNAPSHOT_KEY = "consultation:live:v1:{pk}:{generation}"
+SNAPSHOT_KEY = "consultation:live:v2:{pk}:{generation}"  # v2: `rules` added
 CACHE_SECONDS = 60 * 60 * 24
 
 
@@ -51,6 +52,7 @@ class ConsultationSnapshot:
     concluded: bool
     revision: int
     generation: int  # of the cache key it was built under: names its rendered fragments (views/journey.py)
+    rules: str  # what the journey's forms check answers against (`rules_of`): the same in every process
     breadcrumbs: tuple[tuple[str, str], ...]
     questions: tuple[Question, ...]
     sections: tuple[tuple[Question, ...], ...]
@@ -81,6 +83,20 @@ def _generation(pk: int) -> int:
     return generations.generation(GENERATION_KEY.format(pk=pk))
 
 
+def rules_of(revision: int, questions: list[Question]) -> str:
+    """A digest of the publication's revision and every field of each of its questions, in order: whatever a step's
+    form checks an answer against (kind, options, required, length, prompts, numbering) changes it.
+
+    It names the rules the journey's answers were checked under (views/journey.py `stamp`). Unlike the cache's
+    generation it is worked out from the rows alone, so every server process gives the same value for the same
+    publication, with or without a shared cache, and a change that leaves the questions as they were keeps it."""
+    digest = hashlib.blake2b(str(revision).encode(), digest_size=12)
+    fields = [field.attname for field in Question._meta.concrete_fields]
+    for question in questions:
+        digest.update(repr([getattr(question, name) for name in fields]).encode())
+    return digest.hexdigest()
+
+
 def _build(pk: int, generation: int) -> ConsultationSnapshot:
     # public(): no view restriction on the page or any ancestor, as public_consultations() reads them.
     page = ConsultationPage.objects.live().public().filter(pk=pk).first()
@@ -96,6 +112,7 @@ def _build(pk: int, generation: int) -> ConsultationSnapshot:
         concluded=bool(page.outcome_published_at and page.outcome_summary),
         revision=page.live_revision_id or 0,
         generation=generation,
+        rules=rules_of(page.live_revision_id or 0, questions),
         breadcrumbs=tuple(page_breadcrumbs(page)),
         questions=tuple(questions),
         sections=tuple(tuple(section) for section in question_sections(questions)),

@@ -172,8 +172,10 @@ class ResponseJourney(multistep.Journey):
         return response
 
     def stamp(self, step: multistep.Step) -> str:
-        # Each step's form depends on the publication alone (its questions), never on other answers.
-        return f"{self.page.generation}:{self.page.revision}"
+        # Each step's form depends on the publication alone (its questions), never on other answers. The digest of
+        # the revision and the questions is the same in every server process (selectors/live.py `rules_of`), so
+        # a page answered on one process is marked on the next whatever cache they share.
+        return self.page.rules
 
     def trusted(self) -> bool:
         """Whether every asked step's answers passed its form on their page, under this publication."""

@@ -5,12 +5,15 @@ would have been rendered, and a signed-in person's pages are never shared."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from cms import multistep, pageshell
 from cms.navigation import menus_invalidate
 from covenant.consultation.encryption import KEYS
 from covenant.consultation.models import ConsultationResponse
+from covenant.consultation.selectors import live
+from covenant.consultation.views.journey import ResponseJourney
 
 from .journey import (
     ABOUT,
@@ -184,6 +187,53 @@ def test_answers_marked_under_an_earlier_publication_go_through_the_forms_again(
     assert response.status_code == 400
     assert "Answer question 8" in response.content.decode()
     assert not ConsultationResponse.objects.exists()
+
+
+def test_marks_hold_on_a_server_process_with_its_own_cache(consultation, quick, monkeypatch):
+    """The marks name the publication's revision and questions, not the cache's generation: a send reaching a process
+    that shares no cache with the one that served the pages (a generation of its own, nothing kept) still takes
+    the answers its forms accepted without putting them through the forms again."""
+    client = Client()
+    check = answer_everything(client, consultation)
+    before = live.consultation_live(pk=consultation.pk)
+    cache.clear()  # what another process without a shared cache holds: nothing
+    live._LOCAL.clear()
+    pageshell.PAGES.clear()
+    assert live.consultation_live(pk=consultation.pk).generation != before.generation
+
+    def forms_again(self):
+        raise AssertionError("the answers went through the forms again")
+
+    monkeypatch.setattr(ResponseJourney, "answers_to_send", forms_again)
+    response = send(client, consultation, check)
+    assert response.status_code == 200
+    assert ConsultationResponse.objects.filter(reference=reference_of(response)).exists()
+
+
+def test_a_question_changed_without_a_new_revision_puts_marked_answers_through_the_form(consultation, quick):
+    client = Client()
+    check = answer_everything(client, consultation)
+    # An edit to the question rows themselves, outside a publication: the revision is the same, the rules are not.
+    question = list(consultation.active_questions())[7]
+    question.required = True
+    question.save()
+    response = send(client, consultation, check)
+    assert response.status_code == 400
+    assert "Answer question 8" in response.content.decode()
+    assert not ConsultationResponse.objects.exists()
+
+
+def test_the_rules_digest_follows_every_field_of_the_questions(consultation):
+    questions = list(consultation.active_questions())
+    revision = consultation.live_revision_id
+    digest = live.rules_of(revision, questions)
+    assert live.rules_of(revision, list(consultation.active_questions())) == digest  # the same rows, the same
+    assert live.rules_of(revision + 1, questions) != digest
+    for field, value in (("max_length", 17), ("options_text", "Yes\nNo\nMaybe"), ("why_prompt", "Say why")):
+        changed = list(consultation.active_questions())
+        setattr(changed[0], field, value)
+        assert live.rules_of(revision, changed) != digest, field
+    assert live.rules_of(revision, questions[:-1]) != digest
 
 
 def test_check_your_answers_keeps_its_frame_and_shows_each_person_only_their_answers(consultation):
