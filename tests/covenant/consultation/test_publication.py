@@ -1,14 +1,22 @@
 """Publication: published responses, summaries, the outcome page and PDF, open data."""
 
+import datetime
 import io
 import json
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cms.disclosure import NOT_SHOWN, Suppressed
-from covenant.consultation import services
-from covenant.consultation.models import ModerationState, PublishConsent
+from covenant.consultation import publication, services
+from covenant.consultation.models import (
+    ConsultationResponse,
+    ModerationState,
+    PublishConsent,
+    SafeguardingReferral,
+)
+from covenant.consultation.vocabulary import ReferralOrigin
 from demo.factories.consultation import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +207,25 @@ def test_theme_answered_and_duplicate_counts_go_through_disclosure_control(clien
     outcome = client.get(page.subpage_url("outcome")).content.decode()
     row = outcome[outcome.index("Pair of near-identical responses") :].split("</tr>")[0]
     assert ">2<" not in row and row.count("[c]") == 2
+
+
+def test_answer_rows_come_only_from_publishable_responses_whatever_ids_are_asked_for(published_world):
+    """`publication.published_answer_rows` (the public API's answers) and the open data read the answers of the
+    ids they are given only where the response itself is publishable: a rejected, unconsented, pending or invalid
+    response, or one held by an open safeguarding referral, gives no rows."""
+    page, anonymous, named = published_world["page"], published_world["anonymous"], published_world["named"]
+    every_id = list(ConsultationResponse.objects.filter(consultation=page).values_list("pk", flat=True))
+    rows = publication.published_answer_rows(response_ids=every_id)
+    assert set(rows) == {anonymous.pk, named.pk}
+    first, fifth = rows[anonymous.pk]  # in question order
+    assert first["selected"] == ["Agree"] and "07700" not in first["published_text"]
+    assert fifth["themes"] == ["Personal alarms"]
+    questions = page.active_questions()
+    records = list(publication.open_data_records(consultation=page, questions=list(questions)))
+    assert len(records) == 2 and "07700" not in json.dumps(records)
+
+    SafeguardingReferral.objects.create(
+        response=named, origin=ReferralOrigin.MODERATOR, due_at=timezone.now() + datetime.timedelta(hours=24)
+    )
+    assert set(publication.published_answer_rows(response_ids=every_id)) == {anonymous.pk}
+    assert publication._answers_with_themes([named.pk]) == []  # the open data's reading too
