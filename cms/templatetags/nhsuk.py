@@ -187,6 +187,33 @@ def cell_attrs(attrs, css_class: str = ""):
     return format_html_join(" ", '{}="{}"', pairs.items())
 
 
+def _cell_attrs_computed(table, column) -> bool:
+    """Whether a column's cell attributes are worked out per row: a callable among the table's or the column's
+    `td` (or `cell`) attributes, which django-tables2 calls with the row's record and value."""
+    declared = [
+        table.attrs.get("td"),
+        table.attrs.get("cell"),
+        column.attrs.get("td"),
+        column.attrs.get("cell"),
+    ]
+    return any(callable(value) for attrs in declared if attrs for value in attrs.values())
+
+
+@register.simple_tag
+def td_attrs(bound_column):
+    """`cell_attrs(bound_column.attrs.td, "nhsuk-table__cell")` for a table's cell. django-tables2 builds a column's
+    attributes afresh on every read (three dicts and their classes), once for every cell of the page; unless they
+    depend on the row (`_cell_attrs_computed`), they are the same for every cell of the column, so they are worked
+    out once per column of the table being rendered."""
+    kept = getattr(bound_column, "_nhsuk_td_attrs", None)
+    if kept is not None:
+        return kept
+    html = cell_attrs(bound_column.attrs["td"], "nhsuk-table__cell")
+    if not _cell_attrs_computed(bound_column._table, bound_column.column):
+        bound_column._nhsuk_td_attrs = html
+    return html
+
+
 @register.simple_tag(takes_context=True)
 def service_name(context) -> str:
     """The service name from the context processor, or settings when rendering without one (500, 503)."""

@@ -48,3 +48,36 @@ def test_csv_exports_stream_in_blocks_with_the_same_text():
     assert all(len(block) >= EXPORT_BLOCK_CHARS for block in blocks[:-1])
     assert list(csv_blocks(iter([]), bom=False)) == [""]
     assert "".join(in_blocks(str(n) for n in range(50_000))) == "".join(str(n) for n in range(50_000))
+
+
+def _rendered_cells(table_class, data):
+    import re
+
+    import django_tables2 as tables
+    from django.test import RequestFactory
+
+    assert issubclass(table_class, tables.Table)
+    table = table_class(data)
+    html = table.as_html(RequestFactory().get("/"))
+    return re.findall(r"<td ([^>]*)>", html)
+
+
+def test_a_columns_cell_attributes_are_the_librarys_for_every_row():
+    """`{% td_attrs column %}` (components/table.html) works a column's cell attributes out once per table, unless
+    they depend on the row: either way each cell gets what django-tables2 gives it, with the NHS.UK class."""
+    import django_tables2 as tables
+
+    class Fixed(tables.Table):
+        name = tables.Column(attrs={"td": {"class": "app-name", "data-kind": "name"}})
+        size = tables.Column()
+
+    class PerRow(tables.Table):
+        name = tables.Column(attrs={"td": {"data-name": lambda record: record["name"]}})
+
+    rows = [{"name": "Ash", "size": 1}, {"name": "Birch", "size": 2}]
+    fixed = _rendered_cells(Fixed, rows)
+    assert fixed == ['class="nhsuk-table__cell app-name" data-kind="name"', 'class="nhsuk-table__cell"'] * 2
+    assert _rendered_cells(PerRow, rows) == [
+        'class="nhsuk-table__cell" data-name="Ash"',
+        'class="nhsuk-table__cell" data-name="Birch"',
+    ]
