@@ -132,7 +132,10 @@ def render_shared(
             )
         PAGES.put(full_key, pieces)
     values = {name: conditional_escape(value) for name, value in fills.items()}
-    values[CSRF] = conditional_escape(get_token(request))
+    # The token only where the page has a form: get_token() marks the request as needing the CSRF cookie, which a
+    # page rendered for the person sets only when its template asks for the token.
+    if (CSRF,) in pieces:
+        values[CSRF] = conditional_escape(get_token(request))
     values[NONCE] = conditional_escape(str(request.csp_nonce)) if hasattr(request, "csp_nonce") else ""
     return HttpResponse(
         "".join(piece if isinstance(piece, str) else values[piece[0]] for piece in pieces), status=status

@@ -1,5 +1,10 @@
 """cms/pageshell.py: a kept page is cut only at its own markers, and never kept when a marker was changed."""
 
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import RequestFactory
+
 from cms import generations, pageshell
 from cms.generations import LocalMemo
 from cms.pageshell import CSRF, NONCE, _marker, _split
@@ -43,3 +48,32 @@ def test_a_kept_page_is_forgotten_after_its_time(monkeypatch):
     assert pages.get(("page",)) == ("kept",)
     now[0] += 2
     assert pages.get(("page",)) is None
+
+
+@pytest.mark.django_db
+def test_a_kept_page_asks_for_the_csrf_token_only_when_it_has_a_form(monkeypatch):
+    """As a page rendered for the person, where the token (and the cookie that carries it) comes only when the
+    template asks for it: a kept page without a form sets no CSRF cookie; one with a form gets the person's token."""
+
+    def rendered(template, context, request=None):
+        form = (
+            f'<form><input name="csrfmiddlewaretoken" value="{context[CSRF]}"></form>'
+            if "form" in template
+            else ""
+        )
+        return f"<p>{context['reference']}</p>{form}"
+
+    monkeypatch.setattr(pageshell, "render_to_string", rendered)
+    pageshell.PAGES.clear()
+    for template, has_form in (("page-without.html", False), ("page-with-form.html", True)):
+        for reference in ("REF-1", "REF-2"):  # kept by the first, filled for the second
+            request = RequestFactory().get("/kept/")
+            request.user = AnonymousUser()
+            response = pageshell.render_shared(request, template, {}, key="k", fills={"reference": reference})
+            text = response.content.decode()
+            assert f"<p>{reference}</p>" in text
+            assert bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE")) is has_form
+            if has_form:
+                token = text.split('value="')[1].split('"')[0]
+                assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+    pageshell.PAGES.clear()
