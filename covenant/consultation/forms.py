@@ -9,6 +9,7 @@ from workforce.models import Region
 
 from .models.questions import Question
 from .vocabulary import (
+    AGREE_SCALE_OPTIONS,
     Channel,
     ModerationState,
     PublishConsent,
@@ -88,6 +89,28 @@ class AboutYouForm(forms.Form):
                 "respondent_name", "Enter your name, or choose to publish your response anonymously"
             )
         return cleaned
+
+
+# Bump when a rule the responding journey's forms apply changes in code in a way `FORM_RULES` below does not see
+# (a validator, a clean() method, how a question's kind becomes a field): answers marked as checked under the
+# earlier rules then go through the forms again at send (views/journey.py `stamp`, selectors/live.py `rules_of`).
+FORMS_VERSION = 1
+
+
+def _form_rules() -> str:
+    """What the journey's forms check answers against in code, as text: `FORMS_VERSION`, the agree scale, and each
+    field of "About you" with its type, whether it is required, its length and the values it accepts."""
+    about = [
+        (
+            name,
+            type(field).__name__,
+            field.required,
+            getattr(field, "max_length", None),
+            [value for value, _label in getattr(field, "choices", [])],
+        )
+        for name, field in AboutYouForm.base_fields.items()
+    ]
+    return repr((FORMS_VERSION, AGREE_SCALE_OPTIONS, about))
 
 
 class QuestionsForm(forms.Form):
@@ -454,3 +477,6 @@ class SafeguardingDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Give the reason for the decision"},
     )
+
+
+FORM_RULES = _form_rules()

@@ -29,6 +29,7 @@ from wagtail.models import Page
 from cms import generations
 from cms.models import page_breadcrumbs
 
+from ..forms import FORM_RULES
 from ..models.pages import ConsultationPage, lifecycle_at
 from ..models.questions import Question
 from ..vocabulary import Lifecycle
@@ -84,13 +85,14 @@ def _generation(pk: int) -> int:
 
 
 def rules_of(revision: int, questions: list[Question]) -> str:
-    """A digest of the publication's revision and every field of each of its questions, in order: whatever a step's
-    form checks an answer against (kind, options, required, length, prompts, numbering) changes it.
+    """A digest of the publication's revision, every field of each of its questions, in order, and the forms' rules
+    in code (`forms.FORM_RULES`): whatever a step's form checks an answer against (kind, options, required, length,
+    prompts, numbering, the "About you" fields) changes it.
 
     It names the rules the journey's answers were checked under (views/journey.py `stamp`). Unlike the cache's
     generation it is worked out from the rows alone, so every server process gives the same value for the same
     publication, with or without a shared cache, and a change that leaves the questions as they were keeps it."""
-    digest = hashlib.blake2b(str(revision).encode(), digest_size=12)
+    digest = hashlib.blake2b(f"{revision}:{FORM_RULES}".encode(), digest_size=12)
     fields = [field.attname for field in Question._meta.concrete_fields]
     for question in questions:
         digest.update(repr([getattr(question, name) for name in fields]).encode())

@@ -2,16 +2,20 @@
 (cms/pageshell.py): each person gets their own token, nonce, payload and reference, a kept page is the page that
 would have been rendered, and a signed-in person's pages are never shared."""
 
+import datetime
 import re
+import uuid
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from cms import multistep, pageshell
 from cms.navigation import menus_invalidate
+from covenant.consultation import forms as consultation_forms
 from covenant.consultation.encryption import KEYS
-from covenant.consultation.models import ConsultationResponse
+from covenant.consultation.models import ConsultationResponse, Question
 from covenant.consultation.selectors import live
 from covenant.consultation.views.journey import ResponseJourney
 
@@ -210,30 +214,59 @@ def test_marks_hold_on_a_server_process_with_its_own_cache(consultation, quick, 
     assert ConsultationResponse.objects.filter(reference=reference_of(response)).exists()
 
 
-def test_a_question_changed_without_a_new_revision_puts_marked_answers_through_the_form(consultation, quick):
+def test_a_question_changed_without_a_new_revision_puts_marked_answers_through_the_form(
+    consultation, quick, monkeypatch
+):
     client = Client()
     check = answer_everything(client, consultation)
     # An edit to the question rows themselves, outside a publication: the revision is the same, the rules are not.
     question = list(consultation.active_questions())[7]
     question.required = True
     question.save()
+
+    def marks_trusted(self):
+        raise AssertionError("the marked answers were taken without their forms")
+
+    monkeypatch.setattr(ResponseJourney, "answers_as_checked", marks_trusted)
     response = send(client, consultation, check)
     assert response.status_code == 400
     assert "Answer question 8" in response.content.decode()
+    assert any(template.name == "consultation/respond_questions.html" for template in response.templates)
     assert not ConsultationResponse.objects.exists()
 
 
-def test_the_rules_digest_follows_every_field_of_the_questions(consultation):
+def _another(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):
+        return value + " changed"
+    if isinstance(value, uuid.UUID):
+        return uuid.uuid4()
+    if value is None:
+        return timezone.now()
+    return value + datetime.timedelta(seconds=1)  # a date and time
+
+
+def test_the_rules_digest_follows_every_field_of_the_questions_and_the_forms_in_code(
+    consultation, monkeypatch
+):
     questions = list(consultation.active_questions())
     revision = consultation.live_revision_id
     digest = live.rules_of(revision, questions)
     assert live.rules_of(revision, list(consultation.active_questions())) == digest  # the same rows, the same
     assert live.rules_of(revision + 1, questions) != digest
-    for field, value in (("max_length", 17), ("options_text", "Yes\nNo\nMaybe"), ("why_prompt", "Say why")):
-        changed = list(consultation.active_questions())
-        setattr(changed[0], field, value)
-        assert live.rules_of(revision, changed) != digest, field
     assert live.rules_of(revision, questions[:-1]) != digest
+    for field in Question._meta.concrete_fields:
+        changed = list(consultation.active_questions())
+        setattr(changed[0], field.attname, _another(getattr(changed[0], field.attname)))
+        assert live.rules_of(revision, changed) != digest, field.name
+    monkeypatch.setattr(live, "FORM_RULES", live.FORM_RULES + " with another rule")
+    assert live.rules_of(revision, questions) != digest
+    # The rules in code follow the "About you" fields: a shorter name allowed is another rule.
+    monkeypatch.setattr(consultation_forms.AboutYouForm.base_fields["respondent_name"], "max_length", 60)
+    assert consultation_forms._form_rules() != consultation_forms.FORM_RULES
 
 
 def test_check_your_answers_keeps_its_frame_and_shows_each_person_only_their_answers(consultation):

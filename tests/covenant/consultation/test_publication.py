@@ -16,7 +16,8 @@ from covenant.consultation.models import (
     PublishConsent,
     SafeguardingReferral,
 )
-from covenant.consultation.vocabulary import ReferralOrigin
+from covenant.consultation.models.analysis import Theme, ThemeTag
+from covenant.consultation.vocabulary import Origin, ReferralOrigin
 from demo.factories.consultation import ConsultationResponseFactory, answer
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +215,10 @@ def test_answer_rows_come_only_from_publishable_responses_whatever_ids_are_asked
     ids they are given only where the response itself is publishable: a rejected, unconsented, pending or invalid
     response, or one held by an open safeguarding referral, gives no rows."""
     page, anonymous, named = published_world["page"], published_world["anonymous"], published_world["named"]
+    # A theme the system suggested and nobody confirmed: never shown.
+    suggested = Theme.objects.create(consultation=page, name="Suggested, not confirmed")
+    fifth_answer = anonymous.answers.get(question__sort_order=4)
+    ThemeTag.objects.create(answer=fifth_answer, theme=suggested, origin=Origin.SYSTEM)
     every_id = list(ConsultationResponse.objects.filter(consultation=page).values_list("pk", flat=True))
     rows = publication.published_answer_rows(response_ids=every_id)
     assert set(rows) == {anonymous.pk, named.pk}
@@ -223,6 +228,7 @@ def test_answer_rows_come_only_from_publishable_responses_whatever_ids_are_asked
     questions = page.active_questions()
     records = list(publication.open_data_records(consultation=page, questions=list(questions)))
     assert len(records) == 2 and "07700" not in json.dumps(records)
+    assert suggested.name not in json.dumps(rows) and suggested.name not in json.dumps(records)
 
     SafeguardingReferral.objects.create(
         response=named, origin=ReferralOrigin.MODERATOR, due_at=timezone.now() + datetime.timedelta(hours=24)
