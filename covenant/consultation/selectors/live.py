@@ -17,6 +17,7 @@ on time without any invalidation.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -36,7 +37,10 @@ from ..vocabulary import Lifecycle
 from .questions import question_sections, questions_for
 
 GENERATION_KEY = "consultation:live:generation:{pk}"
-SNAPSHOT_KEY = "consultation:live:v2:{pk}:{generation}"  # v2: `rules` added
+# v2: `rules` added. `{forms}` names the forms' rules in code, so a deployment that changes them builds snapshots
+# of its own (their `rules` digest includes them) instead of reading one another version built into the shared
+# cache, whose digest would still honour marks made under the old rules.
+SNAPSHOT_KEY = "consultation:live:v2:{forms}:{pk}:{generation}"
 CACHE_SECONDS = 60 * 60 * 24
 
 
@@ -99,6 +103,11 @@ def rules_of(revision: int, questions: list[Question]) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def _forms_key(form_rules: str) -> str:
+    return hashlib.blake2b(form_rules.encode(), digest_size=6).hexdigest()
+
+
 def _build(pk: int, generation: int) -> ConsultationSnapshot:
     # public(): no view restriction on the page or any ancestor, as public_consultations() reads them.
     page = ConsultationPage.objects.live().public().filter(pk=pk).first()
@@ -124,7 +133,7 @@ def _build(pk: int, generation: int) -> ConsultationSnapshot:
 def consultation_live(*, pk: int) -> ConsultationSnapshot:
     """The live consultation `pk` as the journey reads it, from the cache when it can; 404 for anything else."""
     generation = _generation(pk)
-    key = SNAPSHOT_KEY.format(pk=pk, generation=generation)
+    key = SNAPSHOT_KEY.format(forms=_forms_key(FORM_RULES), pk=pk, generation=generation)
     # Kept in this process as well, under the same generation and for at most a minute (cms/generations.py
     # LocalMemo): a step asks the shared cache for the generation only, not for the whole snapshot (and does not
     # unpickle it).

@@ -173,8 +173,9 @@ class ResponseJourney(multistep.Journey):
 
     def stamp(self, step: multistep.Step) -> str:
         # Each step's form depends on the publication alone (its questions), never on other answers. The digest of
-        # the revision and the questions is the same in every server process (selectors/live.py `rules_of`), so
-        # a page answered on one process is marked on the next whatever cache they share.
+        # the revision, the questions and the forms' rules in code is the same in every server process running
+        # this code (selectors/live.py `rules_of`), so a page answered on one is marked on the next whatever cache
+        # they share.
         return self.page.rules
 
     def trusted(self) -> bool:

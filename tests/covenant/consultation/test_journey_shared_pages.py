@@ -269,6 +269,18 @@ def test_the_rules_digest_follows_every_field_of_the_questions_and_the_forms_in_
     assert consultation_forms._form_rules() != consultation_forms.FORM_RULES
 
 
+def test_a_deployment_with_other_form_rules_builds_its_own_snapshot(consultation, monkeypatch):
+    """A snapshot in the shared cache carries the digest of the rules it was built under: processes whose forms
+    apply other rules (a deployment that changed them) never read it, so marks made under the old rules are not
+    honoured by the new code."""
+    before = live.consultation_live(pk=consultation.pk)
+    live._LOCAL.clear()  # another process: only the shared cache in common
+    monkeypatch.setattr(live, "FORM_RULES", live.FORM_RULES + " with a tightened rule")
+    after = live.consultation_live(pk=consultation.pk)
+    assert after.generation == before.generation
+    assert after.rules != before.rules
+
+
 def test_check_your_answers_keeps_its_frame_and_shows_each_person_only_their_answers(consultation):
     first_words = {**FULL_ANSWERS, 5: "Only the first person wrote this sentence."}
     second_words = {**FULL_ANSWERS, 5: "The second person wrote something else.", 7: ""}
