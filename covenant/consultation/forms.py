@@ -113,6 +113,9 @@ def _form_rules() -> str:
     return repr((FORMS_VERSION, AGREE_SCALE_OPTIONS, about))
 
 
+FORM_RULES = _form_rules()
+
+
 class QuestionsForm(forms.Form):
     """The questions of one section. Field names carry each question's stable UUID."""
 
@@ -477,6 +480,3 @@ class SafeguardingDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Give the reason for the decision"},
     )
-
-
-FORM_RULES = _form_rules()

@@ -94,8 +94,9 @@ def rules_of(revision: int, questions: list[Question]) -> str:
     prompts, numbering, the "About you" fields) changes it.
 
     It names the rules the journey's answers were checked under (views/journey.py `stamp`). Unlike the cache's
-    generation it is worked out from the rows alone, so every server process gives the same value for the same
-    publication, with or without a shared cache, and a change that leaves the questions as they were keeps it."""
+    generation it is worked out from the rows and the code alone, so every server process running the same code
+    gives the same value for the same publication, with or without a shared cache, and a change that leaves the
+    questions as they were keeps it."""
     digest = hashlib.blake2b(f"{revision}:{FORM_RULES}".encode(), digest_size=12)
     fields = [field.attname for field in Question._meta.concrete_fields]
     for question in questions:
